@@ -1,0 +1,54 @@
+import { Command } from 'commander';
+import { isHotlineError } from '../errors.js';
+import { callCommand } from './commands/call.js';
+import { labDownCommand, labStatusCommand, labUpCommand } from './commands/lab.js';
+import { loadCommand } from './commands/load.js';
+import { startCommand } from './commands/start.js';
+
+const program = new Command('hotline').description('400-number contact-center controller for Asterisk and FreeSWITCH');
+program.option('-c, --config <file>', 'YAML configuration file (default: $HOTLINE_CONFIG, else the local-lab defaults)');
+const global = (): { config?: string } => program.opts<{ config?: string }>();
+
+program.command('start').description('run the controller against the configured media servers').action(() => startCommand(global()));
+
+const lab = program.command('lab').description('the local lab: real Asterisk (chroot), Redis and the controller on loopback');
+lab
+  .command('up')
+  .description('install on first use, then start Redis, Asterisk and the controller')
+  .option('--no-controller', 'start only Redis and Asterisk')
+  .option('--demo', 'place a demo call once everything is up', false)
+  .action((o: { controller: boolean; demo: boolean }) => labUpCommand({ ...global(), ...o }));
+lab.command('down').description('stop the controller, Asterisk and Redis').action(() => labDownCommand(global()));
+lab
+  .command('status')
+  .description('show what runs; exit 1 unless the controller is ready')
+  .option('--json', 'machine-readable output', false)
+  .action((o: { json: boolean }) => labStatusCommand({ ...global(), ...o }));
+
+program
+  .command('call')
+  .description('place one SIPp call into the lab and report what happened')
+  .argument('<number>', 'the number to dial, e.g. 4008001234')
+  .option('--dtmf <digits>', 'keys to press after the call is answered', '')
+  .option('--caller <number>', 'caller number', '13812345678')
+  .option('--json', 'machine-readable output', false)
+  .action(async (number: string, o: { dtmf: string; json: boolean; caller: string }) => {
+    await callCommand(number, { ...global(), ...o });
+  });
+
+program
+  .command('load')
+  .description('SIPp callers into the lab at a fixed rate; setup-time percentiles and CPU per call')
+  .requiredOption('--cps <n>', 'new calls per second')
+  .requiredOption('--calls <n>', 'number of calls')
+  .option('--dtmf <digits>', 'keys each caller presses', '1')
+  .option('--json', 'machine-readable output', false)
+  .action(async (o: { cps: string; calls: string; json: boolean; dtmf: string }) => {
+    await loadCommand({ ...global(), ...o });
+  });
+
+program.parseAsync(process.argv).catch((err: unknown) => {
+  const message = err instanceof Error ? err.message : String(err);
+  process.stderr.write(`hotline: ${message}\n`);
+  process.exit(isHotlineError(err, 'CONFIG_INVALID') ? 2 : 1);
+});

@@ -1,0 +1,103 @@
+import { z } from 'zod';
+
+/**
+ * The whole configuration, validated once at start. Defaults run the bundled local lab, so an
+ * empty file (or none) is a working configuration on a lab machine.
+ */
+const port = z.number().int().min(1).max(65535);
+
+export const asteriskServerSchema = z.strictObject({
+  id: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'lowercase letters, digits and dashes'),
+  kind: z.literal('asterisk'),
+  /** ARI base URL, without credentials. */
+  url: z.url({ protocol: /^https?$/ }).default('http://127.0.0.1:8088'),
+  username: z.string().min(1).default('hotline'),
+  password: z.string().min(8, 'at least 8 characters').default('hotline-lab-secret'),
+  /** The Stasis application the dialplan hands 400-number calls to. */
+  app: z.string().regex(/^[A-Za-z0-9_-]+$/).default('hotline'),
+  /** Where this media server reads hotline prompts (a path on the media server's filesystem). */
+  promptDir: z.string().startsWith('/').default('/var/lib/hotline/prompts'),
+  /** Deadline for one REST command to the media server. */
+  commandTimeoutMs: z.number().int().min(100).max(60_000).default(5000),
+  reconnect: z
+    .strictObject({
+      initialMs: z.number().int().min(10).max(60_000).default(250),
+      maxMs: z.number().int().min(100).max(300_000).default(10_000),
+    })
+    .default({ initialMs: 250, maxMs: 10_000 }),
+});
+
+export const configSchema = z.strictObject({
+  controller: z
+    .strictObject({
+      /** Names this controller in logs and call records; several may share one Redis. */
+      name: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/).default('hotline-1'),
+    })
+    .default({ name: 'hotline-1' }),
+  log: z
+    .strictObject({
+      level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+      /** Mask caller numbers (138****5678) in logs and records, as PIPL and GDPR ask. */
+      maskCallerNumbers: z.boolean().default(true),
+    })
+    .default({ level: 'info', maskCallerNumbers: true }),
+  redis: z
+    .strictObject({
+      url: z.url({ protocol: /^rediss?$/ }).default('redis://127.0.0.1:6399/0'),
+      keyPrefix: z.string().regex(/^[A-Za-z0-9:_-]*$/).default('hotline:'),
+      /** How long a finished call's record is kept. */
+      callRecordTtlSeconds: z.number().int().min(60).max(31_536_000).default(7 * 24 * 3600),
+    })
+    .default({ url: 'redis://127.0.0.1:6399/0', keyPrefix: 'hotline:', callRecordTtlSeconds: 7 * 24 * 3600 }),
+  api: z
+    .strictObject({
+      host: z.string().min(1).default('127.0.0.1'),
+      port: port.default(8480),
+    })
+    .default({ host: '127.0.0.1', port: 8480 }),
+  mediaServers: z
+    .array(asteriskServerSchema)
+    .min(1, 'at least one media server')
+    .refine((list) => new Set(list.map((s) => s.id)).size === list.length, 'media server ids must be unique')
+    .default([asteriskServerSchema.parse({ id: 'asterisk-lab', kind: 'asterisk' })]),
+  numbers: z
+    .strictObject({
+      /** Called numbers this controller serves (the dialplan should only send these). */
+      pattern: z
+        .string()
+        .refine((p) => {
+          try {
+            new RegExp(p);
+            return true;
+          } catch {
+            return false;
+          }
+        }, 'a valid regular expression')
+        .default('^400\\d{7}$'),
+    })
+    .default({ pattern: '^400\\d{7}$' }),
+  session: z
+    .strictObject({
+      language: z.enum(['en', 'zh']).default('en'),
+      welcomePrompt: z.string().regex(/^[a-z0-9_-]+$/).default('welcome'),
+      goodbyePrompt: z.string().regex(/^[a-z0-9_-]+$/).default('goodbye'),
+      /** How long the caller has to press a key after the welcome prompt. */
+      digitTimeoutMs: z.number().int().min(500).max(60_000).default(5000),
+      /** Hard ceiling on one session, whatever happens. */
+      maxCallMs: z.number().int().min(5000).max(24 * 3600_000).default(600_000),
+    })
+    .default({ language: 'en', welcomePrompt: 'welcome', goodbyePrompt: 'goodbye', digitTimeoutMs: 5000, maxCallMs: 600_000 }),
+  lab: z
+    .strictObject({
+      /** State outside the checkout: the Asterisk chroot, logs, pid files. */
+      dir: z.string().startsWith('/').default('/var/lib/hotline-lab'),
+      /** The finished chroot, cached so a rebuild takes seconds. */
+      cache: z.string().startsWith('/').default('/var/cache/hotline-lab/asterisk-sid.tar.zst'),
+      redisPort: port.default(6399),
+    })
+    .default({ dir: '/var/lib/hotline-lab', cache: '/var/cache/hotline-lab/asterisk-sid.tar.zst', redisPort: 6399 }),
+});
+
+export type Config = z.infer<typeof configSchema>;
+export type AsteriskServerConfig = z.infer<typeof asteriskServerSchema>;
+export type MediaServerConfig = Config['mediaServers'][number];

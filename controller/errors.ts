@@ -1,0 +1,36 @@
+/**
+ * Typed errors with stable codes. Callers branch on `code`, never on message text; the API edge
+ * (and the CLI) turn codes into responses and exit statuses.
+ */
+export type ErrorCode =
+  | 'CONFIG_INVALID'
+  | 'WAIT_TIMEOUT'
+  | 'CALL_ENDED'
+  | 'MEDIA_NOT_CONNECTED'
+  | 'MEDIA_NOT_FOUND'
+  | 'MEDIA_CONFLICT'
+  | 'MEDIA_REJECTED'
+  | 'MEDIA_FAILED'
+  | 'LAB_FAILED'
+  | 'SIPP_FAILED';
+
+export class HotlineError extends Error {
+  readonly code: ErrorCode;
+  readonly details: Readonly<Record<string, unknown>>;
+
+  constructor(code: ErrorCode, message: string, options: { cause?: unknown; details?: Record<string, unknown> } = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'HotlineError';
+    this.code = code;
+    this.details = options.details ?? {};
+  }
+}
+
+export function isHotlineError(err: unknown, code?: ErrorCode): err is HotlineError {
+  return err instanceof HotlineError && (code === undefined || err.code === code);
+}
+
+/** A call that ended while we waited is the normal end of a session, not a failure. */
+export function isCallEnded(err: unknown): boolean {
+  return isHotlineError(err, 'CALL_ENDED');
+}

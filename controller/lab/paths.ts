@@ -1,0 +1,34 @@
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Config } from '../config/schema.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+/** The checkout (or installed package) root, from source or from dist/. */
+export const PROJECT_ROOT = here.includes('/dist/') ? join(here, '..', '..', '..') : join(here, '..', '..');
+
+export interface LabPaths {
+  dir: string;
+  root: string;
+  cache: string;
+  run: string;
+  logs: string;
+  prompts: string;
+  /** The same prompts folder as Asterisk sees it inside the chroot. */
+  promptsInside: string;
+  asteriskConfig: string;
+  script: string;
+}
+
+export function labPaths(lab: Config['lab']): LabPaths {
+  return {
+    dir: lab.dir,
+    root: join(lab.dir, 'asterisk-root'),
+    cache: lab.cache,
+    run: join(lab.dir, 'run'),
+    logs: join(lab.dir, 'log'),
+    prompts: join(lab.dir, 'asterisk-root', 'var', 'lib', 'hotline', 'prompts'),
+    promptsInside: '/var/lib/hotline/prompts',
+    asteriskConfig: join(PROJECT_ROOT, 'dialplan', 'asterisk'),
+    script: join(PROJECT_ROOT, 'controller', 'lab', 'asterisk-chroot.sh'),
+  };
+}

@@ -1,0 +1,45 @@
+import { pino, type DestinationStream, type Logger } from 'pino';
+
+export type { Logger } from 'pino';
+
+/** Keys that must never reach a log line, whatever object they hide in. */
+export const REDACT_PATHS = [
+  'password',
+  'secret',
+  'apiKey',
+  'token',
+  'authorization',
+  '*.password',
+  '*.secret',
+  '*.apiKey',
+  '*.token',
+  '*.authorization',
+  '*.*.password',
+  '*.*.secret',
+  '*.*.apiKey',
+  'headers.authorization',
+  'headers.cookie',
+];
+
+export function createLogger(opts: { level: string; name: string }, destination?: DestinationStream): Logger {
+  return pino(
+    {
+      level: opts.level,
+      base: { controller: opts.name },
+      redact: { paths: REDACT_PATHS, censor: '[redacted]' },
+      timestamp: pino.stdTimeFunctions.isoTime,
+    },
+    destination,
+  );
+}
+
+/** Strips user:password@ from URLs before they are logged. */
+export function safeUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = 'xxx';
+    return u.toString();
+  } catch {
+    return '[unparseable url]';
+  }
+}

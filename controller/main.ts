@@ -1,0 +1,80 @@
+import { serve, type ServerType } from '@hono/node-server';
+import { Redis } from 'ioredis';
+import { RedisCallRecordStore } from './calls/redis-store.js';
+import type { CallRecordStore } from './calls/record.js';
+import type { Config } from './config/schema.js';
+import { createHttpApp } from './http/app.js';
+import { createLogger, safeUrl, type Logger } from './log/logger.js';
+import { AsteriskServer } from './media-server/asterisk/server.js';
+import type { MediaServer } from './media-server/types.js';
+import { SessionRunner, type Flow } from './session/runner.js';
+import { welcomeFlow } from './session/welcome-flow.js';
+
+export interface Controller {
+  readonly log: Logger;
+  readonly servers: MediaServer[];
+  readonly runner: SessionRunner;
+  readonly store: CallRecordStore;
+  readonly redis: Redis;
+  /** The address the HTTP server listens on, once listening. */
+  readonly httpPort: () => number | undefined;
+  stop(drainMs?: number): Promise<void>;
+}
+
+export interface ControllerOptions {
+  log?: Logger;
+  flow?: Flow;
+  /** false: no HTTP listener (tests that run several controllers). */
+  http?: boolean;
+}
+
+/** The composition root: every dependency is built here and passed down. */
+export async function startController(config: Config, opts: ControllerOptions = {}): Promise<Controller> {
+  const log = opts.log ?? createLogger({ level: config.log.level, name: config.controller.name });
+  const redis = new Redis(config.redis.url, { lazyConnect: false, maxRetriesPerRequest: 2, enableOfflineQueue: true });
+  let redisReady = false;
+  redis.on('ready', () => {
+    redisReady = true;
+    log.info({ redis: safeUrl(config.redis.url) }, 'redis ready');
+  });
+  redis.on('end', () => (redisReady = false));
+  redis.on('close', () => (redisReady = false));
+  redis.on('error', (err: Error) => log.debug({ err: err.message }, 'redis error'));
+  const store = new RedisCallRecordStore(redis, config.redis.keyPrefix, config.redis.callRecordTtlSeconds);
+  const servers: MediaServer[] = config.mediaServers.map((s) => new AsteriskServer(s, log));
+  const commandTimeoutMs = Math.max(...config.mediaServers.map((s) => s.commandTimeoutMs));
+  const runner = new SessionRunner({ config, log, store, flow: opts.flow ?? welcomeFlow, commandTimeoutMs });
+  for (const server of servers) {
+    runner.attach(server);
+    server.start();
+  }
+  let http: ServerType | undefined;
+  let port: number | undefined;
+  if (opts.http !== false) {
+    const app = createHttpApp({ servers, runner, redisReady: () => redisReady });
+    http = await new Promise<ServerType>((resolve, reject) => {
+      const server = serve({ fetch: app.fetch, hostname: config.api.host, port: config.api.port }, (info) => {
+        port = info.port;
+        log.info({ host: config.api.host, port: info.port }, 'HTTP listening');
+        resolve(server);
+      });
+      server.once('error', reject);
+    });
+  }
+  log.info({ mediaServers: servers.map((s) => s.id) }, 'controller started');
+  return {
+    log,
+    servers,
+    runner,
+    store,
+    redis,
+    httpPort: () => port,
+    async stop(drainMs = 10_000) {
+      await runner.drain(drainMs);
+      await Promise.all(servers.map((s) => s.close()));
+      await new Promise<void>((resolve) => (http ? http.close(() => resolve()) : resolve()));
+      redis.disconnect();
+      log.info('controller stopped');
+    },
+  };
+}

@@ -1,0 +1,156 @@
+import { randomUUID } from 'node:crypto';
+import { HotlineError, isHotlineError } from '../../errors.js';
+import type { Unsubscribe, WaitOptions } from '../../util/wait.js';
+import type { Channel, ChannelEvent, ChannelInfo, Media, Playback, PlayOptions } from '../types.js';
+import type { AriContext, ChannelListener } from './context.js';
+
+const HANGUP_REASONS = { normal: 'normal', busy: 'busy', congestion: 'congestion', 'no-answer': 'no_answer' } as const;
+
+export class AriChannel implements Channel {
+  private readonly listeners = new Set<ChannelListener>();
+  private readonly endController = new AbortController();
+
+  constructor(
+    private readonly ctx: AriContext,
+    public readonly info: ChannelInfo,
+  ) {}
+
+  get id(): string {
+    return this.info.id;
+  }
+
+  get ended(): AbortSignal {
+    return this.endController.signal;
+  }
+
+  /** Delivers an event to listeners; `ended` is delivered once, then the channel is closed. */
+  deliver(event: ChannelEvent): void {
+    if (this.ended.aborted) return;
+    for (const listener of [...this.listeners]) {
+      try {
+        listener(event);
+      } catch (err) {
+        this.ctx.log.error({ err, channelId: this.id, event: event.type }, 'channel listener threw');
+      }
+    }
+    if (event.type === 'ended') {
+      this.endController.abort();
+      this.listeners.clear();
+    }
+  }
+
+  on(listener: ChannelListener): Unsubscribe {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  listenerCount(): number {
+    return this.listeners.size;
+  }
+
+  async answer(opts: WaitOptions): Promise<void> {
+    await this.command('POST', '/answer', opts);
+  }
+
+  async play(media: Media | Media[], opts: PlayOptions): Promise<Playback> {
+    const list = Array.isArray(media) ? media : [media];
+    const uris = list.map((m) => mediaUri(m, this.ctx.config.promptDir));
+    const id = opts.playbackId ?? randomUUID();
+    // Listen before asking: PlaybackFinished can arrive before the REST reply.
+    let settle: (completed: boolean) => void = () => undefined;
+    const done = new Promise<boolean>((resolve) => (settle = resolve));
+    const off = this.on((ev) => {
+      if (ev.type === 'playback-finished' && ev.playbackId === id) finish(ev.completed);
+      else if (ev.type === 'ended') finish(false);
+    });
+    const finish = (completed: boolean): void => {
+      off();
+      this.ctx.playbacks.delete(id);
+      settle(completed);
+    };
+    this.ctx.playbacks.set(id, this.id);
+    try {
+      await this.command('POST', `/play/${encodeURIComponent(id)}`, { ...opts, query: { media: uris.join(',') } });
+    } catch (err) {
+      finish(false);
+      throw err;
+    }
+    const ctx = this.ctx;
+    return {
+      id,
+      done,
+      async stop(stopOpts: WaitOptions): Promise<void> {
+        try {
+          await ctx.rest.request('DELETE', `/playbacks/${encodeURIComponent(id)}`, stopOpts);
+        } catch (err) {
+          // Already finished: nothing to stop.
+          if (!isHotlineError(err, 'MEDIA_NOT_FOUND')) throw err;
+        }
+      },
+    };
+  }
+
+  async hangup(cause: keyof typeof HANGUP_REASONS = 'normal'): Promise<void> {
+    if (this.ended.aborted) return;
+    try {
+      await this.ctx.rest.request('DELETE', `/channels/${encodeURIComponent(this.id)}`, {
+        timeoutMs: this.ctx.config.commandTimeoutMs,
+        query: { reason: HANGUP_REASONS[cause] },
+      });
+    } catch (err) {
+      if (!isHotlineError(err, 'MEDIA_NOT_FOUND')) throw err;
+    }
+  }
+
+  async setVariable(name: string, value: string, opts: WaitOptions): Promise<void> {
+    await this.command('POST', '/variable', { ...opts, query: { variable: name, value } });
+  }
+
+  async getVariable(name: string, opts: WaitOptions): Promise<string | undefined> {
+    // Not via command(): here a 404 may mean "no such variable" rather than "no such channel".
+    try {
+      const res = await this.ctx.rest.request<{ value?: string }>('GET', `/channels/${encodeURIComponent(this.id)}/variable`, {
+        ...opts,
+        signal: opts.signal ? AbortSignal.any([opts.signal, this.ended]) : this.ended,
+        query: { variable: name },
+      });
+      return res?.value;
+    } catch (err) {
+      if (this.ended.aborted) throw new HotlineError('CALL_ENDED', `channel ended while reading ${name}`, { cause: err });
+      if (isHotlineError(err, 'MEDIA_NOT_FOUND')) return undefined;
+      throw err;
+    }
+  }
+
+  private async command<T = unknown>(
+    method: 'GET' | 'POST' | 'DELETE',
+    suffix: string,
+    opts: WaitOptions & { query?: Record<string, string | number | undefined> },
+  ): Promise<T> {
+    const signal = opts.signal ? AbortSignal.any([opts.signal, this.ended]) : this.ended;
+    try {
+      return await this.ctx.rest.request<T>(method, `/channels/${encodeURIComponent(this.id)}${suffix}`, { ...opts, signal });
+    } catch (err) {
+      // A 404 on a channel we hold means it hung up under us: report it as the call ending.
+      if (isHotlineError(err, 'MEDIA_NOT_FOUND') || this.ended.aborted) {
+        throw new HotlineError('CALL_ENDED', `channel ended during ${method} ${suffix}`, { cause: err });
+      }
+      throw err;
+    }
+  }
+}
+
+export function mediaUri(media: Media, promptDir: string): string {
+  switch (media.type) {
+    case 'prompt':
+      return `sound:${promptDir}/${media.language}/${media.id}`;
+    case 'sound':
+      return `sound:${media.name}`;
+    case 'file':
+      return `sound:${media.path}`;
+    case 'tone':
+      return `tone:${media.tone}`;
+    case 'digits':
+      return `digits:${media.digits}`;
+  }
+}

@@ -1,0 +1,17 @@
+import type { Logger } from '../../log/logger.js';
+import type { AsteriskServerConfig } from '../../config/schema.js';
+import type { ChannelEvent, RecordingEvent } from '../types.js';
+import type { AriRest } from './rest.js';
+
+/** What channels, bridges and recordings of one Asterisk share: its REST client and registries. */
+export interface AriContext {
+  readonly config: AsteriskServerConfig;
+  readonly rest: AriRest;
+  readonly log: Logger;
+  /** playbackId -> channelId, for playbacks still running (checked again after a reconnect). */
+  readonly playbacks: Map<string, string>;
+  /** recording name -> listener waiting for its end. */
+  readonly recordings: Map<string, (event: RecordingEvent) => void>;
+}
+
+export type ChannelListener = (event: ChannelEvent) => void;

@@ -1,0 +1,303 @@
+import { randomUUID } from 'node:crypto';
+import ari, { type AriClient } from 'ari-client';
+import type { AsteriskServerConfig } from '../../config/schema.js';
+import { HotlineError, isHotlineError } from '../../errors.js';
+import type { Logger } from '../../log/logger.js';
+import { safeUrl } from '../../log/logger.js';
+import { Backoff } from '../../util/backoff.js';
+import { sleep, withDeadline, type Unsubscribe, type WaitOptions } from '../../util/wait.js';
+import type { Bridge, BridgeKind, Capabilities, Channel, LiveState, MediaServer, OriginateRequest, ServerStatus } from '../types.js';
+import { AriBridge } from './bridge.js';
+import { AriChannel } from './channel.js';
+import type { AriContext } from './context.js';
+import { AriRest } from './rest.js';
+import { bridgeInfo, channelInfo, ORIGINATED_ARG, translateEvent, type AriChannelJson } from './translate.js';
+
+const CAPABILITIES: Capabilities = { holdingBridge: true, bridgeRecording: true, tones: true, snoop: true };
+
+/** ARI events the adapter acts on; everything else on the socket is dropped unread. */
+const EVENTS = [
+  'StasisStart',
+  'StasisEnd',
+  'ChannelStateChange',
+  'ChannelDtmfReceived',
+  'ChannelHangupRequest',
+  'ChannelDestroyed',
+  'PlaybackStarted',
+  'PlaybackFinished',
+  'RecordingStarted',
+  'RecordingFinished',
+  'RecordingFailed',
+] as const;
+
+/**
+ * Asterisk over ARI. ari-client holds the event WebSocket (and retries it briefly by itself);
+ * around it this class keeps its own capped, jittered reconnect loop, and after every
+ * (re)connect re-reads live channels, because Asterisk keeps no events while we are away.
+ */
+export class AsteriskServer implements MediaServer {
+  readonly kind = 'asterisk' as const;
+  readonly capabilities = CAPABILITIES;
+  private readonly ctx: AriContext;
+  private readonly channels = new Map<string, AriChannel>();
+  /** Latest hang-up cause per channel, attached to its `ended` event. */
+  private readonly causes = new Map<string, { code: number; text: string }>();
+  /** Originated legs waiting for their StasisStart (answer). */
+  private readonly originated = new Set<string>();
+  private readonly callListeners = new Set<(channel: Channel) => void>();
+  private readonly statusListeners = new Set<(status: ServerStatus) => void>();
+  private current: ServerStatus = { ready: false, reason: 'not started' };
+  private readonly closing = new AbortController();
+  private client: AriClient | undefined;
+  private loop: Promise<void> | undefined;
+
+  constructor(
+    config: AsteriskServerConfig,
+    log: Logger,
+  ) {
+    this.ctx = {
+      config,
+      rest: new AriRest(config.url, config.username, config.password),
+      log: log.child({ mediaServer: config.id }),
+      playbacks: new Map(),
+      recordings: new Map(),
+    };
+  }
+
+  get id(): string {
+    return this.ctx.config.id;
+  }
+
+  start(): void {
+    this.loop ??= this.connectLoop();
+  }
+
+  async close(): Promise<void> {
+    this.closing.abort();
+    this.detach();
+    await this.loop;
+    this.setStatus(false, 'closed');
+  }
+
+  status(): ServerStatus {
+    return this.current;
+  }
+
+  onStatus(listener: (status: ServerStatus) => void): Unsubscribe {
+    this.statusListeners.add(listener);
+    return () => this.statusListeners.delete(listener);
+  }
+
+  onCall(listener: (channel: Channel) => void): Unsubscribe {
+    this.callListeners.add(listener);
+    return () => this.callListeners.delete(listener);
+  }
+
+  async originate(request: OriginateRequest, opts: WaitOptions): Promise<Channel> {
+    this.assertReady();
+    const id = randomUUID();
+    const channel = new AriChannel(this.ctx, {
+      id,
+      serverId: this.id,
+      state: 'down',
+      callerNumber: request.callerNumber ?? '',
+      calledNumber: request.endpoint,
+      inApplication: true,
+    });
+    // Registered before the request: its first events can beat the REST reply.
+    this.channels.set(id, channel);
+    this.originated.add(id);
+    try {
+      await this.ctx.rest.request('POST', '/channels', {
+        ...opts,
+        query: {
+          endpoint: request.endpoint,
+          app: this.ctx.config.app,
+          appArgs: ORIGINATED_ARG,
+          channelId: id,
+          timeout: request.ringTimeoutSeconds,
+          callerId: request.callerNumber ? `"${request.callerName ?? ''}" <${request.callerNumber}>` : undefined,
+        },
+        body: { variables: request.variables ?? {} },
+      });
+    } catch (err) {
+      this.channels.delete(id);
+      this.originated.delete(id);
+      throw err;
+    }
+    return channel;
+  }
+
+  async createBridge(kind: BridgeKind, opts: WaitOptions): Promise<Bridge> {
+    this.assertReady();
+    const id = randomUUID();
+    await this.ctx.rest.request('POST', '/bridges', { ...opts, query: { type: kind, bridgeId: id } });
+    return new AriBridge(this.ctx, id, kind);
+  }
+
+  async liveState(opts: WaitOptions): Promise<LiveState> {
+    const [channels, bridges] = await Promise.all([
+      this.ctx.rest.request<AriChannelJson[]>('GET', '/channels', opts),
+      this.ctx.rest.request<{ id: string; bridge_type?: string; channels?: string[] }[]>('GET', '/bridges', opts),
+    ]);
+    return {
+      channels: channels.map((c) => channelInfo(c, this.id, this.ctx.config.app)),
+      bridges: bridges.map((b) => bridgeInfo(b, this.id)),
+    };
+  }
+
+  async playbackExists(playbackId: string, opts: WaitOptions): Promise<boolean> {
+    try {
+      await this.ctx.rest.request('GET', `/playbacks/${encodeURIComponent(playbackId)}`, opts);
+      return true;
+    } catch (err) {
+      if (isHotlineError(err, 'MEDIA_NOT_FOUND')) return false;
+      throw err;
+    }
+  }
+
+  private assertReady(): void {
+    if (!this.current.ready) throw new HotlineError('MEDIA_NOT_CONNECTED', `${this.id}: not connected (${this.current.reason})`);
+  }
+
+  private setStatus(ready: boolean, reason: string): void {
+    if (this.current.ready === ready && this.current.reason === reason) return;
+    this.current = { ready, reason };
+    this.ctx.log.info({ ready, reason }, ready ? 'media server ready' : 'media server not ready');
+    for (const listener of this.statusListeners) listener(this.current);
+  }
+
+  private async connectLoop(): Promise<void> {
+    const { config, log } = this.ctx;
+    const backoff = new Backoff(config.reconnect);
+    const signal = this.closing.signal;
+    while (!signal.aborted) {
+      try {
+        const client = await withDeadline('ARI connect', { timeoutMs: 10_000, signal }, () =>
+          Promise.resolve(ari.connect(config.url, config.username, config.password)),
+        );
+        const lost = this.attach(client);
+        await withDeadline('ARI WebSocket', { timeoutMs: 60_000, signal }, () => Promise.resolve(client.start(config.app)));
+        backoff.reset();
+        const reason = await lost;
+        log.warn({ reason }, 'ARI connection lost; reconnecting');
+      } catch (err) {
+        if (signal.aborted) break;
+        const reason = err instanceof Error ? err.message : String(err);
+        this.setStatus(false, `cannot reach ${safeUrl(config.url)}: ${reason}`);
+        log.debug({ err: reason }, 'ARI connect failed');
+      }
+      this.detach();
+      if (signal.aborted) break;
+      try {
+        await sleep(backoff.next(), signal);
+      } catch {
+        break;
+      }
+    }
+  }
+
+  /** Wires a fresh client; resolves when it is lost for good (ari-client gave up retrying). */
+  private attach(client: AriClient): Promise<string> {
+    this.detach();
+    this.client = client;
+    for (const type of EVENTS) client.on(type, (event: unknown) => this.dispatch(event));
+    client.on('WebSocketConnected', () => {
+      this.setStatus(true, 'connected');
+      this.resync().catch((err: unknown) => this.ctx.log.error({ err }, 'resync after connect failed'));
+    });
+    client.on('WebSocketReconnecting', () => this.setStatus(false, 'ARI WebSocket reconnecting'));
+    return new Promise((resolve) => {
+      client.once('WebSocketMaxRetries', () => resolve('WebSocket retries exhausted'));
+      this.closing.signal.addEventListener('abort', () => resolve('closing'), { once: true });
+    });
+  }
+
+  private detach(): void {
+    const client = this.client;
+    if (!client) return;
+    this.client = undefined;
+    client.removeAllListeners();
+    // ari-client emits 'error' on some failures; an EventEmitter without a listener would throw.
+    client.on('error', () => undefined);
+    try {
+      client.stop();
+    } catch {
+      // The socket may never have opened.
+    }
+  }
+
+  private dispatch(raw: unknown): void {
+    const t = translateEvent(raw, this.id, this.ctx.config.app);
+    switch (t.kind) {
+      case 'inbound': {
+        if (this.channels.has(t.info.id)) return;
+        const channel = new AriChannel(this.ctx, t.info);
+        this.channels.set(channel.id, channel);
+        if (this.callListeners.size === 0) {
+          this.ctx.log.warn({ channelId: channel.id }, 'inbound call with no handler; hanging up');
+          void channel.hangup('congestion').catch(() => undefined);
+          return;
+        }
+        for (const listener of this.callListeners) listener(channel);
+        return;
+      }
+      case 'originated-start': {
+        if (this.originated.delete(t.channelId)) this.channels.get(t.channelId)?.deliver({ type: 'answered', channelId: t.channelId });
+        return;
+      }
+      case 'hangup-cause':
+        this.causes.set(t.channelId, { code: t.code, text: t.text });
+        return;
+      case 'channel': {
+        const channel = this.channels.get(t.event.channelId);
+        if (!channel) return;
+        if (t.event.type === 'ended') {
+          const cause = this.causes.get(channel.id) ?? t.event.cause;
+          this.forget(channel.id);
+          channel.deliver({ ...t.event, cause });
+          return;
+        }
+        channel.deliver(t.event);
+        return;
+      }
+      case 'recording':
+        this.ctx.recordings.get(t.event.name)?.(t.event);
+        return;
+      case 'ignored':
+        return;
+    }
+  }
+
+  private forget(channelId: string): void {
+    this.channels.delete(channelId);
+    this.causes.delete(channelId);
+    this.originated.delete(channelId);
+  }
+
+  /**
+   * After a (re)connect: channels we hold that Asterisk no longer has have ended; channels in our
+   * application that nobody holds (a previous controller died) are hung up; playbacks that ended
+   * while we were away are reported finished.
+   */
+  private async resync(): Promise<void> {
+    const opts = { timeoutMs: this.ctx.config.commandTimeoutMs, signal: this.closing.signal };
+    const live = await this.liveState(opts);
+    const present = new Set(live.channels.map((c) => c.id));
+    for (const [id, channel] of [...this.channels]) {
+      if (present.has(id)) continue;
+      this.forget(id);
+      channel.deliver({ type: 'ended', channelId: id, cause: { code: 0, text: 'gone while disconnected' } });
+    }
+    for (const info of live.channels) {
+      if (!info.inApplication || this.channels.has(info.id)) continue;
+      this.ctx.log.warn({ channelId: info.id }, 'hanging up orphaned call left in the application');
+      await this.ctx.rest.request('DELETE', `/channels/${encodeURIComponent(info.id)}`, opts).catch(() => undefined);
+    }
+    for (const [playbackId, channelId] of [...this.ctx.playbacks]) {
+      if (await this.playbackExists(playbackId, opts)) continue;
+      this.channels.get(channelId)?.deliver({ type: 'playback-finished', channelId, playbackId, completed: false });
+    }
+    this.ctx.log.info({ channels: this.channels.size }, 'resynchronised with Asterisk');
+  }
+}

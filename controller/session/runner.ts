@@ -1,0 +1,138 @@
+import type { CallOutcome, CallRecord, CallRecordStore } from '../calls/record.js';
+import type { Config } from '../config/schema.js';
+import { isCallEnded, isHotlineError } from '../errors.js';
+import type { Logger } from '../log/logger.js';
+import { maskNumber } from '../log/mask.js';
+import type { Channel, MediaServer } from '../media-server/types.js';
+import type { Unsubscribe } from '../util/wait.js';
+import type { CallContext } from './context.js';
+
+export type Flow = (call: CallContext) => Promise<CallOutcome>;
+
+export interface RunnerDeps {
+  config: Pick<Config, 'controller' | 'session' | 'log' | 'numbers'>;
+  log: Logger;
+  store: CallRecordStore;
+  flow: Flow;
+  commandTimeoutMs: number;
+}
+
+/**
+ * Owns every inbound call: one session per channel, each with its own child logger, record and
+ * end signal. A session always ends with the channel gone and its listeners removed.
+ */
+export class SessionRunner {
+  private readonly live = new Map<string, { record: CallRecord; done: Promise<void> }>();
+  private readonly subscriptions: Unsubscribe[] = [];
+  private readonly numberPattern: RegExp;
+  private accepting = true;
+
+  constructor(private readonly deps: RunnerDeps) {
+    this.numberPattern = new RegExp(deps.config.numbers.pattern);
+  }
+
+  attach(server: MediaServer): void {
+    this.subscriptions.push(server.onCall((channel) => this.begin(server, channel)));
+  }
+
+  liveCalls(): CallRecord[] {
+    return [...this.live.values()].map((s) => s.record);
+  }
+
+  /** Stops taking calls and waits (up to the deadline) for those in progress to finish. */
+  async drain(timeoutMs: number): Promise<void> {
+    this.accepting = false;
+    for (const off of this.subscriptions.splice(0)) off();
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      Promise.all([...this.live.values()].map((s) => s.done)),
+      new Promise((resolve) => (timer = setTimeout(resolve, timeoutMs))),
+    ]);
+    clearTimeout(timer);
+  }
+
+  private begin(server: MediaServer, channel: Channel): void {
+    const { config, store } = this.deps;
+    const startedAt = Date.now();
+    const record: CallRecord = {
+      id: channel.id,
+      controller: config.controller.name,
+      mediaServer: server.id,
+      sipCallId: channel.info.sipCallId,
+      calledNumber: channel.info.calledNumber,
+      callerMasked: config.log.maskCallerNumbers ? maskNumber(channel.info.callerNumber) : channel.info.callerNumber,
+      startedAt: new Date(startedAt).toISOString(),
+      state: 'active',
+      digits: '',
+      timeline: [],
+    };
+    const log = this.deps.log.child({ callId: channel.id, mediaServer: server.id, caller: record.callerMasked, called: record.calledNumber });
+    const ceiling = AbortSignal.timeout(config.session.maxCallMs);
+    const signal = AbortSignal.any([channel.ended, ceiling]);
+    const call: CallContext = {
+      channel,
+      log,
+      signal,
+      record,
+      settings: config.session,
+      commandTimeoutMs: this.deps.commandTimeoutMs,
+      note: (what) => record.timeline.push({ atMs: Date.now() - startedAt, what }),
+    };
+    // The channel's end is recorded whatever the flow is doing at that moment.
+    const offEnded = channel.on((ev) => {
+      if (ev.type !== 'ended') return;
+      record.cause = ev.cause.text;
+      record.hangupBy ??= 'caller';
+      call.note(`ended (${ev.cause.text})`);
+    });
+    const done = this.run(call, server, offEnded).finally(() => this.live.delete(channel.id));
+    this.live.set(channel.id, { record, done });
+  }
+
+  private async run(call: CallContext, server: MediaServer, offEnded: Unsubscribe): Promise<void> {
+    const { record, log, channel } = call;
+    log.info('call started');
+    this.persist(record, log);
+    try {
+      if (!this.accepting || !server.status().ready) {
+        record.outcome = 'rejected';
+        await this.end(call, 'congestion');
+      } else if (!this.numberPattern.test(record.calledNumber)) {
+        log.warn('not a configured 400 number; rejecting');
+        record.outcome = 'rejected';
+        await this.end(call, 'normal');
+      } else {
+        record.outcome = await this.deps.flow(call);
+      }
+    } catch (err) {
+      if (isCallEnded(err) && channel.ended.aborted) {
+        record.outcome = 'caller-hangup';
+      } else {
+        record.outcome = 'failed';
+        const timedOut = isHotlineError(err, 'CALL_ENDED') || isHotlineError(err, 'WAIT_TIMEOUT');
+        log.error({ err, code: isHotlineError(err) ? err.code : undefined }, timedOut ? 'call flow timed out' : 'call flow failed');
+        await this.end(call, 'normal');
+      }
+    } finally {
+      offEnded();
+      record.state = 'ended';
+      record.endedAt = new Date().toISOString();
+      if (channel.listenerCount() > 0) log.warn({ listeners: channel.listenerCount() }, 'listeners left on an ended call');
+      log.info({ outcome: record.outcome, hangupBy: record.hangupBy, digits: record.digits.length }, 'call ended');
+      this.persist(record, log);
+    }
+  }
+
+  private async end(call: CallContext, cause: 'normal' | 'congestion'): Promise<void> {
+    if (call.channel.ended.aborted) return;
+    call.record.hangupBy ??= 'controller';
+    call.note('hangup');
+    await call.channel.hangup(cause).catch((err: unknown) => call.log.warn({ err }, 'hang-up failed'));
+  }
+
+  /** Records are written without holding up the call; a Redis outage costs records, not calls. */
+  private persist(record: CallRecord, log: Logger): void {
+    const snapshot = structuredClone(record);
+    this.deps.store.save(snapshot).catch((err: unknown) => log.warn({ err: String(err) }, 'call record not saved'));
+  }
+}

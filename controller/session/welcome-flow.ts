@@ -1,0 +1,32 @@
+import type { CallContext } from './context.js';
+import { answer } from './verbs/answer.js';
+import { gather } from './verbs/gather.js';
+import { hangup } from './verbs/hangup.js';
+import { play } from './verbs/play.js';
+import { sayDigits } from './verbs/say-digits.js';
+import type { CallOutcome } from '../calls/record.js';
+
+/**
+ * The foundation's call: answer, welcome (a key stops it), one digit, read it back, goodbye,
+ * hang up. The IVR replaces this with flows read from files.
+ */
+export async function welcomeFlow(call: CallContext): Promise<CallOutcome> {
+  const { settings } = call;
+  const prompt = (id: string) => ({ type: 'prompt' as const, id, language: settings.language });
+  await answer(call);
+  const digits = await gather(call, {
+    prompt: prompt(settings.welcomePrompt),
+    maxDigits: 1,
+    firstDigitTimeoutMs: settings.digitTimeoutMs,
+    interDigitTimeoutMs: settings.digitTimeoutMs,
+    maxPromptMs: 30_000,
+  });
+  call.record.digits = digits;
+  if (digits) {
+    await play(call, prompt('you-pressed'), { maxMs: 10_000 });
+    await sayDigits(call, digits);
+  }
+  await play(call, prompt(settings.goodbyePrompt), { maxMs: 10_000 });
+  await hangup(call);
+  return digits ? 'completed' : 'no-input';
+}

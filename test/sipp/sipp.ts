@@ -1,0 +1,139 @@
+import { spawn } from 'node:child_process';
+import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { HotlineError } from '../../controller/errors.js';
+
+/**
+ * The SIPp wrapper the tests, `hotline call` and `hotline load` use. Runs one SIPp process on
+ * loopback in a scratch folder and reads back its statistics and per-call setup times.
+ */
+const here = dirname(fileURLToPath(import.meta.url));
+/** The scenarios live beside this file in the source tree (dist/ holds only the compiled wrapper). */
+export const SCENARIO_DIR = here.split(sep).includes('dist') ? join(here, '..', '..', '..', 'test', 'sipp') : here;
+export const PCAP_DIR = '/usr/share/sip-tester';
+
+export type Scenario = 'uac-400-dtmf-expect-bye' | 'uac-400-hangup-during-prompt' | 'uac-unknown-number-expect-404';
+
+export interface SippRun {
+  scenario: Scenario;
+  /** The number dialled. */
+  service: string;
+  target?: string;
+  localIp?: string;
+  callerNumber?: string;
+  /** Keys pressed (RFC 4733) after the audio starts; dtmf scenario only. */
+  dtmf?: string;
+  calls?: number;
+  /** New calls per second. */
+  rate?: number;
+  /** Most calls open at once. */
+  limit?: number;
+  /** Whole-run deadline. */
+  timeoutMs: number;
+  /** Call-ID prefix, so the controller's records can be found again. */
+  callIdPrefix?: string;
+}
+
+export interface SippResult {
+  exitCode: number;
+  successful: number;
+  failed: number;
+  /** INVITE sent to 200 OK received, per successful call, in ms. */
+  setupMs: number[];
+  /** The Call-ID of call number n (1-based). */
+  callId: (n: number) => string;
+  pid: number;
+  stderr: string;
+  errors: string;
+}
+
+export async function runSipp(run: SippRun): Promise<SippResult> {
+  const work = await mkdtemp(join(tmpdir(), 'hotline-sipp-'));
+  try {
+    const scenarioFile = join(work, `${run.scenario}.xml`);
+    await writeFile(scenarioFile, await scenarioText(run.scenario, run.dtmf ?? ''));
+    const localIp = run.localIp ?? '127.0.0.1';
+    const prefix = run.callIdPrefix ?? `hotline-${Date.now().toString(36)}`;
+    const mediaPort = 40_000 + 2 * Math.floor(Math.random() * 5000);
+    const args = [
+      run.target ?? '127.0.0.1:5060',
+      '-sf', scenarioFile,
+      '-s', run.service,
+      '-i', localIp,
+      '-mi', localIp,
+      '-mp', String(mediaPort),
+      '-m', String(run.calls ?? 1),
+      '-r', String(run.rate ?? 1),
+      '-l', String(run.limit ?? Math.max(10, (run.rate ?? 1) * 30)),
+      '-key', 'caller', run.callerNumber ?? '13812345678',
+      '-key', 'audio_pcap', join(PCAP_DIR, 'g711a.pcap'),
+      '-cid_str', `${prefix}-%u-%p@%s`,
+      '-timeout', `${Math.ceil(run.timeoutMs / 1000)}s`,
+      '-timeout_error',
+      '-nostdin',
+      '-trace_stat', '-stf', join(work, 'stat.csv'), '-fd', '1',
+      '-trace_rtt', '-rtt_freq', '1',
+      '-trace_err', '-error_file', join(work, 'errors.log'),
+    ];
+    const { code, pid, stderr } = await spawnSipp(args, work, run.timeoutMs + 5000);
+    const stats = await readStats(join(work, 'stat.csv'));
+    const setupMs = await readRtt(work);
+    const errors = await readFile(join(work, 'errors.log'), 'utf8').catch(() => '');
+    return { exitCode: code, ...stats, setupMs, callId: (n) => `${prefix}-${n}-${pid}@${localIp}`, pid, stderr, errors };
+  } finally {
+    await rm(work, { recursive: true, force: true });
+  }
+}
+
+async function scenarioText(scenario: Scenario, dtmf: string): Promise<string> {
+  const text = await readFile(join(SCENARIO_DIR, `${scenario}.xml`), 'utf8');
+  if (!/^[0-9*#]*$/.test(dtmf)) throw new HotlineError('SIPP_FAILED', `DTMF must be 0-9, * or #: got ${JSON.stringify(dtmf)}`);
+  const keys = [...dtmf]
+    .map((d) => {
+      const name = d === '*' ? 'star' : d === '#' ? 'pound' : d;
+      return `<nop><action><exec play_pcap_audio="${join(PCAP_DIR, `dtmf_2833_${name}.pcap`)}"/></action></nop>\n  <pause milliseconds="400"/>`;
+    })
+    .join('\n  ');
+  return text.replace('<!-- hotline:dtmf -->', keys);
+}
+
+function spawnSipp(args: string[], cwd: string, deadlineMs: number): Promise<{ code: number; pid: number; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('sipp', args, { cwd, stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-4000)));
+    const timer = setTimeout(() => child.kill('SIGKILL'), deadlineMs);
+    child.once('error', (err) => {
+      clearTimeout(timer);
+      reject(new HotlineError('SIPP_FAILED', `cannot run sipp: ${err.message}`, { cause: err }));
+    });
+    child.once('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code: code ?? -1, pid: child.pid ?? 0, stderr });
+    });
+  });
+}
+
+async function readStats(file: string): Promise<{ successful: number; failed: number }> {
+  const text = await readFile(file, 'utf8').catch(() => '');
+  const lines = text.trim().split('\n');
+  if (lines.length < 2) return { successful: 0, failed: 0 };
+  const header = (lines[0] ?? '').split(';');
+  const last = (lines[lines.length - 1] ?? '').split(';');
+  const col = (name: string): number => Number(last[header.indexOf(name)] ?? 0);
+  return { successful: col('SuccessfulCall(C)'), failed: col('FailedCall(C)') };
+}
+
+async function readRtt(dir: string): Promise<number[]> {
+  const file = (await readdir(dir)).find((f) => f.endsWith('_rtt.csv'));
+  if (!file) return [];
+  const text = await readFile(join(dir, file), 'utf8');
+  return text
+    .trim()
+    .split('\n')
+    .slice(1)
+    .map((line) => Number(line.split(';')[1]))
+    .filter((n) => Number.isFinite(n));
+}
