@@ -114,6 +114,8 @@ export class SessionRunner {
         await this.end(call, 'normal');
       }
     } finally {
+      // Whatever the flow did, the call does not outlive its session.
+      if (!channel.ended.aborted) await this.end(call, 'normal');
       offEnded();
       record.state = 'ended';
       record.endedAt = new Date().toISOString();

@@ -84,8 +84,8 @@ async function findRecord(url: string, prefix: string, sipCallId: string): Promi
 }
 
 function describeProblem(exitCode: number, errors: string, record: CallRecord | undefined): string {
-  const unexpected = /Aborting call on unexpected message.*?while expecting '(\w+)'.*?\n[\s\S]*?SIP\/2\.0 (\d{3})/.exec(errors);
-  if (unexpected) return `the PBX answered ${unexpected[2]} (no 400-number route?)`;
+  const refused = /received 'SIP\/2\.0 (\d{3}) ([^\r\n]*)/.exec(errors);
+  if (refused) return `the PBX refused the call: ${refused[1]} ${refused[2]}`;
   if (!record) return `no record of the call at the controller (is it running? sipp exit ${exitCode})`;
   return `sipp exit ${exitCode}, controller outcome ${record.outcome ?? 'unknown'}`;
 }

@@ -66,6 +66,7 @@ export class AriChannel implements Channel {
     const finish = (completed: boolean): void => {
       off();
       this.ctx.playbacks.delete(id);
+      this.ctx.stoppedPlaybacks.delete(id);
       settle(completed);
     };
     this.ctx.playbacks.set(id, this.id);
@@ -80,9 +81,12 @@ export class AriChannel implements Channel {
       id,
       done,
       async stop(stopOpts: WaitOptions): Promise<void> {
+        if (!ctx.playbacks.has(id)) return;
+        ctx.stoppedPlaybacks.add(id);
         try {
           await ctx.rest.request('DELETE', `/playbacks/${encodeURIComponent(id)}`, stopOpts);
         } catch (err) {
+          ctx.stoppedPlaybacks.delete(id);
           // Already finished: nothing to stop.
           if (!isHotlineError(err, 'MEDIA_NOT_FOUND')) throw err;
         }
@@ -97,8 +101,12 @@ export class AriChannel implements Channel {
         timeoutMs: this.ctx.config.commandTimeoutMs,
         query: { reason: HANGUP_REASONS[cause] },
       });
+      this.ctx.pendingHangups.delete(this.id);
     } catch (err) {
-      if (!isHotlineError(err, 'MEDIA_NOT_FOUND')) throw err;
+      if (isHotlineError(err, 'MEDIA_NOT_FOUND')) return;
+      // Not delivered: the adapter sends it again after reconnecting, so no call is left behind.
+      this.ctx.pendingHangups.add(this.id);
+      throw err;
     }
   }
 

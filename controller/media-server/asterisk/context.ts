@@ -10,6 +10,10 @@ export interface AriContext {
   readonly log: Logger;
   /** playbackId -> channelId, for playbacks still running (checked again after a reconnect). */
   readonly playbacks: Map<string, string>;
+  /** Playbacks we stopped: Asterisk reports a stopped playback as 'done', we report it cut. */
+  readonly stoppedPlaybacks: Set<string>;
+  /** Channels whose hang-up could not be sent (Asterisk unreachable); resync sends it again. */
+  readonly pendingHangups: Set<string>;
   /** recording name -> listener waiting for its end. */
   readonly recordings: Map<string, (event: RecordingEvent) => void>;
 }

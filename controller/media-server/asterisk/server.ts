@@ -60,6 +60,8 @@ export class AsteriskServer implements MediaServer {
       rest: new AriRest(config.url, config.username, config.password),
       log: log.child({ mediaServer: config.id }),
       playbacks: new Map(),
+      stoppedPlaybacks: new Set(),
+      pendingHangups: new Set(),
       recordings: new Map(),
     };
   }
@@ -258,6 +260,10 @@ export class AsteriskServer implements MediaServer {
           channel.deliver({ ...t.event, cause });
           return;
         }
+        if (t.event.type === 'playback-finished' && this.ctx.stoppedPlaybacks.delete(t.event.playbackId)) {
+          channel.deliver({ ...t.event, completed: false });
+          return;
+        }
         channel.deliver(t.event);
         return;
       }
@@ -273,6 +279,7 @@ export class AsteriskServer implements MediaServer {
     this.channels.delete(channelId);
     this.causes.delete(channelId);
     this.originated.delete(channelId);
+    this.ctx.pendingHangups.delete(channelId);
   }
 
   /**
@@ -288,6 +295,11 @@ export class AsteriskServer implements MediaServer {
       if (present.has(id)) continue;
       this.forget(id);
       channel.deliver({ type: 'ended', channelId: id, cause: { code: 0, text: 'gone while disconnected' } });
+    }
+    for (const id of [...this.ctx.pendingHangups]) {
+      if (!present.has(id)) continue;
+      this.ctx.log.info({ channelId: id }, 'sending a hang-up that failed while disconnected');
+      await this.channels.get(id)?.hangup().catch(() => undefined);
     }
     for (const info of live.channels) {
       if (!info.inApplication || this.channels.has(info.id)) continue;

@@ -25,7 +25,7 @@ export async function gather(call: CallContext, opts: GatherOptions): Promise<st
   const keys = new DigitCollector(call.channel, opts.maxDigits, opts.terminator, (d) => call.note(`dtmf ${d}`));
   try {
     const playback = await call.channel.play(opts.prompt, { timeoutMs: call.commandTimeoutMs, signal: call.signal });
-    call.note(`play ${describe(opts.prompt)}`);
+    call.note(`play ${describe(opts.prompt)} (playback ${playback.id})`);
     const promptOver = new AbortController();
     const bargeIn = keys.nextKey(opts.maxPromptMs, AbortSignal.any([call.signal, promptOver.signal]));
     const first = await Promise.race([playback.done.then(() => 'prompt-end' as const), bargeIn.then((k) => (k ? ('key' as const) : ('prompt-overran' as const)))]);

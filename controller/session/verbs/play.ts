@@ -5,7 +5,7 @@ import type { CallContext } from '../context.js';
 /** Plays media to the end (or until the call ends). The deadline covers the whole playback. */
 export async function play(call: CallContext, media: Media | Media[], opts: { maxMs: number }): Promise<void> {
   const playback = await call.channel.play(media, { timeoutMs: call.commandTimeoutMs, signal: call.signal });
-  call.note(`play ${describe(media)}`);
+  call.note(`play ${describe(media)} (playback ${playback.id})`);
   let timer: NodeJS.Timeout | undefined;
   const deadline = new Promise<'deadline'>((resolve) => (timer = setTimeout(() => resolve('deadline'), opts.maxMs)));
   try {

@@ -1,0 +1,204 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { isHotlineError } from '../../controller/errors.js';
+import type { Channel, ChannelEvent, Media, MediaServer } from '../../controller/media-server/types.js';
+import { waitForEvent } from '../../controller/util/wait.js';
+
+/**
+ * The media-server contract. Every adapter runs this same suite: the scripted in-memory server,
+ * Asterisk on the real lab, and (issue 7) FreeSWITCH against the ESL peer.
+ */
+export interface ContractHarness {
+  server: MediaServer;
+  /**
+   * A caller dials `number`. With `dtmf`, it presses those keys about 0.8 s after the answer; it
+   * then waits for our hang-up, or hangs up itself after `hangupAfterMs`.
+   */
+  placeCall(opts: { number: string; dtmf?: string; hangupAfterMs?: number }): { done: Promise<unknown> };
+  /** An endpoint that answers when originated. */
+  answeringEndpoint: string;
+  /** Media that plays about a second. */
+  shortMedia: Media;
+  /** Media that plays several seconds. */
+  longMedia: Media;
+  close(): Promise<void>;
+}
+
+const T = { timeoutMs: 5000 };
+
+export function nextCall(server: MediaServer, timeoutMs = 10_000): Promise<Channel> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      off();
+      reject(new Error('no inbound call arrived'));
+    }, timeoutMs);
+    const off = server.onCall((channel) => {
+      clearTimeout(timer);
+      off();
+      resolve(channel);
+    });
+  });
+}
+
+export function nextEvent<T extends ChannelEvent['type']>(channel: Channel, type: T, timeoutMs = 5000): Promise<Extract<ChannelEvent, { type: T }>> {
+  return waitForEvent<ChannelEvent>((l) => channel.on(l), (e) => e.type === type, { timeoutMs }, type) as Promise<
+    Extract<ChannelEvent, { type: T }>
+  >;
+}
+
+export function mediaServerContract(name: string, makeHarness: () => Promise<ContractHarness>): void {
+  describe(`media-server contract: ${name}`, () => {
+    let h: ContractHarness;
+    beforeAll(async () => {
+      h = await makeHarness();
+    });
+    afterAll(async () => {
+      await h.close();
+    });
+
+    /** Places a call, hands over its channel, and makes sure both ends are gone afterwards. */
+    async function withCall(opts: { dtmf?: string; hangupAfterMs?: number }, body: (ch: Channel) => Promise<void>): Promise<void> {
+      const arriving = nextCall(h.server);
+      const caller = h.placeCall({ number: '4008001234', ...opts });
+      const channel = await arriving;
+      try {
+        await body(channel);
+      } finally {
+        await channel.hangup().catch(() => undefined);
+        await caller.done;
+      }
+    }
+
+    it('hands over an inbound call with its numbers, and answers it', async () => {
+      await withCall({}, async (ch) => {
+        expect(ch.info.calledNumber).toBe('4008001234');
+        expect(ch.info.callerNumber).toMatch(/^\d+$/);
+        expect(ch.info.inApplication).toBe(true);
+        expect(ch.ended.aborted).toBe(false);
+        const answered = nextEvent(ch, 'answered');
+        await ch.answer(T);
+        await answered;
+      });
+    });
+
+    it('plays media to the end, with started and finished events', async () => {
+      await withCall({}, async (ch) => {
+        await ch.answer(T);
+        const started = nextEvent(ch, 'playback-started');
+        const playback = await ch.play(h.shortMedia, T);
+        expect((await started).playbackId).toBe(playback.id);
+        expect(await playback.done).toBe(true);
+        expect(await h.server.playbackExists(playback.id, T)).toBe(false);
+      });
+    });
+
+    it('stops a playback early; done says it did not complete', async () => {
+      await withCall({}, async (ch) => {
+        await ch.answer(T);
+        const playback = await ch.play(h.longMedia, T);
+        await nextEvent(ch, 'playback-started');
+        const t0 = Date.now();
+        await playback.stop(T);
+        expect(await playback.done).toBe(false);
+        expect(Date.now() - t0).toBeLessThan(1500);
+        // Stopping twice is harmless.
+        await playback.stop(T);
+      });
+    });
+
+    it('reports the caller’s DTMF', async () => {
+      await withCall({ dtmf: '1' }, async (ch) => {
+        await ch.answer(T);
+        const dtmf = await nextEvent(ch, 'dtmf', 8000);
+        expect(dtmf.digit).toBe('1');
+      });
+    });
+
+    it('sets and reads channel variables', async () => {
+      await withCall({}, async (ch) => {
+        await ch.answer(T);
+        await ch.setVariable('HOTLINE_TEST', 'value-42', T);
+        expect(await ch.getVariable('HOTLINE_TEST', T)).toBe('value-42');
+      });
+    });
+
+    it('ends the channel when we hang up: signal fires, listeners go, later commands fail typed', async () => {
+      await withCall({}, async (ch) => {
+        await ch.answer(T);
+        ch.on(() => undefined);
+        const ended = nextEvent(ch, 'ended');
+        await ch.hangup();
+        await ended;
+        expect(ch.ended.aborted).toBe(true);
+        expect(ch.listenerCount()).toBe(0);
+        const err = await ch.play(h.shortMedia, T).catch((e: unknown) => e);
+        expect(isHotlineError(err, 'CALL_ENDED')).toBe(true);
+        const live = await h.server.liveState(T);
+        expect(live.channels.map((c) => c.id)).not.toContain(ch.id);
+      });
+    });
+
+    it('ends the channel when the caller hangs up', async () => {
+      await withCall({ hangupAfterMs: 1000 }, async (ch) => {
+        await ch.answer(T);
+        const ended = await nextEvent(ch, 'ended', 8000);
+        expect(ended.cause.code).toBeGreaterThanOrEqual(0);
+        expect(ch.ended.aborted).toBe(true);
+      });
+    });
+
+    it('times out a wait with a typed error and removes the listener', async () => {
+      await withCall({}, async (ch) => {
+        await ch.answer(T);
+        const before = ch.listenerCount();
+        const err = await waitForEvent<ChannelEvent>((l) => ch.on(l), (e) => e.type === 'dtmf', { timeoutMs: 200 }).catch((e: unknown) => e);
+        expect(isHotlineError(err, 'WAIT_TIMEOUT')).toBe(true);
+        expect(ch.listenerCount()).toBe(before);
+      });
+    });
+
+    it('bridges a channel in a mixing bridge and records the bridge', async () => {
+      await withCall({}, async (ch) => {
+        await ch.answer(T);
+        const bridge = await h.server.createBridge('mixing', T);
+        await bridge.add(ch.id, T);
+        const state = await h.server.liveState(T);
+        expect(state.bridges.find((b) => b.id === bridge.id)?.channelIds).toContain(ch.id);
+        const recording = await bridge.record({ ...T, name: `contract-${Date.now()}`, format: 'wav' });
+        await new Promise((r) => setTimeout(r, 600));
+        await recording.stop(T);
+        const end = await recording.done;
+        expect(end.type).toBe('recording-finished');
+        await bridge.destroy(T);
+        const after = await h.server.liveState(T);
+        expect(after.bridges.map((b) => b.id)).not.toContain(bridge.id);
+      });
+    });
+
+    it('holds a channel in a holding bridge with music on hold', async () => {
+      await withCall({}, async (ch) => {
+        await ch.answer(T);
+        const bridge = await h.server.createBridge('holding', T);
+        await bridge.add(ch.id, T);
+        await bridge.startMusicOnHold(undefined, T);
+        await bridge.stopMusicOnHold(T);
+        await bridge.remove(ch.id, T);
+        await bridge.destroy(T);
+      });
+    });
+
+    it('originates a leg that answers, then hangs it up', async () => {
+      const leg = await h.server.originate({ endpoint: h.answeringEndpoint, ringTimeoutSeconds: 10, callerNumber: '4008001234' }, T);
+      await nextEvent(leg, 'answered', 8000);
+      const ended = nextEvent(leg, 'ended');
+      await leg.hangup();
+      await ended;
+      expect(leg.ended.aborted).toBe(true);
+    });
+
+    it('refuses commands with a deadline already passed or a call already over', async () => {
+      const aborted = AbortSignal.abort();
+      const err = await h.server.createBridge('mixing', { timeoutMs: 1000, signal: aborted }).catch((e: unknown) => e);
+      expect(isHotlineError(err, 'CALL_ENDED')).toBe(true);
+    });
+  });
+}
