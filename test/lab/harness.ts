@@ -6,7 +6,7 @@ import { runSipp } from '../sipp/sipp.js';
 import type { ContractHarness } from '../contract/media-server.contract.js';
 import { labConfig } from './lab-config.js';
 
-export const silentLog = createLogger({ level: process.env.HOTLINE_TEST_LOG ?? 'silent', name: 'test' });
+export const silentLog = createLogger({ level: process.env.TEST_LOG_LEVEL ?? 'silent', name: 'test' });
 
 export function waitReady(server: MediaServer, timeoutMs = 15_000): Promise<void> {
   return new Promise((resolve, reject) => {

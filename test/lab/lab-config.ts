@@ -9,5 +9,5 @@ export function labConfig(): Config {
   const base = loadConfig({ env: process.env });
   const url = new URL(base.redis.url);
   url.pathname = '/15';
-  return { ...base, redis: { ...base.redis, url: url.toString(), keyPrefix: 'hotline-test:' }, log: { ...base.log, level: process.env.HOTLINE_TEST_LOG ?? 'silent' } as Config['log'] };
+  return { ...base, redis: { ...base.redis, url: url.toString(), keyPrefix: 'hotline-test:' }, log: { ...base.log, level: process.env.TEST_LOG_LEVEL ?? 'silent' } as Config['log'] };
 }

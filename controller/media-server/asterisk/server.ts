@@ -182,7 +182,7 @@ export class AsteriskServer implements MediaServer {
         await withDeadline('ARI WebSocket', { timeoutMs: 60_000, signal }, () => Promise.resolve(client.start(config.app)));
         backoff.reset();
         const reason = await lost;
-        log.warn({ reason }, 'ARI connection lost; reconnecting');
+        if (!signal.aborted) log.warn({ reason }, 'ARI connection lost; reconnecting');
       } catch (err) {
         if (signal.aborted) break;
         const reason = err instanceof Error ? err.message : String(err);
