@@ -66,6 +66,8 @@ function applyEnv(raw: Record<string, unknown>, env: NodeJS.ProcessEnv, sources:
     if (!path) {
       throw new HotlineError('CONFIG_INVALID', `invalid configuration: ${name} names no setting (see the configuration reference in README.md)`);
     }
+    // Overriding a field of the default media server keeps the rest of that default.
+    if (path[0] === 'mediaServers' && raw.mediaServers === undefined) raw.mediaServers = [{ id: 'asterisk-lab', kind: 'asterisk' }];
     setPath(raw, path, parseScalar(value));
     sources.set(path.join('.'), name);
   }
