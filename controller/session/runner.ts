@@ -52,7 +52,7 @@ export class SessionRunner {
   }
 
   private begin(server: MediaServer, channel: Channel): void {
-    const { config, store } = this.deps;
+    const { config } = this.deps;
     const startedAt = Date.now();
     const record: CallRecord = {
       id: channel.id,
@@ -67,8 +67,12 @@ export class SessionRunner {
       timeline: [],
     };
     const log = this.deps.log.child({ callId: channel.id, mediaServer: server.id, caller: record.callerMasked, called: record.calledNumber });
-    const ceiling = AbortSignal.timeout(config.session.maxCallMs);
-    const signal = AbortSignal.any([channel.ended, ceiling]);
+    // One controller per call: aborted when the channel ends or the session's ceiling passes.
+    const life = new AbortController();
+    const ceiling = setTimeout(() => life.abort(), config.session.maxCallMs);
+    const onEnded = (): void => life.abort();
+    channel.ended.addEventListener('abort', onEnded, { once: true });
+    const signal = life.signal;
     const call: CallContext = {
       channel,
       log,
@@ -85,7 +89,11 @@ export class SessionRunner {
       record.hangupBy ??= 'caller';
       call.note(`ended (${ev.cause.text})`);
     });
-    const done = this.run(call, server, offEnded).finally(() => this.live.delete(channel.id));
+    const done = this.run(call, server, offEnded).finally(() => {
+      clearTimeout(ceiling);
+      channel.ended.removeEventListener('abort', onEnded);
+      this.live.delete(channel.id);
+    });
     this.live.set(channel.id, { record, done });
   }
 

@@ -3,7 +3,6 @@ import { answer } from './verbs/answer.js';
 import { gather } from './verbs/gather.js';
 import { hangup } from './verbs/hangup.js';
 import { play } from './verbs/play.js';
-import { sayDigits } from './verbs/say-digits.js';
 import type { CallOutcome } from '../calls/record.js';
 
 /**
@@ -23,8 +22,8 @@ export async function welcomeFlow(call: CallContext): Promise<CallOutcome> {
   });
   call.record.digits = digits;
   if (digits) {
-    await play(call, prompt('you-pressed'), { maxMs: 10_000 });
-    await sayDigits(call, digits);
+    // One playback for both: half the commands and events of two.
+    await play(call, [prompt('you-pressed'), { type: 'digits', digits }], { maxMs: 15_000 });
   }
   await play(call, prompt(settings.goodbyePrompt), { maxMs: 10_000 });
   await hangup(call);

@@ -46,23 +46,36 @@ export function waitForEvent<E>(
   });
 }
 
-/** Runs `work` with a deadline; the AbortSignal handed to it fires at the deadline or on `signal`. */
+/**
+ * Runs `work` with a deadline; the AbortSignal handed to it fires at the deadline or on `signal`.
+ * Plain timers, cleared on completion: AbortSignal.timeout would keep firing long after the work.
+ */
 export async function withDeadline<T>(
   what: string,
   opts: WaitOptions,
   work: (signal: AbortSignal) => Promise<T>,
 ): Promise<T> {
-  if (opts.signal?.aborted) throw callEnded(what);
-  const timeout = AbortSignal.timeout(opts.timeoutMs);
-  const signal = opts.signal ? AbortSignal.any([timeout, opts.signal]) : timeout;
+  const outer = opts.signal;
+  if (outer?.aborted) throw callEnded(what);
+  const inner = new AbortController();
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    inner.abort();
+  }, opts.timeoutMs);
+  const onAbort = (): void => inner.abort();
+  outer?.addEventListener('abort', onAbort, { once: true });
   try {
-    return await work(signal);
+    return await work(inner.signal);
   } catch (err) {
-    if (opts.signal?.aborted) throw callEnded(what, err);
-    if (timeout.aborted) {
+    if (outer?.aborted) throw callEnded(what, err);
+    if (timedOut) {
       throw new HotlineError('WAIT_TIMEOUT', `${what} took longer than ${opts.timeoutMs} ms`, { cause: err, details: { timeoutMs: opts.timeoutMs } });
     }
     throw err;
+  } finally {
+    clearTimeout(timer);
+    outer?.removeEventListener('abort', onAbort);
   }
 }
 

@@ -52,7 +52,7 @@ describe('calls through the lab', () => {
     expect(steps).toContain('answered');
     expect(steps).toContain('dtmf 1');
     expect(steps).toContain('barge-in');
-    expect(steps.some((s) => s.startsWith('play digits:1'))).toBe(true);
+    expect(steps.some((s) => s.includes('digits:1'))).toBe(true);
   });
 
   it('cleans up fully when the caller hangs up during the prompt', async () => {

@@ -119,7 +119,7 @@ export class AriChannel implements Channel {
     try {
       const res = await this.ctx.rest.request<{ value?: string }>('GET', `/channels/${encodeURIComponent(this.id)}/variable`, {
         ...opts,
-        signal: opts.signal ? AbortSignal.any([opts.signal, this.ended]) : this.ended,
+        signal: opts.signal ?? this.ended,
         query: { variable: name },
       });
       return res?.value;
@@ -135,7 +135,8 @@ export class AriChannel implements Channel {
     suffix: string,
     opts: WaitOptions & { query?: Record<string, string | number | undefined> },
   ): Promise<T> {
-    const signal = opts.signal ? AbortSignal.any([opts.signal, this.ended]) : this.ended;
+    // Sessions pass the call's signal, which already ends with the channel.
+    const signal = opts.signal ?? this.ended;
     try {
       return await this.ctx.rest.request<T>(method, `/channels/${encodeURIComponent(this.id)}${suffix}`, { ...opts, signal });
     } catch (err) {
