@@ -4,7 +4,7 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { HotlineError } from '../errors.js';
 import { sleep } from '../util/wait.js';
-import { exec, isAlive } from './exec.js';
+import { exec, isAlive, isAliveAs } from './exec.js';
 import type { LabPaths } from './paths.js';
 import type { AsteriskServerConfig } from '../config/schema.js';
 
@@ -25,7 +25,7 @@ export async function syncAsteriskConfig(paths: LabPaths): Promise<void> {
 export async function asteriskPid(paths: LabPaths): Promise<number | undefined> {
   const text = await readFile(pidFile(paths), 'utf8').catch(() => '');
   const pid = Number(text.trim());
-  return Number.isInteger(pid) && pid > 0 && isAlive(pid) ? pid : undefined;
+  return Number.isInteger(pid) && pid > 0 && isAliveAs(pid, 'asterisk') ? pid : undefined;
 }
 
 export async function startAsterisk(paths: LabPaths, ari: AsteriskServerConfig): Promise<number> {

@@ -4,14 +4,14 @@ import { readFile, rm, writeFile, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { HotlineError } from '../errors.js';
 import { sleep } from '../util/wait.js';
-import { isAlive } from './exec.js';
+import { isAlive, isAliveAs } from './exec.js';
 import { PROJECT_ROOT, type LabPaths } from './paths.js';
 
 const pidFile = (paths: LabPaths): string => join(paths.run, 'controller.pid');
 
 export async function controllerPid(paths: LabPaths): Promise<number | undefined> {
   const pid = Number((await readFile(pidFile(paths), 'utf8').catch(() => '')).trim());
-  return Number.isInteger(pid) && pid > 0 && isAlive(pid) ? pid : undefined;
+  return Number.isInteger(pid) && pid > 0 && isAliveAs(pid, 'hotline') ? pid : undefined;
 }
 
 /** Runs `hotline start` detached, logging to the lab's log folder. */

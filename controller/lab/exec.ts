@@ -1,4 +1,5 @@
 import { execFile, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { HotlineError } from '../errors.js';
 
 /** Runs a command with a deadline; rejects LAB_FAILED with its stderr tail on failure. */
@@ -35,6 +36,19 @@ export function isAlive(pid: number | undefined): boolean {
   try {
     process.kill(pid, 0);
     return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * A pid from a pid file is ours only if that process still runs the program we started: after a
+ * reboot or a CI fresh start the number may belong to something else.
+ */
+export function isAliveAs(pid: number | undefined, program: string): boolean {
+  if (!isAlive(pid)) return false;
+  try {
+    return readFileSync(`/proc/${String(pid)}/cmdline`, 'latin1').includes(program);
   } catch {
     return false;
   }

@@ -2,14 +2,14 @@ import { readFile, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { HotlineError } from '../errors.js';
 import { sleep } from '../util/wait.js';
-import { exec, isAlive } from './exec.js';
+import { exec, isAlive, isAliveAs } from './exec.js';
 import type { LabPaths } from './paths.js';
 
 const pidFile = (paths: LabPaths): string => join(paths.run, 'redis.pid');
 
 export async function redisPid(paths: LabPaths): Promise<number | undefined> {
   const pid = Number((await readFile(pidFile(paths), 'utf8').catch(() => '')).trim());
-  return Number.isInteger(pid) && pid > 0 && isAlive(pid) ? pid : undefined;
+  return Number.isInteger(pid) && pid > 0 && isAliveAs(pid, 'redis-server') ? pid : undefined;
 }
 
 /** A loopback-only Redis for the lab; no persistence (the lab's state is disposable). */

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import ari, { type AriClient } from 'ari-client';
+import type { AriClient } from 'ari-client';
+import { connectAri } from './connect.js';
 import type { AsteriskServerConfig } from '../../config/schema.js';
 import { HotlineError, isHotlineError } from '../../errors.js';
 import type { Logger } from '../../log/logger.js';
@@ -177,7 +178,7 @@ export class AsteriskServer implements MediaServer {
     while (!signal.aborted) {
       try {
         const client = await withDeadline('ARI connect', { timeoutMs: 10_000, signal }, () =>
-          Promise.resolve(ari.connect(config.url, config.username, config.password)),
+          connectAri(this.ctx.rest, config.url, config.username, config.password, config.commandTimeoutMs),
         );
         const lost = this.attach(client);
         await withDeadline('ARI WebSocket', { timeoutMs: 60_000, signal }, () => Promise.resolve(client.start(config.app)));
