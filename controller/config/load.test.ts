@@ -39,6 +39,12 @@ describe('loadConfig', () => {
     expect(c.log.level).toBe('debug');
   });
 
+  it('the example configuration shipped for the docker stack is valid', () => {
+    const c = loadConfig({ file: join(import.meta.dirname, '..', '..', 'docker', 'hotline.yaml'), env: {} });
+    expect(c.mediaServers[0]?.id).toBe('asterisk-1');
+    expect(new RegExp(c.numbers.pattern).test('4008001234')).toBe(true);
+  });
+
   it('an empty file is the defaults', () => {
     expect(loadConfig({ file: file('empty.yaml', ''), env: {} }).api.port).toBe(8480);
   });

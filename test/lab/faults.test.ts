@@ -35,6 +35,12 @@ describe('ARI faults', () => {
     expect(record?.digits).toBe('1');
   }
 
+  it('with no controller connected, Asterisk refuses 400-number calls with 503 (the carrier can retry)', async () => {
+    const sipp = await runSipp({ scenario: 'uac-400-no-controller-expect-503', service: '4008001234', timeoutMs: 15_000 });
+    expect(sipp.exitCode, sipp.errors).toBe(0);
+    expect(sipp.successful).toBe(1);
+  });
+
   it('starts without Asterisk, reports not ready, and serves calls once Asterisk appears', async () => {
     await stopAsterisk(paths);
     controller = await startController(withServer({}), { log: silentLog });

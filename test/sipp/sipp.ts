@@ -14,7 +14,11 @@ const here = dirname(fileURLToPath(import.meta.url));
 export const SCENARIO_DIR = here.split(sep).includes('dist') ? join(here, '..', '..', '..', 'test', 'sipp') : here;
 export const PCAP_DIR = '/usr/share/sip-tester';
 
-export type Scenario = 'uac-400-dtmf-expect-bye' | 'uac-400-hangup-during-prompt' | 'uac-unknown-number-expect-404';
+export type Scenario =
+  | 'uac-400-dtmf-expect-bye'
+  | 'uac-400-hangup-during-prompt'
+  | 'uac-unknown-number-expect-404'
+  | 'uac-400-no-controller-expect-503';
 
 export interface SippRun {
   scenario: Scenario;
