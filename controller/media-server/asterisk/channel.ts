@@ -26,6 +26,7 @@ export class AriChannel implements Channel {
   /** Delivers an event to listeners; `ended` is delivered once, then the channel is closed. */
   deliver(event: ChannelEvent): void {
     if (this.ended.aborted) return;
+    if (event.type === 'answered') this.info.state = 'up';
     for (const listener of [...this.listeners]) {
       try {
         listener(event);
