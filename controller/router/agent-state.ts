@@ -1,0 +1,53 @@
+import { HotlineError } from '../errors.js';
+
+/**
+ * An agent's life, in the terms supervisors use: logged out, available, on break (with a reason),
+ * reserved (chosen, not yet rung), ringing, talking, wrap-up. Every change is checked against this
+ * table; anything else is refused with AGENT_ILLEGAL_TRANSITION.
+ */
+export const AGENT_STATES = ['logged-out', 'available', 'on-break', 'reserved', 'ringing', 'talking', 'wrap-up'] as const;
+export type AgentState = (typeof AGENT_STATES)[number];
+
+const ALLOWED: Record<AgentState, readonly AgentState[]> = {
+  'logged-out': ['available', 'on-break'],
+  available: ['on-break', 'logged-out', 'reserved'],
+  'on-break': ['available', 'logged-out'],
+  // A reservation is confirmed by ringing, or released (also when its lease lapses).
+  reserved: ['ringing', 'available', 'on-break', 'logged-out'],
+  // No answer or reject: back to available, or on break after too many misses.
+  ringing: ['talking', 'available', 'on-break', 'logged-out'],
+  talking: ['wrap-up'],
+  'wrap-up': ['available', 'on-break', 'logged-out'],
+};
+
+export interface AgentStatus {
+  state: AgentState;
+  /** When the agent entered this state (ms since epoch). */
+  since: number;
+  /** Why the agent is on break ('lunch', 'missed 3 calls', ...). */
+  reason?: string | undefined;
+}
+
+export interface AgentTransition {
+  agentId: string;
+  from: AgentState;
+  to: AgentState;
+  at: number;
+  reason?: string | undefined;
+}
+
+export function canTransition(from: AgentState, to: AgentState): boolean {
+  return ALLOWED[from].includes(to);
+}
+
+/** The next status, or AGENT_ILLEGAL_TRANSITION. Pure: the caller stores and publishes it. */
+export function transition(agentId: string, current: AgentStatus, to: AgentState, at: number, reason?: string): { status: AgentStatus; event: AgentTransition } {
+  if (!canTransition(current.state, to)) {
+    throw new HotlineError('AGENT_ILLEGAL_TRANSITION', `agent ${agentId}: cannot go from ${current.state} to ${to}`, {
+      details: { agentId, from: current.state, to },
+    });
+  }
+  if (to === 'on-break' && !reason) reason = 'break';
+  const status: AgentStatus = { state: to, since: at, ...(to === 'on-break' ? { reason } : {}) };
+  return { status, event: { agentId, from: current.state, to, at, ...(reason ? { reason } : {}) } };
+}
