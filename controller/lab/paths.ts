@@ -1,10 +1,8 @@
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import type { Config } from '../config/schema.js';
+import { PROJECT_ROOT } from '../util/project-root.js';
 
-const here = dirname(fileURLToPath(import.meta.url));
-/** The checkout (or installed package) root, from source or from dist/. */
-export const PROJECT_ROOT = here.includes('/dist/') ? join(here, '..', '..', '..') : join(here, '..', '..');
+export { PROJECT_ROOT };
 
 export interface LabPaths {
   dir: string;

@@ -1,0 +1,79 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { PROJECT_ROOT } from '../util/project-root.js';
+import type { Redis } from 'ioredis';
+import { HotlineError } from '../errors.js';
+import { transition, type AgentState, type AgentStatus } from './agent-state.js';
+
+/** The Lua scripts ship as files beside this one in the source tree. */
+const lua = (name: string): string => readFileSync(join(PROJECT_ROOT, 'controller', 'router', name), 'utf8');
+
+type ScriptCommand = (numKeys: number, ...keysAndArgs: string[]) => Promise<unknown>;
+
+/**
+ * Agents' live state in Redis, shared by every controller. The decision runs in process; the
+ * reservation is one atomic script over the ranked candidates.
+ */
+export class RedisAgents {
+  private readonly reserveScript: ScriptCommand;
+  private readonly settleScript: ScriptCommand;
+
+  constructor(
+    private readonly redis: Redis,
+    private readonly prefix: string,
+  ) {
+    // defineCommand runs EVALSHA and falls back to EVAL after a Redis restart forgot the script.
+    redis.defineCommand('hotlineReserve', { lua: lua('reserve.lua') });
+    redis.defineCommand('hotlineSettle', { lua: lua('settle.lua') });
+    const commands = redis as unknown as Record<'hotlineReserve' | 'hotlineSettle', ScriptCommand>;
+    this.reserveScript = commands.hotlineReserve.bind(redis);
+    this.settleScript = commands.hotlineSettle.bind(redis);
+  }
+
+  key(agentId: string): string {
+    return `${this.prefix}agent:${agentId}`;
+  }
+
+  /** Reserves the first free agent of `ranked`; undefined if all were taken meanwhile. */
+  async reserveFirst(ranked: readonly string[], reservationId: string, leaseMs: number): Promise<string | undefined> {
+    if (ranked.length === 0) return undefined;
+    const index = (await this.reserveScript(ranked.length, ...ranked.map((id) => this.key(id)), reservationId, String(leaseMs))) as number;
+    return index > 0 ? ranked[index - 1] : undefined;
+  }
+
+  /** Confirms (ringing) or releases (available) our own reservation; false if it lapsed. */
+  async settle(agentId: string, reservationId: string, next: 'ringing' | 'available'): Promise<boolean> {
+    return (await this.settleScript(1, this.key(agentId), reservationId, next)) === 1;
+  }
+
+  async status(agentId: string): Promise<AgentStatus | undefined> {
+    const [state, since, reason] = await this.redis.hmget(this.key(agentId), 'state', 'since', 'reason');
+    if (!state) return undefined;
+    return { state: state as AgentState, since: Number(since ?? 0), ...(reason ? { reason } : {}) };
+  }
+
+  /**
+   * A supervisor's or agent's own change (log in, break, resume, log out), checked against the
+   * state machine. WATCH makes it safe against a router reserving the agent at the same moment.
+   */
+  async change(agentId: string, to: AgentState, reason?: string): Promise<AgentStatus> {
+    const key = this.key(agentId);
+    for (let attempt = 0; attempt < 5; attempt++) {
+      await this.redis.watch(key);
+      const current = (await this.status(agentId)) ?? { state: 'logged-out' as const, since: 0 };
+      let next: AgentStatus;
+      try {
+        next = transition(agentId, current, to, Date.now(), reason).status;
+      } catch (err) {
+        await this.redis.unwatch();
+        throw err;
+      }
+      const multi = this.redis.multi().hset(key, 'state', next.state, 'since', String(next.since));
+      if (next.reason) multi.hset(key, 'reason', next.reason);
+      else multi.hdel(key, 'reason');
+      if (to !== 'reserved' && to !== 'ringing') multi.hdel(key, 'lease', 'leaseUntil');
+      if (await multi.exec()) return next;
+    }
+    throw new HotlineError('AGENT_ILLEGAL_TRANSITION', `agent ${agentId}: state kept changing under us`);
+  }
+}

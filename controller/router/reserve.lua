@@ -1,0 +1,17 @@
+-- Reserves the first free agent of an ordered list, atomically: two controllers sharing Redis can
+-- never take the same agent. An agent is free when available, or reserved under a lease that has
+-- lapsed (its controller died before confirming). Redis's own clock decides, so controllers'
+-- clocks do not matter.
+-- KEYS: agent hashes, in the order the strategy ranked them
+-- ARGV[1]: reservation id   ARGV[2]: lease in ms
+-- returns the index (1-based) of the agent reserved, or 0
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+for i, key in ipairs(KEYS) do
+  local state, leaseUntil = unpack(redis.call('HMGET', key, 'state', 'leaseUntil'))
+  if state == 'available' or (state == 'reserved' and tonumber(leaseUntil or '0') < now) then
+    redis.call('HSET', key, 'state', 'reserved', 'since', now, 'lease', ARGV[1], 'leaseUntil', now + tonumber(ARGV[2]))
+    return i
+  end
+end
+return 0

@@ -1,0 +1,107 @@
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { isHotlineError } from '../../controller/errors.js';
+import { RedisAgents } from '../../controller/router/redis-agents.js';
+import { PROJECT_ROOT } from '../../controller/util/project-root.js';
+import { labConfig } from './lab-config.js';
+
+/** The atomic reservation, against the lab's real Redis, from one and from several processes. */
+describe('router reservations in Redis', () => {
+  const config = labConfig();
+  const prefix = `hotline-test-router-${process.pid}:`;
+  let redis: Redis;
+  let agents: RedisAgents;
+
+  beforeAll(() => {
+    redis = new Redis(config.redis.url);
+    agents = new RedisAgents(redis, prefix);
+  });
+  afterAll(async () => {
+    const keys = await redis.keys(`${prefix}*`);
+    if (keys.length) await redis.del(...keys);
+    redis.disconnect();
+  });
+  beforeEach(async () => {
+    const keys = await redis.keys(`${prefix}*`);
+    if (keys.length) await redis.del(...keys);
+  });
+
+  const login = async (...ids: string[]): Promise<void> => {
+    for (const id of ids) await agents.change(id, 'available');
+  };
+
+  it('reserves the first free agent in ranked order, and only once', async () => {
+    await login('a', 'b', 'c');
+    expect(await agents.reserveFirst(['b', 'a'], 'r1', 5000)).toBe('b');
+    expect(await agents.reserveFirst(['b', 'a'], 'r2', 5000)).toBe('a');
+    expect(await agents.reserveFirst(['b', 'a'], 'r3', 5000)).toBeUndefined();
+    expect((await agents.status('b'))?.state).toBe('reserved');
+  });
+
+  it('never reserves an agent who is not available', async () => {
+    await login('a');
+    await agents.change('a', 'on-break', 'lunch');
+    expect(await agents.reserveFirst(['a', 'ghost'], 'r1', 5000)).toBeUndefined();
+    expect(await agents.status('a')).toMatchObject({ state: 'on-break', reason: 'lunch' });
+  });
+
+  it('confirms and releases only its own reservation', async () => {
+    await login('a');
+    expect(await agents.reserveFirst(['a'], 'mine', 5000)).toBe('a');
+    expect(await agents.settle('a', 'theirs', 'ringing')).toBe(false);
+    expect(await agents.settle('a', 'mine', 'ringing')).toBe(true);
+    expect((await agents.status('a'))?.state).toBe('ringing');
+    expect(await agents.settle('a', 'mine', 'available')).toBe(true);
+    expect((await agents.status('a'))?.state).toBe('available');
+  });
+
+  it('a reservation nobody confirms lapses, and the agent can be taken again', async () => {
+    await login('a');
+    expect(await agents.reserveFirst(['a'], 'dead-controller', 100)).toBe('a');
+    expect(await agents.reserveFirst(['a'], 'r2', 100)).toBeUndefined();
+    await new Promise((r) => setTimeout(r, 150));
+    expect(await agents.reserveFirst(['a'], 'r2', 5000)).toBe('a');
+    // The dead controller coming back cannot confirm what it lost.
+    expect(await agents.settle('a', 'dead-controller', 'ringing')).toBe(false);
+  });
+
+  it('state changes follow the state machine', async () => {
+    const err = await agents.change('x', 'talking').catch((e: unknown) => e);
+    expect(isHotlineError(err, 'AGENT_ILLEGAL_TRANSITION')).toBe(true);
+    await login('x');
+    await agents.change('x', 'logged-out');
+    expect((await agents.status('x'))?.state).toBe('logged-out');
+  });
+
+  it('two controller processes making thousands of decisions never book one agent twice', async () => {
+    const agentCount = 40;
+    await login(...Array.from({ length: agentCount }, (_, i) => `a${i}`));
+    const worker = join(PROJECT_ROOT, 'test', 'lab', 'workers', 'reserve-worker.mjs');
+    const run = (seed: number): Promise<Record<string, number>> =>
+      new Promise((resolve, reject) => {
+        const child = spawn(process.execPath, [worker, config.redis.url, prefix, String(agentCount), '4000', '16', String(seed)], { stdio: ['ignore', 'pipe', 'inherit'] });
+        let out = '';
+        child.stdout.on('data', (c: Buffer) => (out += c.toString()));
+        child.once('error', reject);
+        child.once('close', (code) => (code === 0 ? resolve(JSON.parse(out) as Record<string, number>) : reject(new Error(`worker exited ${String(code)}`))));
+      });
+    const results = await Promise.all([run(1), run(2)]);
+    const sum = (k: string): number => results.reduce((n, r) => n + (r[k] ?? 0), 0);
+    expect(sum('doubleBooked')).toBe(0);
+    expect(sum('reserved') + sum('noneFree')).toBe(8000);
+    expect(sum('reserved')).toBeGreaterThan(1000);
+    // Every reservation was confirmed then released, or abandoned (its lease lapses); none half-done.
+    expect(sum('lapsedOnSettle')).toBe(0);
+    expect(sum('confirmed') + sum('abandoned')).toBe(sum('reserved'));
+    expect(sum('released')).toBe(sum('confirmed'));
+    await new Promise((r) => setTimeout(r, 350));
+    const free = await agents.reserveFirst(Array.from({ length: agentCount }, (_, i) => `a${i}`), 'final', 1000);
+    expect(free).toBeDefined();
+    let freeCount = 0;
+    for (let i = 0; i < agentCount; i++) if (await agents.reserveFirst([`a${i}`], `check-${i}`, 1000)) freeCount++;
+    // All agents but the one just reserved are free again once abandoned leases lapse.
+    expect(freeCount).toBe(agentCount - 1);
+  }, 120_000);
+});
