@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { STRATEGIES, type Candidate } from './index.js';
 
-const agent = (id: string, over: Partial<Candidate> = {}): Candidate => ({ id, weight: 1, idleSince: 0, callsTaken: 0, talkTimeMs: 0, position: 0, level: 1, ...over });
+let slots = 0;
+const agent = (id: string, over: Partial<Candidate> = {}): Candidate => ({ id, weight: 1, idleSince: 0, callsTaken: 0, talkTimeMs: 0, position: 0, level: 1, slot: slots++, ...over });
 const ctx = { random: Math.random };
 const ids = (list: Candidate[]): string[] => list.map((c) => c.id);
 

@@ -19,5 +19,8 @@ export function topK(candidates: readonly Candidate[], k: number, before: (a: Ca
   return best;
 }
 
-/** Ties go to whoever has waited longest, then to the id, so rankings are deterministic. */
-export const idleTie = (a: Candidate, b: Candidate): boolean => a.idleSince < b.idleSince || (a.idleSince === b.idleSince && a.id < b.id);
+/**
+ * Ties go to whoever has waited longest, then to configuration order (the slot: a number, as a
+ * string comparison of ids per candidate would cost more than the whole rest of the scan).
+ */
+export const idleTie = (a: Candidate, b: Candidate): boolean => a.idleSince < b.idleSince || (a.idleSince === b.idleSince && a.slot < b.slot);

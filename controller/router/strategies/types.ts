@@ -11,6 +11,8 @@ export interface Candidate {
   position: number;
   /** Skill level for the queue's skill. */
   level: number;
+  /** A small integer unique within the queue: stateful strategies index arrays with it. */
+  slot: number;
 }
 
 export interface StrategyContext {

@@ -8,12 +8,22 @@ import type { Candidate, Strategy } from './types.js';
  * queue and per controller; agents who leave the candidate set keep their current weight.
  */
 export const weightedRoundRobin = (): Strategy => {
-  const current = new Map<string, number>();
-  const score = (c: Candidate): number => (current.get(c.id) ?? 0) + c.weight;
+  // Current weights by slot: an array, not a map, because every decision reads one per candidate.
+  let current = new Float64Array(64);
+  const at = (slot: number): number => (slot < current.length ? current[slot]! : 0);
+  const set = (slot: number, value: number): void => {
+    if (slot >= current.length) {
+      const grown = new Float64Array(Math.max(slot + 1, current.length * 2));
+      grown.set(current);
+      current = grown;
+    }
+    current[slot] = value;
+  };
+  const score = (c: Candidate): number => at(c.slot) + c.weight;
   const before = (a: Candidate, b: Candidate): boolean => {
     const sa = score(a);
     const sb = score(b);
-    return sa > sb || (sa === sb && a.id < b.id);
+    return sa > sb || (sa === sb && a.slot < b.slot);
   };
   return {
     name: 'weighted-round-robin',
@@ -22,10 +32,10 @@ export const weightedRoundRobin = (): Strategy => {
     taken(chosen, candidates) {
       let total = 0;
       for (const c of candidates) {
-        current.set(c.id, score(c));
+        set(c.slot, score(c));
         total += c.weight;
       }
-      current.set(chosen.id, (current.get(chosen.id) ?? 0) - total);
+      set(chosen.slot, at(chosen.slot) - total);
     },
   };
 };
