@@ -3,6 +3,7 @@ import { isHotlineError } from '../errors.js';
 import { callCommand } from './commands/call.js';
 import { labDownCommand, labStatusCommand, labUpCommand } from './commands/lab.js';
 import { loadCommand } from './commands/load.js';
+import { agentStateCommand, agentsListCommand, queuesListCommand, routingCheckCommand } from './commands/routing.js';
 import { startCommand } from './commands/start.js';
 
 const program = new Command('hotline').description('400-number contact-center controller for Asterisk and FreeSWITCH');
@@ -47,8 +48,31 @@ program
     await loadCommand({ ...global(), ...o });
   });
 
+const routing = program.command('routing').description('agents, queues and region tables (dialplan/routing)');
+routing
+  .command('check')
+  .description('validate a routing folder; one line per problem (file:line: key: reason)')
+  .argument('[dir]', 'folder with agents.yaml and queues.yaml')
+  .action((dir: string | undefined) => routingCheckCommand(dir, global()));
+
+const agents = program.command('agents').description('list agents with their live state');
+agents.option('--json', 'machine-readable output', false).action((o: { json: boolean }) => agentsListCommand({ ...global(), ...o }));
+agents
+  .command('state')
+  .description('change an agent’s state (log in, break, resume, log out), checked by the state machine')
+  .argument('<id>', 'agent id')
+  .argument('<state>', 'available | on-break | logged-out')
+  .option('--reason <text>', 'why (for a break)')
+  .action((id: string, state: string, o: { reason?: string }) => agentStateCommand(id, state, { ...global(), ...o }));
+
+program
+  .command('queues')
+  .description('list queues')
+  .option('--json', 'machine-readable output', false)
+  .action((o: { json: boolean }) => queuesListCommand({ ...global(), ...o }));
+
 program.parseAsync(process.argv).catch((err: unknown) => {
   const message = err instanceof Error ? err.message : String(err);
   process.stderr.write(`hotline: ${message}\n`);
-  process.exit(isHotlineError(err, 'CONFIG_INVALID') ? 2 : 1);
+  process.exit(isHotlineError(err, 'CONFIG_INVALID') || isHotlineError(err, 'ROUTER_CONFIG_INVALID') ? 2 : 1);
 });

@@ -76,6 +76,12 @@ export const configSchema = z.strictObject({
         .default('^400\\d{7}$'),
     })
     .default({ pattern: '^400\\d{7}$' }),
+  routing: z
+    .strictObject({
+      /** Folder with agents.yaml, queues.yaml and regions/ (empty: the project's dialplan/routing). */
+      dir: z.string().default(''),
+    })
+    .default({ dir: '' }),
   session: z
     .strictObject({
       language: z.enum(['en', 'zh']).default('en'),

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { isHotlineError } from '../../controller/errors.js';
+import { ServiceHistory } from '../../controller/router/history.js';
 import { RedisAgents } from '../../controller/router/redis-agents.js';
 import { PROJECT_ROOT } from '../../controller/util/project-root.js';
 import { labConfig } from './lab-config.js';
@@ -73,6 +74,18 @@ describe('router reservations in Redis', () => {
     await login('x');
     await agents.change('x', 'logged-out');
     expect((await agents.status('x'))?.state).toBe('logged-out');
+  });
+
+  it('remembers the last agent per caller, hashed, for the window only', async () => {
+    const history = new ServiceHistory(redis, prefix, 1, 'salt');
+    await history.remember('13812345678', '1001');
+    expect(await history.lastAgent('13812345678')).toBe('1001');
+    expect(await history.lastAgent('13900000000')).toBeUndefined();
+    const keys = await redis.keys(`${prefix}history:*`);
+    expect(keys).toHaveLength(1);
+    expect(keys[0]).not.toContain('13812345678');
+    await new Promise((r) => setTimeout(r, 1100));
+    expect(await history.lastAgent('13812345678')).toBeUndefined();
   });
 
   it('two controller processes making thousands of decisions never book one agent twice', async () => {

@@ -1,0 +1,69 @@
+import { join } from 'node:path';
+import { Redis } from 'ioredis';
+import type { Config } from '../../config/schema.js';
+import { AGENT_STATES, type AgentState } from '../../router/agent-state.js';
+import { loadRouting } from '../../router/config-load.js';
+import { RedisAgents } from '../../router/redis-agents.js';
+import { PROJECT_ROOT } from '../../util/project-root.js';
+import { configFrom } from '../config-option.js';
+
+export const routingDir = (config: Config): string => config.routing.dir || join(PROJECT_ROOT, 'dialplan', 'routing');
+
+/** `hotline routing check [DIR]`: one line per problem, `file:line: key: reason`; exit 1 if any. */
+export function routingCheckCommand(dir: string | undefined, opts: { config?: string }): void {
+  const target = dir ?? routingDir(configFrom(opts).config);
+  const routing = loadRouting(target);
+  process.stdout.write(`${target}: ${routing.agents.length} agents, ${routing.queues.length} queues, ${routing.skills.length} skills: OK\n`);
+}
+
+async function withAgents<T>(config: Config, fn: (agents: RedisAgents) => Promise<T>): Promise<T> {
+  const redis = new Redis(config.redis.url, { maxRetriesPerRequest: 1, connectTimeout: 2000, lazyConnect: true });
+  redis.on('error', () => undefined);
+  try {
+    await redis.connect();
+    return await fn(new RedisAgents(redis, config.redis.keyPrefix));
+  } finally {
+    redis.disconnect();
+  }
+}
+
+export async function agentsListCommand(opts: { config?: string; json: boolean }): Promise<void> {
+  const { config } = configFrom(opts);
+  const routing = loadRouting(routingDir(config));
+  const rows = await withAgents(config, async (store) =>
+    Promise.all(routing.agents.map(async (a) => ({ ...a, status: (await store.status(a.id)) ?? { state: 'logged-out' as const, since: 0 } }))),
+  );
+  if (opts.json) {
+    process.stdout.write(`${JSON.stringify(rows)}\n`);
+    return;
+  }
+  process.stdout.write('id        name             state              skills\n');
+  for (const r of rows) {
+    const skills = Object.entries(r.skills).map(([s, l]) => `${s}:${l}`).join(' ');
+    const state = r.status.state + (r.status.reason ? ` (${r.status.reason})` : '');
+    process.stdout.write(`${r.id.padEnd(9)} ${r.name.padEnd(16)} ${state.padEnd(18)} ${skills}\n`);
+  }
+}
+
+export async function agentStateCommand(id: string, state: string, opts: { config?: string; reason?: string }): Promise<void> {
+  const { config } = configFrom(opts);
+  const routing = loadRouting(routingDir(config));
+  if (!routing.agents.some((a) => a.id === id)) throw new Error(`unknown agent ${id}`);
+  if (!(AGENT_STATES as readonly string[]).includes(state)) throw new Error(`state must be one of ${AGENT_STATES.join(', ')}`);
+  const status = await withAgents(config, (store) => store.change(id, state as AgentState, opts.reason));
+  process.stdout.write(`agent ${id}: ${status.state}${status.reason ? ` (${status.reason})` : ''}\n`);
+}
+
+export function queuesListCommand(opts: { config?: string; json: boolean }): void {
+  const { config } = configFrom(opts);
+  const routing = loadRouting(routingDir(config));
+  if (opts.json) {
+    process.stdout.write(`${JSON.stringify(routing.queues)}\n`);
+    return;
+  }
+  process.stdout.write('id        skill     strategy              SL (s)  max wait  overflow\n');
+  for (const q of routing.queues) {
+    const overflow = q.overflow ? (q.overflow.type === 'queue' ? `queue ${q.overflow.target}` : q.overflow.type) : '-';
+    process.stdout.write(`${q.id.padEnd(9)} ${q.skill.padEnd(9)} ${q.strategy.padEnd(21)} ${String(q.serviceLevelSeconds).padEnd(7)} ${`${q.maxWaitSeconds}s`.padEnd(9)} ${overflow}\n`);
+  }
+}

@@ -1,0 +1,67 @@
+import { z } from 'zod';
+import { STRATEGY_NAMES } from './strategies/index.js';
+
+/** Routing data as admins write it: dialplan/routing/agents.yaml and queues.yaml. */
+const id = z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'letters, digits, _ . - (at most 64)');
+const code = z.string().regex(/^[a-z][a-z0-9-]{0,31}$/, 'a lowercase code');
+
+export const agentSchema = z.strictObject({
+  id,
+  name: z.string().min(1).max(100),
+  /** Dial string on the media server, e.g. PJSIP/1001 or PJSIP/1001@agents-lab. */
+  endpoint: z.string().min(3).max(200),
+  skills: z.record(code, z.number().int().min(1).max(5)).refine((s) => Object.keys(s).length > 0, 'at least one skill'),
+  regions: z.array(code).default([]),
+  languages: z.array(z.enum(['zh', 'en', 'yue'])).default([]),
+  weight: z.number().int().min(1, 'a weight of at least 1').max(100).default(1),
+  position: z.number().int().min(0).default(0),
+});
+
+const overflow = z.discriminatedUnion('type', [
+  z.strictObject({ type: z.literal('queue'), target: id }),
+  z.strictObject({ type: z.literal('voicemail') }),
+  z.strictObject({ type: z.literal('callback') }),
+]);
+
+export const queueSchema = z.strictObject({
+  id,
+  name: z.string().min(1).max(100).optional(),
+  skill: code,
+  strategy: z.enum(STRATEGY_NAMES).default('longest-idle'),
+  /** Higher first when one agent could serve several queues. */
+  priority: z.number().int().min(0).max(999).default(0),
+  serviceLevelSeconds: z.number().int().min(1).max(3600).default(20),
+  maxWaitSeconds: z.number().int().min(1).max(86_400).default(300),
+  maxLength: z.number().int().min(1).max(100_000).default(100),
+  wrapUpSeconds: z.number().int().min(0).max(3600).default(10),
+  noAnswerSeconds: z.number().int().min(3).max(300).default(15),
+  maxNoAnswer: z.number().int().min(1).max(100).default(3),
+  /** Pause before a busy or rejecting agent is offered calls again. */
+  busyDelaySeconds: z.number().int().min(0).max(3600).default(10),
+  overflow: overflow.optional(),
+  musicOnHold: z.string().min(1).default('default'),
+  announce: z.strictObject({ positionEverySeconds: z.number().int().min(10).max(3600).default(30) }).default({ positionEverySeconds: 30 }),
+  steps: z
+    .array(z.strictObject({ minLevel: z.number().int().min(1).max(5), timeoutSeconds: z.number().int().min(1).max(3600).optional() }))
+    .min(1)
+    .default([{ minLevel: 1 }]),
+  preferRegion: z.boolean().default(true),
+});
+
+export const agentsFileSchema = z.strictObject({ agents: z.array(agentSchema) });
+export const queuesFileSchema = z.strictObject({
+  /** Every skill the contact center routes on; agents and queues may only name these. */
+  skills: z.array(code).min(1),
+  /** How long the last agent who served a caller is preferred. */
+  historyHours: z.number().min(0).max(24 * 90).default(72),
+  queues: z.array(queueSchema),
+});
+
+export type AgentConfig = z.infer<typeof agentSchema>;
+export type QueueConfig = z.infer<typeof queueSchema>;
+export interface RoutingConfig {
+  skills: string[];
+  historyHours: number;
+  agents: AgentConfig[];
+  queues: QueueConfig[];
+}

@@ -1,0 +1,101 @@
+import { HotlineError } from '../errors.js';
+import { agentSchema, queueSchema, type AgentConfig, type QueueConfig, type RoutingConfig } from './config-schema.js';
+import { loadRouting } from './config-load.js';
+import type { AgentDef, QueueDef } from './model.js';
+import { Router } from './router.js';
+
+/**
+ * The routing configuration in force, and the one way to change it (files reloaded, or changes
+ * through the programmatic interface the API will expose). A change that does not validate is
+ * refused whole and the last good configuration keeps serving.
+ */
+export class RoutingDirectory {
+  private current: RoutingConfig;
+
+  constructor(
+    private readonly dir: string,
+    private readonly onChange: (config: RoutingConfig) => void = () => undefined,
+  ) {
+    this.current = loadRouting(dir);
+  }
+
+  get config(): RoutingConfig {
+    return this.current;
+  }
+
+  /** Re-reads the files; on error throws ROUTER_CONFIG_INVALID and keeps the current configuration. */
+  reload(): RoutingConfig {
+    this.apply(loadRouting(this.dir));
+    return this.current;
+  }
+
+  upsertAgent(input: unknown): AgentConfig {
+    const agent = parse(agentSchema, input, 'agent');
+    this.apply({ ...this.current, agents: [...this.current.agents.filter((a) => a.id !== agent.id), agent] });
+    return agent;
+  }
+
+  removeAgent(id: string): void {
+    if (!this.current.agents.some((a) => a.id === id)) throw new HotlineError('AGENT_NOT_FOUND', `unknown agent ${id}`);
+    this.apply({ ...this.current, agents: this.current.agents.filter((a) => a.id !== id) });
+  }
+
+  upsertQueue(input: unknown): QueueConfig {
+    const queue = parse(queueSchema, input, 'queue');
+    this.apply({ ...this.current, queues: [...this.current.queues.filter((q) => q.id !== queue.id), queue] });
+    return queue;
+  }
+
+  removeQueue(id: string): void {
+    if (!this.current.queues.some((q) => q.id === id)) throw new HotlineError('ROUTER_CONFIG_INVALID', `unknown queue ${id}`);
+    this.apply({ ...this.current, queues: this.current.queues.filter((q) => q.id !== id) });
+  }
+
+  private apply(next: RoutingConfig): void {
+    const problems = check(next);
+    if (problems.length > 0) throw new HotlineError('ROUTER_CONFIG_INVALID', `routing change refused: ${problems.join('; ')}`, { details: { problems } });
+    this.current = next;
+    this.onChange(next);
+  }
+}
+
+function parse<T>(schema: { safeParse(v: unknown): { success: true; data: T } | { success: false; error: { issues: { path: PropertyKey[]; message: string }[] } } }, input: unknown, what: string): T {
+  const result = schema.safeParse(input);
+  if (result.success) return result.data;
+  const problems = result.error.issues.map((i) => `${what}.${i.path.map(String).join('.')}: ${i.message}`);
+  throw new HotlineError('ROUTER_CONFIG_INVALID', `${what} refused: ${problems.join('; ')}`, { details: { problems } });
+}
+
+/** The cross-references the files are checked for, applied to a whole configuration in memory. */
+function check(config: RoutingConfig): string[] {
+  const problems: string[] = [];
+  const skills = new Set(config.skills);
+  const queues = new Map(config.queues.map((q) => [q.id, q]));
+  for (const a of config.agents) for (const s of Object.keys(a.skills)) if (!skills.has(s)) problems.push(`agent ${a.id}: unknown skill ${s}`);
+  for (const q of config.queues) {
+    if (!skills.has(q.skill)) problems.push(`queue ${q.id}: unknown skill ${q.skill}`);
+    const seen = [q.id];
+    let next = q.overflow?.type === 'queue' ? q.overflow.target : undefined;
+    while (next !== undefined) {
+      if (!queues.has(next)) {
+        problems.push(`queue ${seen[seen.length - 1] ?? q.id}: unknown overflow queue ${next}`);
+        break;
+      }
+      if (seen.includes(next)) {
+        problems.push(`queue ${q.id}: overflow loop ${[...seen, next].join(' -> ')}`);
+        break;
+      }
+      seen.push(next);
+      const target = queues.get(next);
+      next = target?.overflow?.type === 'queue' ? target.overflow.target : undefined;
+    }
+  }
+  return problems;
+}
+
+/** Builds the in-process router for a configuration. */
+export function routerFor(config: RoutingConfig): Router {
+  const agents: AgentDef[] = config.agents.map((a) => ({ ...a }));
+  const queues: QueueDef[] = config.queues.map((q) => ({ id: q.id, skill: q.skill, strategy: q.strategy, steps: q.steps, preferRegion: q.preferRegion }));
+  return new Router(agents, queues);
+}
