@@ -9,6 +9,10 @@ import { AsteriskServer } from './media-server/asterisk/server.js';
 import type { MediaServer } from './media-server/types.js';
 import { SessionRunner, type Flow } from './session/runner.js';
 import { welcomeFlow } from './session/welcome-flow.js';
+import { routingDir, RoutingDirectory } from './router/directory.js';
+import { ServiceHistory } from './router/history.js';
+import { RedisAgents } from './router/redis-agents.js';
+import { RoutingService } from './router/service.js';
 
 export interface Controller {
   readonly log: Logger;
@@ -16,6 +20,7 @@ export interface Controller {
   readonly runner: SessionRunner;
   readonly store: CallRecordStore;
   readonly redis: Redis;
+  readonly routing: RoutingService;
   /** The address the HTTP server listens on, once listening. */
   readonly httpPort: () => number | undefined;
   stop(drainMs?: number): Promise<void>;
@@ -43,7 +48,17 @@ export async function startController(config: Config, opts: ControllerOptions = 
   const store = new RedisCallRecordStore(redis, config.redis.keyPrefix, config.redis.callRecordTtlSeconds);
   const servers: MediaServer[] = config.mediaServers.map((s) => new AsteriskServer(s, log));
   const commandTimeoutMs = Math.max(...config.mediaServers.map((s) => s.commandTimeoutMs));
-  const runner = new SessionRunner({ config, log, store, flow: opts.flow ?? welcomeFlow, commandTimeoutMs });
+  const directory = new RoutingDirectory(routingDir(config));
+  const routing = new RoutingService(
+    directory,
+    new RedisAgents(redis, config.redis.keyPrefix),
+    new ServiceHistory(redis, config.redis.keyPrefix, directory.config.historyHours * 3600, config.redis.keyPrefix),
+    redis.duplicate(),
+    log.child({ component: 'routing' }),
+  );
+  // Agents' states load in the background: a Redis that is down must not hold up start-up.
+  routing.start().catch((err: unknown) => log.warn({ err: String(err) }, 'agent states not loaded'));
+  const runner = new SessionRunner({ config, log, store, flow: opts.flow ?? welcomeFlow, commandTimeoutMs, routing });
   for (const server of servers) {
     runner.attach(server);
     server.start();
@@ -68,10 +83,13 @@ export async function startController(config: Config, opts: ControllerOptions = 
     runner,
     store,
     redis,
+    routing,
     httpPort: () => port,
     async stop(drainMs = 10_000) {
       await runner.drain(drainMs);
       await Promise.all(servers.map((s) => s.close()));
+      await routing.stop();
+      routing.closeSubscriber();
       await new Promise<void>((resolve) => (http ? http.close(() => resolve()) : resolve()));
       redis.disconnect();
       log.info('controller stopped');

@@ -2,7 +2,7 @@
  * The controller's own record of a call: what it did and heard, kept in Redis so any controller,
  * the CLI and the tests can read it. Caller numbers are stored masked.
  */
-export type CallOutcome = 'completed' | 'no-input' | 'caller-hangup' | 'rejected' | 'failed';
+export type CallOutcome = 'completed' | 'no-input' | 'caller-hangup' | 'rejected' | 'failed' | 'connected' | 'abandoned' | 'queue-timeout';
 
 export interface CallRecord {
   id: string;
@@ -15,6 +15,10 @@ export interface CallRecord {
   answeredAt?: string | undefined;
   endedAt?: string | undefined;
   state: 'active' | 'ended';
+  /** The queue the caller waited in, the agent who took the call, and how long that took. */
+  queue?: string | undefined;
+  agentId?: string | undefined;
+  queueWaitMs?: number | undefined;
   /** DTMF digits the controller heard, in order. */
   digits: string;
   outcome?: CallOutcome | undefined;

@@ -90,9 +90,11 @@ export const configSchema = z.strictObject({
       /** How long the caller has to press a key after the welcome prompt. */
       digitTimeoutMs: z.number().int().min(500).max(60_000).default(5000),
       /** Hard ceiling on one session, whatever happens. */
-      maxCallMs: z.number().int().min(5000).max(24 * 3600_000).default(600_000),
+      maxCallMs: z.number().int().min(5000).max(24 * 3600_000).default(3_600_000),
+      /** Keys that send the caller to a queue from the welcome menu, e.g. { "1": billing }. */
+      menu: z.record(z.string().regex(/^[0-9*#]$/), z.string().min(1)).default({}),
     })
-    .default({ language: 'en', welcomePrompt: 'welcome', goodbyePrompt: 'goodbye', digitTimeoutMs: 5000, maxCallMs: 600_000 }),
+    .default({ language: 'en', welcomePrompt: 'welcome', goodbyePrompt: 'goodbye', digitTimeoutMs: 5000, maxCallMs: 3_600_000, menu: {} }),
   lab: z
     .strictObject({
       /** State outside the checkout: the Asterisk chroot, logs, pid files. */

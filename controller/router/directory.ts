@@ -1,4 +1,7 @@
+import { join } from 'node:path';
+import type { Config } from '../config/schema.js';
 import { HotlineError } from '../errors.js';
+import { PROJECT_ROOT } from '../util/project-root.js';
 import { agentSchema, queueSchema, type AgentConfig, type QueueConfig, type RoutingConfig } from './config-schema.js';
 import { loadRouting } from './config-load.js';
 import type { AgentDef, QueueDef } from './model.js';
@@ -99,3 +102,6 @@ export function routerFor(config: RoutingConfig): Router {
   const queues: QueueDef[] = config.queues.map((q) => ({ id: q.id, skill: q.skill, strategy: q.strategy, steps: q.steps, preferRegion: q.preferRegion }));
   return new Router(agents, queues);
 }
+
+/** Where the routing files are: the configured folder, else the project's dialplan/routing. */
+export const routingDir = (config: Pick<Config, 'routing'>): string => config.routing.dir || join(PROJECT_ROOT, 'dialplan', 'routing');

@@ -34,16 +34,36 @@ export class RedisAgents {
     return `${this.prefix}agent:${agentId}`;
   }
 
+  /** The pub/sub channel carrying `<agentId> <state> <since>` for every change. */
+  get channel(): string {
+    return `${this.prefix}agent-state`;
+  }
+
   /** Reserves the first free agent of `ranked`; undefined if all were taken meanwhile. */
   async reserveFirst(ranked: readonly string[], reservationId: string, leaseMs: number): Promise<string | undefined> {
     if (ranked.length === 0) return undefined;
-    const index = (await this.reserveScript(ranked.length, ...ranked.map((id) => this.key(id)), reservationId, String(leaseMs))) as number;
+    const index = (await this.reserveScript(ranked.length, ...ranked.map((id) => this.key(id)), reservationId, String(leaseMs), this.channel, ...ranked)) as number;
     return index > 0 ? ranked[index - 1] : undefined;
   }
 
   /** Confirms (ringing) or releases (available) our own reservation; false if it lapsed. */
   async settle(agentId: string, reservationId: string, next: 'ringing' | 'available'): Promise<boolean> {
-    return (await this.settleScript(1, this.key(agentId), reservationId, next)) === 1;
+    return (await this.settleScript(1, this.key(agentId), reservationId, next, this.channel, agentId)) === 1;
+  }
+
+  /** Follows every agent's state changes (any controller's); the returned function stops. */
+  async follow(subscriber: Redis, onChange: (agentId: string, state: AgentState, since: number) => void): Promise<() => Promise<void>> {
+    const listener = (channel: string, message: string): void => {
+      if (channel !== this.channel) return;
+      const [agentId, state, since] = message.split(' ');
+      if (agentId && state) onChange(agentId, state as AgentState, Number(since ?? 0));
+    };
+    subscriber.on('message', listener);
+    await subscriber.subscribe(this.channel);
+    return async () => {
+      subscriber.off('message', listener);
+      await subscriber.unsubscribe(this.channel);
+    };
   }
 
   async status(agentId: string): Promise<AgentStatus | undefined> {
@@ -72,6 +92,7 @@ export class RedisAgents {
       if (next.reason) multi.hset(key, 'reason', next.reason);
       else multi.hdel(key, 'reason');
       if (to !== 'reserved' && to !== 'ringing') multi.hdel(key, 'lease', 'leaseUntil');
+      multi.publish(this.channel, `${agentId} ${next.state} ${next.since}`);
       if (await multi.exec()) return next;
     }
     throw new HotlineError('AGENT_ILLEGAL_TRANSITION', `agent ${agentId}: state kept changing under us`);

@@ -3,7 +3,8 @@
 -- lapsed (its controller died before confirming). Redis's own clock decides, so controllers'
 -- clocks do not matter.
 -- KEYS: agent hashes, in the order the strategy ranked them
--- ARGV[1]: reservation id   ARGV[2]: lease in ms
+-- ARGV[1]: reservation id   ARGV[2]: lease in ms   ARGV[3]: channel that announces state changes
+-- ARGV[4..]: the agent ids, in the order of KEYS
 -- returns the index (1-based) of the agent reserved, or 0
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
@@ -11,6 +12,7 @@ for i, key in ipairs(KEYS) do
   local state, leaseUntil = unpack(redis.call('HMGET', key, 'state', 'leaseUntil'))
   if state == 'available' or (state == 'reserved' and tonumber(leaseUntil or '0') < now) then
     redis.call('HSET', key, 'state', 'reserved', 'since', now, 'lease', ARGV[1], 'leaseUntil', now + tonumber(ARGV[2]))
+    redis.call('PUBLISH', ARGV[3], ARGV[3 + i] .. ' reserved ' .. now)
     return i
   end
 end

@@ -1,11 +1,16 @@
 import type { CallRecord } from '../calls/record.js';
 import type { Config } from '../config/schema.js';
 import type { Logger } from '../log/logger.js';
-import type { Channel } from '../media-server/types.js';
+import type { Channel, MediaServer } from '../media-server/types.js';
+import type { RoutingService } from '../router/service.js';
 
 /** Everything a verb needs about one call, passed down (never looked up globally). */
 export interface CallContext {
   readonly channel: Channel;
+  /** The media server the call arrived on (agents are rung there too). */
+  readonly server: MediaServer;
+  /** Queues and agents; absent where a controller runs without routing. */
+  readonly routing?: RoutingService | undefined;
   readonly log: Logger;
   /** Aborts when the call ends (or the session's ceiling is reached). */
   readonly signal: AbortSignal;

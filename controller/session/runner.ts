@@ -6,11 +6,13 @@ import { maskNumber } from '../log/mask.js';
 import type { Channel, MediaServer } from '../media-server/types.js';
 import type { Unsubscribe } from '../util/wait.js';
 import type { CallContext } from './context.js';
+import type { RoutingService } from '../router/service.js';
 
 export type Flow = (call: CallContext) => Promise<CallOutcome>;
 
 export interface RunnerDeps {
   config: Pick<Config, 'controller' | 'session' | 'log' | 'numbers'>;
+  routing?: RoutingService | undefined;
   log: Logger;
   store: CallRecordStore;
   flow: Flow;
@@ -75,6 +77,8 @@ export class SessionRunner {
     const signal = life.signal;
     const call: CallContext = {
       channel,
+      server,
+      routing: this.deps.routing,
       log,
       signal,
       record,
@@ -114,7 +118,7 @@ export class SessionRunner {
       }
     } catch (err) {
       if (isCallEnded(err) && channel.ended.aborted) {
-        record.outcome = 'caller-hangup';
+        record.outcome ??= 'caller-hangup';
       } else {
         record.outcome = 'failed';
         const timedOut = isHotlineError(err, 'CALL_ENDED') || isHotlineError(err, 'WAIT_TIMEOUT');

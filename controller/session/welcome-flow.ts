@@ -3,11 +3,13 @@ import { answer } from './verbs/answer.js';
 import { gather } from './verbs/gather.js';
 import { hangup } from './verbs/hangup.js';
 import { play } from './verbs/play.js';
+import { queue } from './verbs/queue.js';
 import type { CallOutcome } from '../calls/record.js';
 
 /**
- * The foundation's call: answer, welcome (a key stops it), one digit, read it back, goodbye,
- * hang up. The IVR replaces this with flows read from files.
+ * The foundation's call: answer, welcome (a key stops it), one digit; a digit in the menu sends
+ * the caller to that queue, any other is read back; goodbye, hang up. The IVR replaces this with
+ * flows read from files.
  */
 export async function welcomeFlow(call: CallContext): Promise<CallOutcome> {
   const { settings } = call;
@@ -21,6 +23,15 @@ export async function welcomeFlow(call: CallContext): Promise<CallOutcome> {
     maxPromptMs: 30_000,
   });
   call.record.digits = digits;
+  const queueId = settings.menu[digits];
+  if (queueId && call.routing) {
+    const outcome = await queue(call, call.routing, queueId);
+    if (outcome === 'connected' || outcome === 'abandoned') return outcome;
+    // Nobody free within the queue's maximum wait: say goodbye rather than drop the caller.
+    await play(call, prompt(settings.goodbyePrompt), { maxMs: 10_000 });
+    await hangup(call);
+    return 'queue-timeout';
+  }
   if (digits) {
     // One playback for both: half the commands and events of two.
     await play(call, [prompt('you-pressed'), { type: 'digits', digits }], { maxMs: 15_000 });

@@ -16,6 +16,7 @@ export const PCAP_DIR = '/usr/share/sip-tester';
 
 export type Scenario =
   | 'uac-400-dtmf-expect-bye'
+  | 'uac-400-dtmf-then-hangup'
   | 'uac-400-hangup-during-prompt'
   | 'uac-unknown-number-expect-404'
   | 'uac-400-no-controller-expect-503';
@@ -91,6 +92,51 @@ export async function runSipp(run: SippRun): Promise<SippResult> {
   }
 }
 
+export interface SippAgentRun {
+  /** Loopback address the simulated agents answer on (the lab's agents-lab endpoint: 127.0.0.2). */
+  localIp?: string;
+  port?: number;
+  /** Calls to answer before exiting. */
+  calls: number;
+  timeoutMs: number;
+}
+
+/**
+ * Simulated agent phones: one SIPp UAS answering every INVITE on localIp:port. Resolves when it
+ * has handled `calls` calls or its deadline passes; `stop()` ends it early.
+ */
+export function startSippAgents(run: SippAgentRun): { done: Promise<SippResult>; stop: () => void } {
+  let child: ReturnType<typeof spawn> | undefined;
+  const done = (async (): Promise<SippResult> => {
+    const work = await mkdtemp(join(tmpdir(), 'hotline-sipp-uas-'));
+    try {
+      const scenarioFile = join(work, 'uas.xml');
+      await writeFile(scenarioFile, await readFile(join(SCENARIO_DIR, 'uas-agent-answer-expect-bye.xml'), 'utf8'));
+      const localIp = run.localIp ?? '127.0.0.2';
+      const args = [
+        '-sf', scenarioFile,
+        '-i', localIp,
+        '-p', String(run.port ?? 5080),
+        '-mi', localIp,
+        '-mp', String(46_000 + 2 * Math.floor(Math.random() * 4000)),
+        '-m', String(run.calls),
+        '-key', 'audio_pcap', join(PCAP_DIR, 'g711a.pcap'),
+        '-timeout', `${Math.ceil(run.timeoutMs / 1000)}s`,
+        '-nostdin',
+        '-trace_stat', '-stf', join(work, 'stat.csv'), '-fd', '1',
+        '-trace_err', '-error_file', join(work, 'errors.log'),
+      ];
+      const { code, pid, stderr } = await spawnSipp(args, work, run.timeoutMs + 5000, (c) => (child = c));
+      const stats = await readStats(join(work, 'stat.csv'));
+      const errors = await readFile(join(work, 'errors.log'), 'utf8').catch(() => '');
+      return { exitCode: code, ...stats, setupMs: [], callId: () => '', pid, stderr, errors };
+    } finally {
+      await rm(work, { recursive: true, force: true });
+    }
+  })();
+  return { done, stop: () => child?.kill('SIGTERM') };
+}
+
 async function scenarioText(scenario: Scenario, dtmf: string): Promise<string> {
   const text = await readFile(join(SCENARIO_DIR, `${scenario}.xml`), 'utf8');
   if (!/^[0-9*#]*$/.test(dtmf)) throw new HotlineError('SIPP_FAILED', `DTMF must be 0-9, * or #: got ${JSON.stringify(dtmf)}`);
@@ -103,9 +149,15 @@ async function scenarioText(scenario: Scenario, dtmf: string): Promise<string> {
   return text.replace('<!-- hotline:dtmf -->', keys);
 }
 
-function spawnSipp(args: string[], cwd: string, deadlineMs: number): Promise<{ code: number; pid: number; stderr: string }> {
+function spawnSipp(
+  args: string[],
+  cwd: string,
+  deadlineMs: number,
+  started: (child: ReturnType<typeof spawn>) => void = () => undefined,
+): Promise<{ code: number; pid: number; stderr: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn('sipp', args, { cwd, stdio: ['ignore', 'ignore', 'pipe'] });
+    started(child);
     let stderr = '';
     child.stderr.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-4000)));
     const timer = setTimeout(() => child.kill('SIGKILL'), deadlineMs);

@@ -1,13 +1,10 @@
-import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import type { Config } from '../../config/schema.js';
 import { AGENT_STATES, type AgentState } from '../../router/agent-state.js';
 import { loadRouting } from '../../router/config-load.js';
 import { RedisAgents } from '../../router/redis-agents.js';
-import { PROJECT_ROOT } from '../../util/project-root.js';
+import { routingDir } from '../../router/directory.js';
 import { configFrom } from '../config-option.js';
-
-export const routingDir = (config: Config): string => config.routing.dir || join(PROJECT_ROOT, 'dialplan', 'routing');
 
 /** `hotline routing check [DIR]`: one line per problem, `file:line: key: reason`; exit 1 if any. */
 export function routingCheckCommand(dir: string | undefined, opts: { config?: string }): void {

@@ -1,0 +1,89 @@
+import type { Redis } from 'ioredis';
+import type { Logger } from '../log/logger.js';
+import type { AgentState } from './agent-state.js';
+import type { QueueConfig, RoutingConfig } from './config-schema.js';
+import { routerFor, RoutingDirectory } from './directory.js';
+import type { ServiceHistory } from './history.js';
+import type { RedisAgents } from './redis-agents.js';
+import type { Router } from './router.js';
+
+/**
+ * What a call needs to reach an agent: the routing configuration, the in-process router kept in
+ * step with every controller's agent changes (Redis pub/sub), the shared agent store, the service
+ * history. Built once by the composition root.
+ */
+export class RoutingService {
+  router: Router;
+  private readonly misses = new Map<string, number>();
+  private readonly wrapUps = new Map<string, NodeJS.Timeout>();
+  private unfollow: (() => Promise<void>) | undefined;
+
+  constructor(
+    readonly directory: RoutingDirectory,
+    readonly agents: RedisAgents,
+    readonly history: ServiceHistory,
+    private readonly subscriber: Redis,
+    readonly log: Logger,
+  ) {
+    this.router = routerFor(directory.config);
+    subscriber.on('error', (err: Error) => log.debug({ err: err.message }, 'agent-state subscriber error'));
+  }
+
+  get config(): RoutingConfig {
+    return this.directory.config;
+  }
+
+  queue(id: string): QueueConfig | undefined {
+    return this.config.queues.find((q) => q.id === id);
+  }
+
+  /** Loads every agent's state, then follows changes. */
+  async start(): Promise<void> {
+    this.unfollow = await this.agents.follow(this.subscriber, (id, state, since) => this.apply(id, state, since));
+    for (const a of this.config.agents) {
+      const status = await this.agents.status(a.id);
+      if (status) this.apply(a.id, status.state, status.since);
+    }
+  }
+
+  async stop(): Promise<void> {
+    for (const t of this.wrapUps.values()) clearTimeout(t);
+    this.wrapUps.clear();
+    await this.unfollow?.().catch(() => undefined);
+  }
+
+  closeSubscriber(): void {
+    this.subscriber.disconnect();
+  }
+
+  private apply(agentId: string, state: AgentState, since: number): void {
+    if (!this.router.agent(agentId)) return;
+    this.router.update(agentId, state, state === 'available' ? { idleSince: since } : {});
+  }
+
+  /** A missed offer; after the queue's limit the agent goes on break (app_queue's autopause). */
+  async missed(agentId: string, queue: QueueConfig): Promise<void> {
+    const n = (this.misses.get(agentId) ?? 0) + 1;
+    this.misses.set(agentId, n);
+    if (n < queue.maxNoAnswer) return;
+    this.misses.delete(agentId);
+    await this.agents.change(agentId, 'on-break', `missed ${n} calls`).catch((err: unknown) => this.log.warn({ err: String(err), agentId }, 'could not pause agent'));
+  }
+
+  answered(agentId: string): void {
+    this.misses.delete(agentId);
+  }
+
+  /** After the call, wrap-up for the queue's time, then available again. */
+  async wrapUp(agentId: string, queue: QueueConfig): Promise<void> {
+    await this.agents.change(agentId, 'wrap-up');
+    clearTimeout(this.wrapUps.get(agentId));
+    this.wrapUps.set(
+      agentId,
+      setTimeout(() => {
+        this.wrapUps.delete(agentId);
+        this.agents.change(agentId, 'available').catch((err: unknown) => this.log.warn({ err: String(err), agentId }, 'wrap-up end failed'));
+      }, queue.wrapUpSeconds * 1000),
+    );
+  }
+}

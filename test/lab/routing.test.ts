@@ -1,0 +1,56 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { CallRecord } from '../../controller/calls/record.js';
+import { startController, type Controller } from '../../controller/main.js';
+import { runSipp, startSippAgents } from '../sipp/sipp.js';
+import { silentLog, waitReady } from './harness.js';
+import { labConfig } from './lab-config.js';
+
+/** Caller -> IVR key 1 -> billing queue -> a SIPp agent on 127.0.0.2 -> bridged, on real Asterisk. */
+describe('routing calls to agents in the lab', () => {
+  let controller: Controller;
+
+  beforeAll(async () => {
+    const config = labConfig();
+    controller = await startController({ ...config, session: { ...config.session, menu: { '1': 'billing' } } }, { log: silentLog, http: false });
+    await waitReady(controller.servers[0]!);
+  });
+  afterAll(async () => {
+    await controller.stop(5000);
+  });
+  beforeEach(async () => {
+    for (const a of controller.routing.config.agents) {
+      const s = await controller.routing.agents.status(a.id);
+      if (s && s.state !== 'logged-out') await controller.routing.agents.change(a.id, s.state === 'talking' ? 'wrap-up' : s.state).catch(() => undefined);
+      await controller.routing.agents.change(a.id, 'logged-out').catch(() => undefined);
+    }
+  });
+
+  async function recordOf(sipCallId: string): Promise<CallRecord | undefined> {
+    for (let i = 0; i < 50; i++) {
+      const r = await controller.store.findBySipCallId(sipCallId);
+      if (r?.state === 'ended') return r;
+      await new Promise((res) => setTimeout(res, 100));
+    }
+    return controller.store.findBySipCallId(sipCallId);
+  }
+
+  it('connects the caller to the free agent, in a mixing bridge, and puts the agent in wrap-up after', async () => {
+    await controller.routing.agents.change('1001', 'available');
+    await new Promise((r) => setTimeout(r, 100));
+    const agents = startSippAgents({ calls: 1, timeoutMs: 30_000 });
+    const caller = await runSipp({ scenario: 'uac-400-dtmf-then-hangup', service: '4008001234', dtmf: '1', timeoutMs: 30_000 });
+    const agent = await agents.done;
+    expect(caller.exitCode, caller.errors).toBe(0);
+    expect(agent.exitCode, agent.errors).toBe(0);
+    expect(agent.successful).toBe(1);
+    const record = await recordOf(caller.callId(1));
+    expect(record).toMatchObject({ outcome: 'connected', queue: 'billing', agentId: '1001', digits: '1' });
+    const steps = record?.timeline.map((t) => t.what) ?? [];
+    expect(steps).toEqual(expect.arrayContaining(['queue billing', 'ring 1001', 'connected 1001']));
+    expect(record?.queueWaitMs).toBeLessThan(2000);
+    expect((await controller.routing.agents.status('1001'))?.state).toBe('wrap-up');
+    const live = await controller.servers[0]!.liveState({ timeoutMs: 5000 });
+    expect(live.bridges).toEqual([]);
+    expect(live.channels).toEqual([]);
+  });
+});
