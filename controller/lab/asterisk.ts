@@ -30,7 +30,12 @@ export async function asteriskPid(paths: LabPaths): Promise<number | undefined> 
 
 export async function startAsterisk(paths: LabPaths, ari: AsteriskServerConfig): Promise<number> {
   const running = await asteriskPid(paths);
-  if (running) return running;
+  if (running) {
+    // Already up: give it the project's current configuration.
+    await syncAsteriskConfig(paths);
+    await exec('chroot', [paths.root, '/usr/sbin/asterisk', '-rx', 'core reload'], { timeoutMs: 15_000 });
+    return running;
+  }
   await exec('bash', [paths.script, 'mount', paths.root], { timeoutMs: 20_000 });
   await syncAsteriskConfig(paths);
   // Without the recording folder, bridge recording answers 500.

@@ -1,4 +1,8 @@
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { PROJECT_ROOT } from '../../controller/util/project-root.js';
 import type { CallRecord } from '../../controller/calls/record.js';
 import { startController, type Controller } from '../../controller/main.js';
 import { runSipp, startSippAgents } from '../sipp/sipp.js';
@@ -52,5 +56,52 @@ describe('routing calls to agents in the lab', () => {
     const live = await controller.servers[0]!.liveState({ timeoutMs: 5000 });
     expect(live.bridges).toEqual([]);
     expect(live.channels).toEqual([]);
+  });
+});
+
+describe('an agent who does not answer', () => {
+  let controller: Controller;
+  let dir: string;
+
+  beforeAll(async () => {
+    // 1001 rings on 127.0.0.4 where nobody answers; 1004 answers on 127.0.0.2.
+    dir = mkdtempSync(join(tmpdir(), 'hotline-routing-lab-'));
+    cpSync(join(PROJECT_ROOT, 'dialplan', 'routing'), dir, { recursive: true });
+    const agentsFile = join(dir, 'agents.yaml');
+    writeFileSync(agentsFile, readFileSync(agentsFile, 'utf8').replace('PJSIP/1001@agents-lab', 'PJSIP/1001@agents-lab2'));
+    const queuesFile = join(dir, 'queues.yaml');
+    writeFileSync(queuesFile, readFileSync(queuesFile, 'utf8').replace('noAnswerSeconds: 15\n    maxNoAnswer: 3', 'noAnswerSeconds: 3\n    maxNoAnswer: 1'));
+    const config = labConfig();
+    controller = await startController(
+      { ...config, routing: { dir }, session: { ...config.session, menu: { '1': 'billing' } } },
+      { log: silentLog, http: false },
+    );
+    await waitReady(controller.servers[0]!);
+  });
+  afterAll(async () => {
+    await controller.stop(5000);
+  });
+
+  it('rings the next agent, and pauses the one who missed (max-no-answer 1)', async () => {
+    for (const id of ['1001', '1002', '1003', '1004']) await controller.routing.agents.change(id, 'logged-out').catch(() => undefined);
+    await controller.routing.agents.change('1001', 'available');
+    await controller.routing.agents.change('1004', 'available');
+    await new Promise((r) => setTimeout(r, 100));
+    const silent = startSippAgents({ scenario: 'uas-agent-no-answer', localIp: '127.0.0.4', calls: 1, timeoutMs: 30_000 });
+    const answering = startSippAgents({ calls: 1, timeoutMs: 30_000 });
+    const caller = await runSipp({ scenario: 'uac-400-dtmf-then-hangup', service: '4008001234', dtmf: '1', timeoutMs: 40_000 });
+    const [missed, took] = await Promise.all([silent.done, answering.done]);
+    expect(caller.exitCode, caller.errors).toBe(0);
+    expect(missed.exitCode, missed.errors).toBe(0);
+    expect(took.exitCode, took.errors).toBe(0);
+    let record: CallRecord | undefined;
+    for (let i = 0; i < 50 && record?.state !== 'ended'; i++) {
+      record = await controller.store.findBySipCallId(caller.callId(1));
+      await new Promise((res) => setTimeout(res, 100));
+    }
+    expect(record).toMatchObject({ outcome: 'connected', agentId: '1004' });
+    const steps = record?.timeline.map((t) => t.what) ?? [];
+    expect(steps).toEqual(expect.arrayContaining(['ring 1001', 'no answer 1001', 'ring 1004', 'connected 1004']));
+    expect(await controller.routing.agents.status('1001')).toMatchObject({ state: 'on-break', reason: 'missed 1 calls' });
   });
 });

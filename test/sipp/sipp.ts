@@ -93,6 +93,8 @@ export async function runSipp(run: SippRun): Promise<SippResult> {
 }
 
 export interface SippAgentRun {
+  /** How the simulated agents behave. */
+  scenario?: 'uas-agent-answer-expect-bye' | 'uas-agent-no-answer';
   /** Loopback address the simulated agents answer on (the lab's agents-lab endpoint: 127.0.0.2). */
   localIp?: string;
   port?: number;
@@ -111,7 +113,7 @@ export function startSippAgents(run: SippAgentRun): { done: Promise<SippResult>;
     const work = await mkdtemp(join(tmpdir(), 'hotline-sipp-uas-'));
     try {
       const scenarioFile = join(work, 'uas.xml');
-      await writeFile(scenarioFile, await readFile(join(SCENARIO_DIR, 'uas-agent-answer-expect-bye.xml'), 'utf8'));
+      await writeFile(scenarioFile, await readFile(join(SCENARIO_DIR, `${run.scenario ?? 'uas-agent-answer-expect-bye'}.xml`), 'utf8'));
       const localIp = run.localIp ?? '127.0.0.2';
       const args = [
         '-sf', scenarioFile,
