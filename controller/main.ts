@@ -13,6 +13,8 @@ import { routingDir, RoutingDirectory } from './router/directory.js';
 import { ServiceHistory } from './router/history.js';
 import { RedisAgents } from './router/redis-agents.js';
 import { RoutingService } from './router/service.js';
+import { QueueStatistics } from './router/stats.js';
+import { WaitingLine } from './router/waiting.js';
 
 export interface Controller {
   readonly log: Logger;
@@ -49,10 +51,13 @@ export async function startController(config: Config, opts: ControllerOptions = 
   const servers: MediaServer[] = config.mediaServers.map((s) => new AsteriskServer(s, log));
   const commandTimeoutMs = Math.max(...config.mediaServers.map((s) => s.commandTimeoutMs));
   const directory = new RoutingDirectory(routingDir(config));
+  const waiting = new WaitingLine(redis, config.redis.keyPrefix);
   const routing = new RoutingService(
     directory,
     new RedisAgents(redis, config.redis.keyPrefix),
     new ServiceHistory(redis, config.redis.keyPrefix, directory.config.historyHours * 3600, config.redis.keyPrefix),
+    waiting,
+    new QueueStatistics(redis, config.redis.keyPrefix, waiting),
     redis.duplicate(),
     log.child({ component: 'routing' }),
   );

@@ -2,7 +2,7 @@
  * The controller's own record of a call: what it did and heard, kept in Redis so any controller,
  * the CLI and the tests can read it. Caller numbers are stored masked.
  */
-export type CallOutcome = 'completed' | 'no-input' | 'caller-hangup' | 'rejected' | 'failed' | 'connected' | 'abandoned' | 'queue-timeout';
+export type CallOutcome = 'completed' | 'no-input' | 'caller-hangup' | 'rejected' | 'failed' | 'connected' | 'abandoned' | 'queue-timeout' | 'overflow';
 
 export interface CallRecord {
   id: string;

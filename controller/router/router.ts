@@ -20,6 +20,7 @@ interface Member extends Candidate {
   regionHi: number;
   languages: readonly string[];
   available: boolean;
+  loggedIn: boolean;
 }
 
 interface QueueIndex {
@@ -28,6 +29,8 @@ interface QueueIndex {
   /** Everyone with the queue's skill, in a dense array: a decision scans it without lookups. */
   members: Member[];
   availableCount: number;
+  /** Members not logged out: zero means nobody could ever answer (overflow at once). */
+  loggedInCount: number;
   /** Scratch arrays reused by every decision, so deciding allocates almost nothing. */
   all: Candidate[];
   local: Candidate[];
@@ -55,7 +58,7 @@ export class Router {
   constructor(agents: readonly AgentDef[], queues: readonly QueueDef[], opts: RouterOptions = {}) {
     this.k = opts.k ?? 3;
     this.random = opts.random ?? Math.random;
-    for (const q of queues) this.queues.set(q.id, { def: q, strategy: STRATEGIES[q.strategy](), members: [], availableCount: 0, all: [], local: [] });
+    for (const q of queues) this.queues.set(q.id, { def: q, strategy: STRATEGIES[q.strategy](), members: [], availableCount: 0, loggedInCount: 0, all: [], local: [] });
     for (const a of agents) {
       this.agents.set(a.id, { def: a, state: 'logged-out', memberships: new Map() });
       for (const r of a.regions) if (!this.regionBit.has(r) && this.regionBit.size < 64) this.regionBit.set(r, this.regionBit.size);
@@ -68,7 +71,7 @@ export class Router {
         if (level === undefined) continue;
         const slot = index.members.length;
         const [regionLo, regionHi] = this.regionBits(a.regions);
-        const member: Member = { id: a.id, weight: a.weight, idleSince: 0, callsTaken: 0, talkTimeMs: 0, position: a.position, level, slot, regionLo, regionHi, languages: a.languages, available: false };
+        const member: Member = { id: a.id, weight: a.weight, idleSince: 0, callsTaken: 0, talkTimeMs: 0, position: a.position, level, slot, regionLo, regionHi, languages: a.languages, available: false, loggedIn: false };
         this.agents.get(a.id)?.memberships.set(index.def.id, member);
         index.members.push(member);
       }
@@ -98,19 +101,27 @@ export class Router {
     if (!entry) throw new HotlineError('AGENT_NOT_FOUND', `unknown agent ${agentId}`);
     entry.state = state;
     const available = state === 'available';
+    const loggedIn = state !== 'logged-out';
     for (const [queueId, member] of entry.memberships) {
       if (stats.idleSince !== undefined) member.idleSince = stats.idleSince;
       if (stats.callsTaken !== undefined) member.callsTaken = stats.callsTaken;
       if (stats.talkTimeMs !== undefined) member.talkTimeMs = stats.talkTimeMs;
+      const index = this.queues.get(queueId);
+      if (!index) continue;
+      if (member.loggedIn !== loggedIn) index.loggedInCount += loggedIn ? 1 : -1;
+      member.loggedIn = loggedIn;
       if (member.available === available) continue;
       member.available = available;
-      const index = this.queues.get(queueId);
-      if (index) index.availableCount += available ? 1 : -1;
+      index.availableCount += available ? 1 : -1;
     }
   }
 
   availableCount(queueId: string): number {
     return this.queues.get(queueId)?.availableCount ?? 0;
+  }
+
+  loggedInCount(queueId: string): number {
+    return this.queues.get(queueId)?.loggedInCount ?? 0;
   }
 
   decide(req: RouteRequest): Decision {

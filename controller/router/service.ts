@@ -6,6 +6,8 @@ import { routerFor, RoutingDirectory } from './directory.js';
 import type { ServiceHistory } from './history.js';
 import type { RedisAgents } from './redis-agents.js';
 import type { Router } from './router.js';
+import type { QueueStatistics } from './stats.js';
+import type { WaitingLine } from './waiting.js';
 
 /**
  * What a call needs to reach an agent: the routing configuration, the in-process router kept in
@@ -22,6 +24,8 @@ export class RoutingService {
     readonly directory: RoutingDirectory,
     readonly agents: RedisAgents,
     readonly history: ServiceHistory,
+    readonly waiting: WaitingLine,
+    readonly stats: QueueStatistics,
     private readonly subscriber: Redis,
     readonly log: Logger,
   ) {
@@ -75,8 +79,9 @@ export class RoutingService {
   }
 
   /** After the call, wrap-up for the queue's time, then available again. */
-  async wrapUp(agentId: string, queue: QueueConfig): Promise<void> {
+  async wrapUp(agentId: string, queue: QueueConfig, talkMs: number): Promise<void> {
     await this.agents.change(agentId, 'wrap-up');
+    await this.stats.handled(queue.id, talkMs, queue.wrapUpSeconds * 1000).catch(() => undefined);
     clearTimeout(this.wrapUps.get(agentId));
     this.wrapUps.set(
       agentId,

@@ -27,10 +27,11 @@ export async function welcomeFlow(call: CallContext): Promise<CallOutcome> {
   if (queueId && call.routing) {
     const outcome = await queue(call, call.routing, queueId);
     if (outcome === 'connected' || outcome === 'abandoned') return outcome;
-    // Nobody free within the queue's maximum wait: say goodbye rather than drop the caller.
+    // Nobody free in time (or voicemail and callbacks, which the IVR will offer): a goodbye
+    // rather than a dropped call.
     await play(call, prompt(settings.goodbyePrompt), { maxMs: 10_000 });
     await hangup(call);
-    return 'queue-timeout';
+    return outcome === 'timeout' ? 'queue-timeout' : 'overflow';
   }
   if (digits) {
     // One playback for both: half the commands and events of two.

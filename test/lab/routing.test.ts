@@ -3,6 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { PROJECT_ROOT } from '../../controller/util/project-root.js';
+import { answer } from '../../controller/session/verbs/answer.js';
+import { queue } from '../../controller/session/verbs/queue.js';
 import type { CallRecord } from '../../controller/calls/record.js';
 import { startController, type Controller } from '../../controller/main.js';
 import { runSipp, startSippAgents } from '../sipp/sipp.js';
@@ -103,5 +105,54 @@ describe('an agent who does not answer', () => {
     const steps = record?.timeline.map((t) => t.what) ?? [];
     expect(steps).toEqual(expect.arrayContaining(['ring 1001', 'no answer 1001', 'ring 1004', 'connected 1004']));
     expect(await controller.routing.agents.status('1001')).toMatchObject({ state: 'on-break', reason: 'missed 1 calls' });
+  });
+});
+
+describe('callers waiting for a busy queue', () => {
+  let controller: Controller;
+
+  beforeAll(async () => {
+    const config = labConfig();
+    // A flow straight into billing, VIP (priority 5) for 139... callers.
+    controller = await startController(config, {
+      log: silentLog,
+      http: false,
+      flow: async (call) => {
+        await answer(call);
+        const outcome = await queue(call, call.routing!, 'billing', { priority: call.channel.info.callerNumber.startsWith('139') ? 5 : 0 });
+        return outcome === 'connected' || outcome === 'abandoned' ? outcome : 'overflow';
+      },
+    });
+    await waitReady(controller.servers[0]!);
+  });
+  afterAll(async () => {
+    await controller.stop(5000);
+  });
+
+  it('wait on hold, the VIP is served first when an agent frees, the other abandons; statistics count both', async () => {
+    for (const id of ['1001', '1002', '1003', '1004']) await controller.routing.agents.change(id, 'logged-out').catch(() => undefined);
+    await controller.routing.agents.change('1001', 'on-break', 'meeting');
+    const before = await controller.routing.stats.get('billing');
+    const agents = startSippAgents({ calls: 1, timeoutMs: 30_000 });
+    const normal = runSipp({ scenario: 'uac-400-dtmf-then-hangup', service: '4008001234', callerNumber: '13812345678', timeoutMs: 30_000 });
+    await new Promise((r) => setTimeout(r, 700));
+    const vip = runSipp({ scenario: 'uac-400-dtmf-then-hangup', service: '4008001234', callerNumber: '13912345678', timeoutMs: 30_000 });
+    await new Promise((r) => setTimeout(r, 1200));
+    expect(await controller.routing.waiting.length('billing')).toBe(2);
+    await controller.routing.agents.change('1001', 'available');
+    const [n, v, a] = await Promise.all([normal, vip, agents.done]);
+    expect(n.exitCode, n.errors).toBe(0);
+    expect(v.exitCode, v.errors).toBe(0);
+    expect(a.exitCode, a.errors).toBe(0);
+    const vipRecord = await controller.store.findBySipCallId(v.callId(1));
+    const normalRecord = await controller.store.findBySipCallId(n.callId(1));
+    expect(vipRecord).toMatchObject({ outcome: 'connected', agentId: '1001' });
+    expect(normalRecord).toMatchObject({ outcome: 'abandoned' });
+    const after = await controller.routing.stats.get('billing');
+    expect(after.offered - before.offered).toBe(2);
+    expect(after.answered - before.answered).toBe(1);
+    expect(after.abandoned - before.abandoned).toBe(1);
+    expect(after.waiting).toBe(0);
+    expect(after.serviceLevel).not.toBeNull();
   });
 });

@@ -6,35 +6,68 @@ import type { RoutingService } from '../../router/service.js';
 import { sleep, waitForEvent } from '../../util/wait.js';
 import type { CallContext } from '../context.js';
 
-export type QueueOutcome = 'connected' | 'abandoned' | 'timeout';
+export type QueueOutcome = 'connected' | 'abandoned' | 'timeout' | 'overflow';
+
+export interface QueueOptions {
+  /** Higher is served first (VIP); then the longest waiting. */
+  priority?: number;
+}
 
 /**
  * Hands the caller to a queue: music on hold in a holding bridge while the router picks an agent,
  * the agent rung through the media server (the next one when nobody answers), then caller and
- * agent in one mixing bridge until either hangs up. Every wait ends with the call.
+ * agent in one mixing bridge until either hangs up. The caller keeps a place in the queue's line
+ * in Redis (priority, then age) and hears the position now and then. When the wait or the line is
+ * too long, or nobody is logged in, the queue's overflow applies. Every wait ends with the call.
  */
-export async function queue(call: CallContext, routing: RoutingService, queueId: string): Promise<QueueOutcome> {
+export async function queue(call: CallContext, routing: RoutingService, queueId: string, options: QueueOptions = {}): Promise<QueueOutcome> {
   const q = routing.queue(queueId);
   if (!q) throw new HotlineError('ROUTER_CONFIG_INVALID', `unknown queue ${queueId}`);
+  const outcome = await waitAndConnect(call, routing, q, options.priority ?? 0);
+  if (outcome !== 'overflow' || q.overflow === undefined) return outcome === 'overflow' ? 'timeout' : outcome;
+  call.note(`overflow ${q.overflow.type === 'queue' ? q.overflow.target : q.overflow.type}`);
+  // Another queue takes over; voicemail and callbacks are IVR verbs (the IVR issue).
+  if (q.overflow.type === 'queue') return queue(call, routing, q.overflow.target, options);
+  return 'overflow';
+}
+
+async function waitAndConnect(call: CallContext, routing: RoutingService, q: QueueConfig, priority: number): Promise<QueueOutcome> {
+  const queueId = q.id;
   const opts = { timeoutMs: call.commandTimeoutMs, signal: call.signal };
   const enqueuedAt = Date.now();
   call.record.queue = queueId;
   call.note(`queue ${queueId}`);
-  const holding = await call.server.createBridge('holding', opts);
+  await routing.stats.offered(queueId).catch(() => undefined);
+  const length = await routing.waiting.join(queueId, call.channel.id, priority, enqueuedAt);
   let mixing: Bridge | undefined;
   let leg: Channel | undefined;
+  let holding: Bridge | undefined;
   try {
+    if (length > q.maxLength || routing.router.loggedInCount(queueId) === 0) return 'overflow';
+    holding = await call.server.createBridge('holding', opts);
     await holding.add(call.channel.id, opts);
     await holding.startMusicOnHold(q.musicOnHold, opts);
     const lastAgentId = await routing.history.lastAgent(call.channel.info.callerNumber).catch(() => undefined);
+    let announcedAt = Date.now();
     for (;;) {
       const waitedMs = Date.now() - enqueuedAt;
-      if (waitedMs > q.maxWaitSeconds * 1000) return 'timeout';
+      if (waitedMs > q.maxWaitSeconds * 1000 || routing.router.loggedInCount(queueId) === 0) return 'overflow';
+      // Only the head of the line may take a free agent: nobody is overtaken.
+      const place = (await routing.waiting.position(queueId, call.channel.id)) ?? 0;
+      const free = routing.router.availableCount(queueId);
+      if (place >= free) {
+        if (Date.now() - announcedAt >= q.announce.positionEverySeconds * 1000) {
+          announcedAt = Date.now();
+          await announcePosition(call, place + 1);
+        }
+        await sleep(200, call.signal);
+        continue;
+      }
       const decision = routing.router.decide({ queueId, waitedMs, lastAgentId });
       const reservation = randomUUID();
       const agentId = decision.ranked.length ? await routing.agents.reserveFirst(decision.ranked, reservation, (q.noAnswerSeconds + 10) * 1000) : undefined;
       if (!agentId) {
-        await sleep(250, call.signal);
+        await sleep(100, call.signal);
         continue;
       }
       routing.router.taken(queueId, agentId);
@@ -45,42 +78,61 @@ export async function queue(call: CallContext, routing: RoutingService, queueId:
         break;
       }
     }
+    await routing.waiting.leave(queueId, call.channel.id);
+    await routing.stats.answered(queueId, call.record.queueWaitMs, q.serviceLevelSeconds).catch(() => undefined);
     mixing = await call.server.createBridge('mixing', opts);
     await holding.remove(call.channel.id, opts);
     await mixing.add(call.channel.id, opts);
     await mixing.add(leg.id, opts);
-    const agentId = call.record.agentId ?? '';
+    const agentId = call.record.agentId;
     await routing.agents.change(agentId, 'talking');
     routing.answered(agentId);
     call.note(`connected ${agentId}`);
     await routing.history.remember(call.channel.info.callerNumber, agentId).catch(() => undefined);
-    // Talking: until either side hangs up.
-    const agentLeg = leg;
-    await new Promise<void>((resolve) => {
-      if (call.signal.aborted || agentLeg.ended.aborted) return resolve();
-      const done = (): void => {
-        call.signal.removeEventListener('abort', done);
-        agentLeg.ended.removeEventListener('abort', done);
-        resolve();
-      };
-      call.signal.addEventListener('abort', done, { once: true });
-      agentLeg.ended.addEventListener('abort', done, { once: true });
-    });
-    call.note(agentLeg.ended.aborted && !call.signal.aborted ? 'agent hung up' : 'caller hung up');
-    await routing.wrapUp(agentId, q).catch((err: unknown) => call.log.warn({ err: String(err) }, 'wrap-up failed'));
+    const talkStart = Date.now();
+    await eitherEnds(call.signal, leg.ended);
+    call.note(leg.ended.aborted && !call.signal.aborted ? 'agent hung up' : 'caller hung up');
+    await routing.wrapUp(agentId, q, Date.now() - talkStart).catch((err: unknown) => call.log.warn({ err: String(err) }, 'wrap-up failed'));
     return 'connected';
   } catch (err) {
-    if (call.signal.aborted) {
+    if (call.signal.aborted && !call.record.agentId) {
       call.note('abandoned');
-      return call.record.agentId ? 'connected' : 'abandoned';
+      await routing.stats.abandoned(queueId, Date.now() - enqueuedAt, q.serviceLevelSeconds).catch(() => undefined);
+      return 'abandoned';
     }
+    if (call.signal.aborted) return 'connected';
     throw err;
   } finally {
     const cleanup = { timeoutMs: call.commandTimeoutMs };
+    await routing.waiting.leave(queueId, call.channel.id).catch(() => undefined);
     await leg?.hangup().catch(() => undefined);
     await mixing?.destroy(cleanup).catch(() => undefined);
-    await holding.destroy(cleanup).catch(() => undefined);
+    await holding?.destroy(cleanup).catch(() => undefined);
   }
+}
+
+/** "Your position in the queue is N", played over the music; not awaited, so waiting goes on. */
+async function announcePosition(call: CallContext, position: number): Promise<void> {
+  const language = call.settings.language;
+  await call.channel
+    .play([{ type: 'prompt', id: 'queue-position', language }, { type: 'digits', digits: String(position) }], { timeoutMs: call.commandTimeoutMs, signal: call.signal })
+    .then(() => call.note(`announce position ${position}`))
+    .catch((err: unknown) => {
+      if (!call.signal.aborted) call.log.debug({ err: String(err) }, 'position announcement failed');
+    });
+}
+
+function eitherEnds(a: AbortSignal, b: AbortSignal): Promise<void> {
+  return new Promise<void>((resolve) => {
+    if (a.aborted || b.aborted) return resolve();
+    const done = (): void => {
+      a.removeEventListener('abort', done);
+      b.removeEventListener('abort', done);
+      resolve();
+    };
+    a.addEventListener('abort', done, { once: true });
+    b.addEventListener('abort', done, { once: true });
+  });
 }
 
 /**

@@ -1,0 +1,50 @@
+import type { Redis } from 'ioredis';
+
+/**
+ * Callers waiting in each queue, in Redis so every controller sees the same line: ordered by
+ * priority (higher first), then by age (older first). Only the callers at the head may try to
+ * reserve an agent, so a VIP or a caller who has waited longer is never overtaken.
+ */
+const PRIORITY_SPAN = 1e13; // ms timestamps stay below this until the year 2286
+
+export class WaitingLine {
+  constructor(
+    private readonly redis: Redis,
+    private readonly prefix: string,
+  ) {}
+
+  private key(queueId: string): string {
+    return `${this.prefix}waiting:${queueId}`;
+  }
+
+  private sinceKey(queueId: string): string {
+    return `${this.prefix}waiting-since:${queueId}`;
+  }
+
+  /** Joins the line; returns the number of callers now waiting (the caller included). */
+  async join(queueId: string, callId: string, priority: number, enqueuedAt: number): Promise<number> {
+    const score = (999 - Math.max(0, Math.min(999, priority))) * PRIORITY_SPAN + enqueuedAt;
+    const res = await this.redis.multi().zadd(this.key(queueId), score, callId).hset(this.sinceKey(queueId), callId, String(enqueuedAt)).zcard(this.key(queueId)).exec();
+    return Number(res?.[2]?.[1] ?? 0);
+  }
+
+  async leave(queueId: string, callId: string): Promise<void> {
+    await this.redis.multi().zrem(this.key(queueId), callId).hdel(this.sinceKey(queueId), callId).exec();
+  }
+
+  /** 0-based place in the line, or undefined if not in it. */
+  async position(queueId: string, callId: string): Promise<number | undefined> {
+    const rank = await this.redis.zrank(this.key(queueId), callId);
+    return rank === null ? undefined : rank;
+  }
+
+  async length(queueId: string): Promise<number> {
+    return this.redis.zcard(this.key(queueId));
+  }
+
+  /** How long the caller waiting longest has waited, in ms (0 when nobody waits). */
+  async longestWaitMs(queueId: string, now = Date.now()): Promise<number> {
+    const since = await this.redis.hvals(this.sinceKey(queueId));
+    return since.length ? now - Math.min(...since.map(Number)) : 0;
+  }
+}
