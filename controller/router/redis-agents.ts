@@ -46,9 +46,12 @@ export class RedisAgents {
     return index > 0 ? ranked[index - 1] : undefined;
   }
 
-  /** Confirms (ringing) or releases (available) our own reservation; false if it lapsed. */
-  async settle(agentId: string, reservationId: string, next: 'ringing' | 'available'): Promise<boolean> {
-    return (await this.settleScript(1, this.key(agentId), reservationId, next, this.channel, agentId)) === 1;
+  /**
+   * Confirms (ringing) or releases (available) our own reservation; false if it lapsed. A release
+   * after a missed or refused offer can hold the agent back for `cooldownMs`.
+   */
+  async settle(agentId: string, reservationId: string, next: 'ringing' | 'available', cooldownMs = 0): Promise<boolean> {
+    return (await this.settleScript(1, this.key(agentId), reservationId, next, this.channel, agentId, String(cooldownMs))) === 1;
   }
 
   /** Follows every agent's state changes (any controller's); the returned function stops. */

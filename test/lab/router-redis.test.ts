@@ -68,6 +68,17 @@ describe('router reservations in Redis', () => {
     expect(await agents.settle('a', 'dead-controller', 'ringing')).toBe(false);
   });
 
+  it('an agent released after a miss rests for the cooldown before the next offer', async () => {
+    await login('a', 'b');
+    expect(await agents.reserveFirst(['a'], 'r1', 5000)).toBe('a');
+    expect(await agents.settle('a', 'r1', 'available', 300)).toBe(true);
+    expect((await agents.status('a'))?.state).toBe('available');
+    expect(await agents.reserveFirst(['a', 'b'], 'r2', 5000)).toBe('b');
+    expect(await agents.reserveFirst(['a'], 'r3', 5000)).toBeUndefined();
+    await new Promise((r) => setTimeout(r, 350));
+    expect(await agents.reserveFirst(['a'], 'r3', 5000)).toBe('a');
+  });
+
   it('state changes follow the state machine', async () => {
     const err = await agents.change('x', 'talking').catch((e: unknown) => e);
     expect(isHotlineError(err, 'AGENT_ILLEGAL_TRANSITION')).toBe(true);

@@ -141,8 +141,13 @@ function eitherEnds(a: AbortSignal, b: AbortSignal): Promise<void> {
  */
 async function offer(call: CallContext, routing: RoutingService, q: QueueConfig, agentId: string, reservation: string): Promise<Channel | undefined> {
   const agent = routing.router.agent(agentId);
-  const release = async (): Promise<void> => {
-    await routing.agents.settle(agentId, reservation, 'available').catch(() => false);
+  // A miss rests the agent for the queue's busy delay before the next offer (any controller's).
+  const release = async (cooldownMs = 0): Promise<void> => {
+    await routing.agents.settle(agentId, reservation, 'available', cooldownMs).catch(() => false);
+  };
+  const missed = async (): Promise<void> => {
+    await release(q.busyDelaySeconds * 1000);
+    await routing.missed(agentId, q);
   };
   if (!agent || !(await routing.agents.settle(agentId, reservation, 'ringing'))) {
     await release();
@@ -169,18 +174,19 @@ async function offer(call: CallContext, routing: RoutingService, q: QueueConfig,
       if (event?.type !== 'answered') {
         call.note(`no answer ${agentId}`);
         await answeredLeg.hangup().catch(() => undefined);
-        await release();
-        await routing.missed(agentId, q);
+        await missed();
         return undefined;
       }
     }
     return answeredLeg;
   } catch (err) {
     await leg?.hangup().catch(() => undefined);
-    await release();
-    if (call.signal.aborted) throw err;
-    call.log.warn({ err: String(err), agentId }, 'could not ring agent');
-    await routing.missed(agentId, q);
+    if (call.signal.aborted) {
+      await release();
+      throw err;
+    }
+    call.log.warn({ err: String(err), agentId }, 'could not ring agent (unregistered or refused)');
+    await missed();
     return undefined;
   }
 }
