@@ -41,9 +41,18 @@ export class RedisAgents {
 
   /** Reserves the first free agent of `ranked`; undefined if all were taken meanwhile. */
   async reserveFirst(ranked: readonly string[], reservationId: string, leaseMs: number): Promise<string | undefined> {
-    if (ranked.length === 0) return undefined;
-    const index = (await this.reserveScript(ranked.length, ...ranked.map((id) => this.key(id)), reservationId, String(leaseMs), this.channel, ...ranked)) as number;
-    return index > 0 ? ranked[index - 1] : undefined;
+    return (await this.reserve(ranked, reservationId, leaseMs, 'first'))[0];
+  }
+
+  /** Reserves every free agent of `ranked` under one reservation (ring-all). */
+  async reserveAll(ranked: readonly string[], reservationId: string, leaseMs: number): Promise<string[]> {
+    return this.reserve(ranked, reservationId, leaseMs, 'all');
+  }
+
+  private async reserve(ranked: readonly string[], reservationId: string, leaseMs: number, mode: 'first' | 'all'): Promise<string[]> {
+    if (ranked.length === 0) return [];
+    const indexes = (await this.reserveScript(ranked.length, ...ranked.map((id) => this.key(id)), reservationId, String(leaseMs), this.channel, mode, ...ranked)) as number[];
+    return indexes.map((i) => ranked[i - 1]).filter((id): id is string => id !== undefined);
   }
 
   /**

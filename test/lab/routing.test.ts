@@ -156,3 +156,42 @@ describe('callers waiting for a busy queue', () => {
     expect(after.serviceLevel).not.toBeNull();
   });
 });
+
+describe('ring-all', () => {
+  let controller: Controller;
+
+  beforeAll(async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'hotline-routing-ringall-'));
+    cpSync(join(PROJECT_ROOT, 'dialplan', 'routing'), dir, { recursive: true });
+    const agentsFile = join(dir, 'agents.yaml');
+    writeFileSync(agentsFile, readFileSync(agentsFile, 'utf8').replace('PJSIP/1001@agents-lab', 'PJSIP/1001@agents-lab2'));
+    const queuesFile = join(dir, 'queues.yaml');
+    writeFileSync(queuesFile, readFileSync(queuesFile, 'utf8').replace('strategy: weighted-round-robin', 'strategy: ring-all'));
+    const config = labConfig();
+    controller = await startController({ ...config, routing: { dir }, session: { ...config.session, menu: { '1': 'billing' } } }, { log: silentLog, http: false });
+    await waitReady(controller.servers[0]!);
+  });
+  afterAll(async () => {
+    await controller.stop(5000);
+  });
+
+  it('rings every free agent at once; the first to answer takes the call, the others stop ringing and stay free', async () => {
+    for (const id of ['1001', '1002', '1003', '1004']) await controller.routing.agents.change(id, 'logged-out').catch(() => undefined);
+    await controller.routing.agents.change('1001', 'available');
+    await controller.routing.agents.change('1004', 'available');
+    await new Promise((r) => setTimeout(r, 100));
+    const silent = startSippAgents({ scenario: 'uas-agent-no-answer', localIp: '127.0.0.4', calls: 1, timeoutMs: 30_000 });
+    const answering = startSippAgents({ calls: 1, timeoutMs: 30_000 });
+    const caller = await runSipp({ scenario: 'uac-400-dtmf-then-hangup', service: '4008001234', dtmf: '1', timeoutMs: 40_000 });
+    const [cancelled, took] = await Promise.all([silent.done, answering.done]);
+    expect(caller.exitCode, caller.errors).toBe(0);
+    expect(cancelled.exitCode, cancelled.errors).toBe(0);
+    expect(took.exitCode, took.errors).toBe(0);
+    const record = await controller.store.findBySipCallId(caller.callId(1));
+    expect(record).toMatchObject({ outcome: 'connected', agentId: '1004' });
+    const steps = record?.timeline.map((t) => t.what) ?? [];
+    expect(steps).toEqual(expect.arrayContaining(['ring 1001', 'ring 1004', 'connected 1004']));
+    expect(steps).not.toContain('no answer 1001');
+    expect((await controller.routing.agents.status('1001'))?.state).toBe('available');
+  });
+});

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { HotlineError } from '../../errors.js';
-import type { Bridge, Channel, ChannelEvent } from '../../media-server/types.js';
+import type { Bridge, Channel } from '../../media-server/types.js';
 import type { QueueConfig } from '../../router/config-schema.js';
 import type { RoutingService } from '../../router/service.js';
-import { sleep, waitForEvent } from '../../util/wait.js';
+import { sleep } from '../../util/wait.js';
 import type { CallContext } from '../context.js';
 
 export type QueueOutcome = 'connected' | 'abandoned' | 'timeout' | 'overflow';
@@ -65,15 +65,19 @@ async function waitAndConnect(call: CallContext, routing: RoutingService, q: Que
       }
       const decision = routing.router.decide({ queueId, waitedMs, lastAgentId });
       const reservation = randomUUID();
-      const agentId = decision.ranked.length ? await routing.agents.reserveFirst(decision.ranked, reservation, (q.noAnswerSeconds + 10) * 1000) : undefined;
-      if (!agentId) {
+      const leaseMs = (q.noAnswerSeconds + 10) * 1000;
+      const reserved = decision.ringAll
+        ? await routing.agents.reserveAll(decision.ranked, reservation, leaseMs)
+        : [await routing.agents.reserveFirst(decision.ranked, reservation, leaseMs)].filter((id): id is string => id !== undefined);
+      if (reserved.length === 0) {
         await sleep(100, call.signal);
         continue;
       }
-      routing.router.taken(queueId, agentId);
-      leg = await offer(call, routing, q, agentId, reservation);
-      if (leg) {
-        call.record.agentId = agentId;
+      for (const id of reserved) routing.router.taken(queueId, id);
+      const answered = await offer(call, routing, q, reserved, reservation);
+      if (answered) {
+        leg = answered.leg;
+        call.record.agentId = answered.agentId;
         call.record.queueWaitMs = Date.now() - enqueuedAt;
         break;
       }
@@ -136,57 +140,89 @@ function eitherEnds(a: AbortSignal, b: AbortSignal): Promise<void> {
 }
 
 /**
- * Rings one reserved agent. Resolves with the answered leg, or undefined when the agent did not
- * answer (the reservation is released and the miss counted).
+ * Rings the reserved agents (one, or all at once for ring-all) and resolves with the first to
+ * answer; the others stop ringing and are released. Agents who let it ring out, or cannot be rung
+ * at all (unregistered, refused), are released with the queue's busy delay and counted as misses.
  */
-async function offer(call: CallContext, routing: RoutingService, q: QueueConfig, agentId: string, reservation: string): Promise<Channel | undefined> {
-  const agent = routing.router.agent(agentId);
-  // A miss rests the agent for the queue's busy delay before the next offer (any controller's).
-  const release = async (cooldownMs = 0): Promise<void> => {
-    await routing.agents.settle(agentId, reservation, 'available', cooldownMs).catch(() => false);
-  };
-  const missed = async (): Promise<void> => {
-    await release(q.busyDelaySeconds * 1000);
+async function offer(
+  call: CallContext,
+  routing: RoutingService,
+  q: QueueConfig,
+  agentIds: string[],
+  reservation: string,
+): Promise<{ agentId: string; leg: Channel } | undefined> {
+  const release = (agentId: string, cooldownMs = 0): Promise<unknown> => routing.agents.settle(agentId, reservation, 'available', cooldownMs).catch(() => false);
+  const missed = async (agentId: string): Promise<void> => {
+    await release(agentId, q.busyDelaySeconds * 1000);
     await routing.missed(agentId, q);
   };
-  if (!agent || !(await routing.agents.settle(agentId, reservation, 'ringing'))) {
-    await release();
-    return undefined;
-  }
-  call.note(`ring ${agentId}`);
-  let leg: Channel | undefined;
+  const ringing = new Map<string, Channel>();
   try {
-    leg = await call.server.originate(
-      { endpoint: agent.endpoint, ringTimeoutSeconds: q.noAnswerSeconds, callerNumber: call.channel.info.callerNumber, variables: { HOTLINE_CALL: call.channel.id } },
-      { timeoutMs: call.commandTimeoutMs, signal: call.signal },
-    );
-    const answeredLeg = leg;
-    if (answeredLeg.info.state !== 'up') {
-      const event = await waitForEvent<ChannelEvent>(
-        (l) => answeredLeg.on(l),
-        (e) => e.type === 'answered' || e.type === 'ended',
-        { timeoutMs: (q.noAnswerSeconds + 2) * 1000, signal: call.signal },
-        `agent ${agentId} to answer`,
-      ).catch((err: unknown) => {
+    for (const agentId of agentIds) {
+      const agent = routing.router.agent(agentId);
+      if (!agent || !(await routing.agents.settle(agentId, reservation, 'ringing'))) {
+        await release(agentId);
+        continue;
+      }
+      try {
+        const leg = await call.server.originate(
+          { endpoint: agent.endpoint, ringTimeoutSeconds: q.noAnswerSeconds, callerNumber: call.channel.info.callerNumber, variables: { HOTLINE_CALL: call.channel.id } },
+          { timeoutMs: call.commandTimeoutMs, signal: call.signal },
+        );
+        ringing.set(agentId, leg);
+        call.note(`ring ${agentId}`);
+      } catch (err) {
         if (call.signal.aborted) throw err;
-        return undefined;
-      });
-      if (event?.type !== 'answered') {
-        call.note(`no answer ${agentId}`);
-        await answeredLeg.hangup().catch(() => undefined);
-        await missed();
-        return undefined;
+        call.log.warn({ err: String(err), agentId }, 'could not ring agent (unregistered or refused)');
+        await missed(agentId);
       }
     }
-    return answeredLeg;
-  } catch (err) {
-    await leg?.hangup().catch(() => undefined);
-    if (call.signal.aborted) {
-      await release();
-      throw err;
+    if (ringing.size === 0) return undefined;
+    const winner = await firstAnswer(ringing, (q.noAnswerSeconds + 2) * 1000, call.signal);
+    for (const [agentId, leg] of ringing) {
+      if (agentId === winner) continue;
+      await leg.hangup().catch(() => undefined);
+      if (winner) await release(agentId);
+      else {
+        call.note(`no answer ${agentId}`);
+        await missed(agentId);
+      }
     }
-    call.log.warn({ err: String(err), agentId }, 'could not ring agent (unregistered or refused)');
-    await missed();
-    return undefined;
+    const leg = winner ? ringing.get(winner) : undefined;
+    return winner && leg ? { agentId: winner, leg } : undefined;
+  } catch (err) {
+    for (const [agentId, leg] of ringing) {
+      await leg.hangup().catch(() => undefined);
+      await release(agentId);
+    }
+    throw err;
   }
+}
+
+/** The first leg to answer (its agent id), or undefined when all ended or the time ran out. */
+function firstAnswer(legs: Map<string, Channel>, timeoutMs: number, signal: AbortSignal): Promise<string | undefined> {
+  return new Promise((resolve, reject) => {
+    const offs: (() => void)[] = [];
+    let open = legs.size;
+    const finish = (result: string | undefined | Error): void => {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', onAbort);
+      for (const off of offs) off();
+      if (result instanceof Error) reject(result);
+      else resolve(result);
+    };
+    const onAbort = (): void => finish(new HotlineError('CALL_ENDED', 'caller left while agents were ringing'));
+    const timer = setTimeout(() => finish(undefined), timeoutMs);
+    signal.addEventListener('abort', onAbort, { once: true });
+    for (const [agentId, leg] of legs) {
+      if (leg.info.state === 'up') return finish(agentId);
+      offs.push(
+        leg.on((e) => {
+          if (e.type === 'answered') finish(agentId);
+          else if (e.type === 'ended' && --open === 0) finish(undefined);
+        }),
+      );
+    }
+    if (signal.aborted) onAbort();
+  });
 }
