@@ -33,6 +33,8 @@ export interface ControllerOptions {
   flow?: Flow;
   /** false: no HTTP listener (tests that run several controllers). */
   http?: boolean;
+  /** false: do not connect to media servers (a controller used only for its Redis-side services). */
+  mediaServers?: boolean;
 }
 
 /** The composition root: every dependency is built here and passed down. */
@@ -64,9 +66,11 @@ export async function startController(config: Config, opts: ControllerOptions = 
   // Agents' states load in the background: a Redis that is down must not hold up start-up.
   routing.start().catch((err: unknown) => log.warn({ err: String(err) }, 'agent states not loaded'));
   const runner = new SessionRunner({ config, log, store, flow: opts.flow ?? welcomeFlow, commandTimeoutMs, routing });
-  for (const server of servers) {
-    runner.attach(server);
-    server.start();
+  if (opts.mediaServers !== false) {
+    for (const server of servers) {
+      runner.attach(server);
+      server.start();
+    }
   }
   let http: ServerType | undefined;
   let port: number | undefined;

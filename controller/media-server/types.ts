@@ -43,6 +43,8 @@ export interface ChannelInfo {
   sipCallId?: string | undefined;
   /** Whether the channel is in this controller's application (a call it owns). */
   inApplication: boolean;
+  /** Found in the application on (re)connect, left by a controller that is gone: a call to resume. */
+  adopted?: boolean | undefined;
 }
 
 export interface BridgeInfo {
@@ -160,6 +162,8 @@ export interface MediaServer {
   /** Originates an outbound leg into the controller's application; resolves once it exists. */
   originate(request: OriginateRequest, opts: WaitOptions): Promise<Channel>;
   createBridge(kind: BridgeKind, opts: WaitOptions): Promise<Bridge>;
+  /** A handle on an existing bridge (one found in liveState, e.g. after adopting a call). */
+  bridge(info: BridgeInfo): Bridge;
   /** Live channels and bridges as the server sees them now. */
   liveState(opts: WaitOptions): Promise<LiveState>;
   /** Whether a playback still exists on the server (for leak checks and resync). */

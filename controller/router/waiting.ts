@@ -21,15 +21,36 @@ export class WaitingLine {
     return `${this.prefix}waiting-since:${queueId}`;
   }
 
-  /** Joins the line; returns the number of callers now waiting (the caller included). */
+  private callKey(callId: string): string {
+    return `${this.prefix}waiting-call:${callId}`;
+  }
+
+  /**
+   * Joins the line (again, keeping the place, when a controller resumes an adopted caller);
+   * returns the number of callers now waiting, the caller included.
+   */
   async join(queueId: string, callId: string, priority: number, enqueuedAt: number): Promise<number> {
     const score = (999 - Math.max(0, Math.min(999, priority))) * PRIORITY_SPAN + enqueuedAt;
-    const res = await this.redis.multi().zadd(this.key(queueId), score, callId).hset(this.sinceKey(queueId), callId, String(enqueuedAt)).zcard(this.key(queueId)).exec();
-    return Number(res?.[2]?.[1] ?? 0);
+    const res = await this.redis
+      .multi()
+      .zadd(this.key(queueId), score, callId)
+      .hset(this.sinceKey(queueId), callId, String(enqueuedAt))
+      .hset(this.callKey(callId), 'queue', queueId, 'priority', String(priority), 'enqueuedAt', String(enqueuedAt))
+      .expire(this.callKey(callId), 86_400)
+      .zcard(this.key(queueId))
+      .exec();
+    return Number(res?.[4]?.[1] ?? 0);
   }
 
   async leave(queueId: string, callId: string): Promise<void> {
-    await this.redis.multi().zrem(this.key(queueId), callId).hdel(this.sinceKey(queueId), callId).exec();
+    await this.redis.multi().zrem(this.key(queueId), callId).hdel(this.sinceKey(queueId), callId).del(this.callKey(callId)).exec();
+  }
+
+  /** Where a call waits, if it does: what a controller needs to resume a caller it adopted. */
+  async find(callId: string): Promise<{ queueId: string; priority: number; enqueuedAt: number } | undefined> {
+    const h = await this.redis.hgetall(this.callKey(callId));
+    if (!h.queue) return undefined;
+    return { queueId: h.queue, priority: Number(h.priority ?? 0), enqueuedAt: Number(h.enqueuedAt ?? Date.now()) };
   }
 
   /** 0-based place in the line, or undefined if not in it. */

@@ -20,4 +20,6 @@ export interface CallContext {
   readonly commandTimeoutMs: number;
   /** Notes a step in the call's timeline. */
   note(what: string): void;
+  /** Saves the call's record now (before a long wait), so another controller can take over. */
+  checkpoint(): void;
 }

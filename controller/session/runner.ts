@@ -7,6 +7,7 @@ import type { Channel, MediaServer } from '../media-server/types.js';
 import type { Unsubscribe } from '../util/wait.js';
 import type { CallContext } from './context.js';
 import type { RoutingService } from '../router/service.js';
+import { queue } from './verbs/queue.js';
 
 export type Flow = (call: CallContext) => Promise<CallOutcome>;
 
@@ -85,6 +86,7 @@ export class SessionRunner {
       settings: config.session,
       commandTimeoutMs: this.deps.commandTimeoutMs,
       note: (what) => record.timeline.push({ atMs: Date.now() - startedAt, what }),
+      checkpoint: () => this.persist(record, log),
     };
     // The channel's end is recorded whatever the flow is doing at that moment.
     const offEnded = channel.on((ev) => {
@@ -103,10 +105,13 @@ export class SessionRunner {
 
   private async run(call: CallContext, server: MediaServer, offEnded: Unsubscribe): Promise<void> {
     const { record, log, channel } = call;
-    log.info('call started');
-    this.persist(record, log);
+    log.info(channel.info.adopted ? 'call adopted' : 'call started');
+    // An adopted call's earlier record is read back before it is written again.
+    if (!channel.info.adopted) this.persist(record, log);
     try {
-      if (!this.accepting || !server.status().ready) {
+      if (channel.info.adopted) {
+        record.outcome = await this.resume(call);
+      } else if (!this.accepting || !server.status().ready) {
         record.outcome = 'rejected';
         await this.end(call, 'congestion');
       } else if (!this.numberPattern.test(record.calledNumber)) {
@@ -135,6 +140,33 @@ export class SessionRunner {
       log.info({ outcome: record.outcome, hangupBy: record.hangupBy, digits: record.digits.length }, 'call ended');
       this.persist(record, log);
     }
+  }
+
+  /**
+   * A call found in the application after a (re)connect, left by a controller that is gone. A
+   * caller waiting in a queue keeps its place and goes on waiting; anything else (mid-IVR, or a
+   * conversation whose controller died) cannot be picked up where it was and is ended cleanly.
+   */
+  private async resume(call: CallContext): Promise<CallRecord['outcome']> {
+    call.note('adopted');
+    const previous = await this.deps.store.get(call.channel.id).catch(() => undefined);
+    if (previous) {
+      call.record.startedAt = previous.startedAt;
+      call.record.answeredAt = previous.answeredAt;
+      call.record.digits = previous.digits;
+      call.record.sipCallId ??= previous.sipCallId;
+      call.record.timeline.unshift(...previous.timeline.map((t) => ({ ...t, what: `(before) ${t.what}` })));
+    }
+    const waiting = call.routing ? await call.routing.waiting.find(call.channel.id).catch(() => undefined) : undefined;
+    if (!waiting || !call.routing) {
+      await this.end(call, 'normal');
+      return 'failed';
+    }
+    call.log.info({ queue: waiting.queueId }, 'resuming a waiting caller');
+    const outcome = await queue(call, call.routing, waiting.queueId, { priority: waiting.priority, enqueuedAt: waiting.enqueuedAt });
+    if (outcome === 'connected' || outcome === 'abandoned') return outcome;
+    await this.end(call, 'normal');
+    return outcome === 'timeout' ? 'queue-timeout' : 'overflow';
   }
 
   private async end(call: CallContext, cause: 'normal' | 'congestion'): Promise<void> {

@@ -178,8 +178,12 @@ export function mediaServerContract(name: string, makeHarness: () => Promise<Con
     it('holds a channel in a holding bridge with music on hold', async () => {
       await withCall({}, async (ch) => {
         await ch.answer(T);
-        const bridge = await h.server.createBridge('holding', T);
-        await bridge.add(ch.id, T);
+        const created = await h.server.createBridge('holding', T);
+        await created.add(ch.id, T);
+        // A handle found again from the live state (as after adopting a call) drives the same bridge.
+        const info = (await h.server.liveState(T)).bridges.find((b) => b.channelIds.includes(ch.id));
+        expect(info).toMatchObject({ id: created.id, kind: 'holding' });
+        const bridge = h.server.bridge(info!);
         await bridge.startMusicOnHold(undefined, T);
         await bridge.stopMusicOnHold(T);
         await bridge.remove(ch.id, T);

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { HotlineError } from '../../controller/errors.js';
 import type {
   Bridge,
+  BridgeInfo,
   BridgeKind,
   Capabilities,
   Channel,
@@ -126,6 +127,12 @@ export class ScriptedMediaServer implements MediaServer {
     const bridge = new FakeBridge(this, randomUUID(), kind);
     this.bridges.set(bridge.id, bridge);
     return Promise.resolve(bridge);
+  }
+
+  bridge(info: BridgeInfo): Bridge {
+    const bridge = this.bridges.get(info.id);
+    if (!bridge) throw new HotlineError('MEDIA_NOT_FOUND', `bridge ${info.id} not found`);
+    return bridge;
   }
 
   async liveState(opts: WaitOptions): Promise<LiveState> {

@@ -7,7 +7,7 @@ import type { Logger } from '../../log/logger.js';
 import { safeUrl } from '../../log/logger.js';
 import { Backoff } from '../../util/backoff.js';
 import { sleep, withDeadline, type Unsubscribe, type WaitOptions } from '../../util/wait.js';
-import type { Bridge, BridgeKind, Capabilities, Channel, LiveState, MediaServer, OriginateRequest, ServerStatus } from '../types.js';
+import type { Bridge, BridgeInfo, BridgeKind, Capabilities, Channel, ChannelInfo, LiveState, MediaServer, OriginateRequest, ServerStatus } from '../types.js';
 import { AriBridge } from './bridge.js';
 import { AriChannel } from './channel.js';
 import type { AriContext } from './context.js';
@@ -139,6 +139,10 @@ export class AsteriskServer implements MediaServer {
     return new AriBridge(this.ctx, id, kind);
   }
 
+  bridge(info: BridgeInfo): Bridge {
+    return new AriBridge(this.ctx, info.id, info.kind);
+  }
+
   async liveState(opts: WaitOptions): Promise<LiveState> {
     const [channels, bridges] = await Promise.all([
       this.ctx.rest.request<AriChannelJson[]>('GET', '/channels', opts),
@@ -247,18 +251,9 @@ export class AsteriskServer implements MediaServer {
   private dispatch(raw: unknown): void {
     const t = translateEvent(raw, this.id, this.ctx.config.app);
     switch (t.kind) {
-      case 'inbound': {
-        if (this.channels.has(t.info.id)) return;
-        const channel = new AriChannel(this.ctx, t.info);
-        this.channels.set(channel.id, channel);
-        if (this.callListeners.size === 0) {
-          this.ctx.log.warn({ channelId: channel.id }, 'inbound call with no handler; hanging up');
-          void channel.hangup('congestion').catch(() => undefined);
-          return;
-        }
-        for (const listener of this.callListeners) listener(channel);
+      case 'inbound':
+        this.dispatchInbound(t.info);
         return;
-      }
       case 'originated-start': {
         if (this.originated.delete(t.channelId)) this.channels.get(t.channelId)?.deliver({ type: 'answered', channelId: t.channelId });
         return;
@@ -290,6 +285,18 @@ export class AsteriskServer implements MediaServer {
     }
   }
 
+  private dispatchInbound(info: ChannelInfo): void {
+    if (this.channels.has(info.id)) return;
+    const channel = new AriChannel(this.ctx, info);
+    this.channels.set(channel.id, channel);
+    if (this.callListeners.size === 0) {
+      this.ctx.log.warn({ channelId: channel.id }, 'call with no handler; hanging up');
+      void channel.hangup('congestion').catch(() => undefined);
+      return;
+    }
+    for (const listener of this.callListeners) listener(channel);
+  }
+
   private forget(channelId: string): void {
     this.channels.delete(channelId);
     this.causes.delete(channelId);
@@ -318,8 +325,10 @@ export class AsteriskServer implements MediaServer {
     }
     for (const info of live.channels) {
       if (!info.inApplication || this.channels.has(info.id)) continue;
-      this.ctx.log.warn({ channelId: info.id }, 'hanging up orphaned call left in the application');
-      await this.ctx.rest.request('DELETE', `/channels/${encodeURIComponent(info.id)}`, opts).catch(() => undefined);
+      // A call a previous controller left behind: offered to whoever handles calls (it may resume
+      // a waiting caller); with nobody to take it, it is hung up rather than left dangling.
+      this.ctx.log.warn({ channelId: info.id }, 'found a call left in the application by another controller');
+      this.dispatchInbound({ ...info, adopted: true });
     }
     for (const [playbackId, channelId] of [...this.ctx.playbacks]) {
       if (await this.playbackExists(playbackId, opts)) continue;

@@ -11,6 +11,8 @@ export type QueueOutcome = 'connected' | 'abandoned' | 'timeout' | 'overflow';
 export interface QueueOptions {
   /** Higher is served first (VIP); then the longest waiting. */
   priority?: number;
+  /** Resuming an adopted caller: the original time it joined, so it keeps its place. */
+  enqueuedAt?: number;
 }
 
 /**
@@ -23,7 +25,7 @@ export interface QueueOptions {
 export async function queue(call: CallContext, routing: RoutingService, queueId: string, options: QueueOptions = {}): Promise<QueueOutcome> {
   const q = routing.queue(queueId);
   if (!q) throw new HotlineError('ROUTER_CONFIG_INVALID', `unknown queue ${queueId}`);
-  const outcome = await waitAndConnect(call, routing, q, options.priority ?? 0);
+  const outcome = await waitAndConnect(call, routing, q, options.priority ?? 0, options.enqueuedAt);
   if (outcome !== 'overflow' || q.overflow === undefined) return outcome === 'overflow' ? 'timeout' : outcome;
   call.note(`overflow ${q.overflow.type === 'queue' ? q.overflow.target : q.overflow.type}`);
   // Another queue takes over; voicemail and callbacks are IVR verbs (the IVR issue).
@@ -31,22 +33,27 @@ export async function queue(call: CallContext, routing: RoutingService, queueId:
   return 'overflow';
 }
 
-async function waitAndConnect(call: CallContext, routing: RoutingService, q: QueueConfig, priority: number): Promise<QueueOutcome> {
+async function waitAndConnect(call: CallContext, routing: RoutingService, q: QueueConfig, priority: number, resumedFrom?: number): Promise<QueueOutcome> {
   const queueId = q.id;
   const opts = { timeoutMs: call.commandTimeoutMs, signal: call.signal };
-  const enqueuedAt = Date.now();
+  const enqueuedAt = resumedFrom ?? Date.now();
   call.record.queue = queueId;
-  call.note(`queue ${queueId}`);
-  await routing.stats.offered(queueId).catch(() => undefined);
+  call.note(resumedFrom === undefined ? `queue ${queueId}` : `resume queue ${queueId}`);
+  if (resumedFrom === undefined) await routing.stats.offered(queueId).catch(() => undefined);
   const length = await routing.waiting.join(queueId, call.channel.id, priority, enqueuedAt);
+  call.checkpoint();
   let mixing: Bridge | undefined;
   let leg: Channel | undefined;
   let holding: Bridge | undefined;
   try {
     if (length > q.maxLength || routing.router.loggedInCount(queueId) === 0) return 'overflow';
-    holding = await call.server.createBridge('holding', opts);
-    await holding.add(call.channel.id, opts);
-    await holding.startMusicOnHold(q.musicOnHold, opts);
+    // An adopted caller is still on hold in the bridge its first controller made: keep it.
+    const existing = resumedFrom === undefined ? undefined : (await call.server.liveState(opts)).bridges.find((b) => b.kind === 'holding' && b.channelIds.includes(call.channel.id));
+    holding = existing ? call.server.bridge(existing) : await call.server.createBridge('holding', opts);
+    if (!existing) {
+      await holding.add(call.channel.id, opts);
+      await holding.startMusicOnHold(q.musicOnHold, opts);
+    }
     const lastAgentId = await routing.history.lastAgent(call.channel.info.callerNumber).catch(() => undefined);
     let announcedAt = Date.now();
     for (;;) {

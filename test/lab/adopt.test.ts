@@ -1,0 +1,64 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { startController, type Controller } from '../../controller/main.js';
+import { PROJECT_ROOT } from '../../controller/util/project-root.js';
+import { runSipp, startSippAgents } from '../sipp/sipp.js';
+import { silentLog, waitReady } from './harness.js';
+import { labConfig } from './lab-config.js';
+
+/** A controller dies (SIGKILL) while a caller waits in a queue; the next one picks the caller up. */
+describe('a waiting caller survives the death of its controller', () => {
+  let first: ChildProcess | undefined;
+  let second: Controller | undefined;
+  afterAll(async () => {
+    first?.kill('SIGKILL');
+    await second?.stop(5000);
+  });
+
+  it('is adopted by the next controller, keeps its place and is connected', async () => {
+    const config = labConfig();
+    const file = join(mkdtempSync(join(tmpdir(), 'hotline-adopt-')), 'hotline.yaml');
+    writeFileSync(
+      file,
+      `controller: { name: doomed }\nlog: { level: warn }\nredis: { url: "${config.redis.url}", keyPrefix: "${config.redis.keyPrefix}" }\napi: { port: 18481 }\nsession: { menu: { "1": billing } }\n`,
+    );
+    first = spawn(process.execPath, [join(PROJECT_ROOT, 'bin', 'hotline.js'), 'start', '--config', file], { stdio: 'ignore' });
+    for (let i = 0; i < 100; i++) {
+      const ok = await fetch('http://127.0.0.1:18481/readyz').then((r) => r.ok, () => false);
+      if (ok) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    // Use the second controller's Redis view to set agents up (it is not taking calls yet).
+    second = await startController({ ...config, session: { ...config.session, menu: { '1': 'billing' } } }, { log: silentLog, http: false, mediaServers: false });
+    for (const id of ['1001', '1002', '1003', '1004']) await second.routing.agents.change(id, 'logged-out').catch(() => undefined);
+    await second.routing.agents.change('1001', 'on-break', 'meeting');
+    const agents = startSippAgents({ calls: 1, timeoutMs: 30_000 });
+    const caller = runSipp({ scenario: 'uac-400-dtmf-then-hangup', service: '4008001234', dtmf: '1', timeoutMs: 30_000 });
+    for (let i = 0; i < 30 && (await second.routing.waiting.length('billing')) === 0; i++) await new Promise((r) => setTimeout(r, 100));
+    expect(await second.routing.waiting.length('billing')).toBe(1);
+    first.kill('SIGKILL');
+    first = undefined;
+    await second.stop(1000);
+    second = await startController({ ...config, session: { ...config.session, menu: { '1': 'billing' } } }, { log: silentLog, http: false });
+    await waitReady(second.servers[0]!);
+    for (let i = 0; i < 30 && second.runner.liveCalls().length === 0; i++) await new Promise((r) => setTimeout(r, 100));
+    expect(second.runner.liveCalls()).toHaveLength(1);
+    await second.routing.agents.change('1001', 'available');
+    const [c, a] = await Promise.all([caller, agents.done]);
+    expect(c.exitCode, c.errors).toBe(0);
+    expect(a.exitCode, a.errors).toBe(0);
+    let record = await second.store.findBySipCallId(c.callId(1));
+    for (let i = 0; i < 30 && record?.state !== 'ended'; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      record = await second.store.findBySipCallId(c.callId(1));
+    }
+    expect(record).toMatchObject({ outcome: 'connected', agentId: '1001', digits: '1', controller: 'hotline-1' });
+    const steps = record?.timeline.map((t) => t.what) ?? [];
+    expect(steps).toEqual(expect.arrayContaining(['(before) queue billing', 'adopted', 'resume queue billing', 'connected 1001']));
+    const live = await second.servers[0]!.liveState({ timeoutMs: 5000 });
+    expect(live.bridges).toEqual([]);
+  }, 60_000);
+});
