@@ -67,7 +67,7 @@ agents
 
 program
   .command('queues')
-  .description('list queues')
+  .description('list queues with today’s figures: waiting, longest wait, offered, answered, abandoned, SL, SL2, ASA')
   .option('--json', 'machine-readable output', false)
   .action((o: { json: boolean }) => queuesListCommand({ ...global(), ...o }));
 

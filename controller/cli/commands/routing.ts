@@ -3,6 +3,8 @@ import type { Config } from '../../config/schema.js';
 import { AGENT_STATES, type AgentState } from '../../router/agent-state.js';
 import { loadRouting } from '../../router/config-load.js';
 import { RedisAgents } from '../../router/redis-agents.js';
+import { QueueStatistics, type QueueStats } from '../../router/stats.js';
+import { WaitingLine } from '../../router/waiting.js';
 import { routingDir } from '../../router/directory.js';
 import { configFrom } from '../config-option.js';
 
@@ -51,16 +53,34 @@ export async function agentStateCommand(id: string, state: string, opts: { confi
   process.stdout.write(`agent ${id}: ${status.state}${status.reason ? ` (${status.reason})` : ''}\n`);
 }
 
-export function queuesListCommand(opts: { config?: string; json: boolean }): void {
+export async function queuesListCommand(opts: { config?: string; json: boolean }): Promise<void> {
   const { config } = configFrom(opts);
   const routing = loadRouting(routingDir(config));
+  const redis = new Redis(config.redis.url, { maxRetriesPerRequest: 1, connectTimeout: 2000, lazyConnect: true });
+  redis.on('error', () => undefined);
+  let stats: (QueueStats | undefined)[] = routing.queues.map(() => undefined);
+  try {
+    await redis.connect();
+    const figures = new QueueStatistics(redis, config.redis.keyPrefix, new WaitingLine(redis, config.redis.keyPrefix));
+    stats = await Promise.all(routing.queues.map((q) => figures.get(q.id)));
+  } catch {
+    process.stderr.write('(Redis unreachable: live figures left out)\n');
+  } finally {
+    redis.disconnect();
+  }
   if (opts.json) {
-    process.stdout.write(`${JSON.stringify(routing.queues)}\n`);
+    process.stdout.write(`${JSON.stringify(routing.queues.map((q, i) => ({ ...q, today: stats[i] })))}\n`);
     return;
   }
-  process.stdout.write('id        skill     strategy              SL (s)  max wait  overflow\n');
-  for (const q of routing.queues) {
+  const pct = (v: number | null | undefined): string => (v === null || v === undefined ? '-' : `${Math.round(v * 100)}%`);
+  process.stdout.write('id        skill     strategy              SL(s) overflow         waiting longest  offered answered abandoned  SL   SL2  ASA(s)\n');
+  routing.queues.forEach((q, i) => {
+    const t = stats[i];
     const overflow = q.overflow ? (q.overflow.type === 'queue' ? `queue ${q.overflow.target}` : q.overflow.type) : '-';
-    process.stdout.write(`${q.id.padEnd(9)} ${q.skill.padEnd(9)} ${q.strategy.padEnd(21)} ${String(q.serviceLevelSeconds).padEnd(7)} ${`${q.maxWaitSeconds}s`.padEnd(9)} ${overflow}\n`);
-  }
+    process.stdout.write(
+      `${q.id.padEnd(9)} ${q.skill.padEnd(9)} ${q.strategy.padEnd(21)} ${String(q.serviceLevelSeconds).padEnd(5)} ${overflow.padEnd(16)} ` +
+        `${String(t?.waiting ?? '-').padEnd(7)} ${`${t?.longestWaitSeconds ?? '-'}s`.padEnd(8)} ${String(t?.offered ?? '-').padEnd(7)} ${String(t?.answered ?? '-').padEnd(8)} ` +
+        `${String(t?.abandoned ?? '-').padEnd(10)} ${pct(t?.serviceLevel).padEnd(4)} ${pct(t?.serviceLevel2).padEnd(4)} ${t?.averageSpeedOfAnswerSeconds ?? '-'}\n`,
+    );
+  });
 }
