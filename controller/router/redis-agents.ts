@@ -104,6 +104,8 @@ export class RedisAgents {
       if (next.reason) multi.hset(key, 'reason', next.reason);
       else multi.hdel(key, 'reason');
       if (to !== 'reserved' && to !== 'ringing') multi.hdel(key, 'lease', 'leaseUntil');
+      // A person's own change (log in, resume) ends any rest imposed after a missed call.
+      multi.hdel(key, 'cooldownUntil');
       multi.publish(this.channel, `${agentId} ${next.state} ${next.since}`);
       if (await multi.exec()) return next;
     }

@@ -1,10 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CallRecord } from '../../controller/calls/record.js';
 import { startController, type Controller } from '../../controller/main.js';
 import type { Channel } from '../../controller/media-server/types.js';
 import { welcomeFlow } from '../../controller/session/welcome-flow.js';
 import { runSipp } from '../sipp/sipp.js';
-import { silentLog, waitReady } from './harness.js';
+import { recordOf, silentLog, waitReady } from './harness.js';
 import { labConfig } from './lab-config.js';
 
 /** Real calls: SIPp caller -> Asterisk (PJSIP, dialplan) -> ARI -> the controller, on loopback. */
@@ -29,20 +28,11 @@ describe('calls through the lab', () => {
     await controller.stop(5000);
   });
 
-  async function recordOf(sipCallId: string): Promise<CallRecord | undefined> {
-    for (let i = 0; i < 30; i++) {
-      const r = await controller.store.findBySipCallId(sipCallId);
-      if (r?.state === 'ended') return r;
-      await new Promise((res) => setTimeout(res, 100));
-    }
-    return controller.store.findBySipCallId(sipCallId);
-  }
-
   it('answers 4008001234, hears DTMF 1, reads it back and hangs up', async () => {
     const sipp = await runSipp({ scenario: 'uac-400-dtmf-expect-bye', service: '4008001234', dtmf: '1', timeoutMs: 30_000 });
     expect(sipp.exitCode, sipp.errors).toBe(0);
     expect(sipp.successful).toBe(1);
-    const record = await recordOf(sipp.callId(1));
+    const record = await recordOf(controller.store, sipp.callId(1));
     expect(record).toBeDefined();
     expect(record?.digits).toBe('1');
     expect(record?.outcome).toBe('completed');
@@ -59,7 +49,7 @@ describe('calls through the lab', () => {
     const before = seen.length;
     const sipp = await runSipp({ scenario: 'uac-400-hangup-during-prompt', service: '4008001234', timeoutMs: 30_000 });
     expect(sipp.exitCode, sipp.errors).toBe(0);
-    const record = await recordOf(sipp.callId(1));
+    const record = await recordOf(controller.store, sipp.callId(1));
     expect(record?.outcome).toBe('caller-hangup');
     expect(record?.hangupBy).toBe('caller');
     const channel = seen[before];
@@ -87,7 +77,7 @@ describe('calls through the lab', () => {
   it('takes the no-input path when the caller presses nothing', async () => {
     const sipp = await runSipp({ scenario: 'uac-400-dtmf-expect-bye', service: '4008009999', timeoutMs: 30_000 });
     expect(sipp.exitCode, sipp.errors).toBe(0);
-    const record = await recordOf(sipp.callId(1));
+    const record = await recordOf(controller.store, sipp.callId(1));
     expect(record?.outcome).toBe('no-input');
     expect(record?.digits).toBe('');
     expect(record?.hangupBy).toBe('controller');

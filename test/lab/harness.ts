@@ -1,4 +1,10 @@
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { CallRecord, CallRecordStore } from '../../controller/calls/record.js';
 import { createLogger } from '../../controller/log/logger.js';
+import type { RoutingService } from '../../controller/router/service.js';
+import { PROJECT_ROOT } from '../../controller/util/project-root.js';
 import { AsteriskServer } from '../../controller/media-server/asterisk/server.js';
 import type { MediaServer } from '../../controller/media-server/types.js';
 import type { AsteriskServerConfig } from '../../controller/config/schema.js';
@@ -48,4 +54,38 @@ export async function asteriskHarness(overrides: Partial<AsteriskServerConfig> =
     longMedia: { type: 'tone', tone: 'ring' },
     close: () => server.close(),
   };
+}
+
+/** The controller's record of a call, once it has ended (or the last one seen after ~5 s). */
+export async function recordOf(store: CallRecordStore, sipCallId: string): Promise<CallRecord | undefined> {
+  let record: CallRecord | undefined;
+  for (let i = 0; i < 50; i++) {
+    record = await store.findBySipCallId(sipCallId);
+    if (record?.state === 'ended') return record;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return record;
+}
+
+/** A copy of dialplan/routing with text replacements applied to agents.yaml and queues.yaml. */
+export function routingCopy(edits: { agents?: [string, string][]; queues?: [string, string][] } = {}): string {
+  const dir = mkdtempSync(join(tmpdir(), 'hotline-routing-lab-'));
+  cpSync(join(PROJECT_ROOT, 'dialplan', 'routing'), dir, { recursive: true });
+  for (const [file, list] of [['agents.yaml', edits.agents], ['queues.yaml', edits.queues]] as const) {
+    let text = readFileSync(join(dir, file), 'utf8');
+    for (const [from, to] of list ?? []) {
+      if (!text.includes(from)) throw new Error(`${file} has no ${JSON.stringify(from)}`);
+      text = text.replace(from, to);
+    }
+    writeFileSync(join(dir, file), text);
+  }
+  return dir;
+}
+
+/** Logs every configured agent out, then the given ones in (available). */
+export async function onlyAvailable(routing: RoutingService, ids: string[]): Promise<void> {
+  for (const a of routing.config.agents) await routing.agents.change(a.id, 'logged-out').catch(() => undefined);
+  for (const id of ids) await routing.agents.change(id, 'available');
+  // Let the state changes reach the router through pub/sub.
+  await new Promise((r) => setTimeout(r, 100));
 }
