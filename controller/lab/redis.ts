@@ -12,7 +12,10 @@ export async function redisPid(paths: LabPaths): Promise<number | undefined> {
   return Number.isInteger(pid) && pid > 0 && isAliveAs(pid, 'redis-server') ? pid : undefined;
 }
 
-/** A loopback-only Redis for the lab; no persistence (the lab's state is disposable). */
+/**
+ * A loopback-only Redis for the lab, with an append-only file as production should have: agents'
+ * states and waiting callers survive a Redis restart (within a second).
+ */
 export async function startRedis(paths: LabPaths, port: number): Promise<number> {
   const running = await redisPid(paths);
   if (running) return running;
@@ -20,7 +23,7 @@ export async function startRedis(paths: LabPaths, port: number): Promise<number>
   await mkdir(paths.logs, { recursive: true });
   await exec(
     'redis-server',
-    ['--daemonize', 'yes', '--bind', '127.0.0.1', '--port', String(port), '--save', '', '--appendonly', 'no', '--pidfile', pidFile(paths), '--logfile', join(paths.logs, 'redis.log'), '--dir', paths.run],
+    ['--daemonize', 'yes', '--bind', '127.0.0.1', '--port', String(port), '--save', '', '--appendonly', 'yes', '--appendfsync', 'everysec', '--pidfile', pidFile(paths), '--logfile', join(paths.logs, 'redis.log'), '--dir', paths.run],
     { timeoutMs: 10_000 },
   );
   for (let i = 0; i < 50; i++) {

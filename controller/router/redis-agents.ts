@@ -78,6 +78,20 @@ export class RedisAgents {
     };
   }
 
+  /** Every listed agent's state in one round trip (missing agents are logged out). */
+  async statuses(agentIds: readonly string[]): Promise<Map<string, AgentStatus>> {
+    const pipe = this.redis.pipeline();
+    for (const id of agentIds) pipe.hmget(this.key(id), 'state', 'since');
+    const replies = (await pipe.exec()) ?? [];
+    const out = new Map<string, AgentStatus>();
+    agentIds.forEach((id, i) => {
+      const [err, value] = replies[i] ?? [];
+      const [state, since] = (err ? [] : (value as (string | null)[])) ?? [];
+      out.set(id, { state: (state ?? 'logged-out') as AgentState, since: Number(since ?? 0) });
+    });
+    return out;
+  }
+
   async status(agentId: string): Promise<AgentStatus | undefined> {
     const [state, since, reason] = await this.redis.hmget(this.key(agentId), 'state', 'since', 'reason');
     if (!state) return undefined;

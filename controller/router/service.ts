@@ -19,6 +19,7 @@ export class RoutingService {
   private readonly misses = new Map<string, number>();
   private readonly wrapUps = new Map<string, NodeJS.Timeout>();
   private unfollow: (() => Promise<void>) | undefined;
+  private refresher: NodeJS.Timeout | undefined;
 
   constructor(
     readonly directory: RoutingDirectory,
@@ -41,19 +42,35 @@ export class RoutingService {
     return this.config.queues.find((q) => q.id === id);
   }
 
-  /** Loads every agent's state, then follows changes. */
+  /**
+   * Follows agents' changes, then loads every agent's state. Redis pub/sub drops what is published
+   * while a subscriber is away, so the states are read again after every reconnect and, as a
+   * safety net, every few seconds.
+   */
   async start(): Promise<void> {
     this.unfollow = await this.agents.follow(this.subscriber, (id, state, since) => this.apply(id, state, since));
-    for (const a of this.config.agents) {
-      const status = await this.agents.status(a.id);
-      if (status) this.apply(a.id, status.state, status.since);
-    }
+    this.subscriber.on('ready', this.onReconnect);
+    this.refresher = setInterval(() => void this.refresh().catch(() => undefined), 5000);
+    this.refresher.unref();
+    await this.refresh();
   }
 
   async stop(): Promise<void> {
     for (const t of this.wrapUps.values()) clearTimeout(t);
     this.wrapUps.clear();
+    clearInterval(this.refresher);
+    this.subscriber.off('ready', this.onReconnect);
     await this.unfollow?.().catch(() => undefined);
+  }
+
+  private readonly onReconnect = (): void => {
+    // Give ioredis a moment to subscribe again, so nothing falls between the read and the feed.
+    setTimeout(() => void this.refresh().catch(() => undefined), 200).unref();
+  };
+
+  private async refresh(): Promise<void> {
+    const states = await this.agents.statuses(this.config.agents.map((a) => a.id));
+    for (const [id, status] of states) this.apply(id, status.state, status.since);
   }
 
   closeSubscriber(): void {

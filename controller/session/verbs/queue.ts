@@ -59,35 +59,33 @@ async function waitAndConnect(call: CallContext, routing: RoutingService, q: Que
     for (;;) {
       const waitedMs = Date.now() - enqueuedAt;
       if (waitedMs > q.maxWaitSeconds * 1000 || routing.router.loggedInCount(queueId) === 0) return 'overflow';
-      // Only the head of the line may take a free agent: nobody is overtaken.
-      const place = (await routing.waiting.position(queueId, call.channel.id)) ?? 0;
-      const free = routing.router.availableCount(queueId);
-      if (place >= free) {
+      let step: Awaited<ReturnType<typeof attempt>>;
+      try {
+        step = await attempt(call, routing, q, { priority, enqueuedAt, waitedMs, lastAgentId });
+      } catch (err) {
+        if (call.signal.aborted) throw err;
+        // Redis away (restarting, failing over): the caller keeps its music and its place.
+        call.log.warn({ err: String(err) }, 'queue step failed; retrying');
+        await sleep(500, call.signal);
+        continue;
+      }
+      if (step === 'wait') {
         if (Date.now() - announcedAt >= q.announce.positionEverySeconds * 1000) {
           announcedAt = Date.now();
-          await announcePosition(call, place + 1);
+          const place = await routing.waiting.position(queueId, call.channel.id).catch(() => undefined);
+          if (place !== undefined) await announcePosition(call, place + 1);
         }
         await sleep(200, call.signal);
         continue;
       }
-      const decision = routing.router.decide({ queueId, waitedMs, lastAgentId });
-      const reservation = randomUUID();
-      const leaseMs = (q.noAnswerSeconds + 10) * 1000;
-      const reserved = decision.ringAll
-        ? await routing.agents.reserveAll(decision.ranked, reservation, leaseMs)
-        : [await routing.agents.reserveFirst(decision.ranked, reservation, leaseMs)].filter((id): id is string => id !== undefined);
-      if (reserved.length === 0) {
+      if (step === 'retry') {
         await sleep(100, call.signal);
         continue;
       }
-      for (const id of reserved) routing.router.taken(queueId, id);
-      const answered = await offer(call, routing, q, reserved, reservation);
-      if (answered) {
-        leg = answered.leg;
-        call.record.agentId = answered.agentId;
-        call.record.queueWaitMs = Date.now() - enqueuedAt;
-        break;
-      }
+      leg = step.leg;
+      call.record.agentId = step.agentId;
+      call.record.queueWaitMs = Date.now() - enqueuedAt;
+      break;
     }
     await routing.waiting.leave(queueId, call.channel.id);
     await routing.stats.answered(queueId, call.record.queueWaitMs, q.serviceLevelSeconds).catch(() => undefined);
@@ -96,7 +94,8 @@ async function waitAndConnect(call: CallContext, routing: RoutingService, q: Que
     await mixing.add(call.channel.id, opts);
     await mixing.add(leg.id, opts);
     const agentId = call.record.agentId;
-    await routing.agents.change(agentId, 'talking');
+    // Informative for supervisors; a Redis hiccup here must not drop a connected call.
+    await routing.agents.change(agentId, 'talking').catch((err: unknown) => call.log.warn({ err: String(err) }, 'agent state not updated'));
     routing.answered(agentId);
     call.note(`connected ${agentId}`);
     await routing.history.remember(call.channel.info.callerNumber, agentId).catch(() => undefined);
@@ -144,6 +143,36 @@ function eitherEnds(a: AbortSignal, b: AbortSignal): Promise<void> {
     a.addEventListener('abort', done, { once: true });
     b.addEventListener('abort', done, { once: true });
   });
+}
+
+/**
+ * One turn of the wait: 'wait' while callers ahead of us take the free agents, 'retry' when the
+ * agents picked were taken by another controller first, else the agent who answered.
+ */
+async function attempt(
+  call: CallContext,
+  routing: RoutingService,
+  q: QueueConfig,
+  at: { priority: number; enqueuedAt: number; waitedMs: number; lastAgentId: string | undefined },
+): Promise<'wait' | 'retry' | { agentId: string; leg: Channel }> {
+  const queueId = q.id;
+  // Only the head of the line may take a free agent: nobody is overtaken. A place lost with a
+  // Redis that restarted empty is taken again, with the original age.
+  let place = await routing.waiting.position(queueId, call.channel.id);
+  if (place === undefined) {
+    await routing.waiting.join(queueId, call.channel.id, at.priority, at.enqueuedAt);
+    place = (await routing.waiting.position(queueId, call.channel.id)) ?? 0;
+  }
+  if (place >= routing.router.availableCount(queueId)) return 'wait';
+  const decision = routing.router.decide({ queueId, waitedMs: at.waitedMs, lastAgentId: at.lastAgentId });
+  const reservation = randomUUID();
+  const leaseMs = (q.noAnswerSeconds + 10) * 1000;
+  const reserved = decision.ringAll
+    ? await routing.agents.reserveAll(decision.ranked, reservation, leaseMs)
+    : [await routing.agents.reserveFirst(decision.ranked, reservation, leaseMs)].filter((id): id is string => id !== undefined);
+  if (reserved.length === 0) return 'retry';
+  for (const id of reserved) routing.router.taken(queueId, id);
+  return (await offer(call, routing, q, reserved, reservation)) ?? 'retry';
 }
 
 /**
