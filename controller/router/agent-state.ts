@@ -26,6 +26,8 @@ export interface AgentStatus {
   since: number;
   /** Why the agent is on break ('lunch', 'missed 3 calls', ...). */
   reason?: string | undefined;
+  /** When a timed state (wrap-up) is due to end (ms since epoch). */
+  until?: number | undefined;
 }
 
 export interface AgentTransition {

@@ -81,13 +81,13 @@ export class RedisAgents {
   /** Every listed agent's state in one round trip (missing agents are logged out). */
   async statuses(agentIds: readonly string[]): Promise<Map<string, AgentStatus>> {
     const pipe = this.redis.pipeline();
-    for (const id of agentIds) pipe.hmget(this.key(id), 'state', 'since');
+    for (const id of agentIds) pipe.hmget(this.key(id), 'state', 'since', 'until');
     const replies = (await pipe.exec()) ?? [];
     const out = new Map<string, AgentStatus>();
     agentIds.forEach((id, i) => {
       const [err, value] = replies[i] ?? [];
-      const [state, since] = (err ? [] : (value as (string | null)[])) ?? [];
-      out.set(id, { state: (state ?? 'logged-out') as AgentState, since: Number(since ?? 0) });
+      const [state, since, until] = (err ? [] : (value as (string | null)[])) ?? [];
+      out.set(id, { state: (state ?? 'logged-out') as AgentState, since: Number(since ?? 0), ...(until ? { until: Number(until) } : {}) });
     });
     return out;
   }
@@ -102,7 +102,7 @@ export class RedisAgents {
    * A supervisor's or agent's own change (log in, break, resume, log out), checked against the
    * state machine. WATCH makes it safe against a router reserving the agent at the same moment.
    */
-  async change(agentId: string, to: AgentState, reason?: string): Promise<AgentStatus> {
+  async change(agentId: string, to: AgentState, reason?: string, until?: number): Promise<AgentStatus> {
     const key = this.key(agentId);
     for (let attempt = 0; attempt < 5; attempt++) {
       await this.redis.watch(key);
@@ -120,6 +120,9 @@ export class RedisAgents {
       if (to !== 'reserved' && to !== 'ringing') multi.hdel(key, 'lease', 'leaseUntil');
       // A person's own change (log in, resume) ends any rest imposed after a missed call.
       multi.hdel(key, 'cooldownUntil');
+      // When a timed state (wrap-up) ends, so any controller can end it if its owner died.
+      if (until !== undefined) multi.hset(key, 'until', String(until));
+      else multi.hdel(key, 'until');
       multi.publish(this.channel, `${agentId} ${next.state} ${next.since}`);
       if (await multi.exec()) return next;
     }

@@ -70,7 +70,15 @@ export class RoutingService {
 
   private async refresh(): Promise<void> {
     const states = await this.agents.statuses(this.config.agents.map((a) => a.id));
-    for (const [id, status] of states) this.apply(id, status.state, status.since);
+    const now = Date.now();
+    for (const [id, status] of states) {
+      this.apply(id, status.state, status.since);
+      // A wrap-up whose controller died before ending it: any controller ends it (the state
+      // machine and WATCH make sure only one does).
+      if (status.state === 'wrap-up' && status.until !== undefined && status.until + 2000 < now && !this.wrapUps.has(id)) {
+        await this.agents.change(id, 'available').catch(() => undefined);
+      }
+    }
   }
 
   closeSubscriber(): void {
@@ -97,7 +105,7 @@ export class RoutingService {
 
   /** After the call, wrap-up for the queue's time, then available again. */
   async wrapUp(agentId: string, queue: QueueConfig, talkMs: number): Promise<void> {
-    await this.agents.change(agentId, 'wrap-up');
+    await this.agents.change(agentId, 'wrap-up', undefined, Date.now() + queue.wrapUpSeconds * 1000);
     await this.stats.handled(queue.id, talkMs, queue.wrapUpSeconds * 1000).catch(() => undefined);
     clearTimeout(this.wrapUps.get(agentId));
     this.wrapUps.set(

@@ -7,6 +7,8 @@ import { ServiceHistory } from '../../controller/router/history.js';
 import { RedisAgents } from '../../controller/router/redis-agents.js';
 import { PROJECT_ROOT } from '../../controller/util/project-root.js';
 import { labConfig } from './lab-config.js';
+import { silentLog } from './harness.js';
+import { startController } from '../../controller/main.js';
 
 /** The atomic reservation, against the lab's real Redis, from one and from several processes. */
 describe('router reservations in Redis', () => {
@@ -97,6 +99,24 @@ describe('router reservations in Redis', () => {
     expect(keys[0]).not.toContain('13812345678');
     await new Promise((r) => setTimeout(r, 1100));
     expect(await history.lastAgent('13812345678')).toBeUndefined();
+  });
+
+  it('a wrap-up whose controller died is ended by the next controller to look', async () => {
+    const lab = labConfig();
+    const store = new RedisAgents(redis, lab.redis.keyPrefix);
+    await store.change('1001', 'logged-out').catch(() => undefined);
+    await store.change('1001', 'available');
+    expect(await store.reserveFirst(['1001'], 'r', 5000)).toBe('1001');
+    await store.settle('1001', 'r', 'ringing');
+    await store.change('1001', 'talking');
+    await store.change('1001', 'wrap-up', undefined, Date.now() - 5000);
+    const controller = await startController(lab, { log: silentLog, http: false, mediaServers: false });
+    try {
+      for (let i = 0; i < 30 && (await store.status('1001'))?.state !== 'available'; i++) await new Promise((r) => setTimeout(r, 100));
+      expect((await store.status('1001'))?.state).toBe('available');
+    } finally {
+      await controller.stop(1000);
+    }
   });
 
   it('two controller processes making thousands of decisions never book one agent twice', async () => {
