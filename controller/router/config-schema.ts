@@ -40,7 +40,7 @@ export const queueSchema = z.strictObject({
   busyDelaySeconds: z.number().int().min(0).max(3600).default(10),
   overflow: overflow.optional(),
   musicOnHold: z.string().min(1).default('default'),
-  announce: z.strictObject({ positionEverySeconds: z.number().int().min(10).max(3600).default(30) }).default({ positionEverySeconds: 30 }),
+  announce: z.strictObject({ positionEverySeconds: z.number().int().min(5).max(3600).default(30) }).default({ positionEverySeconds: 30 }),
   steps: z
     .array(z.strictObject({ minLevel: z.number().int().min(1).max(5), timeoutSeconds: z.number().int().min(1).max(3600).optional() }))
     .min(1)

@@ -103,8 +103,8 @@ describe('ring-all', () => {
 describe('callers waiting for a busy queue', () => {
   let controller: Controller;
   beforeAll(async () => {
-    // A flow straight into billing, VIP (priority 5) for 139... callers.
-    controller = await controllerWith(undefined, {
+    // A flow straight into billing, VIP (priority 5) for 139... callers; positions every 5 s.
+    controller = await controllerWith(routingCopy({ queues: [['maxNoAnswer: 3', 'maxNoAnswer: 3\n    announce: { positionEverySeconds: 5 }']] }), {
       flow: async (call) => {
         await answer(call);
         const outcome = await queue(call, call.routing!, 'billing', { priority: call.channel.info.callerNumber.startsWith('139') ? 5 : 0 });
@@ -132,7 +132,10 @@ describe('callers waiting for a busy queue', () => {
     expect(v.exitCode, v.errors).toBe(0);
     expect(a.exitCode, a.errors).toBe(0);
     expect(await recordOf(controller.store, v.callId(1))).toMatchObject({ outcome: 'connected', agentId: '1001' });
-    expect(await recordOf(controller.store, n.callId(1))).toMatchObject({ outcome: 'abandoned' });
+    const abandoned = await recordOf(controller.store, n.callId(1));
+    expect(abandoned).toMatchObject({ outcome: 'abandoned' });
+    // Left alone at the head of the line, the waiting caller heard its position.
+    expect(steps(abandoned)).toContain('announce position 1');
     const after = await controller.routing.stats.get('billing');
     expect(after.offered - before.offered).toBe(2);
     expect(after.answered - before.answered).toBe(1);
