@@ -39,6 +39,8 @@ export interface SippRun {
   timeoutMs: number;
   /** Call-ID prefix, so the controller's records can be found again. */
   callIdPrefix?: string;
+  /** How long a caller who hangs up itself stays on the line after its keys (default 6 s). */
+  holdMs?: number;
 }
 
 export interface SippResult {
@@ -58,10 +60,12 @@ export async function runSipp(run: SippRun): Promise<SippResult> {
   const work = await mkdtemp(join(tmpdir(), 'hotline-sipp-'));
   try {
     const scenarioFile = join(work, `${run.scenario}.xml`);
-    await writeFile(scenarioFile, await scenarioText(run.scenario, run.dtmf ?? ''));
+    await writeFile(scenarioFile, await scenarioText(run.scenario, run.dtmf ?? '', run.holdMs));
     const localIp = run.localIp ?? '127.0.0.1';
     const prefix = run.callIdPrefix ?? `hotline-${Date.now().toString(36)}`;
-    const mediaPort = 40_000 + 2 * Math.floor(Math.random() * 5000);
+    // Callers' media ports start in 40000-41998, agent phones' in 50000-51998, with room between
+    // for SIPp's per-call ports: the two never meet.
+    const mediaPort = 40_000 + 2 * Math.floor(Math.random() * 1000);
     const args = [
       run.target ?? '127.0.0.1:5060',
       '-sf', scenarioFile,
@@ -120,8 +124,10 @@ export function startSippAgents(run: SippAgentRun): { done: Promise<SippResult>;
         '-i', localIp,
         '-p', String(run.port ?? 5080),
         '-mi', localIp,
-        '-mp', String(46_000 + 2 * Math.floor(Math.random() * 4000)),
+        '-mp', String(50_000 + 2 * Math.floor(Math.random() * 1000)),
         '-m', String(run.calls),
+        // A phone farm answers every call offered; SIPp's default cap on open calls would refuse some.
+        '-l', '100000',
         '-key', 'audio_pcap', join(PCAP_DIR, 'g711a.pcap'),
         '-timeout', `${Math.ceil(run.timeoutMs / 1000)}s`,
         '-nostdin',
@@ -139,7 +145,7 @@ export function startSippAgents(run: SippAgentRun): { done: Promise<SippResult>;
   return { done, stop: () => child?.kill('SIGTERM') };
 }
 
-async function scenarioText(scenario: Scenario, dtmf: string): Promise<string> {
+async function scenarioText(scenario: Scenario, dtmf: string, holdMs?: number): Promise<string> {
   const text = await readFile(join(SCENARIO_DIR, `${scenario}.xml`), 'utf8');
   if (!/^[0-9*#]*$/.test(dtmf)) throw new HotlineError('SIPP_FAILED', `DTMF must be 0-9, * or #: got ${JSON.stringify(dtmf)}`);
   const keys = [...dtmf]
@@ -148,7 +154,8 @@ async function scenarioText(scenario: Scenario, dtmf: string): Promise<string> {
       return `<nop><action><exec play_pcap_audio="${join(PCAP_DIR, `dtmf_2833_${name}.pcap`)}"/></action></nop>\n  <pause milliseconds="400"/>`;
     })
     .join('\n  ');
-  return text.replace('<!-- hotline:dtmf -->', keys);
+  const held = holdMs === undefined ? text : text.replace(/<pause milliseconds="\d+"\/><!-- hotline:hold -->/, `<pause milliseconds="${Math.round(holdMs)}"/>`);
+  return held.replace('<!-- hotline:dtmf -->', keys);
 }
 
 function spawnSipp(

@@ -127,6 +127,8 @@ export class AsteriskServer implements MediaServer {
     } catch (err) {
       this.channels.delete(id);
       this.originated.delete(id);
+      // Past our deadline Asterisk may still create it (the id is ours): make sure it goes.
+      this.discard(`/channels/${id}`);
       throw err;
     }
     return channel;
@@ -135,8 +137,23 @@ export class AsteriskServer implements MediaServer {
   async createBridge(kind: BridgeKind, opts: WaitOptions): Promise<Bridge> {
     this.assertReady();
     const id = randomUUID();
-    await this.ctx.rest.request('POST', '/bridges', { ...opts, query: { type: kind, bridgeId: id } });
+    try {
+      await this.ctx.rest.request('POST', '/bridges', { ...opts, query: { type: kind, bridgeId: id, name: 'hotline' } });
+    } catch (err) {
+      this.discard(`/bridges/${id}`);
+      throw err;
+    }
     return new AriBridge(this.ctx, id, kind);
+  }
+
+  /**
+   * Removes something we asked for but stopped waiting for (a deadline, the call ending): under
+   * load Asterisk can still create it a moment later, and nobody would ever clean it up.
+   */
+  private discard(path: string): void {
+    setTimeout(() => {
+      this.ctx.rest.request('DELETE', path, { timeoutMs: this.ctx.config.commandTimeoutMs }).catch(() => undefined);
+    }, 1000).unref();
   }
 
   bridge(info: BridgeInfo): Bridge {
