@@ -1,16 +1,15 @@
 import { execFile } from 'node:child_process';
 import { access, mkdir, readFile, rename, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { parse } from 'yaml';
 import { z } from 'zod';
+import { PROJECT_ROOT } from '../controller/util/project-root.js';
 
 const run = promisify(execFile);
 
-const here = dirname(fileURLToPath(import.meta.url));
 /** media/ in the source tree, whether running from source or from dist/. */
-export const MEDIA_DIR = here.includes('/dist/') ? join(here, '..', '..', 'media') : here;
+export const MEDIA_DIR = join(PROJECT_ROOT, 'media');
 export const CATALOGUE = join(MEDIA_DIR, 'prompts', 'catalogue.yaml');
 
 const entry = z.union([

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { LineCounter, parseDocument, isNode, type Document } from 'yaml';
 import type { z } from 'zod';
 import { HotlineError } from '../errors.js';
+import { checkRouting, describeProblem } from './config-check.js';
 import { agentsFileSchema, queuesFileSchema, type RoutingConfig } from './config-schema.js';
 
 /**
@@ -15,7 +16,12 @@ export function loadRouting(dir: string): RoutingConfig {
   const queuesFile = join(dir, 'queues.yaml');
   const agents = parseFile(agentsFile, agentsFileSchema, problems);
   const queues = parseFile(queuesFile, queuesFileSchema, problems);
-  if (agents && queues) crossCheck(agents.value, queues.value, agents.where, queues.where, problems);
+  if (agents && queues) {
+    const at = { agents: agents.where, queues: queues.where };
+    for (const p of checkRouting({ skills: queues.value.skills, agents: agents.value.agents, queues: queues.value.queues })) {
+      problems.push(`${at[p.file](p.path)}: ${describeProblem(p)}`);
+    }
+  }
   if (problems.length > 0 || !agents || !queues) {
     throw new HotlineError('ROUTER_CONFIG_INVALID', `routing configuration rejected:\n  ${problems.join('\n  ')}`, { details: { problems } });
   }
@@ -61,51 +67,4 @@ function lineOf(doc: Document, lines: LineCounter, path: (string | number)[]): n
     if (isNode(node) && node.range) return lines.linePos(node.range[0]).line;
   }
   return 1;
-}
-
-function crossCheck(
-  agents: z.infer<typeof agentsFileSchema>,
-  queues: z.infer<typeof queuesFileSchema>,
-  agentsAt: Where,
-  queuesAt: Where,
-  problems: string[],
-): void {
-  const skills = new Set(queues.skills);
-  const agentIds = new Map<string, number>();
-  agents.agents.forEach((a, i) => {
-    if (agentIds.has(a.id)) problems.push(`${agentsAt(['agents', i, 'id'])}: agents.${i}.id: duplicate of agents.${String(agentIds.get(a.id))}`);
-    agentIds.set(a.id, i);
-    for (const s of Object.keys(a.skills)) {
-      if (!skills.has(s)) problems.push(`${agentsAt(['agents', i, 'skills', s])}: agents.${i}.skills.${s}: unknown skill (declare it in queues.yaml skills)`);
-    }
-  });
-  const queueIds = new Map<string, number>();
-  queues.queues.forEach((q, i) => {
-    if (queueIds.has(q.id)) problems.push(`${queuesAt(['queues', i, 'id'])}: queues.${i}.id: duplicate of queues.${String(queueIds.get(q.id))}`);
-    queueIds.set(q.id, i);
-    if (!skills.has(q.skill)) problems.push(`${queuesAt(['queues', i, 'skill'])}: queues.${i}.skill: unknown skill ${q.skill}`);
-    const last = q.steps.length - 1;
-    q.steps.forEach((step, s) => {
-      if (s < last && step.timeoutSeconds === undefined) problems.push(`${queuesAt(['queues', i, 'steps', s])}: queues.${i}.steps.${s}.timeoutSeconds: every step but the last needs a timeout`);
-    });
-  });
-  queues.queues.forEach((q, i) => {
-    if (q.overflow?.type === 'queue' && !queueIds.has(q.overflow.target)) {
-      problems.push(`${queuesAt(['queues', i, 'overflow', 'target'])}: queues.${i}.overflow.target: unknown queue ${q.overflow.target}`);
-    }
-  });
-  // Overflow chains must end: a -> b -> a would bounce a caller forever.
-  for (const [i, q] of queues.queues.entries()) {
-    const seen = [q.id];
-    let next = q.overflow?.type === 'queue' ? q.overflow.target : undefined;
-    while (next !== undefined) {
-      if (seen.includes(next)) {
-        problems.push(`${queuesAt(['queues', i, 'overflow'])}: queues.${i}.overflow: loop ${[...seen, next].join(' -> ')}`);
-        break;
-      }
-      seen.push(next);
-      const target = queues.queues[queueIds.get(next) ?? -1];
-      next = target?.overflow?.type === 'queue' ? target.overflow.target : undefined;
-    }
-  }
 }

@@ -3,6 +3,7 @@ import type { Config } from '../config/schema.js';
 import { HotlineError } from '../errors.js';
 import { PROJECT_ROOT } from '../util/project-root.js';
 import { agentSchema, queueSchema, type AgentConfig, type QueueConfig, type RoutingConfig } from './config-schema.js';
+import { checkRouting, describeProblem } from './config-check.js';
 import { loadRouting } from './config-load.js';
 import type { AgentDef, QueueDef } from './model.js';
 import { Router } from './router.js';
@@ -55,7 +56,7 @@ export class RoutingDirectory {
   }
 
   private apply(next: RoutingConfig): void {
-    const problems = check(next);
+    const problems = checkRouting(next).map(describeProblem);
     if (problems.length > 0) throw new HotlineError('ROUTER_CONFIG_INVALID', `routing change refused: ${problems.join('; ')}`, { details: { problems } });
     this.current = next;
     this.onChange(next);
@@ -67,33 +68,6 @@ function parse<T>(schema: { safeParse(v: unknown): { success: true; data: T } | 
   if (result.success) return result.data;
   const problems = result.error.issues.map((i) => `${what}.${i.path.map(String).join('.')}: ${i.message}`);
   throw new HotlineError('ROUTER_CONFIG_INVALID', `${what} refused: ${problems.join('; ')}`, { details: { problems } });
-}
-
-/** The cross-references the files are checked for, applied to a whole configuration in memory. */
-function check(config: RoutingConfig): string[] {
-  const problems: string[] = [];
-  const skills = new Set(config.skills);
-  const queues = new Map(config.queues.map((q) => [q.id, q]));
-  for (const a of config.agents) for (const s of Object.keys(a.skills)) if (!skills.has(s)) problems.push(`agent ${a.id}: unknown skill ${s}`);
-  for (const q of config.queues) {
-    if (!skills.has(q.skill)) problems.push(`queue ${q.id}: unknown skill ${q.skill}`);
-    const seen = [q.id];
-    let next = q.overflow?.type === 'queue' ? q.overflow.target : undefined;
-    while (next !== undefined) {
-      if (!queues.has(next)) {
-        problems.push(`queue ${seen[seen.length - 1] ?? q.id}: unknown overflow queue ${next}`);
-        break;
-      }
-      if (seen.includes(next)) {
-        problems.push(`queue ${q.id}: overflow loop ${[...seen, next].join(' -> ')}`);
-        break;
-      }
-      seen.push(next);
-      const target = queues.get(next);
-      next = target?.overflow?.type === 'queue' ? target.overflow.target : undefined;
-    }
-  }
-  return problems;
 }
 
 /** Builds the in-process router for a configuration. */

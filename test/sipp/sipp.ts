@@ -1,17 +1,16 @@
 import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join, sep } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { HotlineError } from '../../controller/errors.js';
+import { PROJECT_ROOT } from '../../controller/util/project-root.js';
 
 /**
  * The SIPp wrapper the tests, `hotline call` and `hotline load` use. Runs one SIPp process on
  * loopback in a scratch folder and reads back its statistics and per-call setup times.
  */
-const here = dirname(fileURLToPath(import.meta.url));
 /** The scenarios live beside this file in the source tree (dist/ holds only the compiled wrapper). */
-export const SCENARIO_DIR = here.split(sep).includes('dist') ? join(here, '..', '..', '..', 'test', 'sipp') : here;
+export const SCENARIO_DIR = join(PROJECT_ROOT, 'test', 'sipp');
 export const PCAP_DIR = '/usr/share/sip-tester';
 
 export type Scenario =
