@@ -234,8 +234,13 @@ export class AsteriskServer implements MediaServer {
     });
     client.on('WebSocketReconnecting', () => this.setStatus(false, 'ARI WebSocket reconnecting'));
     return new Promise((resolve) => {
-      client.once('WebSocketMaxRetries', () => resolve('WebSocket retries exhausted'));
-      this.closing.signal.addEventListener('abort', () => resolve('closing'), { once: true });
+      // Removed again when the connection is lost, so reconnect cycles do not pile listeners up.
+      const onClose = (): void => resolve('closing');
+      client.once('WebSocketMaxRetries', () => {
+        this.closing.signal.removeEventListener('abort', onClose);
+        resolve('WebSocket retries exhausted');
+      });
+      this.closing.signal.addEventListener('abort', onClose, { once: true });
     });
   }
 
