@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { isHotlineError } from '../errors.js';
-import { AGENT_STATES, canTransition, transition, type AgentState } from './agent-state.js';
+import { AGENT_STATES, allowedFrom, canTransition, transition, type AgentState } from './agent-state.js';
 
 const legal: [AgentState, AgentState][] = [
   ['logged-out', 'available'],
@@ -43,6 +43,10 @@ describe('agent state machine', () => {
       expect(isHotlineError(err, 'AGENT_ILLEGAL_TRANSITION')).toBe(true);
       expect((err as { details: unknown }).details).toEqual({ agentId: 'a1', from, to });
     }
+  });
+
+  it.each(AGENT_STATES)('the Redis script is told exactly the states %s may be entered from', (to) => {
+    expect(allowedFrom(to).sort()).toEqual(legal.filter(([, t]) => t === to).map(([f]) => f).sort());
   });
 
   it('a talking agent cannot be taken off a call by a break or a logout', () => {

@@ -38,18 +38,23 @@ export interface AgentTransition {
   reason?: string | undefined;
 }
 
+/** The states from which `to` may be entered (the table read backwards, for the Redis script). */
+export function allowedFrom(to: AgentState): AgentState[] {
+  return AGENT_STATES.filter((from) => ALLOWED[from].includes(to));
+}
+
 export function canTransition(from: AgentState, to: AgentState): boolean {
   return ALLOWED[from].includes(to);
 }
 
 /** The next status, or AGENT_ILLEGAL_TRANSITION. Pure: the caller stores and publishes it. */
 export function transition(agentId: string, current: AgentStatus, to: AgentState, at: number, reason?: string): { status: AgentStatus; event: AgentTransition } {
-  if (!canTransition(current.state, to)) {
-    throw new HotlineError('AGENT_ILLEGAL_TRANSITION', `agent ${agentId}: cannot go from ${current.state} to ${to}`, {
-      details: { agentId, from: current.state, to },
-    });
-  }
+  if (!canTransition(current.state, to)) throw illegalTransition(agentId, current.state, to);
   if (to === 'on-break' && !reason) reason = 'break';
   const status: AgentStatus = { state: to, since: at, ...(to === 'on-break' ? { reason } : {}) };
   return { status, event: { agentId, from: current.state, to, at, ...(reason ? { reason } : {}) } };
+}
+
+export function illegalTransition(agentId: string, from: AgentState, to: AgentState): HotlineError {
+  return new HotlineError('AGENT_ILLEGAL_TRANSITION', `agent ${agentId}: cannot go from ${from} to ${to}`, { details: { agentId, from, to } });
 }

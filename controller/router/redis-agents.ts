@@ -2,8 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PROJECT_ROOT } from '../util/project-root.js';
 import type { Redis } from 'ioredis';
-import { HotlineError } from '../errors.js';
-import { transition, type AgentState, type AgentStatus } from './agent-state.js';
+import { allowedFrom, illegalTransition, type AgentState, type AgentStatus } from './agent-state.js';
 
 /** The Lua scripts ship as files beside this one in the source tree. */
 const lua = (name: string): string => readFileSync(join(PROJECT_ROOT, 'controller', 'router', name), 'utf8');
@@ -17,6 +16,7 @@ type ScriptCommand = (numKeys: number, ...keysAndArgs: string[]) => Promise<unkn
 export class RedisAgents {
   private readonly reserveScript: ScriptCommand;
   private readonly settleScript: ScriptCommand;
+  private readonly changeScript: ScriptCommand;
 
   constructor(
     private readonly redis: Redis,
@@ -25,9 +25,11 @@ export class RedisAgents {
     // defineCommand runs EVALSHA and falls back to EVAL after a Redis restart forgot the script.
     redis.defineCommand('hotlineReserve', { lua: lua('reserve.lua') });
     redis.defineCommand('hotlineSettle', { lua: lua('settle.lua') });
-    const commands = redis as unknown as Record<'hotlineReserve' | 'hotlineSettle', ScriptCommand>;
+    redis.defineCommand('hotlineChange', { lua: lua('change.lua') });
+    const commands = redis as unknown as Record<'hotlineReserve' | 'hotlineSettle' | 'hotlineChange', ScriptCommand>;
     this.reserveScript = commands.hotlineReserve.bind(redis);
     this.settleScript = commands.hotlineSettle.bind(redis);
+    this.changeScript = commands.hotlineChange.bind(redis);
   }
 
   key(agentId: string): string {
@@ -99,33 +101,21 @@ export class RedisAgents {
   }
 
   /**
-   * A supervisor's or agent's own change (log in, break, resume, log out), checked against the
-   * state machine. WATCH makes it safe against a router reserving the agent at the same moment.
+   * A change of state (log in, break, resume, log out, talking, wrap-up), checked against the state
+   * machine inside Redis in one atomic step, so it is safe against a router reserving the agent
+   * at the same moment. A timed state (wrap-up) stores when it ends (`forMs` from now, on Redis's
+   * clock), so any controller can end it if its owner died.
    */
-  async change(agentId: string, to: AgentState, reason?: string, until?: number): Promise<AgentStatus> {
-    const key = this.key(agentId);
-    for (let attempt = 0; attempt < 5; attempt++) {
-      await this.redis.watch(key);
-      const current = (await this.status(agentId)) ?? { state: 'logged-out' as const, since: 0 };
-      let next: AgentStatus;
-      try {
-        next = transition(agentId, current, to, Date.now(), reason).status;
-      } catch (err) {
-        await this.redis.unwatch();
-        throw err;
-      }
-      const multi = this.redis.multi().hset(key, 'state', next.state, 'since', String(next.since));
-      if (next.reason) multi.hset(key, 'reason', next.reason);
-      else multi.hdel(key, 'reason');
-      if (to !== 'reserved' && to !== 'ringing') multi.hdel(key, 'lease', 'leaseUntil');
-      // A person's own change (log in, resume) ends any rest imposed after a missed call.
-      multi.hdel(key, 'cooldownUntil');
-      // When a timed state (wrap-up) ends, so any controller can end it if its owner died.
-      if (until !== undefined) multi.hset(key, 'until', String(until));
-      else multi.hdel(key, 'until');
-      multi.publish(this.channel, `${agentId} ${next.state} ${next.since}`);
-      if (await multi.exec()) return next;
-    }
-    throw new HotlineError('AGENT_ILLEGAL_TRANSITION', `agent ${agentId}: state kept changing under us`);
+  async change(agentId: string, to: AgentState, reason?: string, forMs?: number): Promise<AgentStatus> {
+    const why = to === 'on-break' ? (reason ?? 'break') : '';
+    const lease = to !== 'reserved' && to !== 'ringing' ? '1' : '0';
+    const reply = (await this.changeScript(1, this.key(agentId), agentId, to, allowedFrom(to).join(' '), why, forMs === undefined ? '' : String(Math.round(forMs)), this.channel, lease)) as [
+      number,
+      number | string,
+      string?,
+    ];
+    if (reply[0] !== 1) throw illegalTransition(agentId, String(reply[1]) as AgentState, to);
+    const until = reply[2] ? Number(reply[2]) : undefined;
+    return { state: to, since: Number(reply[1]), ...(why ? { reason: why } : {}), ...(until !== undefined ? { until } : {}) };
   }
 }

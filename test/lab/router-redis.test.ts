@@ -89,6 +89,20 @@ describe('router reservations in Redis', () => {
     expect((await agents.status('x'))?.state).toBe('logged-out');
   });
 
+  it('of many simultaneous changes on one shared connection, exactly the legal one wins', async () => {
+    await login('y');
+    expect(await agents.reserveFirst(['y'], 'r', 5000)).toBe('y');
+    expect(await agents.settle('y', 'r', 'ringing')).toBe(true);
+    // ringing -> talking is legal once; talking -> talking never. A WATCH on a shared connection
+    // let several through (any EXEC clears every watch); the script lets exactly one.
+    const results = await Promise.allSettled(Array.from({ length: 50 }, () => agents.change('y', 'talking')));
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+    expect(results.filter((r) => r.status === 'rejected').every((r) => isHotlineError(r.reason, 'AGENT_ILLEGAL_TRANSITION'))).toBe(true);
+    const wrap = await agents.change('y', 'wrap-up', undefined, 30_000);
+    expect(wrap.until).toBe(wrap.since + 30_000);
+    expect(await redis.hget(agents.key('y'), 'lease')).toBeNull();
+  });
+
   it('remembers the last agent per caller, hashed, for the window only', async () => {
     const history = new ServiceHistory(redis, prefix, 1, 'salt');
     await history.remember('13812345678', '1001');
@@ -109,7 +123,7 @@ describe('router reservations in Redis', () => {
     expect(await store.reserveFirst(['1001'], 'r', 5000)).toBe('1001');
     await store.settle('1001', 'r', 'ringing');
     await store.change('1001', 'talking');
-    await store.change('1001', 'wrap-up', undefined, Date.now() - 5000);
+    await store.change('1001', 'wrap-up', undefined, -5000);
     const controller = await startController(lab, { log: silentLog, http: false, mediaServers: false });
     try {
       for (let i = 0; i < 30 && (await store.status('1001'))?.state !== 'available'; i++) await new Promise((r) => setTimeout(r, 100));
