@@ -7,11 +7,15 @@
  */
 import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { join } from 'node:path';
 import { loadConfig } from '../controller/config/load.js';
 import { controllerPid, startControllerProcess, stopControllerProcess } from '../controller/lab/controller-process.js';
 import { labInfra } from '../controller/lab/lab.js';
 import { labPaths } from '../controller/lab/paths.js';
+import { asteriskPid } from '../controller/lab/asterisk.js';
+import { cpuSeconds } from '../controller/lab/proc-cpu.js';
+import { redisPid } from '../controller/lab/redis.js';
 import { createLogger } from '../controller/log/logger.js';
 import { startController } from '../controller/main.js';
 import { PROJECT_ROOT } from '../controller/util/project-root.js';
@@ -53,6 +57,11 @@ async function main(): Promise<void> {
     const phones = startSippAgents({ calls, timeoutMs: (calls / cps) * 1000 + 60_000 });
     process.stderr.write(`${calls} calls at ${cps}/s into a queue of ${agentCount} idle agents...\n`);
     const started = Date.now();
+    const cpuBefore = process.cpuUsage();
+    const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+    loopDelay.enable();
+    const others = { asterisk: await asteriskPid(paths), redis: await redisPid(paths) };
+    const othersBefore = { asterisk: await cpuSeconds(others.asterisk), redis: await cpuSeconds(others.redis) };
     const callers = await runSipp({
       scenario: 'uac-400-dtmf-then-hangup',
       service: '4008001234',
@@ -63,6 +72,11 @@ async function main(): Promise<void> {
       holdMs,
       timeoutMs: (calls / cps) * 1000 + 60_000,
     });
+    const cpu = process.cpuUsage(cpuBefore);
+    loopDelay.disable();
+    const callSeconds = (Date.now() - started) / 1000;
+    const share = async (name: 'asterisk' | 'redis'): Promise<number> => Math.round((100 * ((await cpuSeconds(others[name])) ?? NaN) - 100 * (othersBefore[name] ?? NaN)) / callSeconds);
+    const cpuPercentOfCore = { controller: Math.round((cpu.user + cpu.system) / 1e4 / callSeconds), asterisk: await share('asterisk'), redis: await share('redis') };
     phones.stop();
     const phoneRun = await phones.done;
     const toRing: number[] = [];
@@ -77,6 +91,7 @@ async function main(): Promise<void> {
       const bridged = at('connected ');
       if (q !== undefined && ring !== undefined) toRing.push(ring - q);
       if (q !== undefined && bridged !== undefined) toBridge.push(bridged - q);
+      if (process.env.BENCH_STEPS && n % 25 === 0) process.stderr.write(r?.timeline.map((t) => `${t.atMs} ${t.what}`).join(' | ') + '\n');
     }
     const report = {
       at: new Date().toISOString(),
@@ -88,6 +103,9 @@ async function main(): Promise<void> {
       callers: { successful: callers.successful, failed: callers.failed },
       agentPhones: { successful: phoneRun.successful, failed: phoneRun.failed, firstError: phoneRun.errors.split('\n').find((l) => l.includes(':')) ?? '' },
       outcomes: Object.fromEntries(outcomes),
+      cpuPercentOfCore,
+      eventLoopDelayMs: { p50: Math.round(loopDelay.percentile(50) / 1e6), p99: Math.round(loopDelay.percentile(99) / 1e6), max: Math.round(loopDelay.max / 1e6) },
+      controllerCpuMsPerCall: Number(((cpu.user + cpu.system) / 1000 / calls).toFixed(2)),
       queueToRingMs: summary(toRing),
       queueToBridgeMs: summary(toBridge),
     };

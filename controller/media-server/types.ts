@@ -45,6 +45,8 @@ export interface ChannelInfo {
   inApplication: boolean;
   /** Found in the application on (re)connect, left by a controller that is gone: a call to resume. */
   adopted?: boolean | undefined;
+  /** A caller's call, or a leg the controller originated (an agent's phone). */
+  role?: 'inbound' | 'originated' | undefined;
 }
 
 export interface BridgeInfo {
@@ -164,6 +166,11 @@ export interface MediaServer {
   createBridge(kind: BridgeKind, opts: WaitOptions): Promise<Bridge>;
   /** A handle on an existing bridge (one found in liveState, e.g. after adopting a call). */
   bridge(info: BridgeInfo): Bridge;
+  /**
+   * The handle on a channel this server holds: a leg originated earlier, or an adopted agent leg
+   * left in a conversation by a controller that died (claiming it keeps it from being hung up).
+   */
+  channel(id: string): Channel | undefined;
   /** Live channels and bridges as the server sees them now. */
   liveState(opts: WaitOptions): Promise<LiveState>;
   /** Whether a playback still exists on the server (for leak checks and resync). */

@@ -7,7 +7,7 @@ import type { Channel, MediaServer } from '../media-server/types.js';
 import type { Unsubscribe } from '../util/wait.js';
 import type { CallContext } from './context.js';
 import type { RoutingService } from '../router/service.js';
-import { queue } from './verbs/queue.js';
+import { queue, resumeConversation } from './verbs/queue.js';
 
 export type Flow = (call: CallContext) => Promise<CallOutcome>;
 
@@ -144,8 +144,9 @@ export class SessionRunner {
 
   /**
    * A call found in the application after a (re)connect, left by a controller that is gone. A
-   * caller waiting in a queue keeps its place and goes on waiting; anything else (mid-IVR, or a
-   * conversation whose controller died) cannot be picked up where it was and is ended cleanly.
+   * caller waiting in a queue keeps its place and goes on waiting; a caller talking to an agent
+   * goes on talking, untouched; a call in the middle of its IVR cannot be picked up where it was
+   * and is ended cleanly.
    */
   private async resume(call: CallContext): Promise<CallRecord['outcome']> {
     call.note('adopted');
@@ -158,6 +159,15 @@ export class SessionRunner {
       call.record.timeline.unshift(...previous.timeline.map((t) => ({ ...t, what: `(before) ${t.what}` })));
     }
     const waiting = call.routing ? await call.routing.waiting.find(call.channel.id).catch(() => undefined) : undefined;
+    if (!waiting && call.routing && previous?.agentId && previous.queue) {
+      const connectedAt = previous.timeline.find((t) => t.what === `connected ${previous.agentId}`)?.atMs ?? 0;
+      const talkingSince = Date.parse(previous.startedAt) + connectedAt;
+      const outcome = await resumeConversation(call, call.routing, { queueId: previous.queue, agentId: previous.agentId, talkingSince }).catch((err: unknown) => {
+        if (!call.signal.aborted) call.log.warn({ err: String(err) }, 'conversation could not be resumed');
+        return undefined;
+      });
+      if (outcome) return outcome;
+    }
     if (!waiting || !call.routing) {
       await this.end(call, 'normal');
       return 'failed';
@@ -176,9 +186,11 @@ export class SessionRunner {
     await call.channel.hangup(cause).catch((err: unknown) => call.log.warn({ err }, 'hang-up failed'));
   }
 
-  /** Records are written without holding up the call; a Redis outage costs records, not calls. */
+  /**
+   * Records are written without holding up the call; a Redis outage costs records, not calls. The
+   * store writes the record as it is when it writes (grouped), so no snapshot is taken here.
+   */
   private persist(record: CallRecord, log: Logger): void {
-    const snapshot = structuredClone(record);
-    this.deps.store.save(snapshot).catch((err: unknown) => log.warn({ err: String(err) }, 'call record not saved'));
+    this.deps.store.save(record).catch((err: unknown) => log.warn({ err: String(err) }, 'call record not saved'));
   }
 }

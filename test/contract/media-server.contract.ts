@@ -196,10 +196,14 @@ export function mediaServerContract(name: string, makeHarness: () => Promise<Con
       // The answer may come before originate() returns: the state says so, else wait for it.
       if (leg.info.state !== 'up') await nextEvent(leg, 'answered', 8000);
       expect(leg.info.state).toBe('up');
+      // The same handle is found again by id while it lives, and never after.
+      expect(h.server.channel(leg.id)).toBe(leg);
+      expect(h.server.channel('no-such-channel')).toBeUndefined();
       const ended = nextEvent(leg, 'ended');
       await leg.hangup();
       await ended;
       expect(leg.ended.aborted).toBe(true);
+      expect(h.server.channel(leg.id)).toBeUndefined();
     });
 
     it('refuses commands with a deadline already passed or a call already over', async () => {

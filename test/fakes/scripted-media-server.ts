@@ -129,6 +129,10 @@ export class ScriptedMediaServer implements MediaServer {
     return Promise.resolve(bridge);
   }
 
+  channel(id: string): Channel | undefined {
+    return this.channels.get(id);
+  }
+
   bridge(info: BridgeInfo): Bridge {
     const bridge = this.bridges.get(info.id);
     if (!bridge) throw new HotlineError('MEDIA_NOT_FOUND', `bridge ${info.id} not found`);

@@ -9,8 +9,25 @@ import { runSipp, startSippAgents } from '../sipp/sipp.js';
 import { silentLog, waitReady } from './harness.js';
 import { labConfig } from './lab-config.js';
 
-/** A controller dies (SIGKILL) while a caller waits in a queue; the next one picks the caller up. */
-describe('a waiting caller survives the death of its controller', () => {
+/** A controller process that the test kills with SIGKILL, as a crash would. */
+async function startDoomedController(): Promise<ChildProcess> {
+  const config = labConfig();
+  const file = join(mkdtempSync(join(tmpdir(), 'hotline-adopt-')), 'hotline.yaml');
+  writeFileSync(
+    file,
+    `controller: { name: doomed }\nlog: { level: warn }\nredis: { url: "${config.redis.url}", keyPrefix: "${config.redis.keyPrefix}" }\napi: { port: 18481 }\nsession: { menu: { "1": billing } }\n`,
+  );
+  const child = spawn(process.execPath, [join(PROJECT_ROOT, 'bin', 'hotline.js'), 'start', '--config', file], { stdio: 'ignore' });
+  for (let i = 0; i < 100; i++) {
+    const ok = await fetch('http://127.0.0.1:18481/readyz').then((r) => r.ok, () => false);
+    if (ok) break;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return child;
+}
+
+/** A controller dies (SIGKILL) mid-call; the next one picks the call up where it was. */
+describe('calls survive the death of their controller', () => {
   let first: ChildProcess | undefined;
   let second: Controller | undefined;
   afterAll(async () => {
@@ -18,19 +35,9 @@ describe('a waiting caller survives the death of its controller', () => {
     await second?.stop(5000);
   });
 
-  it('is adopted by the next controller, keeps its place and is connected', async () => {
+  it('a waiting caller is adopted by the next controller, keeps its place and is connected', async () => {
     const config = labConfig();
-    const file = join(mkdtempSync(join(tmpdir(), 'hotline-adopt-')), 'hotline.yaml');
-    writeFileSync(
-      file,
-      `controller: { name: doomed }\nlog: { level: warn }\nredis: { url: "${config.redis.url}", keyPrefix: "${config.redis.keyPrefix}" }\napi: { port: 18481 }\nsession: { menu: { "1": billing } }\n`,
-    );
-    first = spawn(process.execPath, [join(PROJECT_ROOT, 'bin', 'hotline.js'), 'start', '--config', file], { stdio: 'ignore' });
-    for (let i = 0; i < 100; i++) {
-      const ok = await fetch('http://127.0.0.1:18481/readyz').then((r) => r.ok, () => false);
-      if (ok) break;
-      await new Promise((r) => setTimeout(r, 100));
-    }
+    first = await startDoomedController();
     // Use the second controller's Redis view to set agents up (it is not taking calls yet).
     second = await startController({ ...config, session: { ...config.session, menu: { '1': 'billing' } } }, { log: silentLog, http: false, mediaServers: false });
     for (const id of ['1001', '1002', '1003', '1004']) await second.routing.agents.change(id, 'logged-out').catch(() => undefined);
@@ -60,5 +67,42 @@ describe('a waiting caller survives the death of its controller', () => {
     expect(steps).toEqual(expect.arrayContaining(['(before) queue billing', 'adopted', 'resume queue billing', 'connected 1001']));
     const live = await second.servers[0]!.liveState({ timeoutMs: 5000 });
     expect(live.bridges).toEqual([]);
+  }, 60_000);
+
+  it('a conversation goes on untouched; when the caller hangs up the agent wraps up', async () => {
+    const config = labConfig();
+    const menu = { ...config.session, menu: { '1': 'billing' } };
+    first = await startDoomedController();
+    const watcher = await startController({ ...config, session: menu }, { log: silentLog, http: false, mediaServers: false });
+    for (const id of ['1001', '1002', '1003', '1004']) await watcher.routing.agents.change(id, 'logged-out').catch(() => undefined);
+    await watcher.routing.agents.change('1001', 'available');
+    const agents = startSippAgents({ calls: 1, timeoutMs: 40_000 });
+    // The caller talks for 8 s and hangs up itself: a call cut by the crash would fail SIPp.
+    const caller = runSipp({ scenario: 'uac-400-dtmf-then-hangup', service: '4008001234', dtmf: '1', holdMs: 8000, timeoutMs: 40_000 });
+    for (let i = 0; i < 60 && (await watcher.routing.agents.status('1001'))?.state !== 'talking'; i++) await new Promise((r) => setTimeout(r, 100));
+    expect((await watcher.routing.agents.status('1001'))?.state).toBe('talking');
+    await new Promise((r) => setTimeout(r, 300));
+    first.kill('SIGKILL');
+    first = undefined;
+    await watcher.stop(1000);
+    second = await startController({ ...config, session: menu }, { log: silentLog, http: false });
+    await waitReady(second.servers[0]!);
+    for (let i = 0; i < 30 && second.runner.liveCalls().length === 0; i++) await new Promise((r) => setTimeout(r, 100));
+    // One call (the caller's); the agent's leg is claimed by it, not taken for a new call.
+    expect(second.runner.liveCalls()).toHaveLength(1);
+    const [c, a] = await Promise.all([caller, agents.done]);
+    expect(c.exitCode, c.errors).toBe(0);
+    expect(a.exitCode, a.errors).toBe(0);
+    let record = await second.store.findBySipCallId(c.callId(1));
+    for (let i = 0; i < 30 && record?.state !== 'ended'; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      record = await second.store.findBySipCallId(c.callId(1));
+    }
+    expect(record).toMatchObject({ outcome: 'connected', agentId: '1001', queue: 'billing' });
+    expect(record?.timeline.map((t) => t.what)).toEqual(expect.arrayContaining(['(before) connected 1001', 'adopted', 'resume conversation 1001', 'caller hung up']));
+    expect((await second.routing.agents.status('1001'))?.state).toMatch(/wrap-up|available/);
+    const live = await second.servers[0]!.liveState({ timeoutMs: 5000 });
+    expect(live.bridges).toEqual([]);
+    expect(live.channels).toEqual([]);
   }, 60_000);
 });

@@ -1,8 +1,9 @@
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { runSipp } from '../../../test/sipp/sipp.js';
 import { asteriskPid } from '../../lab/asterisk.js';
 import { controllerPid } from '../../lab/controller-process.js';
+import { cpuSeconds } from '../../lab/proc-cpu.js';
 import { labPaths, PROJECT_ROOT } from '../../lab/paths.js';
 import { redisPid } from '../../lab/redis.js';
 import { configFrom } from '../config-option.js';
@@ -80,15 +81,6 @@ export async function loadCommand(opts: { cps: string; calls: string; json: bool
   }
   if (report.successful !== calls) process.exitCode = 1;
   return report;
-}
-
-/** CPU seconds (user + system) a process has used so far, from /proc. */
-async function cpuSeconds(pid: number | undefined): Promise<number | undefined> {
-  if (!pid) return undefined;
-  const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => undefined);
-  if (!stat) return undefined;
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
 async function cpuOf(pids: Record<'controller' | 'asterisk' | 'redis', number | undefined>) {

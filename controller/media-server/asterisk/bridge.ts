@@ -75,6 +75,7 @@ export class AriBridge implements Bridge {
     } catch (err) {
       if (!isHotlineError(err, 'MEDIA_NOT_FOUND')) throw err;
     }
+    this.ctx.bridges.delete(this.id);
   }
 }
 

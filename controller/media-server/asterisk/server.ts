@@ -45,6 +45,8 @@ export class AsteriskServer implements MediaServer {
   private readonly causes = new Map<string, { code: number; text: string }>();
   /** Originated legs waiting for their StasisStart (answer). */
   private readonly originated = new Set<string>();
+  /** Adopted agent legs in a conversation, kept for the caller's session to claim. */
+  private readonly unclaimed = new Set<string>();
   private readonly callListeners = new Set<(channel: Channel) => void>();
   private readonly statusListeners = new Set<(status: ServerStatus) => void>();
   private current: ServerStatus = { ready: false, reason: 'not started' };
@@ -63,6 +65,7 @@ export class AsteriskServer implements MediaServer {
       playbacks: new Map(),
       stoppedPlaybacks: new Set(),
       pendingHangups: new Set(),
+      bridges: new Set(),
       recordings: new Map(),
     };
   }
@@ -143,6 +146,7 @@ export class AsteriskServer implements MediaServer {
       this.discard(`/bridges/${id}`);
       throw err;
     }
+    this.ctx.bridges.add(id);
     return new AriBridge(this.ctx, id, kind);
   }
 
@@ -157,7 +161,14 @@ export class AsteriskServer implements MediaServer {
   }
 
   bridge(info: BridgeInfo): Bridge {
+    this.ctx.bridges.add(info.id);
     return new AriBridge(this.ctx, info.id, info.kind);
+  }
+
+  channel(id: string): Channel | undefined {
+    const channel = this.channels.get(id);
+    if (channel) this.unclaimed.delete(id);
+    return channel;
   }
 
   async liveState(opts: WaitOptions): Promise<LiveState> {
@@ -319,10 +330,33 @@ export class AsteriskServer implements MediaServer {
     for (const listener of this.callListeners) listener(channel);
   }
 
+  /**
+   * An agent's leg left by a controller that died. In a conversation (a mixing bridge with the
+   * caller) it is kept for the caller's session to claim; unclaimed after a while, or ringing with
+   * nobody to answer to, it is hung up.
+   */
+  private adoptLeg(info: ChannelInfo, bridges: BridgeInfo[]): void {
+    const channel = new AriChannel(this.ctx, { ...info, adopted: true });
+    this.channels.set(info.id, channel);
+    const talking = bridges.some((b) => b.kind === 'mixing' && b.channelIds.includes(info.id) && b.channelIds.length > 1);
+    if (!talking) {
+      this.ctx.log.info({ channelId: info.id }, 'hanging up an agent leg left ringing by another controller');
+      void channel.hangup().catch(() => undefined);
+      return;
+    }
+    this.unclaimed.add(info.id);
+    setTimeout(() => {
+      if (!this.unclaimed.delete(info.id)) return;
+      this.ctx.log.warn({ channelId: info.id }, 'adopted agent leg not claimed by any call; hanging up');
+      void channel.hangup().catch(() => undefined);
+    }, 15_000).unref();
+  }
+
   private forget(channelId: string): void {
     this.channels.delete(channelId);
     this.causes.delete(channelId);
     this.originated.delete(channelId);
+    this.unclaimed.delete(channelId);
     this.ctx.pendingHangups.delete(channelId);
   }
 
@@ -345,12 +379,20 @@ export class AsteriskServer implements MediaServer {
       this.ctx.log.info({ channelId: id }, 'sending a hang-up that failed while disconnected');
       await this.channels.get(id)?.hangup().catch(() => undefined);
     }
-    for (const info of live.channels) {
-      if (!info.inApplication || this.channels.has(info.id)) continue;
+    const orphans = live.channels.filter((info) => info.inApplication && !this.channels.has(info.id));
+    // Agent legs first: a conversation's caller, adopted next, claims its agent's leg.
+    for (const info of orphans.filter((o) => o.role === 'originated')) this.adoptLeg(info, live.bridges);
+    for (const info of orphans.filter((o) => o.role !== 'originated')) {
       // A call a previous controller left behind: offered to whoever handles calls (it may resume
-      // a waiting caller); with nobody to take it, it is hung up rather than left dangling.
+      // a waiting caller or a conversation); with nobody to take it, it is hung up.
       this.ctx.log.warn({ channelId: info.id }, 'found a call left in the application by another controller');
       this.dispatchInbound({ ...info, adopted: true });
+    }
+    for (const b of live.bridges) {
+      // Left empty by a controller that died before tidying up (a holding bridge of a caller who
+      // was connected, say): nobody will ever use it.
+      if (b.channelIds.length > 0 || this.ctx.bridges.has(b.id)) continue;
+      await this.ctx.rest.request('DELETE', `/bridges/${b.id}`, opts).catch(() => undefined);
     }
     for (const [playbackId, channelId] of [...this.ctx.playbacks]) {
       if (await this.playbackExists(playbackId, opts)) continue;

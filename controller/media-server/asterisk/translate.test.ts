@@ -17,7 +17,7 @@ describe('translateEvent', () => {
     const t = translateEvent({ type: 'StasisStart', application: 'hotline', args: ['inbound', '4008001234', 'abc@127.0.0.1'], channel }, 'ast-1', 'hotline');
     expect(t).toEqual({
       kind: 'inbound',
-      info: { id: channel.id, serverId: 'ast-1', state: 'ringing', callerNumber: '13812345678', calledNumber: '4008001234', sipCallId: 'abc@127.0.0.1', inApplication: true },
+      info: { id: channel.id, serverId: 'ast-1', state: 'ringing', callerNumber: '13812345678', calledNumber: '4008001234', sipCallId: 'abc@127.0.0.1', inApplication: true, role: 'inbound' },
     });
   });
 
@@ -78,5 +78,10 @@ describe('channelInfo (from GET /channels)', () => {
     expect(channelInfo(channel, 'a', 'hotline').calledNumber).toBe('4008001234');
     expect(channelInfo({ ...channel, dialplan: { app_name: 'Dial', app_data: 'PJSIP/x' } }, 'a', 'hotline').inApplication).toBe(false);
     expect(channelInfo({ ...channel, dialplan: { app_name: 'Stasis', app_data: 'hotline-other,x' } }, 'a', 'hotline').inApplication).toBe(false);
+  });
+
+  it('tells a caller’s call from an agent leg the controller originated (adoption needs both)', () => {
+    expect(channelInfo(channel, 'a', 'hotline').role).toBe('inbound');
+    expect(channelInfo({ ...channel, dialplan: { app_name: 'Stasis', app_data: 'hotline,originated' } }, 'a', 'hotline').role).toBe('originated');
   });
 });

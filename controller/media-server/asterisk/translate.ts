@@ -101,6 +101,7 @@ export function channelInfo(channel: AriChannelJson, serverId: string, app: stri
     calledNumber: fromArgs[1] || channel.dialplan?.exten || '',
     sipCallId: fromArgs[2] || undefined,
     inApplication: inApp || args.length > 0,
+    role: fromArgs[0] === ORIGINATED_ARG ? 'originated' : 'inbound',
   };
 }
 

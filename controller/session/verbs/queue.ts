@@ -39,22 +39,21 @@ async function waitAndConnect(call: CallContext, routing: RoutingService, q: Que
   const enqueuedAt = resumedFrom ?? Date.now();
   call.record.queue = queueId;
   call.note(resumedFrom === undefined ? `queue ${queueId}` : `resume queue ${queueId}`);
-  if (resumedFrom === undefined) await routing.stats.offered(queueId).catch(() => undefined);
-  const length = await routing.waiting.join(queueId, call.channel.id, priority, enqueuedAt);
+  // Independent bookkeeping goes out together (one write to Redis, one round trip).
+  const [, length, lastAgentId] = await Promise.all([
+    resumedFrom === undefined ? routing.stats.offered(queueId).catch(() => undefined) : undefined,
+    routing.waiting.join(queueId, call.channel.id, priority, enqueuedAt),
+    routing.history.lastAgent(call.channel.info.callerNumber).catch(() => undefined),
+  ]);
   call.checkpoint();
   let mixing: Bridge | undefined;
   let leg: Channel | undefined;
-  let holding: Bridge | undefined;
+  let holding: Promise<Bridge | undefined> | undefined;
   try {
     if (length > q.maxLength || routing.router.loggedInCount(queueId) === 0) return 'overflow';
-    // An adopted caller is still on hold in the bridge its first controller made: keep it.
-    const existing = resumedFrom === undefined ? undefined : (await call.server.liveState(opts)).bridges.find((b) => b.kind === 'holding' && b.channelIds.includes(call.channel.id));
-    holding = existing ? call.server.bridge(existing) : await call.server.createBridge('holding', opts);
-    if (!existing) {
-      await holding.add(call.channel.id, opts);
-      await holding.startMusicOnHold(q.musicOnHold, opts);
-    }
-    const lastAgentId = await routing.history.lastAgent(call.channel.info.callerNumber).catch(() => undefined);
+    // The music starts while the first agent is already being rung: an idle agent's phone rings
+    // without waiting for the holding bridge. A caller who must wait hears music before waiting.
+    holding = hold(call, q, resumedFrom !== undefined);
     let announcedAt = Date.now();
     for (;;) {
       const waitedMs = Date.now() - enqueuedAt;
@@ -70,6 +69,7 @@ async function waitAndConnect(call: CallContext, routing: RoutingService, q: Que
         continue;
       }
       if (step === 'wait') {
+        await holding;
         if (Date.now() - announcedAt >= q.announce.positionEverySeconds * 1000) {
           announcedAt = Date.now();
           const place = await routing.waiting.position(queueId, call.channel.id).catch(() => undefined);
@@ -90,7 +90,7 @@ async function waitAndConnect(call: CallContext, routing: RoutingService, q: Que
     await routing.waiting.leave(queueId, call.channel.id);
     await routing.stats.answered(queueId, call.record.queueWaitMs, q.serviceLevelSeconds).catch(() => undefined);
     mixing = await call.server.createBridge('mixing', opts);
-    await holding.remove(call.channel.id, opts);
+    await (await holding)?.remove(call.channel.id, opts);
     await mixing.add(call.channel.id, opts);
     await mixing.add(leg.id, opts);
     const agentId = call.record.agentId;
@@ -98,11 +98,10 @@ async function waitAndConnect(call: CallContext, routing: RoutingService, q: Que
     await routing.agents.change(agentId, 'talking').catch((err: unknown) => call.log.warn({ err: String(err) }, 'agent state not updated'));
     routing.answered(agentId);
     call.note(`connected ${agentId}`);
+    // A controller that dies from here on leaves a conversation the next one can resume.
+    call.checkpoint();
     await routing.history.remember(call.channel.info.callerNumber, agentId).catch(() => undefined);
-    const talkStart = Date.now();
-    await eitherEnds(call.signal, leg.ended);
-    call.note(leg.ended.aborted && !call.signal.aborted ? 'agent hung up' : 'caller hung up');
-    await routing.wrapUp(agentId, q, Date.now() - talkStart).catch((err: unknown) => call.log.warn({ err: String(err) }, 'wrap-up failed'));
+    await converse(call, routing, q, agentId, leg, Date.now());
     return 'connected';
   } catch (err) {
     if (call.signal.aborted && !call.record.agentId) {
@@ -117,8 +116,69 @@ async function waitAndConnect(call: CallContext, routing: RoutingService, q: Que
     await routing.waiting.leave(queueId, call.channel.id).catch(() => undefined);
     await leg?.hangup().catch(() => undefined);
     await mixing?.destroy(cleanup).catch(() => undefined);
-    await holding?.destroy(cleanup).catch(() => undefined);
+    await (await holding?.catch(() => undefined))?.destroy(cleanup).catch(() => undefined);
   }
+}
+
+/**
+ * The caller's place while waiting: a holding bridge with the queue's music. An adopted caller is
+ * still in the bridge its first controller made, which is kept. Undefined when the caller left
+ * meanwhile (the wait ends with the call anyway).
+ */
+async function hold(call: CallContext, q: QueueConfig, adopted: boolean): Promise<Bridge | undefined> {
+  const opts = { timeoutMs: call.commandTimeoutMs, signal: call.signal };
+  try {
+    const existing = adopted ? (await call.server.liveState(opts)).bridges.find((b) => b.kind === 'holding' && b.channelIds.includes(call.channel.id)) : undefined;
+    if (existing) return call.server.bridge(existing);
+    const bridge = await call.server.createBridge('holding', { timeoutMs: call.commandTimeoutMs });
+    try {
+      await bridge.add(call.channel.id, opts);
+      await bridge.startMusicOnHold(q.musicOnHold, opts);
+    } catch (err) {
+      await bridge.destroy({ timeoutMs: call.commandTimeoutMs }).catch(() => undefined);
+      throw err;
+    }
+    return bridge;
+  } catch (err) {
+    if (!call.signal.aborted) call.log.warn({ err: String(err) }, 'caller could not be put on hold');
+    return undefined;
+  }
+}
+
+/** Until caller or agent hangs up; then the agent's wrap-up. */
+async function converse(call: CallContext, routing: RoutingService, q: QueueConfig, agentId: string, leg: Channel, talkStart: number): Promise<void> {
+  await eitherEnds(call.signal, leg.ended);
+  call.note(leg.ended.aborted && !call.signal.aborted ? 'agent hung up' : 'caller hung up');
+  await routing.wrapUp(agentId, q, Date.now() - talkStart).catch((err: unknown) => call.log.warn({ err: String(err) }, 'wrap-up failed'));
+}
+
+/**
+ * A conversation whose controller died, adopted by this one: caller and agent are still talking in
+ * their mixing bridge, so nothing is touched until one of them hangs up; then the other leg and
+ * the bridge go and the agent passes through wrap-up as after any call.
+ */
+export async function resumeConversation(
+  call: CallContext,
+  routing: RoutingService,
+  at: { queueId: string; agentId: string; talkingSince: number },
+): Promise<'connected' | undefined> {
+  const q = routing.queue(at.queueId);
+  const opts = { timeoutMs: call.commandTimeoutMs, signal: call.signal };
+  const bridgeInfo = (await call.server.liveState(opts)).bridges.find((b) => b.kind === 'mixing' && b.channelIds.includes(call.channel.id));
+  const legId = bridgeInfo?.channelIds.find((id) => id !== call.channel.id);
+  const leg = legId === undefined ? undefined : call.server.channel(legId);
+  if (!q || !bridgeInfo || !leg) return undefined;
+  call.record.queue = q.id;
+  call.record.agentId = at.agentId;
+  call.note(`resume conversation ${at.agentId}`);
+  call.checkpoint();
+  try {
+    await converse(call, routing, q, at.agentId, leg, at.talkingSince);
+  } finally {
+    await leg.hangup().catch(() => undefined);
+    await call.server.bridge(bridgeInfo).destroy({ timeoutMs: call.commandTimeoutMs }).catch(() => undefined);
+  }
+  return 'connected';
 }
 
 /** "Your position in the queue is N", played over the music; not awaited, so waiting goes on. */
