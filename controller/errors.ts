@@ -14,8 +14,12 @@ export type ErrorCode =
   | 'AGENT_ILLEGAL_TRANSITION'
   | 'AGENT_NOT_FOUND'
   | 'ROUTER_CONFIG_INVALID'
+  | 'FLOW_INVALID'
   | 'LAB_FAILED'
-  | 'SIPP_FAILED';
+  | 'SIPP_FAILED'
+  | 'SPEECH_FAILED'
+  | 'SPEECH_TIMEOUT'
+  | 'SPEECH_GRAMMAR_INVALID';
 
 export class HotlineError extends Error {
   readonly code: ErrorCode;

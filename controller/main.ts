@@ -7,7 +7,7 @@ import { createHttpApp } from './http/app.js';
 import { createLogger, safeUrl, type Logger } from './log/logger.js';
 import { AsteriskServer } from './media-server/asterisk/server.js';
 import type { MediaServer } from './media-server/types.js';
-import { SessionRunner, type Flow } from './session/runner.js';
+import { SessionRunner, type CallHandler } from './session/runner.js';
 import { welcomeFlow } from './session/welcome-flow.js';
 import { routingDir, RoutingDirectory } from './router/directory.js';
 import { ServiceHistory } from './router/history.js';
@@ -15,6 +15,12 @@ import { RedisAgents } from './router/redis-agents.js';
 import { RoutingService } from './router/service.js';
 import { QueueStatistics } from './router/stats.js';
 import { WaitingLine } from './router/waiting.js';
+import { defaultFlowsDir, FlowDirectory } from './ivr/directory.js';
+import { indexPrompts } from './ivr/prompt-index.js';
+import { IvrRequests } from './ivr/requests.js';
+import type { IvrDeps } from './ivr/run-state.js';
+import { IvrStats } from './ivr/stats.js';
+import { readCatalogue } from '../media/prompts.js';
 
 export interface Controller {
   readonly log: Logger;
@@ -23,6 +29,8 @@ export interface Controller {
   readonly store: CallRecordStore;
   readonly redis: Redis;
   readonly routing: RoutingService;
+  readonly flows: FlowDirectory;
+  readonly ivr: IvrDeps;
   /** The address the HTTP server listens on, once listening. */
   readonly httpPort: () => number | undefined;
   stop(drainMs?: number): Promise<void>;
@@ -30,7 +38,7 @@ export interface Controller {
 
 export interface ControllerOptions {
   log?: Logger;
-  flow?: Flow;
+  flow?: CallHandler;
   /** false: no HTTP listener (tests that run several controllers). */
   http?: boolean;
   /** false: do not connect to media servers (a controller used only for its Redis-side services). */
@@ -39,6 +47,7 @@ export interface ControllerOptions {
 
 /** The composition root: every dependency is built here and passed down. */
 export async function startController(config: Config, opts: ControllerOptions = {}): Promise<Controller> {
+  const promptIndex = indexPrompts(await readCatalogue());
   const log = opts.log ?? createLogger({ level: config.log.level, name: config.controller.name });
   // Auto-pipelining sends every command issued in one turn of the event loop in one write: at 50
   // calls a second that is the difference between hundreds of small writes and a few.
@@ -67,7 +76,18 @@ export async function startController(config: Config, opts: ControllerOptions = 
   );
   // Agents' states load in the background: a Redis that is down must not hold up start-up.
   routing.start().catch((err: unknown) => log.warn({ err: String(err) }, 'agent states not loaded'));
-  const runner = new SessionRunner({ config, log, store, flow: opts.flow ?? welcomeFlow, commandTimeoutMs, routing });
+  const flows = new FlowDirectory(config.flows.dir || defaultFlowsDir(), () => ({ prompts: promptIndex, queues: new Set(routing.config.queues.map((q) => q.id)) }), log.child({ component: 'flows' }));
+  flows.reload();
+  if (config.flows.watch) flows.watch();
+  const ivr: IvrDeps = {
+    routing,
+    stats: new IvrStats(redis, config.redis.keyPrefix),
+    requests: new IvrRequests(redis, config.redis.keyPrefix),
+    regionOf: (n) => routing.regionOf(n),
+    transferEndpoint: config.flows.transferEndpoint,
+    now: () => new Date(),
+  };
+  const runner = new SessionRunner({ config, log, store, flow: opts.flow ?? welcomeFlow, flows, ivr, commandTimeoutMs, routing });
   if (opts.mediaServers !== false) {
     for (const server of servers) {
       runner.attach(server);
@@ -95,8 +115,11 @@ export async function startController(config: Config, opts: ControllerOptions = 
     store,
     redis,
     routing,
+    flows,
+    ivr,
     httpPort: () => port,
     async stop(drainMs = 10_000) {
+      flows.close();
       await runner.drain(drainMs);
       await Promise.all(servers.map((s) => s.close()));
       await routing.stop();

@@ -4,6 +4,7 @@ import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { parse } from 'yaml';
 import { z } from 'zod';
+import { HotlineError } from '../controller/errors.js';
 import { PROJECT_ROOT } from '../controller/util/project-root.js';
 
 const run = promisify(execFile);
@@ -11,6 +12,8 @@ const run = promisify(execFile);
 /** media/ in the source tree, whether running from source or from dist/. */
 export const MEDIA_DIR = join(PROJECT_ROOT, 'media');
 export const CATALOGUE = join(MEDIA_DIR, 'prompts', 'catalogue.yaml');
+/** Words media/say.ts concatenates to say numbers, amounts, dates and times. */
+export const FRAGMENTS = join(MEDIA_DIR, 'prompts', 'fragments.yaml');
 
 const entry = z.union([
   z.strictObject({ id: z.string().regex(/^[a-z0-9_-]+$/), language: z.literal('en'), text: z.string().min(1) }),
@@ -19,8 +22,26 @@ const entry = z.union([
 const catalogueSchema = z.strictObject({ prompts: z.array(entry) });
 export type PromptEntry = z.infer<typeof entry>;
 
-export async function readCatalogue(file = CATALOGUE): Promise<PromptEntry[]> {
-  return catalogueSchema.parse(parse(await readFile(file, 'utf8'))).prompts;
+/**
+ * The prompts of one catalogue file, or of several read as one (by default both the catalogue and
+ * the fragments). An id may appear once per language: a second entry would make which text gets
+ * synthesised depend on file order.
+ */
+export async function readCatalogue(files: string | readonly string[] = [CATALOGUE, FRAGMENTS]): Promise<PromptEntry[]> {
+  const seen = new Map<string, string>();
+  const all: PromptEntry[] = [];
+  for (const file of typeof files === 'string' ? [files] : files) {
+    for (const p of catalogueSchema.parse(parse(await readFile(file, 'utf8'))).prompts) {
+      const key = `${p.language}/${p.id}`;
+      const first = seen.get(key);
+      if (first !== undefined) {
+        throw new HotlineError('CONFIG_INVALID', `[prompts] ${key} is in ${file} and already in ${first}`, { details: { id: p.id, language: p.language, file, first } });
+      }
+      seen.set(key, file);
+      all.push(p);
+    }
+  }
+  return all;
 }
 
 /**

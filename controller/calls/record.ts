@@ -2,7 +2,19 @@
  * The controller's own record of a call: what it did and heard, kept in Redis so any controller,
  * the CLI and the tests can read it. Caller numbers are stored masked.
  */
-export type CallOutcome = 'completed' | 'no-input' | 'caller-hangup' | 'rejected' | 'failed' | 'connected' | 'abandoned' | 'queue-timeout' | 'overflow';
+export type CallOutcome =
+  | 'completed'
+  | 'no-input'
+  | 'caller-hangup'
+  | 'rejected'
+  | 'failed'
+  | 'connected'
+  | 'abandoned'
+  | 'queue-timeout'
+  | 'overflow'
+  | 'transferred'
+  | 'voicemail'
+  | 'callback';
 
 export interface CallRecord {
   id: string;
@@ -24,6 +36,13 @@ export interface CallRecord {
   outcome?: CallOutcome | undefined;
   hangupBy?: 'caller' | 'controller' | undefined;
   cause?: string | undefined;
+  /** The IVR flow (name and version) the call ran, the nodes it passed and how many questions it took. */
+  flow?: string | undefined;
+  flowVersion?: string | undefined;
+  path?: string[] | undefined;
+  turns?: number | undefined;
+  /** Served by the IVR alone: ended in the flow without reaching an agent or a transfer. */
+  selfServed?: boolean | undefined;
   /** What happened, in milliseconds since the call reached the controller. */
   timeline: { atMs: number; what: string }[];
 }

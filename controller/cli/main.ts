@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { isHotlineError } from '../errors.js';
 import { callCommand } from './commands/call.js';
+import { flowsSchemaCommand, flowsValidateCommand } from './commands/flows.js';
 import { labDownCommand, labStatusCommand, labUpCommand } from './commands/lab.js';
 import { loadCommand } from './commands/load.js';
 import { agentStateCommand, agentsListCommand, queuesListCommand, routingCheckCommand } from './commands/routing.js';
@@ -54,6 +55,14 @@ routing
   .description('validate a routing folder; one line per problem (file:line: key: reason)')
   .argument('[dir]', 'folder with agents.yaml and queues.yaml')
   .action((dir: string | undefined) => routingCheckCommand(dir, global()));
+
+const flows = program.command('flows').description('IVR flows (dialplan/flows)');
+flows
+  .command('validate')
+  .description('check a folder of flow files; one line per problem (file:line: key: reason), exit 1 if any')
+  .argument('[dir]', 'folder of *.yaml flow files')
+  .action((dir: string | undefined) => flowsValidateCommand(dir, global()));
+flows.command('schema').description('print the JSON Schema of flow files (for editors)').action(() => flowsSchemaCommand());
 
 const agents = program.command('agents').description('list agents with their live state');
 agents.option('--json', 'machine-readable output', false).action((o: { json: boolean }) => agentsListCommand({ ...global(), ...o }));

@@ -82,6 +82,16 @@ export const configSchema = z.strictObject({
       dir: z.string().default(''),
     })
     .default({ dir: '' }),
+  flows: z
+    .strictObject({
+      /** Folder of IVR flow files (empty: the project's dialplan/flows). */
+      dir: z.string().default(''),
+      /** Pick up changed flow files without a restart. */
+      watch: z.boolean().default(true),
+      /** How a flow's `transfer` to a phone number is dialled. */
+      transferEndpoint: z.string().regex(/\{number\}/, 'must contain {number}').default('PJSIP/{number}@carrier'),
+    })
+    .default({ dir: '', watch: true, transferEndpoint: 'PJSIP/{number}@carrier' }),
   session: z
     .strictObject({
       language: z.enum(['en', 'zh']).default('en'),

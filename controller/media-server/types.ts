@@ -100,6 +100,11 @@ export interface Channel {
   answer(opts: WaitOptions): Promise<void>;
   play(media: Media | Media[], opts: PlayOptions): Promise<Playback>;
   hangup(cause?: 'normal' | 'busy' | 'congestion' | 'no-answer'): Promise<void>;
+  /**
+   * Records what the caller says (voicemail, a speech turn). Ends at the time limit, after the
+   * given silence, on a key (`terminateOn`), or when stopped.
+   */
+  record(opts: ChannelRecordOptions): Promise<Recording>;
   setVariable(name: string, value: string, opts: WaitOptions): Promise<void>;
   getVariable(name: string, opts: WaitOptions): Promise<string | undefined>;
   /** Subscribe to this channel's events; the returned function removes the listener. */
@@ -113,6 +118,12 @@ export interface RecordOptions extends WaitOptions {
   format: 'wav' | 'gsm' | 'ulaw' | 'alaw';
   maxDurationSeconds?: number;
   beep?: boolean;
+}
+
+export interface ChannelRecordOptions extends RecordOptions {
+  maxSilenceSeconds?: number;
+  /** A key that ends the recording ('any' for any key). */
+  terminateOn?: 'none' | 'any' | '#' | '*';
 }
 
 export interface Recording {

@@ -22,6 +22,19 @@ const refused = (fn: () => unknown): boolean => {
 };
 
 describe('RoutingDirectory', () => {
+  it('loads the region tables beside the routing files, and an admin file overrides the sample', () => {
+    const d = copy();
+    const dir = new RoutingDirectory(d);
+    expect(dir.regions.lookup('+86 10 6552 9988').region).toBe('beijing');
+    expect(dir.regions.lookup('02087654321').region).toBe('guangdong');
+    writeFileSync(join(d, 'regions', 'zz-admin.tsv'), '010\tbeijing-east\tBeijing (admin table)\n');
+    dir.reload();
+    expect(dir.regions.lookup('01065529988').region).toBe('beijing-east');
+    writeFileSync(join(d, 'regions', 'zz-admin.tsv'), '010\tBad Region\n');
+    expect(refused(() => dir.reload())).toBe(true);
+    expect(dir.regions.lookup('01065529988').region).toBe('beijing-east');
+  });
+
   it('adds, changes and removes agents and queues at run time', () => {
     const changes: number[] = [];
     const dir = new RoutingDirectory(copy(), (c) => changes.push(c.agents.length));

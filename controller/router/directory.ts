@@ -1,3 +1,4 @@
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Config } from '../config/schema.js';
 import { HotlineError } from '../errors.js';
@@ -6,6 +7,7 @@ import { agentSchema, queueSchema, type AgentConfig, type QueueConfig, type Rout
 import { checkRouting, describeProblem } from './config-check.js';
 import { loadRouting } from './config-load.js';
 import type { AgentDef, QueueDef } from './model.js';
+import { RegionTable } from './region.js';
 import { Router } from './router.js';
 
 /**
@@ -15,12 +17,15 @@ import { Router } from './router.js';
  */
 export class RoutingDirectory {
   private current: RoutingConfig;
+  /** Caller number -> region (dialplan/routing/regions/*.tsv). */
+  regions: RegionTable;
 
   constructor(
     private readonly dir: string,
     private readonly onChange: (config: RoutingConfig) => void = () => undefined,
   ) {
     this.current = loadRouting(dir);
+    this.regions = loadRegions(dir);
   }
 
   get config(): RoutingConfig {
@@ -29,7 +34,10 @@ export class RoutingDirectory {
 
   /** Re-reads the files; on error throws ROUTER_CONFIG_INVALID and keeps the current configuration. */
   reload(): RoutingConfig {
-    this.apply(loadRouting(this.dir));
+    const next = loadRouting(this.dir);
+    const regions = loadRegions(this.dir);
+    this.apply(next);
+    this.regions = regions;
     return this.current;
   }
 
@@ -79,3 +87,19 @@ export function routerFor(config: RoutingConfig): Router {
 
 /** Where the routing files are: the configured folder, else the project's dialplan/routing. */
 export const routingDir = (config: Pick<Config, 'routing'>): string => config.routing.dir || join(PROJECT_ROOT, 'dialplan', 'routing');
+
+/**
+ * The region tables of a routing folder: every `regions/*.tsv`, in name order (a later file
+ * overrides an earlier one, so an admin's full number-segment database can be dropped beside the
+ * shipped sample). No folder: every caller is in the fallback region.
+ */
+export function loadRegions(dir: string): RegionTable {
+  const folder = join(dir, 'regions');
+  let names: string[];
+  try {
+    names = readdirSync(folder).filter((n) => n.endsWith('.tsv')).sort();
+  } catch {
+    names = [];
+  }
+  return RegionTable.load(names.map((n) => join(folder, n)));
+}

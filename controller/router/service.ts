@@ -38,6 +38,12 @@ export class RoutingService {
     return this.directory.config;
   }
 
+  /** The caller's region by number (longest-prefix match), or undefined when not listed. */
+  regionOf(callerNumber: string): string | undefined {
+    const hit = this.directory.regions.lookup(callerNumber);
+    return hit.matched ? hit.region : undefined;
+  }
+
   queue(id: string): QueueConfig | undefined {
     return this.config.queues.find((q) => q.id === id);
   }

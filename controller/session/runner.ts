@@ -8,15 +8,22 @@ import type { Unsubscribe } from '../util/wait.js';
 import type { CallContext } from './context.js';
 import type { RoutingService } from '../router/service.js';
 import { queue, resumeConversation } from './verbs/queue.js';
+import type { FlowDirectory } from '../ivr/directory.js';
+import { runFlow } from '../ivr/engine.js';
+import type { IvrDeps } from '../ivr/run-state.js';
 
-export type Flow = (call: CallContext) => Promise<CallOutcome>;
+/** A call handler written in code (the built-in welcome flow, tests). */
+export type CallHandler = (call: CallContext) => Promise<CallOutcome>;
 
 export interface RunnerDeps {
   config: Pick<Config, 'controller' | 'session' | 'log' | 'numbers'>;
   routing?: RoutingService | undefined;
   log: Logger;
   store: CallRecordStore;
-  flow: Flow;
+  flow: CallHandler;
+  /** IVR flows by called number; a number without one gets `flow`. */
+  flows?: FlowDirectory | undefined;
+  ivr?: IvrDeps | undefined;
   commandTimeoutMs: number;
 }
 
@@ -119,7 +126,8 @@ export class SessionRunner {
         record.outcome = 'rejected';
         await this.end(call, 'normal');
       } else {
-        record.outcome = await this.deps.flow(call);
+        const flow = this.deps.flows?.forNumber(record.calledNumber);
+        record.outcome = flow && this.deps.ivr ? await runFlow(call, flow, this.deps.ivr) : await this.deps.flow(call);
       }
     } catch (err) {
       if (isCallEnded(err) && channel.ended.aborted) {

@@ -4,7 +4,7 @@ import { loadConfig } from '../config/load.js';
 import { createLogger } from '../log/logger.js';
 import type { Media } from '../media-server/types.js';
 import { ScriptedMediaServer, type FakeChannel } from '../../test/fakes/scripted-media-server.js';
-import { SessionRunner, type Flow } from './runner.js';
+import { SessionRunner, type CallHandler as Flow } from './runner.js';
 import { welcomeFlow } from './welcome-flow.js';
 
 const log = createLogger({ level: 'silent', name: 't' });

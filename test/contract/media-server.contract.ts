@@ -175,6 +175,19 @@ export function mediaServerContract(name: string, makeHarness: () => Promise<Con
       });
     });
 
+    it('records the caller on its own channel, ending at the time limit', async () => {
+      await withCall({}, async (ch) => {
+        await ch.answer(T);
+        const started = Date.now();
+        const recording = await ch.record({ ...T, name: `contract-ch-${Date.now()}`, format: 'wav', maxDurationSeconds: 1, terminateOn: '#' });
+        const end = await recording.done;
+        expect(end.type).toBe('recording-finished');
+        expect(Date.now() - started).toBeLessThan(5000);
+        // Stopping a recording that already ended is not an error.
+        await recording.stop(T);
+      });
+    });
+
     it('holds a channel in a holding bridge with music on hold', async () => {
       await withCall({}, async (ch) => {
         await ch.answer(T);

@@ -8,6 +8,7 @@ import type {
   Channel,
   ChannelEvent,
   ChannelInfo,
+  ChannelRecordOptions,
   Digit,
   LiveState,
   Media,
@@ -31,6 +32,8 @@ export interface ScriptOptions {
   mediaMs?: (media: Media) => number;
   /** What an originated endpoint does: answer after ms, or fail with a cause. */
   endpoint?: (endpoint: string) => { answerAfterMs: number } | { failAfterMs: number; cause: number };
+  /** How long a recorded caller "speaks" before the silence that ends a channel recording. */
+  recordMs?: number;
 }
 
 export interface PlayedMedia {
@@ -44,6 +47,7 @@ export class ScriptedMediaServer implements MediaServer {
   readonly kind = 'asterisk' as const;
   readonly capabilities: Capabilities = { holdingBridge: true, bridgeRecording: true, tones: true, snoop: false };
   readonly played: PlayedMedia[] = [];
+  readonly recordings: { channelId: string; name: string }[] = [];
   readonly channels = new Map<string, FakeChannel>();
   readonly bridges = new Map<string, FakeBridge>();
   readonly playbacks = new Map<string, FakeChannel>();
@@ -265,6 +269,19 @@ export class FakeChannel implements Channel {
   hangup(): Promise<void> {
     this.end(16, 'normal clearing');
     return Promise.resolve();
+  }
+
+  record(opts: ChannelRecordOptions): Promise<Recording> {
+    this.check(opts);
+    const started = Date.now();
+    let settle: (e: RecordingEvent) => void = () => undefined;
+    const done = new Promise<RecordingEvent>((resolve) => (settle = resolve));
+    const finish = (): void => settle({ type: 'recording-finished', name: opts.name, durationMs: Date.now() - started });
+    // The scripted caller speaks for `recordMs`, then is silent: the silence ends the recording.
+    this.later(Math.min((opts.maxDurationSeconds ?? 60) * 1000, this.server.options.recordMs ?? 1000), finish);
+    this.ended.addEventListener('abort', finish, { once: true });
+    this.server.recordings.push({ channelId: this.id, name: opts.name });
+    return Promise.resolve({ name: opts.name, done, stop: () => Promise.resolve(finish()), pause: () => Promise.resolve(), resume: () => Promise.resolve() });
   }
 
   async setVariable(name: string, value: string, opts: WaitOptions): Promise<void> {

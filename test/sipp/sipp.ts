@@ -27,7 +27,7 @@ export interface SippRun {
   target?: string;
   localIp?: string;
   callerNumber?: string;
-  /** Keys pressed (RFC 4733) after the audio starts; dtmf scenario only. */
+  /** Keys pressed (RFC 4733) after the audio starts, 400 ms apart; ',' waits a second. */
   dtmf?: string;
   calls?: number;
   /** New calls per second. */
@@ -146,9 +146,11 @@ export function startSippAgents(run: SippAgentRun): { done: Promise<SippResult>;
 
 async function scenarioText(scenario: Scenario, dtmf: string, holdMs?: number): Promise<string> {
   const text = await readFile(join(SCENARIO_DIR, `${scenario}.xml`), 'utf8');
-  if (!/^[0-9*#]*$/.test(dtmf)) throw new HotlineError('SIPP_FAILED', `DTMF must be 0-9, * or #: got ${JSON.stringify(dtmf)}`);
+  if (!/^[0-9*#,]*$/.test(dtmf)) throw new HotlineError('SIPP_FAILED', `DTMF must be 0-9, * or # (',' waits a second): got ${JSON.stringify(dtmf)}`);
   const keys = [...dtmf]
     .map((d) => {
+      // A comma is a caller's pause: the next menu's prompt starts before the next key.
+      if (d === ',') return '<pause milliseconds="1000"/>';
       const name = d === '*' ? 'star' : d === '#' ? 'pound' : d;
       return `<nop><action><exec play_pcap_audio="${join(PCAP_DIR, `dtmf_2833_${name}.pcap`)}"/></action></nop>\n  <pause milliseconds="400"/>`;
     })

@@ -5,14 +5,15 @@ import { loadRouting } from '../../router/config-load.js';
 import { RedisAgents } from '../../router/redis-agents.js';
 import { QueueStatistics, type QueueStats } from '../../router/stats.js';
 import { WaitingLine } from '../../router/waiting.js';
-import { routingDir } from '../../router/directory.js';
+import { loadRegions, routingDir } from '../../router/directory.js';
 import { configFrom } from '../config-option.js';
 
 /** `hotline routing check [DIR]`: one line per problem, `file:line: key: reason`; exit 1 if any. */
 export function routingCheckCommand(dir: string | undefined, opts: { config?: string }): void {
   const target = dir ?? routingDir(configFrom(opts).config);
   const routing = loadRouting(target);
-  process.stdout.write(`${target}: ${routing.agents.length} agents, ${routing.queues.length} queues, ${routing.skills.length} skills: OK\n`);
+  const regions = loadRegions(target);
+  process.stdout.write(`${target}: ${routing.agents.length} agents, ${routing.queues.length} queues, ${routing.skills.length} skills, ${regions.size} region prefixes: OK\n`);
 }
 
 async function withAgents<T>(config: Config, fn: (agents: RedisAgents) => Promise<T>): Promise<T> {

@@ -1,7 +1,8 @@
 import { isHotlineError } from '../../errors.js';
 import type { WaitOptions } from '../../util/wait.js';
-import type { Bridge, BridgeKind, RecordOptions, Recording, RecordingEvent } from '../types.js';
+import type { Bridge, BridgeKind, RecordOptions, Recording } from '../types.js';
 import type { AriContext } from './context.js';
+import { startRecording } from './recording.js';
 
 export class AriBridge implements Bridge {
   constructor(
@@ -30,43 +31,8 @@ export class AriBridge implements Bridge {
     await this.ctx.rest.request('DELETE', this.path('/moh'), opts);
   }
 
-  async record(opts: RecordOptions): Promise<Recording> {
-    const ctx = this.ctx;
-    const name = opts.name;
-    let settle: (event: RecordingEvent) => void = () => undefined;
-    const done = new Promise<RecordingEvent>((resolve) => (settle = resolve));
-    ctx.recordings.set(name, (event) => {
-      if (event.type === 'recording-started') return;
-      ctx.recordings.delete(name);
-      settle(event);
-    });
-    try {
-      await ctx.rest.request('POST', this.path('/record'), {
-        ...opts,
-        query: { name, format: opts.format, maxDurationSeconds: opts.maxDurationSeconds, beep: opts.beep ?? false, ifExists: 'fail' },
-      });
-    } catch (err) {
-      ctx.recordings.delete(name);
-      throw err;
-    }
-    const live = (suffix: string): string => `/recordings/live/${encodeURIComponent(name)}${suffix}`;
-    return {
-      name,
-      done,
-      async stop(o: WaitOptions): Promise<void> {
-        try {
-          await ctx.rest.request('POST', live('/stop'), o);
-        } catch (err) {
-          if (!isHotlineError(err, 'MEDIA_NOT_FOUND')) throw err;
-        }
-      },
-      async pause(o: WaitOptions): Promise<void> {
-        await ctx.rest.request('POST', live('/pause'), o);
-      },
-      async resume(o: WaitOptions): Promise<void> {
-        await ctx.rest.request('DELETE', live('/pause'), o);
-      },
-    };
+  record(opts: RecordOptions): Promise<Recording> {
+    return startRecording(this.ctx, this.path(), opts);
   }
 
   async destroy(opts: WaitOptions): Promise<void> {

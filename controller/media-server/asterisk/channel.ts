@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { HotlineError, isHotlineError } from '../../errors.js';
 import type { Unsubscribe, WaitOptions } from '../../util/wait.js';
-import type { Channel, ChannelEvent, ChannelInfo, Media, Playback, PlayOptions } from '../types.js';
+import type { Channel, ChannelEvent, ChannelInfo, ChannelRecordOptions, Media, Playback, PlayOptions, Recording } from '../types.js';
 import type { AriContext, ChannelListener } from './context.js';
+import { startRecording } from './recording.js';
 
 const HANGUP_REASONS = { normal: 'normal', busy: 'busy', congestion: 'congestion', 'no-answer': 'no_answer' } as const;
 
@@ -109,6 +110,10 @@ export class AriChannel implements Channel {
       this.ctx.pendingHangups.add(this.id);
       throw err;
     }
+  }
+
+  record(opts: ChannelRecordOptions): Promise<Recording> {
+    return startRecording(this.ctx, `/channels/${encodeURIComponent(this.id)}`, { ...opts, signal: opts.signal ?? this.ended });
   }
 
   async setVariable(name: string, value: string, opts: WaitOptions): Promise<void> {

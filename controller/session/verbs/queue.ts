@@ -4,6 +4,7 @@ import type { Bridge, Channel } from '../../media-server/types.js';
 import type { QueueConfig } from '../../router/config-schema.js';
 import type { RoutingService } from '../../router/service.js';
 import { sleep } from '../../util/wait.js';
+import { eitherEnds, firstAnswer } from './legs.js';
 import type { CallContext } from '../context.js';
 
 export type QueueOutcome = 'connected' | 'abandoned' | 'timeout' | 'overflow';
@@ -13,6 +14,8 @@ export interface QueueOptions {
   priority?: number;
   /** Resuming an adopted caller: the original time it joined, so it keeps its place. */
   enqueuedAt?: number;
+  /** The caller's language: agents who list languages must speak it. */
+  language?: string | undefined;
 }
 
 /**
@@ -25,7 +28,7 @@ export interface QueueOptions {
 export async function queue(call: CallContext, routing: RoutingService, queueId: string, options: QueueOptions = {}): Promise<QueueOutcome> {
   const q = routing.queue(queueId);
   if (!q) throw new HotlineError('ROUTER_CONFIG_INVALID', `unknown queue ${queueId}`);
-  const outcome = await waitAndConnect(call, routing, q, options.priority ?? 0, options.enqueuedAt);
+  const outcome = await waitAndConnect(call, routing, q, options.priority ?? 0, options.enqueuedAt, options.language);
   if (outcome !== 'overflow' || q.overflow === undefined) return outcome === 'overflow' ? 'timeout' : outcome;
   call.note(`overflow ${q.overflow.type === 'queue' ? q.overflow.target : q.overflow.type}`);
   // Another queue takes over; voicemail and callbacks are IVR verbs (the IVR issue).
@@ -33,10 +36,11 @@ export async function queue(call: CallContext, routing: RoutingService, queueId:
   return 'overflow';
 }
 
-async function waitAndConnect(call: CallContext, routing: RoutingService, q: QueueConfig, priority: number, resumedFrom?: number): Promise<QueueOutcome> {
+async function waitAndConnect(call: CallContext, routing: RoutingService, q: QueueConfig, priority: number, resumedFrom?: number, language?: string): Promise<QueueOutcome> {
   const queueId = q.id;
   const opts = { timeoutMs: call.commandTimeoutMs, signal: call.signal };
   const enqueuedAt = resumedFrom ?? Date.now();
+  const region = routing.regionOf(call.channel.info.callerNumber);
   call.record.queue = queueId;
   call.note(resumedFrom === undefined ? `queue ${queueId}` : `resume queue ${queueId}`);
   // Independent bookkeeping goes out together (one write to Redis, one round trip).
@@ -60,7 +64,7 @@ async function waitAndConnect(call: CallContext, routing: RoutingService, q: Que
       if (waitedMs > q.maxWaitSeconds * 1000 || routing.router.loggedInCount(queueId) === 0) return 'overflow';
       let step: Awaited<ReturnType<typeof attempt>>;
       try {
-        step = await attempt(call, routing, q, { priority, enqueuedAt, waitedMs, lastAgentId });
+        step = await attempt(call, routing, q, { priority, enqueuedAt, waitedMs, lastAgentId, region, language });
       } catch (err) {
         if (call.signal.aborted) throw err;
         // Redis away (restarting, failing over): the caller keeps its music and its place.
@@ -192,18 +196,6 @@ async function announcePosition(call: CallContext, position: number): Promise<vo
     });
 }
 
-function eitherEnds(a: AbortSignal, b: AbortSignal): Promise<void> {
-  return new Promise<void>((resolve) => {
-    if (a.aborted || b.aborted) return resolve();
-    const done = (): void => {
-      a.removeEventListener('abort', done);
-      b.removeEventListener('abort', done);
-      resolve();
-    };
-    a.addEventListener('abort', done, { once: true });
-    b.addEventListener('abort', done, { once: true });
-  });
-}
 
 /**
  * One turn of the wait: 'wait' while callers ahead of us take the free agents, 'retry' when the
@@ -213,7 +205,7 @@ async function attempt(
   call: CallContext,
   routing: RoutingService,
   q: QueueConfig,
-  at: { priority: number; enqueuedAt: number; waitedMs: number; lastAgentId: string | undefined },
+  at: { priority: number; enqueuedAt: number; waitedMs: number; lastAgentId: string | undefined; region: string | undefined; language: string | undefined },
 ): Promise<'wait' | 'retry' | { agentId: string; leg: Channel }> {
   const queueId = q.id;
   // Only the head of the line may take a free agent: nobody is overtaken. A place lost with a
@@ -224,7 +216,7 @@ async function attempt(
     place = (await routing.waiting.position(queueId, call.channel.id)) ?? 0;
   }
   if (place >= routing.router.availableCount(queueId)) return 'wait';
-  const decision = routing.router.decide({ queueId, waitedMs: at.waitedMs, lastAgentId: at.lastAgentId });
+  const decision = routing.router.decide({ queueId, waitedMs: at.waitedMs, lastAgentId: at.lastAgentId, region: at.region, language: at.language });
   const reservation = randomUUID();
   const leaseMs = (q.noAnswerSeconds + 10) * 1000;
   const reserved = decision.ringAll
@@ -293,32 +285,4 @@ async function offer(
     }
     throw err;
   }
-}
-
-/** The first leg to answer (its agent id), or undefined when all ended or the time ran out. */
-function firstAnswer(legs: Map<string, Channel>, timeoutMs: number, signal: AbortSignal): Promise<string | undefined> {
-  return new Promise((resolve, reject) => {
-    const offs: (() => void)[] = [];
-    let open = legs.size;
-    const finish = (result: string | undefined | Error): void => {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', onAbort);
-      for (const off of offs) off();
-      if (result instanceof Error) reject(result);
-      else resolve(result);
-    };
-    const onAbort = (): void => finish(new HotlineError('CALL_ENDED', 'caller left while agents were ringing'));
-    const timer = setTimeout(() => finish(undefined), timeoutMs);
-    signal.addEventListener('abort', onAbort, { once: true });
-    for (const [agentId, leg] of legs) {
-      if (leg.info.state === 'up') return finish(agentId);
-      offs.push(
-        leg.on((e) => {
-          if (e.type === 'answered') finish(agentId);
-          else if (e.type === 'ended' && --open === 0) finish(undefined);
-        }),
-      );
-    }
-    if (signal.aborted) onAbort();
-  });
 }
