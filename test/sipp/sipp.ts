@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { dtmfPcap } from './rtp-pcap.js';
 import { HotlineError } from '../../controller/errors.js';
 import { PROJECT_ROOT } from '../../controller/util/project-root.js';
 
@@ -147,14 +148,9 @@ export function startSippAgents(run: SippAgentRun): { done: Promise<SippResult>;
 async function scenarioText(scenario: Scenario, dtmf: string, holdMs?: number): Promise<string> {
   const text = await readFile(join(SCENARIO_DIR, `${scenario}.xml`), 'utf8');
   if (!/^[0-9*#,]*$/.test(dtmf)) throw new HotlineError('SIPP_FAILED', `DTMF must be 0-9, * or # (',' waits a second): got ${JSON.stringify(dtmf)}`);
-  const keys = [...dtmf]
-    .map((d) => {
-      // A comma is a caller's pause: the next menu's prompt starts before the next key.
-      if (d === ',') return '<pause milliseconds="1000"/>';
-      const name = d === '*' ? 'star' : d === '#' ? 'pound' : d;
-      return `<nop><action><exec play_pcap_audio="${join(PCAP_DIR, `dtmf_2833_${name}.pcap`)}"/></action></nop>\n  <pause milliseconds="400"/>`;
-    })
-    .join('\n  ');
+  // One stream for all the keys, with timestamps that only grow (see dtmfPcap).
+  const { file, durationMs } = dtmfPcap(dtmf);
+  const keys = dtmf === '' ? '' : `<nop><action><exec play_pcap_audio="${file}"/></action></nop>\n  <pause milliseconds="${durationMs + 200}"/>`;
   const held = holdMs === undefined ? text : text.replace(/<pause milliseconds="\d+"\/><!-- hotline:hold -->/, `<pause milliseconds="${Math.round(holdMs)}"/>`);
   return held.replace('<!-- hotline:dtmf -->', keys);
 }

@@ -1,0 +1,119 @@
+import { createHash } from 'node:crypto';
+import { mkdirSync, writeFileSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+/**
+ * Classic libpcap files of RTP over UDP/IPv4/Ethernet, the form SIPp's `play_pcap_audio` replays
+ * (it sends each UDP payload to the call's media port at the recorded times; addresses in the
+ * file are ignored).
+ */
+export interface RtpPacket {
+  /** When to send it, from the start of the file. */
+  atMs: number;
+  payloadType: number;
+  marker?: boolean;
+  seq: number;
+  timestamp: number;
+  ssrc: number;
+  payload: Buffer;
+}
+
+export function rtp(p: RtpPacket): Buffer {
+  const header = Buffer.alloc(12);
+  header[0] = 0x80;
+  header[1] = (p.marker ? 0x80 : 0) | (p.payloadType & 0x7f);
+  header.writeUInt16BE(p.seq & 0xffff, 2);
+  header.writeUInt32BE(p.timestamp >>> 0, 4);
+  header.writeUInt32BE(p.ssrc >>> 0, 8);
+  return Buffer.concat([header, p.payload]);
+}
+
+export function pcapFile(packets: RtpPacket[]): Buffer {
+  const global = Buffer.alloc(24);
+  global.writeUInt32LE(0xa1b2c3d4, 0);
+  global.writeUInt16LE(2, 4);
+  global.writeUInt16LE(4, 6);
+  global.writeUInt32LE(65535, 16);
+  global.writeUInt32LE(1, 20); // Ethernet
+  const records = packets.map((p) => {
+    const body = rtp(p);
+    const udp = Buffer.alloc(8);
+    udp.writeUInt16BE(6000, 0);
+    udp.writeUInt16BE(6000, 2);
+    udp.writeUInt16BE(8 + body.length, 4);
+    const ip = Buffer.alloc(20);
+    ip[0] = 0x45;
+    ip.writeUInt16BE(20 + 8 + body.length, 2);
+    ip[8] = 64;
+    ip[9] = 17;
+    Buffer.from([127, 0, 0, 1]).copy(ip, 12);
+    Buffer.from([127, 0, 0, 1]).copy(ip, 16);
+    ip.writeUInt16BE(ipChecksum(ip), 10);
+    const eth = Buffer.alloc(14);
+    eth.writeUInt16BE(0x0800, 12);
+    const frame = Buffer.concat([eth, ip, udp, body]);
+    const rec = Buffer.alloc(16);
+    rec.writeUInt32LE(Math.floor(p.atMs / 1000), 0);
+    rec.writeUInt32LE(Math.round((p.atMs % 1000) * 1000), 4);
+    rec.writeUInt32LE(frame.length, 8);
+    rec.writeUInt32LE(frame.length, 12);
+    return Buffer.concat([rec, frame]);
+  });
+  return Buffer.concat([global, ...records]);
+}
+
+function ipChecksum(header: Buffer): number {
+  let sum = 0;
+  for (let i = 0; i < header.length; i += 2) sum += header.readUInt16BE(i);
+  while (sum > 0xffff) sum = (sum & 0xffff) + (sum >>> 16);
+  return ~sum & 0xffff;
+}
+
+const EVENT: Record<string, number> = { '*': 10, '#': 11 };
+
+/**
+ * RFC 4733 key presses as one stream: each key an event of `toneMs` (a packet every 20 ms, the
+ * end packet three times), keys `gapMs` apart, ',' a one-second pause. Timestamps and sequence
+ * numbers only ever grow, as a phone's do; replaying fixed per-key files instead repeats old
+ * timestamps, and Asterisk rightly drops those keys as duplicates.
+ */
+export function dtmfPackets(keys: string, opts: { payloadType?: number; toneMs?: number; gapMs?: number } = {}): { packets: RtpPacket[]; durationMs: number } {
+  const pt = opts.payloadType ?? 101;
+  const toneMs = opts.toneMs ?? 120;
+  const gapMs = opts.gapMs ?? 400;
+  const ssrc = 0x484f544c; // "HOTL"
+  const packets: RtpPacket[] = [];
+  let at = 0;
+  let seq = 1000;
+  for (const key of keys) {
+    if (key === ',') {
+      at += 1000;
+      continue;
+    }
+    const event = EVENT[key] ?? Number(key);
+    if (!Number.isInteger(event) || event < 0 || event > 11) throw new Error(`not a DTMF key: ${key}`);
+    const timestamp = at * 8;
+    const steps = Math.ceil(toneMs / 20);
+    for (let i = 1; i <= steps + 2; i++) {
+      const end = i >= steps;
+      const payload = Buffer.alloc(4);
+      payload[0] = event;
+      payload[1] = (end ? 0x80 : 0) | 10;
+      payload.writeUInt16BE(Math.min(i, steps) * 160, 2);
+      packets.push({ atMs: at + Math.min(i, steps) * 20, payloadType: pt, marker: i === 1, seq: seq++, timestamp, ssrc, payload });
+    }
+    at += gapMs;
+  }
+  return { packets, durationMs: at };
+}
+
+/** A cached pcap of these keys (same keys, same file); returns its path and how long it plays. */
+export function dtmfPcap(keys: string): { file: string; durationMs: number } {
+  const { packets, durationMs } = dtmfPackets(keys);
+  const dir = join(tmpdir(), 'hotline-dtmf-pcaps');
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, `dtmf-${createHash('sha256').update(keys).digest('hex').slice(0, 16)}.pcap`);
+  if (!existsSync(file)) writeFileSync(file, pcapFile(packets));
+  return { file, durationMs };
+}
