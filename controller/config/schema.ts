@@ -17,6 +17,11 @@ export const asteriskServerSchema = z.strictObject({
   app: z.string().regex(/^[A-Za-z0-9_-]+$/).default('hotline'),
   /** Where this media server reads hotline prompts (a path on the media server's filesystem). */
   promptDir: z.string().startsWith('/').default('/var/lib/hotline/prompts'),
+  /**
+   * Where the controller reads the media server's finished recordings (speech turns, voicemail):
+   * the server's recording folder as this machine sees it (a shared volume outside the lab).
+   */
+  recordingsDir: z.string().startsWith('/').default('/var/lib/hotline-lab/asterisk-root/var/spool/asterisk/recording'),
   /** Deadline for one REST command to the media server. */
   commandTimeoutMs: z.number().int().min(100).max(60_000).default(5000),
   reconnect: z

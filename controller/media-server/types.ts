@@ -46,7 +46,7 @@ export interface ChannelInfo {
   /** Found in the application on (re)connect, left by a controller that is gone: a call to resume. */
   adopted?: boolean | undefined;
   /** A caller's call, or a leg the controller originated (an agent's phone). */
-  role?: 'inbound' | 'originated' | undefined;
+  role?: 'inbound' | 'originated' | 'snoop' | undefined;
 }
 
 export interface BridgeInfo {
@@ -70,6 +70,9 @@ export type ChannelEvent =
   | { type: 'dtmf'; channelId: string; digit: Digit; durationMs: number }
   | { type: 'playback-started'; channelId: string; playbackId: string }
   | { type: 'playback-finished'; channelId: string; playbackId: string; completed: boolean }
+  /** The caller started or stopped speaking (after detectTalking). */
+  | { type: 'talking-started'; channelId: string }
+  | { type: 'talking-finished'; channelId: string; durationMs: number }
   /** The channel left our control (hung up, or gone from the application). Always the last event. */
   | { type: 'ended'; channelId: string; cause: HangupCause };
 
@@ -105,6 +108,16 @@ export interface Channel {
    * given silence, on a key (`terminateOn`), or when stopped.
    */
   record(opts: ChannelRecordOptions): Promise<Recording>;
+  /**
+   * Records only what the caller says (a spy on the caller's side), so it can run while a prompt
+   * plays: a speech turn. The file is read from `server.recordingFile(name)` once done.
+   */
+  recordCaller(opts: RecordOptions): Promise<Recording>;
+  /**
+   * Turns on talk detection: 'talking-started' after `thresholdMs` of sound, 'talking-finished'
+   * after `silenceMs` of quiet. Used for speech barge-in and end-of-speech.
+   */
+  detectTalking(opts: WaitOptions & { silenceMs: number; thresholdMs: number }): Promise<void>;
   setVariable(name: string, value: string, opts: WaitOptions): Promise<void>;
   getVariable(name: string, opts: WaitOptions): Promise<string | undefined>;
   /** Subscribe to this channel's events; the returned function removes the listener. */
@@ -177,6 +190,8 @@ export interface MediaServer {
   createBridge(kind: BridgeKind, opts: WaitOptions): Promise<Bridge>;
   /** A handle on an existing bridge (one found in liveState, e.g. after adopting a call). */
   bridge(info: BridgeInfo): Bridge;
+  /** Where the controller can read a finished recording of this server. */
+  recordingFile(name: string, format: RecordOptions['format']): string;
   /**
    * The handle on a channel this server holds: a leg originated earlier, or an adopted agent leg
    * left in a conversation by a controller that died (claiming it keeps it from being hung up).

@@ -1,3 +1,4 @@
+import { statSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isHotlineError } from '../../controller/errors.js';
 import type { Channel, ChannelEvent, Media, MediaServer } from '../../controller/media-server/types.js';
@@ -185,6 +186,24 @@ export function mediaServerContract(name: string, makeHarness: () => Promise<Con
         expect(Date.now() - started).toBeLessThan(5000);
         // Stopping a recording that already ended is not an error.
         await recording.stop(T);
+      });
+    });
+
+    it('records only the caller through a spy while a prompt plays, into a file the controller reads', async () => {
+      await withCall({}, async (ch) => {
+        await ch.answer(T);
+        await ch.detectTalking({ ...T, silenceMs: 800, thresholdMs: 100 });
+        const playback = await ch.play(h.longMedia, T);
+        const name = `contract-spy-${Date.now()}`;
+        const recording = await ch.recordCaller({ ...T, name, format: 'wav', maxDurationSeconds: 1 });
+        const end = await recording.done;
+        expect(end.type).toBe('recording-finished');
+        // The prompt was not disturbed by the spy, and the file is there to read.
+        await playback.stop(T);
+        expect(statSync(h.server.recordingFile(name, 'wav')).size).toBeGreaterThan(44);
+        // The spy is gone with its recording: only the call is left.
+        for (let i = 0; i < 20 && (await h.server.liveState(T)).channels.length > 1; i++) await new Promise((r) => setTimeout(r, 50));
+        expect((await h.server.liveState(T)).channels.map((c) => c.id)).toEqual([ch.id]);
       });
     });
 

@@ -1,4 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import { copyFileSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { HotlineError } from '../../controller/errors.js';
 import type {
   Bridge,
@@ -34,6 +37,8 @@ export interface ScriptOptions {
   endpoint?: (endpoint: string) => { answerAfterMs: number } | { failAfterMs: number; cause: number };
   /** How long a recorded caller "speaks" before the silence that ends a channel recording. */
   recordMs?: number;
+  /** What the caller says at a speech turn: a WAV file copied in as the recording (none: silence). */
+  callerSays?: (channel: FakeChannel) => string | undefined;
 }
 
 export interface PlayedMedia {
@@ -135,6 +140,13 @@ export class ScriptedMediaServer implements MediaServer {
 
   channel(id: string): Channel | undefined {
     return this.channels.get(id);
+  }
+
+  /** Recordings land here (a temp folder of this fake). */
+  readonly recordingsDir = mkdtempSync(join(tmpdir(), 'hotline-fake-rec-'));
+
+  recordingFile(name: string, format: RecordOptions['format']): string {
+    return join(this.recordingsDir, `${name}.${format}`);
   }
 
   bridge(info: BridgeInfo): Bridge {
@@ -271,6 +283,29 @@ export class FakeChannel implements Channel {
     return Promise.resolve();
   }
 
+  /** Speech turns: the scripted caller talks (the configured file) and then falls silent. */
+  recordCaller(opts: RecordOptions): Promise<Recording> {
+    this.check(opts);
+    const source = this.server.options.callerSays?.(this);
+    const file = this.server.recordingFile(opts.name, opts.format);
+    if (source) copyFileSync(source, file);
+    else writeFileSync(file, silentWav(1000));
+    const speakMs = this.server.options.recordMs ?? 1000;
+    if (source && this.talkDetection) {
+      this.later(50, () => this.emit({ type: 'talking-started', channelId: this.id }));
+      this.later(50 + speakMs, () => this.emit({ type: 'talking-finished', channelId: this.id, durationMs: speakMs }));
+    }
+    return this.record({ ...opts, maxDurationSeconds: Math.min(opts.maxDurationSeconds ?? 60, (speakMs + 600) / 1000) });
+  }
+
+  private talkDetection = false;
+
+  detectTalking(opts: WaitOptions & { silenceMs: number; thresholdMs: number }): Promise<void> {
+    this.check(opts);
+    this.talkDetection = true;
+    return Promise.resolve();
+  }
+
   record(opts: ChannelRecordOptions): Promise<Recording> {
     this.check(opts);
     const started = Date.now();
@@ -365,4 +400,23 @@ class FakeBridge implements Bridge {
     this.server.bridges.delete(this.id);
     return Promise.resolve();
   }
+}
+
+/** A WAV header and `ms` of 8 kHz 16-bit silence. */
+function silentWav(ms: number): Buffer {
+  const data = Buffer.alloc(Math.round(ms * 16));
+  const h = Buffer.alloc(44);
+  h.write('RIFF', 0);
+  h.writeUInt32LE(36 + data.length, 4);
+  h.write('WAVEfmt ', 8);
+  h.writeUInt32LE(16, 16);
+  h.writeUInt16LE(1, 20);
+  h.writeUInt16LE(1, 22);
+  h.writeUInt32LE(8000, 24);
+  h.writeUInt32LE(16000, 28);
+  h.writeUInt16LE(2, 32);
+  h.writeUInt16LE(16, 34);
+  h.write('data', 36);
+  h.writeUInt32LE(data.length, 40);
+  return Buffer.concat([h, data]);
 }

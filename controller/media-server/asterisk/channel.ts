@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { HotlineError, isHotlineError } from '../../errors.js';
 import type { Unsubscribe, WaitOptions } from '../../util/wait.js';
-import type { Channel, ChannelEvent, ChannelInfo, ChannelRecordOptions, Media, Playback, PlayOptions, Recording } from '../types.js';
+import type { Channel, ChannelEvent, ChannelInfo, ChannelRecordOptions, Media, Playback, PlayOptions, RecordOptions, Recording } from '../types.js';
+import { SNOOP_ARG } from './translate.js';
 import type { AriContext, ChannelListener } from './context.js';
 import { startRecording } from './recording.js';
 
@@ -114,6 +115,33 @@ export class AriChannel implements Channel {
 
   record(opts: ChannelRecordOptions): Promise<Recording> {
     return startRecording(this.ctx, `/channels/${encodeURIComponent(this.id)}`, { ...opts, signal: opts.signal ?? this.ended });
+  }
+
+  async recordCaller(opts: RecordOptions): Promise<Recording> {
+    const ctx = this.ctx;
+    const snoopId = randomUUID();
+    await this.command('POST', '/snoop', { ...opts, query: { spy: 'in', whisper: 'none', app: ctx.config.app, appArgs: SNOOP_ARG, snoopId } });
+    const hangupSpy = (): Promise<unknown> => ctx.rest.request('DELETE', `/channels/${snoopId}`, { timeoutMs: ctx.config.commandTimeoutMs }).catch(() => undefined);
+    try {
+      // The spy joins the application a moment after it is created: a record before that is refused.
+      for (let attempt = 0; ; attempt++) {
+        try {
+          const recording = await startRecording(ctx, `/channels/${snoopId}`, opts);
+          void recording.done.then(hangupSpy);
+          return recording;
+        } catch (err) {
+          if (attempt >= 10 || !(isHotlineError(err, 'MEDIA_CONFLICT') || isHotlineError(err, 'MEDIA_NOT_FOUND'))) throw err;
+          await new Promise((r) => setTimeout(r, 20));
+        }
+      }
+    } catch (err) {
+      await hangupSpy();
+      throw err;
+    }
+  }
+
+  async detectTalking(opts: WaitOptions & { silenceMs: number; thresholdMs: number }): Promise<void> {
+    await this.setVariable('TALK_DETECT(set)', `${opts.silenceMs},${opts.thresholdMs}`, opts);
   }
 
   async setVariable(name: string, value: string, opts: WaitOptions): Promise<void> {

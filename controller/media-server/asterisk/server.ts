@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
 import type { AriClient } from 'ari-client';
 import { connectAri } from './connect.js';
 import type { AsteriskServerConfig } from '../../config/schema.js';
@@ -7,7 +8,7 @@ import type { Logger } from '../../log/logger.js';
 import { safeUrl } from '../../log/logger.js';
 import { Backoff } from '../../util/backoff.js';
 import { sleep, withDeadline, type Unsubscribe, type WaitOptions } from '../../util/wait.js';
-import type { Bridge, BridgeInfo, BridgeKind, Capabilities, Channel, ChannelInfo, LiveState, MediaServer, OriginateRequest, ServerStatus } from '../types.js';
+import type { Bridge, BridgeInfo, BridgeKind, Capabilities, Channel, ChannelInfo, LiveState, MediaServer, OriginateRequest, RecordOptions, ServerStatus } from '../types.js';
 import { AriBridge } from './bridge.js';
 import { AriChannel } from './channel.js';
 import type { AriContext } from './context.js';
@@ -22,6 +23,8 @@ const EVENTS = [
   'StasisEnd',
   'ChannelStateChange',
   'ChannelDtmfReceived',
+  'ChannelTalkingStarted',
+  'ChannelTalkingFinished',
   'ChannelHangupRequest',
   'ChannelDestroyed',
   'PlaybackStarted',
@@ -163,6 +166,10 @@ export class AsteriskServer implements MediaServer {
   bridge(info: BridgeInfo): Bridge {
     this.ctx.bridges.add(info.id);
     return new AriBridge(this.ctx, info.id, info.kind);
+  }
+
+  recordingFile(name: string, format: RecordOptions['format']): string {
+    return join(this.ctx.config.recordingsDir, `${name}.${format}`);
   }
 
   channel(id: string): Channel | undefined {
@@ -382,7 +389,9 @@ export class AsteriskServer implements MediaServer {
     const orphans = live.channels.filter((info) => info.inApplication && !this.channels.has(info.id));
     // Agent legs first: a conversation's caller, adopted next, claims its agent's leg.
     for (const info of orphans.filter((o) => o.role === 'originated')) this.adoptLeg(info, live.bridges);
-    for (const info of orphans.filter((o) => o.role !== 'originated')) {
+    // A spy left recording by a controller that died: its turn is over.
+    for (const info of orphans.filter((o) => o.role === 'snoop')) await this.ctx.rest.request('DELETE', `/channels/${info.id}`, opts).catch(() => undefined);
+    for (const info of orphans.filter((o) => o.role === 'inbound')) {
       // A call a previous controller left behind: offered to whoever handles calls (it may resume
       // a waiting caller or a conversation); with nobody to take it, it is hung up.
       this.ctx.log.warn({ channelId: info.id }, 'found a call left in the application by another controller');

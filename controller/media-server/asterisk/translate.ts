@@ -19,6 +19,8 @@ interface AriEventJson {
   channel?: AriChannelJson;
   digit?: string;
   duration_ms?: number;
+  /** ChannelTalkingFinished: how long the caller spoke, in ms. */
+  duration?: number;
   cause?: number;
   cause_txt?: string;
   playback?: { id: string; target_uri?: string; state?: string };
@@ -28,6 +30,8 @@ interface AriEventJson {
 
 /** The first Stasis argument tells inbound calls from legs the controller originated. */
 export const ORIGINATED_ARG = 'originated';
+/** Spy channels that record a caller's voice; never calls. */
+export const SNOOP_ARG = 'snoop';
 
 export type Translated =
   | { kind: 'inbound'; info: ChannelInfo }
@@ -47,10 +51,15 @@ export function translateEvent(raw: unknown, serverId: string, app: string): Tra
       if (!channel) return IGNORED;
       const args = ev.args ?? [];
       if (args[0] === ORIGINATED_ARG) return { kind: 'originated-start', channelId: channel.id };
+      if (args[0] === SNOOP_ARG) return IGNORED;
       return { kind: 'inbound', info: channelInfo(channel, serverId, app, args) };
     }
     case 'ChannelStateChange':
       return channel && channel.state === 'Up' ? { kind: 'channel', event: { type: 'answered', channelId: channel.id } } : IGNORED;
+    case 'ChannelTalkingStarted':
+      return channel ? { kind: 'channel', event: { type: 'talking-started', channelId: channel.id } } : IGNORED;
+    case 'ChannelTalkingFinished':
+      return channel ? { kind: 'channel', event: { type: 'talking-finished', channelId: channel.id, durationMs: ev.duration ?? 0 } } : IGNORED;
     case 'ChannelDtmfReceived':
       return channel && ev.digit !== undefined && isDigit(ev.digit)
         ? { kind: 'channel', event: { type: 'dtmf', channelId: channel.id, digit: ev.digit, durationMs: ev.duration_ms ?? 0 } }
@@ -101,7 +110,7 @@ export function channelInfo(channel: AriChannelJson, serverId: string, app: stri
     calledNumber: fromArgs[1] || channel.dialplan?.exten || '',
     sipCallId: fromArgs[2] || undefined,
     inApplication: inApp || args.length > 0,
-    role: fromArgs[0] === ORIGINATED_ARG ? 'originated' : 'inbound',
+    role: fromArgs[0] === ORIGINATED_ARG ? 'originated' : fromArgs[0] === SNOOP_ARG ? 'snoop' : 'inbound',
   };
 }
 
