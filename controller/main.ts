@@ -21,6 +21,7 @@ import { IvrRequests } from './ivr/requests.js';
 import type { IvrDeps } from './ivr/run-state.js';
 import { IvrStats } from './ivr/stats.js';
 import { readCatalogue } from '../media/prompts.js';
+import { PocketsphinxRecognizer } from '../media/speech/pocketsphinx.js';
 
 export interface Controller {
   readonly log: Logger;
@@ -86,6 +87,7 @@ export async function startController(config: Config, opts: ControllerOptions = 
     regionOf: (n) => routing.regionOf(n),
     transferEndpoint: config.flows.transferEndpoint,
     now: () => new Date(),
+    speech: config.speech.engine === 'pocketsphinx' ? new PocketsphinxRecognizer(config.speech.modelsDir ? { modelsDir: config.speech.modelsDir } : {}) : undefined,
   };
   const runner = new SessionRunner({ config, log, store, flow: opts.flow ?? welcomeFlow, flows, ivr, commandTimeoutMs, routing });
   if (opts.mediaServers !== false) {

@@ -97,6 +97,14 @@ export const configSchema = z.strictObject({
       transferEndpoint: z.string().regex(/\{number\}/, 'must contain {number}').default('PJSIP/{number}@carrier'),
     })
     .default({ dir: '', watch: true, transferEndpoint: 'PJSIP/{number}@carrier' }),
+  speech: z
+    .strictObject({
+      /** The recogniser for spoken menus; 'none' makes every menu keypad only. */
+      engine: z.enum(['pocketsphinx', 'none']).default('pocketsphinx'),
+      /** Folder with the 8 kHz models (empty: HOTLINE_SPEECH_MODELS, else /var/lib/hotline/speech-models). */
+      modelsDir: z.string().default(''),
+    })
+    .default({ engine: 'pocketsphinx', modelsDir: '' }),
   session: z
     .strictObject({
       language: z.enum(['en', 'zh']).default('en'),

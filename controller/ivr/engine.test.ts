@@ -1,5 +1,5 @@
 import { createServer, type Server } from 'node:http';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -15,6 +15,9 @@ import { FlowDirectory } from './directory.js';
 import { indexPrompts } from './prompt-index.js';
 import type { CallbackRequest, VoicemailMessage } from './requests.js';
 import type { IvrDeps } from './run-state.js';
+import type { SpeechRecognizer } from '../../media/speech/types.js';
+import { HotlineError } from '../errors.js';
+import { readFileSync } from 'node:fs';
 
 const log = createLogger({ level: 'silent', name: 't' });
 const config = loadConfig({ env: {} });
@@ -39,7 +42,7 @@ beforeAll(async () => {
 });
 afterAll(() => lookups.close());
 
-function setup(flowText: string, opts: { now?: Date; endpoint?: ScriptOptions['endpoint'] } = {}) {
+function setup(flowText: string, opts: { now?: Date; endpoint?: ScriptOptions['endpoint']; speech?: SpeechRecognizer; callerSays?: ScriptOptions['callerSays'] } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'hotline-engine-'));
   writeFileSync(join(dir, 'flow.yaml'), flowText.replaceAll('LOOKUP', lookupUrl));
   const flows = new FlowDirectory(dir, () => ({ prompts }), log);
@@ -54,8 +57,9 @@ function setup(flowText: string, opts: { now?: Date; endpoint?: ScriptOptions['e
     regionOf: (n) => (n.startsWith('010') ? 'beijing' : undefined),
     transferEndpoint: 'PJSIP/{number}@carrier',
     now: () => opts.now ?? new Date('2026-11-25T03:00:00Z'),
+    speech: opts.speech,
   };
-  const server = new ScriptedMediaServer({ mediaMs, ...(opts.endpoint ? { endpoint: opts.endpoint } : {}), recordMs: 200 });
+  const server = new ScriptedMediaServer({ mediaMs, ...(opts.endpoint ? { endpoint: opts.endpoint } : {}), ...(opts.callerSays ? { callerSays: opts.callerSays } : {}), recordMs: 200 });
   const store = new MemoryCallRecordStore();
   const runner = new SessionRunner({ config, log, store, flow: welcomeFlow, flows, ivr, commandTimeoutMs: 1000 });
   runner.attach(server);
@@ -285,5 +289,96 @@ nodes:
     const r = await finished(store, ch.id);
     expect(r.flowVersion).toBe(first);
     expect(r.path).toContain('done');
+  });
+});
+
+const SPOKEN = `flow: s
+numbers: ["4008009010"]
+language: en
+start: main
+nodes:
+  main:
+    verb: menu
+    prompt: menu-main
+    options: { "1": billing, "2": tech }
+    intents:
+      - { id: billing, phrases: [billing, my bill], next: billing }
+      - { id: tech, phrases: [technical support], next: tech }
+    noInput: no-input
+    noMatch: no-match
+    firstDigitTimeoutMs: 500
+    onFail: bye
+  billing: { verb: hangup, prompt: menu-billing }
+  tech: { verb: hangup, prompt: menu-tech }
+  bye: { verb: hangup, prompt: goodbye }
+`;
+
+/** A recogniser for logic tests: the "audio" file holds the intent's name as text. */
+function textRecognizer(calls: string[] = []): SpeechRecognizer {
+  return {
+    name: 'text',
+    recognize(path) {
+      const said = readFileSync(path, 'utf8').trim();
+      calls.push(said);
+      if (said === 'crash') return Promise.reject(new HotlineError('SPEECH_FAILED', 'engine crashed'));
+      return Promise.resolve({ text: said, confidence: said === 'mumble' ? 0.1 : 0.9, engineMs: 1, ...(said === 'mumble' || said === 'crash' ? {} : { intent: said }) });
+    },
+  };
+}
+
+function saying(dir: string, ...utterances: (string | undefined)[]): (ch: FakeChannel) => string | undefined {
+  let n = 0;
+  return () => {
+    const u = utterances[n++];
+    if (u === undefined) return undefined;
+    const file = join(dir, `${n}.txt`);
+    writeFileSync(file, u);
+    return file;
+  };
+}
+
+describe('speech menus on the scripted media server', () => {
+  const tmp = mkdtempSync(join(tmpdir(), 'hotline-said-'));
+
+  it('a spoken intent picks the node; speaking stops the prompt; the audio is not kept', async () => {
+    const { server, store } = setup(SPOKEN, { speech: textRecognizer(), callerSays: saying(tmp, 'tech') });
+    const ch = server.injectCall({ calledNumber: '4008009010' });
+    const r = await finished(store, ch.id);
+    expect(r.path).toEqual(['main', 'tech']);
+    expect(r.turns).toBe(1);
+    expect(r.timeline.map((t) => t.what)).toEqual(expect.arrayContaining(['barge-in', 'heard tech 0.90 in 1 ms']));
+    expect(server.played[0]?.completed).toBe(false);
+    expect(readdirSync(server.recordingsDir)).toEqual([]);
+  });
+
+  it('a key still works in a speech menu', async () => {
+    const { server, store } = setup(SPOKEN, { speech: textRecognizer() });
+    const ch = server.injectCall({ calledNumber: '4008009010' });
+    caller(server, ch, [['menu-main', '1']]);
+    expect((await finished(store, ch.id)).path).toEqual(['main', 'billing']);
+  });
+
+  it('speech that fails twice (low confidence, engine crash) falls back to the keypad', async () => {
+    const heard: string[] = [];
+    const { server, store } = setup(SPOKEN, { speech: textRecognizer(heard), callerSays: saying(tmp, 'mumble', 'crash') });
+    const ch = server.injectCall({ calledNumber: '4008009010' });
+    caller(server, ch, [
+      ['menu-main', ''],
+      ['no-match', ''],
+      ['no-match', '2'],
+    ]);
+    const r = await finished(store, ch.id);
+    expect(heard).toEqual(['mumble', 'crash']);
+    expect(r.path).toEqual(['main', 'tech']);
+    expect(r.timeline.map((t) => t.what)).toEqual(expect.arrayContaining(['speech failed (SPEECH_FAILED)', 'speech fallback to keypad']));
+    expect(r.turns).toBe(3);
+  });
+
+  it('silence is no input; after the retries the menu gives up', async () => {
+    const { server, store } = setup(SPOKEN, { speech: textRecognizer(), callerSays: saying(tmp) });
+    const ch = server.injectCall({ calledNumber: '4008009010' });
+    const r = await finished(store, ch.id);
+    expect(r.path).toEqual(['main', 'bye']);
+    expect(prompted(server).slice(0, 2)).toEqual(['menu-main', 'no-input+menu-main']);
   });
 });

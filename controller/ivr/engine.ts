@@ -21,6 +21,7 @@ export async function runFlow(call: CallContext, flow: Flow, deps: IvrDeps): Pro
     path: [],
     turns: 0,
     reachedPerson: false,
+    talkDetection: false,
     scope() {
       return { caller: call.channel.info.callerNumber, called: call.channel.info.calledNumber, language: this.language, vars: this.vars };
     },

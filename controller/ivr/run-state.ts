@@ -1,5 +1,6 @@
 import type { CallOutcome } from '../calls/record.js';
 import type { RoutingService } from '../router/service.js';
+import type { SpeechRecognizer } from '../../media/speech/types.js';
 import type { CallContext } from '../session/context.js';
 import type { IvrRequests } from './requests.js';
 import type { Flow, FlowNode, Language } from './schema.js';
@@ -16,6 +17,8 @@ export interface IvrDeps {
   /** How numbers given to `transfer` are dialled, e.g. `PJSIP/{number}@carrier`. */
   transferEndpoint: string;
   now(): Date;
+  /** Speech recognition for menus with intents; absent: those menus are keypad only. */
+  speech?: SpeechRecognizer | undefined;
 }
 
 /** One call's walk through its flow. */
@@ -28,6 +31,8 @@ export interface FlowRun {
   turns: number;
   /** Set once the caller reached a person (agent or transfer). */
   reachedPerson: boolean;
+  /** Talk detection is on for this call (turned on at the first speech turn). */
+  talkDetection: boolean;
   scope(): TemplateScope;
 }
 

@@ -76,6 +76,16 @@ export const nodeSchema = z.discriminatedUnion('verb', [
     options: z.record(digitKey, nodeId).default({}),
     /** Spoken choices (speech recognition); the keypad still works while they are heard. */
     intents: z.array(intent).default([]),
+    speech: z
+      .strictObject({
+        /** Below this the answer counts as not understood. */
+        minConfidence: z.number().min(0).max(1).default(0),
+        endSilenceMs: ms(300, 3000, 800),
+        maxSpeechMs: ms(1000, 30_000, 8000),
+        /** Failed speech turns before the menu falls back to the keypad only. */
+        fallbackAfter: z.number().int().min(1).max(5).default(2),
+      })
+      .default({ minConfidence: 0, endSilenceMs: 800, maxSpeechMs: 8000, fallbackAfter: 2 }),
     ...keypad,
   }),
   z.strictObject({

@@ -21,8 +21,16 @@ export type Answer<T> = { ok: true; value: T } | { ok: false; reason: 'no-input'
  * node's no-input or no-match prompt), up to its retries. Each try is one turn. `judge` turns the
  * keys into an answer, or undefined for a wrong one.
  */
-export async function ask<T>(call: CallContext, run: FlowRun, q: Question, keys: { maxDigits: number; terminator?: Digit }, judge: (digits: string) => T | undefined): Promise<Answer<T>> {
-  let last: 'no-input' | 'no-match' | undefined;
+export async function ask<T>(
+  call: CallContext,
+  run: FlowRun,
+  q: Question,
+  keys: { maxDigits: number; terminator?: Digit },
+  judge: (digits: string) => T | undefined,
+  /** Why the question is asked again, when an earlier (spoken) try failed. */
+  after?: 'no-input' | 'no-match',
+): Promise<Answer<T>> {
+  let last = after;
   for (let attempt = 0; attempt <= q.retries; attempt++) {
     const prefix = last === 'no-input' ? q.noInput : last === 'no-match' ? q.noMatch : undefined;
     const media = [...toMedia(prefix, run.language, run.scope()), ...toMedia(q.prompt, run.language, run.scope())];

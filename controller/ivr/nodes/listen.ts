@@ -1,0 +1,105 @@
+import { rm } from 'node:fs/promises';
+import type { Recognition, SpeechRecognizer } from '../../../media/speech/types.js';
+import { HotlineError } from '../../errors.js';
+import type { Media, Recording } from '../../media-server/types.js';
+import type { CallContext } from '../../session/context.js';
+import type { FlowRun, IvrDeps } from '../run-state.js';
+
+export interface ListenOptions {
+  prompt: Media[];
+  intents: { id: string; phrases: string[] }[];
+  /** How long the caller has to start speaking (or press a key) after the prompt. */
+  noInputMs: number;
+  /** Longest utterance. */
+  maxSpeechMs: number;
+  /** Quiet that ends an utterance. */
+  endSilenceMs: number;
+  minConfidence: number;
+}
+
+export type Heard = { kind: 'key'; digit: string } | { kind: 'speech'; recognition: Recognition } | { kind: 'silence' } | { kind: 'not-understood'; recognition?: Recognition | undefined };
+
+/**
+ * One spoken-or-keyed answer: the prompt plays while a spy records the caller's side; speaking or
+ * a key stops the prompt (barge-in); the utterance ends at the quiet after it, is recognised
+ * against the node's intents, and the audio is deleted. The caller's voice is never kept.
+ */
+export async function listen(call: CallContext, run: FlowRun, deps: IvrDeps & { speech: SpeechRecognizer }, o: ListenOptions): Promise<Heard> {
+  const opts = { timeoutMs: call.commandTimeoutMs, signal: call.signal };
+  if (!run.talkDetection) {
+    await call.channel.detectTalking({ ...opts, silenceMs: o.endSilenceMs, thresholdMs: 120 });
+    run.talkDetection = true;
+  }
+  const name = `speech-${call.channel.id}-${run.path.length}-${run.turns}`;
+  let key: string | undefined;
+  let talking = false;
+  let spoke = false;
+  let wake: (() => void) | undefined;
+  const off = call.channel.on((ev) => {
+    if (ev.type === 'dtmf' && key === undefined && !talking) key = ev.digit;
+    else if (ev.type === 'talking-started') talking = true;
+    else if (ev.type === 'talking-finished' && talking) spoke = true;
+    else return;
+    wake?.();
+  });
+  const until = (pred: () => boolean, ms: number): Promise<void> =>
+    new Promise((resolve, reject) => {
+      if (pred() || call.signal.aborted) return call.signal.aborted ? reject(ended()) : resolve();
+      const timer = setTimeout(done, ms);
+      const onAbort = (): void => done();
+      call.signal.addEventListener('abort', onAbort, { once: true });
+      function done(): void {
+        if (!pred() && !call.signal.aborted && Date.now() < deadline) return;
+        clearTimeout(timer);
+        call.signal.removeEventListener('abort', onAbort);
+        wake = undefined;
+        if (call.signal.aborted) reject(ended());
+        else resolve();
+      }
+      const deadline = Date.now() + ms;
+      wake = done;
+    });
+  let recording: Recording | undefined;
+  try {
+    const playback = await call.channel.play(o.prompt, opts);
+    recording = await call.channel.recordCaller({ ...opts, name, format: 'wav', maxDurationSeconds: Math.ceil((120_000 + o.noInputMs + o.maxSpeechMs) / 1000) });
+    let promptDone = false;
+    void playback.done.then(() => {
+      promptDone = true;
+      wake?.();
+    });
+    await until(() => promptDone || talking || key !== undefined, 120_000);
+    if (!promptDone) {
+      await playback.stop(opts).catch(() => undefined);
+      call.note('barge-in');
+    }
+    if (!talking && key === undefined) await until(() => talking || key !== undefined, o.noInputMs);
+    if (key !== undefined) return { kind: 'key', digit: key };
+    if (!talking) return { kind: 'silence' };
+    await until(() => spoke, o.maxSpeechMs);
+    await recording.stop(opts);
+    await recording.done;
+    const recognition = await deps.speech.recognize(call.server.recordingFile(name, 'wav'), { language: run.language, intents: o.intents }, { timeoutMs: 5000, signal: call.signal });
+    call.note(`heard ${recognition.intent ?? '(nothing)'} ${recognition.confidence.toFixed(2)} in ${recognition.engineMs} ms`);
+    deps.stats.speech(run.flow.flow, run.path.at(-1) ?? '', recognition.intent !== undefined, recognition.confidence).catch(() => undefined);
+    if (recognition.intent !== undefined && recognition.confidence >= o.minConfidence) return { kind: 'speech', recognition };
+    return { kind: 'not-understood', recognition };
+  } catch (err) {
+    if (call.signal.aborted) throw ended();
+    // An engine that crashed or timed out is a turn not understood, never a dropped call.
+    if (err instanceof HotlineError && err.code.startsWith('SPEECH_')) {
+      call.log.warn({ err: err.message, code: err.code }, 'speech recognition failed');
+      call.note(`speech failed (${err.code})`);
+      return { kind: 'not-understood' };
+    }
+    throw err;
+  } finally {
+    off();
+    await recording?.stop({ timeoutMs: call.commandTimeoutMs }).catch(() => undefined);
+    await rm(call.server.recordingFile(name, 'wav'), { force: true }).catch(() => undefined);
+  }
+}
+
+function ended(): HotlineError {
+  return new HotlineError('CALL_ENDED', 'call ended during a speech turn');
+}
