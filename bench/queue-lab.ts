@@ -3,7 +3,9 @@
  * fixed rate press 1 (billing), the router picks an agent, Asterisk rings a SIPp agent phone.
  * Reports the time from the caller entering the queue to the agent being rung, and to the bridge,
  * from the controller's own call records. Saves bench/results/queue-lab-<cps>cps.json.
- * Env: BENCH_CPS (50), BENCH_CALLS (500), BENCH_AGENTS (200), BENCH_HOLD_MS (2000).
+ * Env: BENCH_CPS (50), BENCH_CALLS (500), BENCH_AGENTS (200), BENCH_HOLD_MS (2000), BENCH_PATH: `direct`
+ * (default: a flow that answers and queues at once, as a number without an IVR does) or `menu` (a
+ * keypad menu first, key 1).
  */
 import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -25,6 +27,7 @@ const cps = Number(process.env.BENCH_CPS ?? 50);
 const calls = Number(process.env.BENCH_CALLS ?? 500);
 const agentCount = Number(process.env.BENCH_AGENTS ?? 200);
 const holdMs = Number(process.env.BENCH_HOLD_MS ?? 2000);
+const path = process.env.BENCH_PATH === 'menu' ? 'menu' : 'direct';
 
 const pct = (sorted: number[], p: number): number => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN;
 const summary = (values: number[]) => {
@@ -42,9 +45,15 @@ async function main(): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), 'hotline-bench-routing-'));
   const agents = Array.from({ length: agentCount }, (_, i) => `  - { id: "b${i}", name: "Agent ${i}", endpoint: "PJSIP/b${i}@agents-lab", skills: { billing: 5 } }`);
   await writeFile(join(dir, 'agents.yaml'), `agents:\n${agents.join('\n')}\n`);
+  const flows = await mkdtemp(join(tmpdir(), 'hotline-bench-flows-'));
+  const menu = 'menu: { verb: menu, prompt: menu-main, options: { "1": queue }, onFail: queue }';
+  await writeFile(
+    join(flows, 'bench.yaml'),
+    `flow: bench\nnumbers: ["4008001234"]\nlanguage: en\nstart: answer\nnodes:\n  answer: { verb: answer, next: ${path === 'menu' ? 'menu' : 'queue'} }\n${path === 'menu' ? `  ${menu}\n` : ''}  queue: { verb: queue, queue: billing }\n`,
+  );
   await writeFile(join(dir, 'queues.yaml'), 'skills: [billing]\nqueues:\n  - { id: billing, skill: billing, strategy: longest-idle, wrapUpSeconds: 0, maxLength: 100000 }\n');
   const controller = await startController(
-    { ...config, routing: { dir }, session: { ...config.session, menu: { '1': 'billing' } } },
+    { ...config, routing: { dir }, flows: { ...config.flows, dir: flows, watch: false } },
     { log: createLogger({ level: 'warn', name: 'bench' }), http: false },
   );
   try {
@@ -65,7 +74,7 @@ async function main(): Promise<void> {
     const callers = await runSipp({
       scenario: 'uac-400-dtmf-then-hangup',
       service: '4008001234',
-      dtmf: '1',
+      dtmf: path === 'menu' ? '1' : '',
       calls,
       rate: cps,
       limit: cps * 30,
@@ -97,6 +106,7 @@ async function main(): Promise<void> {
       at: new Date().toISOString(),
       cps,
       calls,
+      path,
       agents: agentCount,
       holdMs,
       wallSeconds: Number(((Date.now() - started) / 1000).toFixed(1)),
@@ -111,8 +121,8 @@ async function main(): Promise<void> {
     };
     const out = join(PROJECT_ROOT, 'bench', 'results');
     await mkdir(out, { recursive: true });
-    await writeFile(join(out, `queue-lab-${cps}cps.json`), `${JSON.stringify(report, null, 2)}\n`);
-    process.stdout.write(`${JSON.stringify(report, null, 2)}\nsaved bench/results/queue-lab-${cps}cps.json\n`);
+    await writeFile(join(out, `queue-lab-${path}-${cps}cps.json`), `${JSON.stringify(report, null, 2)}\n`);
+    process.stdout.write(`${JSON.stringify(report, null, 2)}\nsaved bench/results/queue-lab-${path}-${cps}cps.json\n`);
   } finally {
     await controller.stop(10_000);
     if (hadController) await startControllerProcess(paths, process.env.HOTLINE_CONFIG, `http://${config.api.host}:${config.api.port}/readyz`);

@@ -31,9 +31,15 @@ export async function asteriskPid(paths: LabPaths): Promise<number | undefined> 
 export async function startAsterisk(paths: LabPaths, ari: AsteriskServerConfig): Promise<number> {
   const running = await asteriskPid(paths);
   if (running) {
-    // Already up: give it the project's current configuration.
+    // Already up: give it the project's current configuration. A reload does not load modules
+    // added to modules.conf since it started, so each listed module is loaded (a no-op if it is).
     await syncAsteriskConfig(paths);
     await exec('chroot', [paths.root, '/usr/sbin/asterisk', '-rx', 'core reload'], { timeoutMs: 15_000 });
+    const listed = [...(await readFile(join(paths.asteriskConfig, 'modules.conf'), 'utf8')).matchAll(/^load = (\S+)$/gm)].map((m) => m[1]!);
+    const loaded = (await exec('chroot', [paths.root, '/usr/sbin/asterisk', '-rx', 'module show'], { timeoutMs: 15_000 }));
+    for (const mod of listed.filter((m) => !loaded.includes(m))) {
+      await exec('chroot', [paths.root, '/usr/sbin/asterisk', '-rx', `module load ${mod}`], { timeoutMs: 15_000 });
+    }
     return running;
   }
   await exec('bash', [paths.script, 'mount', paths.root], { timeoutMs: 20_000 });

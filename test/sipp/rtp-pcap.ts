@@ -1,7 +1,11 @@
+import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdirSync, writeFileSync, existsSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
+
+const run = promisify(execFile);
 
 /**
  * Classic libpcap files of RTP over UDP/IPv4/Ethernet, the form SIPp's `play_pcap_audio` replays
@@ -116,4 +120,43 @@ export function dtmfPcap(keys: string): { file: string; durationMs: number } {
   const file = join(dir, `dtmf-${createHash('sha256').update(keys).digest('hex').slice(0, 16)}.pcap`);
   if (!existsSync(file)) writeFileSync(file, pcapFile(packets));
   return { file, durationMs };
+}
+
+/**
+ * A caller's voice as G.711 A-law RTP (payload type 8, 160 bytes every 20 ms), from any WAV sox
+ * reads, with silence before and after (A-law silence, so the far end keeps receiving frames and
+ * can hear the speech end). Cached by the file's path and the padding.
+ */
+export async function audioPcap(wav: string, opts: { leadMs?: number; tailMs?: number } = {}): Promise<{ file: string; durationMs: number }> {
+  const lead = opts.leadMs ?? 200;
+  const tail = opts.tailMs ?? 1500;
+  const dir = join(tmpdir(), 'hotline-audio-pcaps');
+  mkdirSync(dir, { recursive: true });
+  const key = createHash('sha256').update(`${wav}|${lead}|${tail}`).digest('hex').slice(0, 16);
+  const file = join(dir, `audio-${key}.pcap`);
+  const raw = join(dir, `audio-${key}.al`);
+  await run('sox', [wav, '-t', 'al', '-r', '8000', '-c', '1', raw], { timeout: 30_000 });
+  const alaw = Buffer.concat([Buffer.alloc(lead * 8, 0xd5), readFileSync(raw), Buffer.alloc(tail * 8, 0xd5)]);
+  rmSync(raw, { force: true });
+  const packets: RtpPacket[] = [];
+  const ssrc = 0x43414c4c; // "CALL"
+  for (let i = 0; i * 160 < alaw.length; i++) {
+    const payload = Buffer.alloc(160, 0xd5);
+    alaw.copy(payload, 0, i * 160, Math.min(alaw.length, (i + 1) * 160));
+    packets.push({ atMs: i * 20, payloadType: 8, marker: i === 0, seq: 2000 + i, timestamp: i * 160, ssrc, payload });
+  }
+  writeFileSync(file, pcapFile(packets));
+  return { file, durationMs: packets.length * 20 };
+}
+
+/** `ms` of A-law silence as RTP: an opening that keeps the line alive without sounding like speech. */
+export function silencePcap(ms: number): string {
+  const dir = join(tmpdir(), 'hotline-audio-pcaps');
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, `silence-${ms}.pcap`);
+  if (existsSync(file)) return file;
+  const packets: RtpPacket[] = [];
+  for (let i = 0; i < Math.ceil(ms / 20); i++) packets.push({ atMs: i * 20, payloadType: 8, marker: i === 0, seq: 100 + i, timestamp: i * 160, ssrc: 0x53494c45, payload: Buffer.alloc(160, 0xd5) });
+  writeFileSync(file, pcapFile(packets));
+  return file;
 }

@@ -41,6 +41,10 @@ export interface SippRun {
   callIdPrefix?: string;
   /** How long a caller who hangs up itself stays on the line after its keys (default 6 s). */
   holdMs?: number;
+  /** What the caller says after its keys: an RTP pcap (see audioPcap) and how long it plays. */
+  speech?: { file: string; durationMs: number };
+  /** The audio sent right after the answer (default SIPp's g711a.pcap; speech tests send silence). */
+  openingPcap?: string;
 }
 
 export interface SippResult {
@@ -60,7 +64,7 @@ export async function runSipp(run: SippRun): Promise<SippResult> {
   const work = await mkdtemp(join(tmpdir(), 'hotline-sipp-'));
   try {
     const scenarioFile = join(work, `${run.scenario}.xml`);
-    await writeFile(scenarioFile, await scenarioText(run.scenario, run.dtmf ?? '', run.holdMs));
+    await writeFile(scenarioFile, await scenarioText(run.scenario, run.dtmf ?? '', run.holdMs, run.speech));
     const localIp = run.localIp ?? '127.0.0.1';
     const prefix = run.callIdPrefix ?? `hotline-${Date.now().toString(36)}`;
     // Callers' media ports start in 40000-41998, agent phones' in 50000-51998, with room between
@@ -77,7 +81,7 @@ export async function runSipp(run: SippRun): Promise<SippResult> {
       '-r', String(run.rate ?? 1),
       '-l', String(run.limit ?? Math.max(10, (run.rate ?? 1) * 30)),
       '-key', 'caller', run.callerNumber ?? '13812345678',
-      '-key', 'audio_pcap', join(PCAP_DIR, 'g711a.pcap'),
+      '-key', 'audio_pcap', run.openingPcap ?? join(PCAP_DIR, 'g711a.pcap'),
       '-cid_str', `${prefix}-%u-%p@%s`,
       '-timeout', `${Math.ceil(run.timeoutMs / 1000)}s`,
       '-timeout_error',
@@ -145,12 +149,13 @@ export function startSippAgents(run: SippAgentRun): { done: Promise<SippResult>;
   return { done, stop: () => child?.kill('SIGTERM') };
 }
 
-async function scenarioText(scenario: Scenario, dtmf: string, holdMs?: number): Promise<string> {
+async function scenarioText(scenario: Scenario, dtmf: string, holdMs?: number, speech?: { file: string; durationMs: number }): Promise<string> {
   const text = await readFile(join(SCENARIO_DIR, `${scenario}.xml`), 'utf8');
   if (!/^[0-9*#,]*$/.test(dtmf)) throw new HotlineError('SIPP_FAILED', `DTMF must be 0-9, * or # (',' waits a second): got ${JSON.stringify(dtmf)}`);
   // One stream for all the keys, with timestamps that only grow (see dtmfPcap).
   const { file, durationMs } = dtmfPcap(dtmf);
-  const keys = dtmf === '' ? '' : `<nop><action><exec play_pcap_audio="${file}"/></action></nop>\n  <pause milliseconds="${durationMs + 200}"/>`;
+  let keys = dtmf === '' ? '' : `<nop><action><exec play_pcap_audio="${file}"/></action></nop>\n  <pause milliseconds="${durationMs + 200}"/>`;
+  if (speech) keys += `\n  <nop><action><exec play_pcap_audio="${speech.file}"/></action></nop>\n  <pause milliseconds="${speech.durationMs + 200}"/>`;
   const held = holdMs === undefined ? text : text.replace(/<pause milliseconds="\d+"\/><!-- hotline:hold -->/, `<pause milliseconds="${Math.round(holdMs)}"/>`);
   return held.replace('<!-- hotline:dtmf -->', keys);
 }

@@ -14,8 +14,8 @@ export async function labUpCommand(opts: { config?: string; controller: boolean;
   const status = await labUp(config, { configFile: file, controller: opts.controller });
   print(status);
   if (opts.demo) {
-    process.stdout.write('\ndemo call: 4008001234, pressing 1\n');
-    await callCommand('4008001234', { dtmf: '1', json: false, ...(opts.config ? { config: opts.config } : {}) });
+    process.stdout.write('\ndemo call: 4008001234, pressing 1 (billing), then 1 (your balance)\n');
+    await callCommand('4008001234', { dtmf: '1,,1', json: false, ...(opts.config ? { config: opts.config } : {}) });
   }
 }
 
