@@ -1,4 +1,4 @@
-import { statSync } from 'node:fs';
+import { rmSync, statSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isHotlineError } from '../../controller/errors.js';
 import type { Channel, ChannelEvent, Media, MediaServer } from '../../controller/media-server/types.js';
@@ -170,6 +170,7 @@ export function mediaServerContract(name: string, makeHarness: () => Promise<Con
         await recording.stop(T);
         const end = await recording.done;
         expect(end.type).toBe('recording-finished');
+        rmSync(h.server.recordingFile(recording.name, 'wav'), { force: true });
         await bridge.destroy(T);
         const after = await h.server.liveState(T);
         expect(after.bridges.map((b) => b.id)).not.toContain(bridge.id);
@@ -186,6 +187,7 @@ export function mediaServerContract(name: string, makeHarness: () => Promise<Con
         expect(Date.now() - started).toBeLessThan(5000);
         // Stopping a recording that already ended is not an error.
         await recording.stop(T);
+        rmSync(h.server.recordingFile(recording.name, 'wav'), { force: true });
       });
     });
 
@@ -201,6 +203,7 @@ export function mediaServerContract(name: string, makeHarness: () => Promise<Con
         // The prompt was not disturbed by the spy, and the file is there to read.
         await playback.stop(T);
         expect(statSync(h.server.recordingFile(name, 'wav')).size).toBeGreaterThan(44);
+        rmSync(h.server.recordingFile(name, 'wav'), { force: true });
         // The spy is gone with its recording: only the call is left.
         for (let i = 0; i < 20 && (await h.server.liveState(T)).channels.length > 1; i++) await new Promise((r) => setTimeout(r, 50));
         expect((await h.server.liveState(T)).channels.map((c) => c.id)).toEqual([ch.id]);
