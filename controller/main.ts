@@ -20,6 +20,7 @@ import { indexPrompts } from './ivr/prompt-index.js';
 import { IvrRequests } from './ivr/requests.js';
 import type { IvrDeps } from './ivr/run-state.js';
 import { IvrStats } from './ivr/stats.js';
+import { warmSpeech } from './ivr/speech-warmup.js';
 import { readCatalogue } from '../media/prompts.js';
 import { PocketsphinxRecognizer } from '../media/speech/pocketsphinx.js';
 
@@ -89,6 +90,7 @@ export async function startController(config: Config, opts: ControllerOptions = 
     now: () => new Date(),
     speech: config.speech.engine === 'pocketsphinx' ? new PocketsphinxRecognizer(config.speech.modelsDir ? { modelsDir: config.speech.modelsDir } : {}) : undefined,
   };
+  if (ivr.speech) void warmSpeech(flows.list(), ivr.speech, log.child({ component: 'speech' }));
   const runner = new SessionRunner({ config, log, store, flow: opts.flow ?? welcomeFlow, flows, ivr, commandTimeoutMs, routing });
   if (opts.mediaServers !== false) {
     for (const server of servers) {

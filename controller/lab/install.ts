@@ -12,6 +12,9 @@ const HOST_PACKAGES: Record<string, string> = {
   'espeak-ng': 'espeak-ng',
   sox: 'sox',
   mountpoint: 'util-linux',
+  // Speech menus: the engine, and its English dictionary (a file proves that package).
+  pocketsphinx_continuous: 'pocketsphinx',
+  '/usr/share/pocketsphinx/model/en-us/cmudict-en-us.dict': 'pocketsphinx-en-us',
 };
 
 export async function ensureHostPackages(log: (line: string) => void): Promise<void> {

@@ -1,5 +1,6 @@
 import { loadConfig } from '../../controller/config/load.js';
 import type { Config } from '../../controller/config/schema.js';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { PROJECT_ROOT } from '../../controller/util/project-root.js';
 
@@ -12,5 +13,8 @@ export function labConfig(): Config {
   const base = loadConfig({ env: process.env });
   const url = new URL(base.redis.url);
   url.pathname = '/15';
-  return { ...base, flows: { ...base.flows, dir: join(PROJECT_ROOT, 'test', 'lab', 'flows'), watch: false }, redis: { ...base.redis, url: url.toString(), keyPrefix: 'hotline-test:' }, log: { ...base.log, level: process.env.TEST_LOG_LEVEL ?? 'silent' } as Config['log'] };
+  // The speech models: HOTLINE_SPEECH_MODELS_DIR, else the workspace copy beside the checkout.
+  const workspaceModels = join(PROJECT_ROOT, '..', 'shared', 'models');
+  const speech = base.speech.modelsDir || !existsSync(workspaceModels) ? base.speech : { ...base.speech, modelsDir: workspaceModels };
+  return { ...base, speech, flows: { ...base.flows, dir: join(PROJECT_ROOT, 'test', 'lab', 'flows'), watch: false }, redis: { ...base.redis, url: url.toString(), keyPrefix: 'hotline-test:' }, log: { ...base.log, level: process.env.TEST_LOG_LEVEL ?? 'silent' } as Config['log'] };
 }
