@@ -9,15 +9,19 @@ import { runSipp, startSippAgents } from '../sipp/sipp.js';
 import { silentLog, waitReady } from './harness.js';
 import { labConfig } from './lab-config.js';
 
+/** Every controller process started here: killed at the end whatever happened. */
+const spawned: ChildProcess[] = [];
+
 /** A controller process that the test kills with SIGKILL, as a crash would. */
 async function startDoomedController(): Promise<ChildProcess> {
   const config = labConfig();
   const file = join(mkdtempSync(join(tmpdir(), 'hotline-adopt-')), 'hotline.yaml');
   writeFileSync(
     file,
-    `controller: { name: doomed }\nlog: { level: warn }\nredis: { url: "${config.redis.url}", keyPrefix: "${config.redis.keyPrefix}" }\napi: { port: 18481 }\nsession: { menu: { "1": billing } }\n`,
+    `controller: { name: doomed }\nlog: { level: warn }\nredis: { url: "${config.redis.url}", keyPrefix: "${config.redis.keyPrefix}" }\napi: { port: 18481 }\nflows: { dir: "${config.flows.dir}" }\nsession: { menu: { "1": billing } }\n`,
   );
   const child = spawn(process.execPath, [join(PROJECT_ROOT, 'bin', 'hotline.js'), 'start', '--config', file], { stdio: 'ignore' });
+  spawned.push(child);
   for (let i = 0; i < 100; i++) {
     const ok = await fetch('http://127.0.0.1:18481/readyz').then((r) => r.ok, () => false);
     if (ok) break;
@@ -31,7 +35,7 @@ describe('calls survive the death of their controller', () => {
   let first: ChildProcess | undefined;
   let second: Controller | undefined;
   afterAll(async () => {
-    first?.kill('SIGKILL');
+    for (const child of spawned) if (child.exitCode === null) child.kill('SIGKILL');
     await second?.stop(5000);
   });
 
@@ -70,6 +74,8 @@ describe('calls survive the death of their controller', () => {
   }, 60_000);
 
   it('a conversation goes on untouched; when the caller hangs up the agent wraps up', async () => {
+    await second?.stop(1000);
+    second = undefined;
     const config = labConfig();
     const menu = { ...config.session, menu: { '1': 'billing' } };
     first = await startDoomedController();
