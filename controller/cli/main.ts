@@ -31,7 +31,7 @@ program
   .command('call')
   .description('place one SIPp call into the lab and report what happened')
   .argument('<number>', 'the number to dial, e.g. 4008001234')
-  .option('--dtmf <digits>', 'keys to press after the call is answered', '')
+  .option('--dtmf <digits>', 'keys to press after the call is answered (a comma waits a second)', '')
   .option('--caller <number>', 'caller number', '13812345678')
   .option('--json', 'machine-readable output', false)
   .action(async (number: string, o: { dtmf: string; json: boolean; caller: string }) => {
@@ -43,7 +43,7 @@ program
   .description('SIPp callers into the lab at a fixed rate; setup-time percentiles and CPU per call')
   .requiredOption('--cps <n>', 'new calls per second')
   .requiredOption('--calls <n>', 'number of calls')
-  .option('--dtmf <digits>', 'keys each caller presses', '1')
+  .option('--dtmf <digits>', 'keys each caller presses (a comma waits a second; the default hears the balance in the sample flow)', '1,,1')
   .option('--json', 'machine-readable output', false)
   .action(async (o: { cps: string; calls: string; json: boolean; dtmf: string }) => {
     await loadCommand({ ...global(), ...o });

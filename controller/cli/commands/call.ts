@@ -28,7 +28,9 @@ export async function callCommand(number: string, opts: { dtmf?: string; json: b
   const record = await findRecord(config.redis.url, config.redis.keyPrefix, sipCallId);
   const heard = record?.digits;
   const answered = sipp.successful === 1 || record?.answeredAt !== undefined;
-  const keysOk = dtmf === '' ? true : heard !== undefined && heard.length > 0 && dtmf.startsWith(heard);
+  // A comma in --dtmf is a pause, not a key.
+  const keys = dtmf.replaceAll(',', '');
+  const keysOk = keys === '' ? true : heard !== undefined && heard.length > 0 && keys.startsWith(heard);
   const ok = sipp.exitCode === 0 && sipp.successful === 1 && record?.state === 'ended' && keysOk;
   const report: CallReport = {
     number,
