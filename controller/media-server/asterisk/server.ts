@@ -13,6 +13,7 @@ import { AriBridge } from './bridge.js';
 import { AriChannel } from './channel.js';
 import type { AriContext } from './context.js';
 import { AriRest } from './rest.js';
+import { resync, type ResyncHost } from './resync.js';
 import { bridgeInfo, channelInfo, ORIGINATED_ARG, translateEvent, type AriChannelJson } from './translate.js';
 
 const CAPABILITIES: Capabilities = { holdingBridge: true, bridgeRecording: true, tones: true, snoop: true };
@@ -248,7 +249,7 @@ export class AsteriskServer implements MediaServer {
     client.on('WebSocketConnected', () => {
       this.setStatus(true, 'connected');
       this.filterEvents().catch((err: unknown) => this.ctx.log.warn({ err: String(err) }, 'ARI event filter not set; receiving all events'));
-      this.resync().catch((err: unknown) => this.ctx.log.error({ err }, 'resync after connect failed'));
+      resync(this.resyncHost).catch((err: unknown) => this.ctx.log.error({ err }, 'resync after connect failed'));
     });
     client.on('WebSocketReconnecting', () => this.setStatus(false, 'ARI WebSocket reconnecting'));
     return new Promise((resolve) => {
@@ -337,26 +338,18 @@ export class AsteriskServer implements MediaServer {
     for (const listener of this.callListeners) listener(channel);
   }
 
-  /**
-   * An agent's leg left by a controller that died. In a conversation (a mixing bridge with the
-   * caller) it is kept for the caller's session to claim; unclaimed after a while, or ringing with
-   * nobody to answer to, it is hung up.
-   */
-  private adoptLeg(info: ChannelInfo, bridges: BridgeInfo[]): void {
-    const channel = new AriChannel(this.ctx, { ...info, adopted: true });
-    this.channels.set(info.id, channel);
-    const talking = bridges.some((b) => b.kind === 'mixing' && b.channelIds.includes(info.id) && b.channelIds.length > 1);
-    if (!talking) {
-      this.ctx.log.info({ channelId: info.id }, 'hanging up an agent leg left ringing by another controller');
-      void channel.hangup().catch(() => undefined);
-      return;
-    }
-    this.unclaimed.add(info.id);
-    setTimeout(() => {
-      if (!this.unclaimed.delete(info.id)) return;
-      this.ctx.log.warn({ channelId: info.id }, 'adopted agent leg not claimed by any call; hanging up');
-      void channel.hangup().catch(() => undefined);
-    }, 15_000).unref();
+  /** What the resync after a (re)connect (resync.ts) may see and do of this server. */
+  private get resyncHost(): ResyncHost {
+    return {
+      ctx: this.ctx,
+      channels: this.channels,
+      unclaimed: this.unclaimed,
+      signal: this.closing.signal,
+      liveState: (opts) => this.liveState(opts),
+      playbackExists: (id, opts) => this.playbackExists(id, opts),
+      forget: (id) => this.forget(id),
+      dispatchInbound: (info) => this.dispatchInbound(info),
+    };
   }
 
   private forget(channelId: string): void {
@@ -365,48 +358,5 @@ export class AsteriskServer implements MediaServer {
     this.originated.delete(channelId);
     this.unclaimed.delete(channelId);
     this.ctx.pendingHangups.delete(channelId);
-  }
-
-  /**
-   * After a (re)connect: channels we hold that Asterisk no longer has have ended; channels in our
-   * application that nobody holds (a previous controller died) are hung up; playbacks that ended
-   * while we were away are reported finished.
-   */
-  private async resync(): Promise<void> {
-    const opts = { timeoutMs: this.ctx.config.commandTimeoutMs, signal: this.closing.signal };
-    const live = await this.liveState(opts);
-    const present = new Set(live.channels.map((c) => c.id));
-    for (const [id, channel] of [...this.channels]) {
-      if (present.has(id)) continue;
-      this.forget(id);
-      channel.deliver({ type: 'ended', channelId: id, cause: { code: 0, text: 'gone while disconnected' } });
-    }
-    for (const id of [...this.ctx.pendingHangups]) {
-      if (!present.has(id)) continue;
-      this.ctx.log.info({ channelId: id }, 'sending a hang-up that failed while disconnected');
-      await this.channels.get(id)?.hangup().catch(() => undefined);
-    }
-    const orphans = live.channels.filter((info) => info.inApplication && !this.channels.has(info.id));
-    // Agent legs first: a conversation's caller, adopted next, claims its agent's leg.
-    for (const info of orphans.filter((o) => o.role === 'originated')) this.adoptLeg(info, live.bridges);
-    // A spy left recording by a controller that died: its turn is over.
-    for (const info of orphans.filter((o) => o.role === 'snoop')) await this.ctx.rest.request('DELETE', `/channels/${info.id}`, opts).catch(() => undefined);
-    for (const info of orphans.filter((o) => o.role === 'inbound')) {
-      // A call a previous controller left behind: offered to whoever handles calls (it may resume
-      // a waiting caller or a conversation); with nobody to take it, it is hung up.
-      this.ctx.log.warn({ channelId: info.id }, 'found a call left in the application by another controller');
-      this.dispatchInbound({ ...info, adopted: true });
-    }
-    for (const b of live.bridges) {
-      // Left empty by a controller that died before tidying up (a holding bridge of a caller who
-      // was connected, say): nobody will ever use it.
-      if (b.channelIds.length > 0 || this.ctx.bridges.has(b.id)) continue;
-      await this.ctx.rest.request('DELETE', `/bridges/${b.id}`, opts).catch(() => undefined);
-    }
-    for (const [playbackId, channelId] of [...this.ctx.playbacks]) {
-      if (await this.playbackExists(playbackId, opts)) continue;
-      this.channels.get(channelId)?.deliver({ type: 'playback-finished', channelId, playbackId, completed: false });
-    }
-    this.ctx.log.info({ channels: this.channels.size }, 'resynchronised with Asterisk');
   }
 }
