@@ -104,7 +104,8 @@ nodes:
   bye: { verb: hangup, prompt: goodbye }
 `;
 
-describe('IVR engine on the scripted media server', () => {
+// Real timers throughout: generous limits, as the lab suite may share the two cores meanwhile.
+describe('IVR engine on the scripted media server', { timeout: 20_000 }, () => {
   it('walks a three-level menu by keypad, with barge-in, and records path, turns and version', async () => {
     const { server, store, exits, flows } = setup(THREE_LEVELS);
     const ch = server.injectCall({ calledNumber: '4008009001' });
@@ -337,7 +338,7 @@ function saying(dir: string, ...utterances: (string | undefined)[]): (ch: FakeCh
   };
 }
 
-describe('speech menus on the scripted media server', () => {
+describe('speech menus on the scripted media server', { timeout: 20_000 }, () => {
   const tmp = mkdtempSync(join(tmpdir(), 'hotline-said-'));
 
   it('a spoken intent picks the node; speaking stops the prompt; the audio is not kept', async () => {
