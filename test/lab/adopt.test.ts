@@ -6,7 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { startController, type Controller } from '../../controller/main.js';
 import { PROJECT_ROOT } from '../../controller/util/project-root.js';
 import { runSipp, startSippAgents } from '../sipp/sipp.js';
-import { silentLog, waitReady } from './harness.js';
+import { recordOf, silentLog, waitReady } from './harness.js';
 import { labConfig } from './lab-config.js';
 
 /** Every controller process started here: killed at the end whatever happened. */
@@ -61,11 +61,7 @@ describe('calls survive the death of their controller', () => {
     const [c, a] = await Promise.all([caller, agents.done]);
     expect(c.exitCode, c.errors).toBe(0);
     expect(a.exitCode, a.errors).toBe(0);
-    let record = await second.store.findBySipCallId(c.callId(1));
-    for (let i = 0; i < 30 && record?.state !== 'ended'; i++) {
-      await new Promise((r) => setTimeout(r, 100));
-      record = await second.store.findBySipCallId(c.callId(1));
-    }
+    const record = await recordOf(second.store, c.callId(1));
     expect(record).toMatchObject({ outcome: 'connected', agentId: '1001', digits: '1', controller: 'hotline-1' });
     const steps = record?.timeline.map((t) => t.what) ?? [];
     expect(steps).toEqual(expect.arrayContaining(['(before) queue billing', 'adopted', 'resume queue billing', 'connected 1001']));
@@ -99,11 +95,7 @@ describe('calls survive the death of their controller', () => {
     const [c, a] = await Promise.all([caller, agents.done]);
     expect(c.exitCode, c.errors).toBe(0);
     expect(a.exitCode, a.errors).toBe(0);
-    let record = await second.store.findBySipCallId(c.callId(1));
-    for (let i = 0; i < 30 && record?.state !== 'ended'; i++) {
-      await new Promise((r) => setTimeout(r, 100));
-      record = await second.store.findBySipCallId(c.callId(1));
-    }
+    const record = await recordOf(second.store, c.callId(1));
     expect(record).toMatchObject({ outcome: 'connected', agentId: '1001', queue: 'billing' });
     expect(record?.timeline.map((t) => t.what)).toEqual(expect.arrayContaining(['(before) connected 1001', 'adopted', 'resume conversation 1001', 'caller hung up']));
     expect((await second.routing.agents.status('1001'))?.state).toMatch(/wrap-up|available/);

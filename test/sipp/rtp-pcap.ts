@@ -135,7 +135,8 @@ export async function audioPcap(wav: string, opts: { leadMs?: number; tailMs?: n
   const key = createHash('sha256').update(`${wav}|${lead}|${tail}`).digest('hex').slice(0, 16);
   const file = join(dir, `audio-${key}.pcap`);
   const raw = join(dir, `audio-${key}.al`);
-  if (existsSync(file)) return { file, durationMs: Math.ceil(((lead + tail) * 8 + statSync(wav).size / 2) / 160) * 20 };
+  // Cached: every packet of this file is 20 ms of 160 bytes, framed as pcapFile writes it.
+  if (existsSync(file)) return { file, durationMs: ((statSync(file).size - 24) / (16 + 14 + 20 + 8 + 12 + 160)) * 20 };
   await run('sox', [wav, '-t', 'al', '-r', '8000', '-c', '1', raw], { timeout: 30_000 });
   const alaw = Buffer.concat([Buffer.alloc(lead * 8, 0xd5), readFileSync(raw), Buffer.alloc(tail * 8, 0xd5)]);
   rmSync(raw, { force: true });

@@ -36,6 +36,8 @@ describe('speech as an RTP pcap', () => {
     }
     expect(frames).toHaveLength((200 + 1000 + 300) / 20);
     expect(durationMs).toBe(1500);
+    // A second call finds the file made by the first and reports the same length.
+    expect((await audioPcap(wav, { leadMs: 200, tailMs: 300 })).durationMs).toBe(1500);
 
     frames.forEach(({ atUs, frame }, i) => {
       expect(frame.length).toBe(14 + 20 + 8 + 12 + 160);
