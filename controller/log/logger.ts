@@ -17,6 +17,16 @@ export const REDACT_PATHS = [
   '*.*.password',
   '*.*.secret',
   '*.*.apiKey',
+  // Recordings: the S3 secret, master keys and wrapped data keys.
+  'secretAccessKey',
+  '*.secretAccessKey',
+  '*.*.secretAccessKey',
+  'dataKey',
+  '*.dataKey',
+  'keys',
+  '*.keys',
+  'callerHashSecret',
+  '*.callerHashSecret',
   'headers.authorization',
   'headers.cookie',
 ];
