@@ -11,6 +11,8 @@ const HOST_PACKAGES: Record<string, string> = {
   zstd: 'zstd',
   'espeak-ng': 'espeak-ng',
   sox: 'sox',
+  // Recordings' warm tier: WAV to Ogg Opus (libopus) and the decoded-length check.
+  ffmpeg: 'ffmpeg',
   mountpoint: 'util-linux',
   // Speech menus: the engine, and its English dictionary (a file proves that package).
   pocketsphinx_continuous: 'pocketsphinx',
