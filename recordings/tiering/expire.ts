@@ -1,0 +1,28 @@
+import { sidecarKey, type RecordingEntry } from '../catalogue/entry.js';
+import type { RecordingsDeps } from '../deps.js';
+import { cleanStale } from './clean.js';
+
+/**
+ * Deletes a recording at the end of its retention: marked as deleting in the catalogue first (so a
+ * crash resumes the deletion rather than forgetting it), then the object, then its sidecar (a
+ * sidecar without its object is ignored by a rebuild), then the catalogue entry.
+ */
+export async function expire(deps: RecordingsDeps, entry: RecordingEntry): Promise<'deleted' | 'held'> {
+  if (entry.legalHold && !entry.deleting) return 'held';
+  let e = entry;
+  if (!e.deleting) {
+    e = { ...e, deleting: true, updatedAt: deps.now().toISOString() };
+    await deps.catalogue.put(e);
+    await deps.step?.('marked', e.id);
+  }
+  e = await cleanStale(deps, e);
+  const store = deps.tiers[e.tier];
+  await store.delete(e.key);
+  await deps.step?.('object-deleted', e.id);
+  await store.delete(sidecarKey(e.key));
+  await deps.catalogue.remove(e.id);
+  await deps.step?.('removed', e.id);
+  await deps.catalogue.count('deleted');
+  deps.log.info({ recording: e.id, tier: e.tier }, 'recording deleted at the end of its retention');
+  return 'deleted';
+}
