@@ -23,6 +23,10 @@ import { IvrStats } from './ivr/stats.js';
 import { warmSpeech } from './ivr/speech-warmup.js';
 import { readCatalogue } from '../media/prompts.js';
 import { PocketsphinxRecognizer } from '../media/speech/pocketsphinx.js';
+import { RecordingCapture } from '../recordings/capture.js';
+import type { RecordingsDeps } from '../recordings/deps.js';
+import { recordingsFromConfig } from '../recordings/setup.js';
+import { TieringWorker } from '../recordings/worker.js';
 
 export interface Controller {
   readonly log: Logger;
@@ -33,6 +37,8 @@ export interface Controller {
   readonly routing: RoutingService;
   readonly flows: FlowDirectory;
   readonly ivr: IvrDeps;
+  /** The recording lifecycle; absent when recording is off. */
+  readonly recordings: { deps: RecordingsDeps; capture: RecordingCapture; worker: TieringWorker | undefined } | undefined;
   /** The address the HTTP server listens on, once listening. */
   readonly httpPort: () => number | undefined;
   stop(drainMs?: number): Promise<void>;
@@ -91,7 +97,8 @@ export async function startController(config: Config, opts: ControllerOptions = 
     speech: config.speech.engine === 'pocketsphinx' ? new PocketsphinxRecognizer(config.speech.modelsDir ? { modelsDir: config.speech.modelsDir } : {}) : undefined,
   };
   if (ivr.speech) void warmSpeech(flows.list(), ivr.speech, log.child({ component: 'speech' }));
-  const runner = new SessionRunner({ config, log, store, flow: opts.flow ?? welcomeFlow, flows, ivr, commandTimeoutMs, routing });
+  const recordings = config.recordings.enabled ? await startRecordings(config, redis, log, commandTimeoutMs) : undefined;
+  const runner = new SessionRunner({ config, log, store, flow: opts.flow ?? welcomeFlow, flows, ivr, commandTimeoutMs, routing, recordings: recordings?.capture });
   if (opts.mediaServers !== false) {
     for (const server of servers) {
       runner.attach(server);
@@ -121,10 +128,13 @@ export async function startController(config: Config, opts: ControllerOptions = 
     routing,
     flows,
     ivr,
+    recordings,
     httpPort: () => port,
     async stop(drainMs = 10_000) {
       flows.close();
       await runner.drain(drainMs);
+      await recordings?.worker?.stop();
+      await recordings?.capture.drain(drainMs);
       await Promise.all(servers.map((s) => s.close()));
       await routing.stop();
       routing.closeSubscriber();
@@ -134,4 +144,15 @@ export async function startController(config: Config, opts: ControllerOptions = 
       log.info('controller stopped');
     },
   };
+}
+
+/** The recording lifecycle: capture for the sessions, and the tiering worker when it runs here. */
+async function startRecordings(config: Config, redis: Redis, log: Logger, commandTimeoutMs: number): Promise<Controller['recordings']> {
+  const rlog = log.child({ component: 'recordings' });
+  const deps = await recordingsFromConfig(config.recordings, { redis, keyPrefix: config.redis.keyPrefix, mediaRecordingsDir: config.mediaServers[0]?.recordingsDir, log: rlog });
+  const capture = new RecordingCapture(deps, { commandTimeoutMs });
+  const w = config.recordings.worker;
+  const worker = w.mode === 'controller' ? new TieringWorker(deps, { intervalMs: w.intervalMinutes * 60_000, concurrency: w.concurrency, capture }) : undefined;
+  worker?.start();
+  return { deps, capture, worker };
 }

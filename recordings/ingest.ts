@@ -76,7 +76,8 @@ export async function ingestPending(deps: RecordingsDeps, opts: { quietMs: numbe
   const out = { ingested: 0, failed: 0, lost: 0 };
   const now = deps.now().getTime();
   for (const p of await deps.catalogue.listPending()) {
-    if (opts.skip?.has(p.id)) continue;
+    // Still being recorded here or by another controller (whose lease is fresh).
+    if (opts.skip?.has(p.id) || (await deps.catalogue.isLive(p.id))) continue;
     const file = await stat(p.file).catch(() => undefined);
     if (!file) {
       if (await deps.catalogue.get(p.id)) {

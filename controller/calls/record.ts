@@ -31,6 +31,8 @@ export interface CallRecord {
   queue?: string | undefined;
   agentId?: string | undefined;
   queueWaitMs?: number | undefined;
+  /** The conversation's recording in the recordings catalogue. */
+  recordingId?: string | undefined;
   /** DTMF digits the controller heard, in order. */
   digits: string;
   outcome?: CallOutcome | undefined;

@@ -6,6 +6,17 @@ import { labDownCommand, labStatusCommand, labUpCommand } from './commands/lab.j
 import { loadCommand } from './commands/load.js';
 import { agentStateCommand, agentsListCommand, queuesListCommand, routingCheckCommand } from './commands/routing.js';
 import { startCommand } from './commands/start.js';
+import {
+  recordingsGetCommand,
+  recordingsHoldCommand,
+  recordingsListCommand,
+  recordingsRebuildCommand,
+  recordingsRotateCommand,
+  recordingsStatsCommand,
+  recordingsTierCommand,
+  recordingsVerifyCommand,
+  recordingsWorkerCommand,
+} from './commands/recordings.js';
 
 const program = new Command('hotline').description('400-number contact-center controller for Asterisk and FreeSWITCH');
 program.option('-c, --config <file>', 'YAML configuration file (default: $HOTLINE_CONFIG, else the local-lab defaults)');
@@ -79,6 +90,65 @@ program
   .description('list queues with today’s figures: waiting, longest wait, offered, answered, abandoned, SL, SL2, ASA')
   .option('--json', 'machine-readable output', false)
   .action((o: { json: boolean }) => queuesListCommand({ ...global(), ...o }));
+
+const recordings = program.command('recordings').description('recorded conversations: catalogue, tiers (hot, warm, cold), checks and keys');
+const now = '--now <iso>';
+const nowHelp = 'act as if it were this time (ISO 8601); default: now';
+recordings
+  .command('list')
+  .description('search the catalogue (newest filters first)')
+  .option('--from <iso>')
+  .option('--to <iso>')
+  .option('--agent <id>')
+  .option('--queue <id>')
+  .option('--number <400 number>')
+  .option('--limit <n>', 'at most this many', '50')
+  .option('--json', 'machine-readable output', false)
+  .action((o: Record<string, string>) => recordingsListCommand({ ...global(), ...o }));
+recordings
+  .command('tier')
+  .description('move what is due hot → warm → cold, delete what passed its retention (not on legal hold)')
+  .option('--dry-run', 'only show what would happen')
+  .option('--concurrency <n>', 'recordings at once', '2')
+  .option(now, nowHelp)
+  .option('--json', 'machine-readable summary', false)
+  .action((o: { dryRun?: boolean; concurrency?: string; now?: string; json?: boolean }) => recordingsTierCommand({ ...global(), ...o }));
+recordings
+  .command('verify')
+  .description('read every recording back: decrypt, check integrity tags and SHA-256; exit 1 on any failure')
+  .option('--json', 'machine-readable summary', false)
+  .action((o: { json?: boolean }) => recordingsVerifyCommand({ ...global(), ...o }));
+recordings
+  .command('get')
+  .description('write a recording’s decrypted audio (audited)')
+  .argument('<id>', 'recording id')
+  .option('-o, --output <file>', 'file to write (default: stdout, if not a terminal)')
+  .option('--range <start-end>', 'a byte range of the audio, e.g. 0-1023')
+  .option('--user <name>', 'who is listening, for the audit trail')
+  .action((id: string, o: { output?: string; range?: string; user?: string }) => recordingsGetCommand(id, { ...global(), ...o }));
+recordings
+  .command('hold')
+  .description('put a recording under legal hold (kept past its retention)')
+  .argument('<id>')
+  .action((id: string) => recordingsHoldCommand(id, true, global()));
+recordings
+  .command('release')
+  .description('release a legal hold')
+  .argument('<id>')
+  .action((id: string) => recordingsHoldCommand(id, false, global()));
+recordings.command('rebuild').description('recreate the catalogue from the sidecars in storage').action(() => recordingsRebuildCommand(global()));
+recordings
+  .command('rotate-key')
+  .description('add a new master key, make it current and rewrap every data key (audio untouched)')
+  .option('--no-new-key', 'only rewrap to the key already current')
+  .action((o: { newKey?: boolean }) => recordingsRotateCommand({ ...global(), ...o }));
+recordings.command('stats').description('recordings per tier, pending captures, worker counters').action(() => recordingsStatsCommand(global()));
+recordings
+  .command('worker')
+  .description('run the tiering worker as its own process (recordings.worker.mode: separate)')
+  .option('--once', 'one pass, then exit')
+  .option(now, nowHelp)
+  .action((o: { once?: boolean; now?: string }) => recordingsWorkerCommand({ ...global(), ...o }));
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   const message = err instanceof Error ? err.message : String(err);

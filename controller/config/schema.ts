@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { recordingsConfigSchema } from '../../recordings/config.js';
 
 /**
  * The whole configuration, validated once at start. Defaults run the bundled local lab, so an
@@ -105,6 +106,7 @@ export const configSchema = z.strictObject({
       modelsDir: z.string().default(''),
     })
     .default({ engine: 'pocketsphinx', modelsDir: '' }),
+  recordings: recordingsConfigSchema,
   session: z
     .strictObject({
       language: z.enum(['en', 'zh']).default('en'),

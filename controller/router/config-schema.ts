@@ -46,6 +46,10 @@ export const queueSchema = z.strictObject({
     .min(1)
     .default([{ minLevel: 1 }]),
   preferRegion: z.boolean().default(true),
+  /** Record caller and agent: from the moment they connect, never, or when asked (API). */
+  record: z.enum(['always', 'never', 'on-demand']).default('always'),
+  /** A prompt the caller hears on joining the queue when the conversation may be recorded. */
+  recordingConsent: z.string().regex(/^[a-z0-9_-]+$/).optional(),
 });
 
 export const agentsFileSchema = z.strictObject({ agents: z.array(agentSchema) });

@@ -3,6 +3,7 @@ import type { Config } from '../config/schema.js';
 import type { Logger } from '../log/logger.js';
 import type { Channel, MediaServer } from '../media-server/types.js';
 import type { RoutingService } from '../router/service.js';
+import type { RecordingCapture } from '../../recordings/capture.js';
 
 /** Everything a verb needs about one call, passed down (never looked up globally). */
 export interface CallContext {
@@ -11,6 +12,8 @@ export interface CallContext {
   readonly server: MediaServer;
   /** Queues and agents; absent where a controller runs without routing. */
   readonly routing?: RoutingService | undefined;
+  /** Records conversations; absent where recording is off. */
+  readonly recordings?: RecordingCapture | undefined;
   readonly log: Logger;
   /** Aborts when the call ends (or the session's ceiling is reached). */
   readonly signal: AbortSignal;

@@ -11,6 +11,7 @@ import { queue, resumeConversation } from './verbs/queue.js';
 import type { FlowDirectory } from '../ivr/directory.js';
 import { runFlow } from '../ivr/engine.js';
 import type { IvrDeps } from '../ivr/run-state.js';
+import type { RecordingCapture } from '../../recordings/capture.js';
 
 /** A call handler written in code (the built-in welcome flow, tests). */
 export type CallHandler = (call: CallContext) => Promise<CallOutcome>;
@@ -25,6 +26,7 @@ export interface RunnerDeps {
   flows?: FlowDirectory | undefined;
   ivr?: IvrDeps | undefined;
   commandTimeoutMs: number;
+  recordings?: RecordingCapture | undefined;
 }
 
 /**
@@ -87,6 +89,7 @@ export class SessionRunner {
       channel,
       server,
       routing: this.deps.routing,
+      recordings: this.deps.recordings,
       log,
       signal,
       record,

@@ -69,6 +69,16 @@ export class MemoryCatalogue implements Catalogue {
   async listPending(): Promise<PendingCapture[]> {
     return [...this.pending.values()];
   }
+  private readonly leases = new Map<string, number>();
+  async touchLive(id: string, ttlMs: number): Promise<void> {
+    this.leases.set(id, Date.now() + ttlMs);
+  }
+  async endLive(id: string): Promise<void> {
+    this.leases.delete(id);
+  }
+  async isLive(id: string): Promise<boolean> {
+    return (this.leases.get(id) ?? 0) > Date.now();
+  }
   async audit(a: AuditEntry): Promise<void> {
     this.audited.push(a);
   }

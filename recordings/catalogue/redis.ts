@@ -109,6 +109,18 @@ export class RedisCatalogue implements Catalogue {
     });
   }
 
+  async touchLive(id: string, ttlMs: number): Promise<void> {
+    await this.redis.set(this.k('live', id), '1', 'PX', ttlMs);
+  }
+
+  async endLive(id: string): Promise<void> {
+    await this.redis.del(this.k('live', id));
+  }
+
+  async isLive(id: string): Promise<boolean> {
+    return (await this.redis.exists(this.k('live', id))) === 1;
+  }
+
   async audit(a: AuditEntry): Promise<void> {
     await this.redis.multi().lpush(this.k('audit', a.recordingId), JSON.stringify(a)).ltrim(this.k('audit', a.recordingId), 0, this.auditKeep - 1).exec();
   }

@@ -34,6 +34,10 @@ export interface Catalogue {
   addPending(p: PendingCapture): Promise<void>;
   removePending(id: string): Promise<void>;
   listPending(): Promise<PendingCapture[]>;
+  /** A lease a controller renews while it records: other sweeps leave that recording alone. */
+  touchLive(id: string, ttlMs: number): Promise<void>;
+  endLive(id: string): Promise<void>;
+  isLive(id: string): Promise<boolean>;
   audit(a: AuditEntry): Promise<void>;
   audits(recordingId: string): Promise<AuditEntry[]>;
   /** Counters the worker reports (moves, failures by code) for metrics and the CLI. */

@@ -48,7 +48,7 @@ export function memoryRecordings(opts: { clock?: TestClock; tiers?: Partial<Reco
 export class WavFactory {
   readonly dir = mkdtempSync(join(tmpdir(), 'hotline-wav-'));
 
-  make(seconds: number, name = randomUUID()): string {
+  make(seconds: number, name: string = randomUUID()): string {
     const file = join(this.dir, `${name}.wav`);
     execFileSync('sox', ['-n', '-r', '8000', '-c', '1', '-b', '16', file, 'synth', String(seconds), 'sine', '300-900', 'synth', String(seconds), 'pinknoise', 'mix', 'vol', '0.3']);
     return file;

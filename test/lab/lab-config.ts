@@ -16,5 +16,15 @@ export function labConfig(): Config {
   // The speech models: HOTLINE_SPEECH_MODELS_DIR, else the workspace copy beside the checkout.
   const workspaceModels = join(PROJECT_ROOT, '..', 'shared', 'models');
   const speech = base.speech.modelsDir || !existsSync(workspaceModels) ? base.speech : { ...base.speech, modelsDir: workspaceModels };
-  return { ...base, speech, flows: { ...base.flows, dir: join(PROJECT_ROOT, 'test', 'lab', 'flows'), watch: false }, redis: { ...base.redis, url: url.toString(), keyPrefix: 'hotline-test:' }, log: { ...base.log, level: process.env.TEST_LOG_LEVEL ?? 'silent' } as Config['log'] };
+  // Recordings of the lab tests stay apart from a running lab's, and no worker moves them unasked.
+  const media = base.mediaServers[0];
+  const recordings: Config['recordings'] = {
+    ...base.recordings,
+    hotDir: join(media?.recordingsDir ?? '/tmp', 'hot-test'),
+    warm: { ...base.recordings.warm, dir: '/tmp/hotline-test-recordings/warm' },
+    cold: { driver: 'folder', dir: '/tmp/hotline-test-recordings/cold' },
+    keyFile: '/tmp/hotline-test-recordings/keys.json',
+    worker: { ...base.recordings.worker, mode: 'off' },
+  };
+  return { ...base, speech, recordings, flows: { ...base.flows, dir: join(PROJECT_ROOT, 'test', 'lab', 'flows'), watch: false }, redis: { ...base.redis, url: url.toString(), keyPrefix: 'hotline-test:' }, log: { ...base.log, level: process.env.TEST_LOG_LEVEL ?? 'silent' } as Config['log'] };
 }

@@ -50,7 +50,9 @@ async function waitAndConnect(call: CallContext, routing: RoutingService, q: Que
     routing.history.lastAgent(call.channel.info.callerNumber).catch(() => undefined),
   ]);
   call.checkpoint();
+  if (q.recordingConsent && q.record !== 'never' && call.recordings) await consent(call, q.recordingConsent);
   let mixing: Bridge | undefined;
+  let unregister: (() => void) | undefined;
   let leg: Channel | undefined;
   let holding: Promise<Bridge | undefined> | undefined;
   try {
@@ -105,6 +107,7 @@ async function waitAndConnect(call: CallContext, routing: RoutingService, q: Que
     // A controller that dies from here on leaves a conversation the next one can resume.
     call.checkpoint();
     await routing.history.remember(call.channel.info.callerNumber, agentId).catch(() => undefined);
+    unregister = await record(call, q, mixing, agentId);
     await converse(call, routing, q, agentId, leg, Date.now());
     return 'connected';
   } catch (err) {
@@ -117,6 +120,7 @@ async function waitAndConnect(call: CallContext, routing: RoutingService, q: Que
     throw err;
   } finally {
     const cleanup = { timeoutMs: call.commandTimeoutMs };
+    unregister?.();
     await routing.waiting.leave(queueId, call.channel.id).catch(() => undefined);
     await leg?.hangup().catch(() => undefined);
     await mixing?.destroy(cleanup).catch(() => undefined);
@@ -147,6 +151,39 @@ async function hold(call: CallContext, q: QueueConfig, adopted: boolean): Promis
     if (!call.signal.aborted) call.log.warn({ err: String(err) }, 'caller could not be put on hold');
     return undefined;
   }
+}
+
+/**
+ * Makes the conversation recordable (on demand, through the API) and, for queues that always
+ * record, starts recording it. A recording that cannot start is logged, never a dropped call.
+ */
+async function record(call: CallContext, q: QueueConfig, mixing: Bridge, agentId: string): Promise<(() => void) | undefined> {
+  const capture = call.recordings;
+  if (!capture || q.record === 'never') return undefined;
+  const info = call.channel.info;
+  const meta = { callId: call.channel.id, number: info.calledNumber, callerNumber: info.callerNumber, agentId, queue: q.id };
+  const unregister = capture.register(meta, mixing, call.server, call.log, (id) => {
+    call.record.recordingId = id;
+    call.note('recording');
+  });
+  if (q.record === 'always') {
+    try {
+      await capture.start(call.channel.id);
+    } catch (err) {
+      if (!call.signal.aborted) call.log.error({ err: String(err) }, 'conversation not recorded: the recording did not start');
+    }
+  }
+  return unregister;
+}
+
+/** The consent notice, before the caller waits (and so before anything is recorded). */
+async function consent(call: CallContext, prompt: string): Promise<void> {
+  await call.channel
+    .play([{ type: 'prompt', id: prompt, language: call.settings.language }], { timeoutMs: 30_000, signal: call.signal })
+    .catch((err: unknown) => {
+      if (call.signal.aborted) throw err;
+      call.log.warn({ err: String(err) }, 'recording consent prompt not played');
+    });
 }
 
 /** Until caller or agent hangs up; then the agent's wrap-up. */
