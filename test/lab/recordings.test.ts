@@ -109,7 +109,8 @@ describe('recordings of real bridged calls, through hot, warm (ffmpeg) and cold 
     const a = await stored(controller, plain);
     const b = await stored(controller, held);
     for (const e of [a, b]) {
-      expect(e).toMatchObject({ tier: 'hot', format: 'wav', number: '4008001234', agentId: expect.stringMatching(/^100[14]$/), queue: 'billing', legalHold: false });
+      expect(e).toMatchObject({ tier: 'hot', format: 'wav', number: '4008001234', queue: 'billing', legalHold: false });
+      expect(['1001', '1004']).toContain(e.agentId);
       expect(e.callerMasked).toMatch(/^138\*{4}800\d$/);
       expect(e.durationMs).toBeGreaterThan(2500);
       expect(e.durationMs).toBeLessThan(6500);
