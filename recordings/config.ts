@@ -38,8 +38,8 @@ export const recordingsConfigSchema = z
       .refine((p) => p.hotDays < p.warmDays && p.warmDays < p.retentionDays, 'tier ages must grow: hotDays < warmDays < retentionDays')
       .default({ hotDays: 7, warmDays: 30, retentionDays: 180 }),
     /**
-     * Master keys and the caller-hash secret (JSON, mode 0600; HOTLINE_RECORDING_KEYS overrides
-     * the path). Created with a fresh key when missing.
+     * Master keys and the caller-hash secret (JSON, mode 0600; HOTLINE_RECORDINGS_KEY_FILE sets
+     * it). Created with a fresh key when missing.
      */
     keyFile: dir.default('/var/lib/hotline/recording-keys.json'),
     worker: z
@@ -48,8 +48,10 @@ export const recordingsConfigSchema = z
         mode: z.enum(['controller', 'separate', 'off']).default('controller'),
         intervalMinutes: z.number().min(0.05).max(24 * 60).default(60),
         concurrency: z.number().int().min(1).max(16).default(2),
+        /** A crashed worker's recordings are free for another after this long. */
+        lockSeconds: z.number().min(0.2).max(3600).default(30),
       })
-      .default({ mode: 'controller', intervalMinutes: 60, concurrency: 2 }),
+      .default({ mode: 'controller', intervalMinutes: 60, concurrency: 2, lockSeconds: 30 }),
     /** Deadline for one recording's copy, transcode or check. */
     stepTimeoutSeconds: z.number().int().min(5).max(3600).default(600),
   })
@@ -60,7 +62,7 @@ export const recordingsConfigSchema = z
     cold: { driver: 'folder', dir: '/var/lib/hotline/recordings/cold' },
     policy: { hotDays: 7, warmDays: 30, retentionDays: 180 },
     keyFile: '/var/lib/hotline/recording-keys.json',
-    worker: { mode: 'controller', intervalMinutes: 60, concurrency: 2 },
+    worker: { mode: 'controller', intervalMinutes: 60, concurrency: 2, lockSeconds: 30 },
     stepTimeoutSeconds: 600,
   });
 

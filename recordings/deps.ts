@@ -31,6 +31,8 @@ export interface RecordingsDeps {
   bitrateKbps: number;
   /** Deadline for one object's copy, transcode or check. */
   stepTimeoutMs: number;
+  /** A recording's lock lapses this long after its worker stops renewing it (crashed). */
+  lockMs: number;
   /**
    * Called after each step of a move with its name ('copied', 'verified', 'sidecar', 'committed',
    * 'source-deleted', 'cleaned', ...): the crash tests kill the worker here.

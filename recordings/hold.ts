@@ -7,8 +7,8 @@ import type { RecordingsDeps } from './deps.js';
  * sidecar changes with the catalogue, so a rebuilt catalogue keeps the hold.
  */
 export async function setLegalHold(deps: RecordingsDeps, id: string, hold: boolean): Promise<RecordingEntry> {
-  const release = await deps.catalogue.lock(id, 30_000);
-  if (!release) throw new HotlineError('RECORDING_BUSY', `[recordings] ${id} is being moved; try again shortly`);
+  const lock = await deps.catalogue.lock(id, deps.lockMs);
+  if (!lock) throw new HotlineError('RECORDING_BUSY', `[recordings] ${id} is being moved; try again shortly`);
   try {
     const e = await deps.catalogue.get(id);
     if (!e) throw new HotlineError('RECORDING_NOT_FOUND', `[recordings] no recording ${id}`);
@@ -20,6 +20,6 @@ export async function setLegalHold(deps: RecordingsDeps, id: string, hold: boole
     deps.log.info({ recording: id, legalHold: hold }, 'legal hold changed');
     return next;
   } finally {
-    await release();
+    await lock.release();
   }
 }

@@ -17,12 +17,15 @@ export async function rotateKeys(deps: RecordingsDeps, onProgress?: (done: numbe
   const out: RotateSummary = { rewrapped: 0, current: 0, busy: 0, failed: [] };
   let after = 0;
   let done = 0;
+  const seen = new Set<string>();
   for (;;) {
     const page = await deps.catalogue.all(after, 500);
-    for (const id of page.ids) {
+    const fresh = page.ids.filter((id) => !seen.has(id));
+    for (const id of fresh) {
+      seen.add(id);
       onProgress?.(++done);
-      const release = await deps.catalogue.lock(id, 30_000);
-      if (!release) {
+      const lock = await deps.catalogue.lock(id, deps.lockMs);
+      if (!lock) {
         out.busy++;
         continue;
       }
@@ -40,10 +43,11 @@ export async function rotateKeys(deps: RecordingsDeps, onProgress?: (done: numbe
       } catch (err) {
         out.failed.push({ id, reason: err instanceof Error ? err.message : String(err) });
       } finally {
-        await release();
+        await lock.release();
       }
     }
     if (page.next === undefined) return out;
-    after = page.next;
+    // Pages restart at the next start time: entries sharing it may come twice (skipped above).
+    after = fresh.length === 0 ? page.next + 1 : page.next;
   }
 }

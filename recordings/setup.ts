@@ -35,7 +35,7 @@ export async function recordingsFromConfig(
   const dirs = [hotDir, config.warm.dir, config.cold.driver === 'folder' ? config.cold.dir : undefined].filter((d): d is string => d !== undefined);
   // Two tiers in one folder would see each other's copies as their own, and delete them as stale.
   if (new Set(dirs).size !== dirs.length) throw new HotlineError('CONFIG_INVALID', '[recordings] the hot, warm and cold folders must differ');
-  const keyPath = process.env.HOTLINE_RECORDING_KEYS || config.keyFile;
+  const keyPath = config.keyFile;
   const { keys, created } = await loadKeyFile(keyPath, { create: true });
   if (created) ctx.log.warn({ keyFile: keyPath }, 'created a recordings master key; back it up: without it no recording can be played');
   return {
@@ -48,5 +48,6 @@ export async function recordingsFromConfig(
     log: ctx.log,
     bitrateKbps: config.warm.bitrateKbps,
     stepTimeoutMs: config.stepTimeoutSeconds * 1000,
+    lockMs: config.worker.lockSeconds * 1000,
   };
 }

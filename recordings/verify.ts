@@ -16,9 +16,12 @@ export async function verifyAll(deps: RecordingsDeps, onProgress?: (done: number
   const total = counts.hot + counts.warm + counts.cold;
   const out: VerifySummary = { checked: 0, ok: 0, failed: [], bytes: 0, ms: 0 };
   let after = 0;
+  const seen = new Set<string>();
   for (;;) {
     const page = await deps.catalogue.all(after, 500);
-    for (const id of page.ids) {
+    const fresh = page.ids.filter((id) => !seen.has(id));
+    for (const id of fresh) {
+      seen.add(id);
       const e = await deps.catalogue.get(id);
       if (!e) continue;
       const r = await checkCopy(deps, e);
@@ -33,7 +36,8 @@ export async function verifyAll(deps: RecordingsDeps, onProgress?: (done: number
       onProgress?.(out.checked, total);
     }
     if (page.next === undefined) break;
-    after = page.next;
+    // Pages restart at the next start time: entries sharing it may come twice (skipped above).
+    after = fresh.length === 0 ? page.next + 1 : page.next;
   }
   out.ms = Date.now() - started;
   return out;

@@ -7,7 +7,8 @@ import { configSchema, type Config } from './schema.js';
 export const ENV_PREFIX = 'HOTLINE_';
 
 /** Environment variables that are not configuration overrides. */
-const NOT_CONFIG = new Set(['HOTLINE_CONFIG', 'HOTLINE_LAB_NO_CONTROLLER']);
+// HOTLINE_TEST_CRASH_AT: the recordings crash tests' kill switch (see cli/commands/recordings.ts).
+const NOT_CONFIG = new Set(['HOTLINE_CONFIG', 'HOTLINE_LAB_NO_CONTROLLER', 'HOTLINE_TEST_CRASH_AT']);
 
 export interface LoadOptions {
   /** A YAML file; undefined means defaults plus environment. */

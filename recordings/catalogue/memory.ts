@@ -1,10 +1,10 @@
 import type { AuditEntry, PendingCapture, RecordingEntry, Tier } from './entry.js';
-import { matches, type Catalogue, type SearchQuery } from './types.js';
+import { matches, type Catalogue, type CatalogueLock, type SearchQuery } from './types.js';
 
 /** The reference catalogue and test double. */
 export class MemoryCatalogue implements Catalogue {
   readonly entries = new Map<string, RecordingEntry>();
-  private readonly locks = new Map<string, number>();
+  private readonly locks = new Map<string, { until: number }>();
   private readonly pending = new Map<string, PendingCapture>();
   private readonly audited: AuditEntry[] = [];
   private readonly stats = new Map<string, number>();
@@ -51,13 +51,20 @@ export class MemoryCatalogue implements Catalogue {
     for (const e of this.entries.values()) out[e.tier]++;
     return out;
   }
-  async lock(id: string, ttlMs: number): Promise<(() => Promise<void>) | undefined> {
-    const until = this.locks.get(id);
-    if (until !== undefined && until > Date.now()) return undefined;
-    const mine = Date.now() + ttlMs;
+  async lock(id: string, ttlMs: number): Promise<CatalogueLock | undefined> {
+    const held = this.locks.get(id);
+    if (held !== undefined && held.until > Date.now()) return undefined;
+    const mine = { until: Date.now() + ttlMs };
     this.locks.set(id, mine);
-    return async () => {
-      if (this.locks.get(id) === mine) this.locks.delete(id);
+    return {
+      release: async () => {
+        if (this.locks.get(id) === mine) this.locks.delete(id);
+      },
+      extend: async () => {
+        if (this.locks.get(id) !== mine || mine.until <= Date.now()) return false;
+        mine.until = Date.now() + ttlMs;
+        return true;
+      },
     };
   }
   async addPending(p: PendingCapture): Promise<void> {

@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { entrySchema, pendingSchema, TIERS, type AuditEntry, type PendingCapture, type RecordingEntry, type Tier } from './entry.js';
-import { matches, type Catalogue, type SearchQuery } from './types.js';
+import { matches, type Catalogue, type CatalogueLock, type SearchQuery } from './types.js';
 
+const EXTEND = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end return 0`;
 const UNLOCK = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0`;
 
 /**
@@ -65,7 +66,7 @@ export class RedisCatalogue implements Catalogue {
     const out: RecordingEntry[] = [];
     let offset = 0;
     // The time range narrows through the index; the other filters read entries page by page.
-    for (;;) {
+    while (out.length < limit) {
       const ids = await this.redis.zrangebyscore(this.k('by-start'), q.from ?? '-inf', q.to ?? '+inf', 'LIMIT', offset, 200);
       if (ids.length === 0) return out;
       offset += ids.length;
@@ -77,6 +78,7 @@ export class RedisCatalogue implements Catalogue {
         if (out.length >= limit) return out;
       }
     }
+    return out;
   }
 
   async counts(): Promise<Record<Tier, number>> {
@@ -84,12 +86,16 @@ export class RedisCatalogue implements Catalogue {
     return { hot: hot ?? 0, warm: warm ?? 0, cold: cold ?? 0 };
   }
 
-  async lock(id: string, ttlMs: number): Promise<(() => Promise<void>) | undefined> {
+  async lock(id: string, ttlMs: number): Promise<CatalogueLock | undefined> {
     const token = randomUUID();
-    const ok = await this.redis.set(this.k('lock', id), token, 'PX', ttlMs, 'NX');
+    const key = this.k('lock', id);
+    const ok = await this.redis.set(key, token, 'PX', ttlMs, 'NX');
     if (ok !== 'OK') return undefined;
-    return async () => {
-      await this.redis.eval(UNLOCK, 1, this.k('lock', id), token);
+    return {
+      release: async () => {
+        await this.redis.eval(UNLOCK, 1, key, token);
+      },
+      extend: async () => (await this.redis.eval(EXTEND, 1, key, token, ttlMs)) === 1,
     };
   }
 

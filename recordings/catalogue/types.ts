@@ -29,8 +29,11 @@ export interface Catalogue {
   all(afterStart: number, limit: number): Promise<{ ids: string[]; next: number | undefined }>;
   search(q: SearchQuery): Promise<RecordingEntry[]>;
   counts(): Promise<Record<Tier, number>>;
-  /** A short exclusive hold on one recording, so two workers never move it at once. */
-  lock(id: string, ttlMs: number): Promise<(() => Promise<void>) | undefined>;
+  /**
+   * A short exclusive hold on one recording, so two workers never move it at once. It lapses after
+   * `ttlMs` unless extended: a worker that dies frees its recordings within seconds.
+   */
+  lock(id: string, ttlMs: number): Promise<CatalogueLock | undefined>;
   addPending(p: PendingCapture): Promise<void>;
   removePending(id: string): Promise<void>;
   listPending(): Promise<PendingCapture[]>;
@@ -43,6 +46,12 @@ export interface Catalogue {
   /** Counters the worker reports (moves, failures by code) for metrics and the CLI. */
   count(name: string, by?: number): Promise<void>;
   counters(): Promise<Record<string, number>>;
+}
+
+export interface CatalogueLock {
+  release(): Promise<void>;
+  /** False when the lock had already lapsed (and may be someone else's now). */
+  extend(): Promise<boolean>;
 }
 
 export function matches(e: RecordingEntry, q: SearchQuery): boolean {

@@ -116,12 +116,15 @@ async function apply(deps: RecordingsDeps, id: string, now: number, summary: Tie
 }
 
 async function withLock<T>(deps: RecordingsDeps, id: string, fn: () => Promise<T>): Promise<T | undefined> {
-  const release = await deps.catalogue.lock(id, Math.max(60_000, deps.stepTimeoutMs * 6));
-  if (!release) return undefined;
+  const lock = await deps.catalogue.lock(id, deps.lockMs);
+  if (!lock) return undefined;
+  // Renewed while the work lasts; a worker that dies lets go within one lock period.
+  const renew = setInterval(() => void lock.extend().catch(() => false), Math.max(100, deps.lockMs / 3));
   try {
     return await fn();
   } finally {
-    await release().catch(() => undefined);
+    clearInterval(renew);
+    await lock.release().catch(() => undefined);
   }
 }
 

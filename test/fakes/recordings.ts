@@ -40,6 +40,7 @@ export function memoryRecordings(opts: { clock?: TestClock; tiers?: Partial<Reco
     log: pino({ level: 'silent' }),
     bitrateKbps: 16,
     stepTimeoutMs: 30_000,
+    lockMs: 10_000,
     clock,
   };
 }

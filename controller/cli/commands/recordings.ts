@@ -149,7 +149,7 @@ export async function recordingsRebuildCommand(opts: Common): Promise<void> {
 
 export async function recordingsRotateCommand(opts: Common & { newKey?: boolean }): Promise<void> {
   const { config } = configFrom(opts);
-  const keyPath = process.env.HOTLINE_RECORDING_KEYS || config.recordings.keyFile;
+  const keyPath = config.recordings.keyFile;
   if (opts.newKey !== false) out(`new master key ${await addMasterKey(keyPath)} is current in ${keyPath}`);
   await withRecordings(opts, async (deps) => {
     const bar = progressBar('rewrapping');
