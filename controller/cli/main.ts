@@ -1,22 +1,85 @@
 import { Command } from 'commander';
 import { isHotlineError } from '../errors.js';
-import { callCommand } from './commands/call.js';
-import { flowsSchemaCommand, flowsValidateCommand } from './commands/flows.js';
-import { labDownCommand, labStatusCommand, labUpCommand } from './commands/lab.js';
-import { loadCommand } from './commands/load.js';
-import { agentStateCommand, agentsListCommand, queuesListCommand, routingCheckCommand } from './commands/routing.js';
-import { startCommand } from './commands/start.js';
-import {
-  recordingsGetCommand,
-  recordingsHoldCommand,
-  recordingsListCommand,
-  recordingsRebuildCommand,
-  recordingsRotateCommand,
-  recordingsStatsCommand,
-  recordingsTierCommand,
-  recordingsVerifyCommand,
-  recordingsWorkerCommand,
-} from './commands/recordings.js';
+
+// Commands load on use: `hotline --help` or `hotline recordings get` need not load the lab,
+// the SIPp runner or the speech engine.
+type Mod<T> = () => Promise<T>;
+const callModule: Mod<typeof import('./commands/call.js')> = () => import('./commands/call.js');
+const callCommand = async (...a: Parameters<typeof import('./commands/call.js').callCommand>): Promise<void> => {
+  await (await callModule()).callCommand(...a);
+};
+const flowsModule: Mod<typeof import('./commands/flows.js')> = () => import('./commands/flows.js');
+const flowsSchemaCommand = async (...a: Parameters<typeof import('./commands/flows.js').flowsSchemaCommand>): Promise<void> => {
+  (await flowsModule()).flowsSchemaCommand(...a);
+};
+const flowsValidateCommand = async (...a: Parameters<typeof import('./commands/flows.js').flowsValidateCommand>): Promise<void> => {
+  await (await flowsModule()).flowsValidateCommand(...a);
+};
+const labModule: Mod<typeof import('./commands/lab.js')> = () => import('./commands/lab.js');
+const labDownCommand = async (...a: Parameters<typeof import('./commands/lab.js').labDownCommand>): Promise<void> => {
+  await (await labModule()).labDownCommand(...a);
+};
+const labStatusCommand = async (...a: Parameters<typeof import('./commands/lab.js').labStatusCommand>): Promise<void> => {
+  await (await labModule()).labStatusCommand(...a);
+};
+const labUpCommand = async (...a: Parameters<typeof import('./commands/lab.js').labUpCommand>): Promise<void> => {
+  await (await labModule()).labUpCommand(...a);
+};
+const loadModule: Mod<typeof import('./commands/load.js')> = () => import('./commands/load.js');
+const loadCommand = async (...a: Parameters<typeof import('./commands/load.js').loadCommand>): Promise<void> => {
+  await (await loadModule()).loadCommand(...a);
+};
+const routingModule: Mod<typeof import('./commands/routing.js')> = () => import('./commands/routing.js');
+const agentStateCommand = async (...a: Parameters<typeof import('./commands/routing.js').agentStateCommand>): Promise<void> => {
+  await (await routingModule()).agentStateCommand(...a);
+};
+const agentsListCommand = async (...a: Parameters<typeof import('./commands/routing.js').agentsListCommand>): Promise<void> => {
+  await (await routingModule()).agentsListCommand(...a);
+};
+const queuesListCommand = async (...a: Parameters<typeof import('./commands/routing.js').queuesListCommand>): Promise<void> => {
+  await (await routingModule()).queuesListCommand(...a);
+};
+const routingCheckCommand = async (...a: Parameters<typeof import('./commands/routing.js').routingCheckCommand>): Promise<void> => {
+  (await routingModule()).routingCheckCommand(...a);
+};
+const startModule: Mod<typeof import('./commands/start.js')> = () => import('./commands/start.js');
+const startCommand = async (...a: Parameters<typeof import('./commands/start.js').startCommand>): Promise<void> => {
+  await (await startModule()).startCommand(...a);
+};
+const recordingsModule: Mod<typeof import('./commands/recordings.js')> = () => import('./commands/recordings.js');
+const recordingsGetCommand = async (...a: Parameters<typeof import('./commands/recordings.js').recordingsGetCommand>): Promise<void> => {
+  await (await recordingsModule()).recordingsGetCommand(...a);
+};
+const recordingsHoldCommand = async (...a: Parameters<typeof import('./commands/recordings.js').recordingsHoldCommand>): Promise<void> => {
+  await (await recordingsModule()).recordingsHoldCommand(...a);
+};
+const recordingsListCommand = async (...a: Parameters<typeof import('./commands/recordings.js').recordingsListCommand>): Promise<void> => {
+  await (await recordingsModule()).recordingsListCommand(...a);
+};
+const recordingsRebuildCommand = async (...a: Parameters<typeof import('./commands/recordings.js').recordingsRebuildCommand>): Promise<void> => {
+  await (await recordingsModule()).recordingsRebuildCommand(...a);
+};
+const recordingsRotateCommand = async (...a: Parameters<typeof import('./commands/recordings.js').recordingsRotateCommand>): Promise<void> => {
+  await (await recordingsModule()).recordingsRotateCommand(...a);
+};
+const recordingsStatsCommand = async (...a: Parameters<typeof import('./commands/recordings.js').recordingsStatsCommand>): Promise<void> => {
+  await (await recordingsModule()).recordingsStatsCommand(...a);
+};
+const recordingsTierCommand = async (...a: Parameters<typeof import('./commands/recordings.js').recordingsTierCommand>): Promise<void> => {
+  await (await recordingsModule()).recordingsTierCommand(...a);
+};
+const recordingsVerifyCommand = async (...a: Parameters<typeof import('./commands/recordings.js').recordingsVerifyCommand>): Promise<void> => {
+  await (await recordingsModule()).recordingsVerifyCommand(...a);
+};
+const recordingsWorkerCommand = async (...a: Parameters<typeof import('./commands/recordings.js').recordingsWorkerCommand>): Promise<void> => {
+  await (await recordingsModule()).recordingsWorkerCommand(...a);
+};
+
+// `hotline flows schema | head`: a reader that stops early is not an error.
+process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+  if (err.code === 'EPIPE') process.exit(0);
+  throw err;
+});
 
 const program = new Command('hotline').description('400-number contact-center controller for Asterisk and FreeSWITCH');
 program.option('-c, --config <file>', 'YAML configuration file (default: $HOTLINE_CONFIG, else the local-lab defaults)');

@@ -45,6 +45,17 @@ describe('loadConfig', () => {
     expect(new RegExp(c.numbers.pattern).test('4008001234')).toBe(true);
   });
 
+  it('recordings: defaults, the docker example with S3, secrets from the environment, bad policies refused', () => {
+    const d = loadConfig({ env: {} }).recordings;
+    expect(d).toMatchObject({ enabled: true, cold: { driver: 'folder' }, policy: { hotDays: 7, warmDays: 30, retentionDays: 180 }, worker: { mode: 'controller' } });
+    const docker = loadConfig({ file: join(import.meta.dirname, '..', '..', 'docker', 'hotline.yaml'), env: { HOTLINE_RECORDINGS_COLD_SECRET_ACCESS_KEY: 'from-env-secret' } });
+    expect(docker.recordings.cold).toMatchObject({ driver: 's3', bucket: 'hotline-recordings', storageClass: 'STANDARD_IA', secretAccessKey: 'from-env-secret' });
+    const msg = problem(() => loadConfig({ file: file('rec.yaml', 'recordings:\n  policy: { hotDays: 40, warmDays: 30, retentionDays: 180 }\n'), env: {} }));
+    expect(msg).toContain('recordings.policy');
+    expect(msg).toContain('tier ages must grow');
+    expect(problem(() => loadConfig({ file: file('rec2.yaml', 'recordings:\n  cold: { driver: s3, bucket: B!, accessKeyId: a, secretAccessKey: supersecret }\n'), env: {} }))).not.toContain('supersecret');
+  });
+
   it('an empty file is the defaults', () => {
     expect(loadConfig({ file: file('empty.yaml', ''), env: {} }).api.port).toBe(8480);
   });

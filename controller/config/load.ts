@@ -80,7 +80,15 @@ function resolvePath(tokens: string[]): (string | number)[] | undefined {
   const walk = (schema: z.ZodType, rest: string[]): (string | number)[] | undefined => {
     if (rest.length === 0) return [];
     const inner = unwrap(schema);
-    const def = inner.def as { type: string; shape?: Shape; element?: z.ZodType };
+    const def = inner.def as { type: string; shape?: Shape; element?: z.ZodType; options?: z.ZodType[] };
+    // A choice of shapes (recordings.cold: folder or s3): the first whose keys match.
+    if (def.type === 'union' && def.options) {
+      for (const option of def.options) {
+        const path = walk(option, rest);
+        if (path) return path;
+      }
+      return undefined;
+    }
     if (def.type === 'object' && def.shape) {
       for (let n = rest.length; n >= 1; n--) {
         const want = rest.slice(0, n).join('_');

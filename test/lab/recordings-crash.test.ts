@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
@@ -74,17 +75,23 @@ describe('the tiering worker killed at every step of a move', () => {
   });
 
   /** One worker run at `day`; with `crashAt` it is killed at that step's n-th passage. */
-  function tier(day: number, crashAt?: string): Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }> {
+  function tier(day: number, crashAt?: string): Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string; stdout: string }> {
+    return cli(['recordings', 'tier', '--now', new Date(t0 + day * DAY).toISOString(), '--concurrency', '2'], crashAt);
+  }
+
+  function cli(args: string[], crashAt?: string): Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string; stdout: string }> {
     return new Promise((resolve, reject) => {
       const env = { ...process.env, HOTLINE_CONFIG: configFile, ...(crashAt ? { HOTLINE_TEST_CRASH_AT: crashAt } : {}) };
-      const child = spawn(process.execPath, [join(PROJECT_ROOT, 'bin', 'hotline.js'), 'recordings', 'tier', '--now', new Date(t0 + day * DAY).toISOString(), '--concurrency', '2'], { env, stdio: ['ignore', 'ignore', 'pipe'] });
+      const child = spawn(process.execPath, [join(PROJECT_ROOT, 'bin', 'hotline.js'), ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
       let stderr = '';
+      let stdout = '';
+      child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
       child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
       const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
       child.on('error', reject);
       child.on('exit', (code, signal) => {
         clearTimeout(timer);
-        resolve({ code, signal, stderr });
+        resolve({ code, signal, stderr, stdout });
       });
     });
   }
@@ -158,16 +165,17 @@ describe('the tiering worker killed at every step of a move', () => {
   }
 
   /**
-   * For each step: a fresh batch, then worker runs killed at that step's first and second passage,
+   * For each step: a fresh batch, then worker runs killed at that step's given passages (the first,
+   * or the first and the second: suite time is bounded),
    * checking after every kill that nothing is lost; then a clean run.
    */
-  async function crashSeries(from: number, day: number, steps: string[], prepare?: (ids: string[]) => Promise<void>): Promise<string[]> {
+  async function crashSeries(from: number, day: number, steps: string[], passages: number[], prepare?: (ids: string[]) => Promise<void>): Promise<string[]> {
     const all: string[] = [];
     for (const step of steps) {
       const ids = await batch(from);
       await prepare?.(ids);
       all.push(...ids);
-      for (const nth of [1, 2]) {
+      for (const nth of passages) {
         const run = await tier(day, `${step}:${nth}`);
         if (run.signal === 'SIGKILL') kills[step] = (kills[step] ?? 0) + 1;
         else expect(run.code, run.stderr).toBe(0);
@@ -185,7 +193,7 @@ describe('the tiering worker killed at every step of a move', () => {
   const held = new Map<string, string>();
 
   it('hot → warm (transcoding): killed at each step, nothing lost, then exactly one copy each', async () => {
-    const ids = await crashSeries(0, 8, MOVE_STEPS);
+    const ids = await crashSeries(0, 8, MOVE_STEPS, [1, 2]);
     await settledOn(Object.fromEntries(ids.map((id) => [id, 'warm'])));
     for (const s of MOVE_STEPS) expect(kills[s], s).toBeGreaterThan(0);
   }, 240_000);
@@ -193,7 +201,7 @@ describe('the tiering worker killed at every step of a move', () => {
   it('warm → cold (S3): killed at each step, nothing lost, then exactly one copy each', async () => {
     await reset();
     for (const s of MOVE_STEPS) kills[s] = 0;
-    const ids = await crashSeries(8, 31, MOVE_STEPS);
+    const ids = await crashSeries(8, 31, MOVE_STEPS, [1]);
     await settledOn(Object.fromEntries(ids.map((id) => [id, 'cold'])));
     for (const s of MOVE_STEPS) expect(kills[s], s).toBeGreaterThan(0);
   }, 240_000);
@@ -201,7 +209,7 @@ describe('the tiering worker killed at every step of a move', () => {
   it('day 181: killed while deleting, the held recording stays, the others go and stay gone', async () => {
     await reset();
     const steps = ['marked', 'object-deleted', 'removed'];
-    const ids = await crashSeries(31, 181, steps, async (batchIds) => {
+    const ids = await crashSeries(31, 181, steps, [1], async (batchIds) => {
       const keep = batchIds[0]!;
       await setLegalHold(deps, keep, true);
       held.set(steps.find((s) => !held.has(s))!, keep);
@@ -211,4 +219,42 @@ describe('the tiering worker killed at every step of a move', () => {
     for (const id of ids) if (!kept.has(id)) expect(await deps.catalogue.get(id)).toBeUndefined();
     await settledOn(Object.fromEntries([...kept].map((id) => [id, 'cold'])));
   }, 240_000);
+
+  it('the CLI: list, dry run, get (audited), hold and release, verify, rebuild, rotate-key', async () => {
+    await reset();
+    const [id] = await batch(8);
+    const list = await cli(['recordings', 'list', '--json']);
+    expect(list.code, list.stderr).toBe(0);
+    const rows = JSON.parse(list.stdout) as { id: string; tier: string; location: string; dataKey?: string }[];
+    expect(rows.find((r) => r.id === id)).toMatchObject({ tier: 'warm', location: expect.stringMatching(/^warm:/) as unknown });
+    expect(rows.every((r) => r.dataKey === undefined)).toBe(true);
+    const plan = await cli(['recordings', 'tier', '--dry-run', '--now', new Date(t0 + 31 * DAY).toISOString()]);
+    expect(plan.stdout).toContain(`${id!}  warm → cold`);
+    expect(await deps.catalogue.get(id!)).toMatchObject({ tier: 'warm' });
+    const out = join(scratch, 'got.ogg');
+    const got = await cli(['recordings', 'get', id!, '-o', out, '--user', 'auditor-1']);
+    expect(got.code, got.stderr).toBe(0);
+    const e = (await deps.catalogue.get(id!))!;
+    expect(createHash('sha256').update(readFileSync(out)).digest('hex')).toBe(e.sha256);
+    expect((await deps.catalogue.audits(id!)).at(-1)).toMatchObject({ user: 'auditor-1', tier: 'warm' });
+    expect((await cli(['recordings', 'hold', id!])).stdout).toContain('legal hold on');
+    expect(await deps.catalogue.get(id!)).toMatchObject({ legalHold: true });
+    expect((await cli(['recordings', 'release', id!])).stdout).toContain('legal hold off');
+    const verify = await cli(['recordings', 'verify']);
+    expect(verify.code, verify.stdout).toBe(0);
+    expect(verify.stdout).toContain(`checked ${BATCH}: ${BATCH} intact, 0 failed`);
+    const rotate = await cli(['recordings', 'rotate-key']);
+    expect(rotate.code, rotate.stdout).toBe(0);
+    expect(rotate.stdout).toContain(`rewrapped ${BATCH} data keys`);
+    expect(deps.keyring.keyIdOf((await deps.catalogue.get(id!))!.dataKey)).toBe('k2');
+    const keys = await redis.keys(`${prefix}rec:e:*`);
+    await redis.del(...keys);
+    const rebuild = await cli(['recordings', 'rebuild']);
+    expect(rebuild.stdout).toContain(`restored ${BATCH} entries`);
+    expect(await deps.catalogue.get(id!)).toMatchObject({ tier: 'warm', legalHold: false });
+    // A missing recording is a clear error, not a crash.
+    const missing = await cli(['recordings', 'get', 'rec-nope', '-o', out]);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toContain('no recording rec-nope');
+  }, 120_000);
 });
