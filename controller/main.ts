@@ -1,9 +1,11 @@
 import { serve, type ServerType } from '@hono/node-server';
 import { Redis } from 'ioredis';
 import { RedisCallRecordStore } from './calls/redis-store.js';
-import type { CallRecordStore } from './calls/record.js';
+import type { CallRecord, CallRecordStore } from './calls/record.js';
 import type { Config } from './config/schema.js';
-import { createHttpApp } from './http/app.js';
+import { EventHub } from './http/events.js';
+import { ApiMetrics } from './http/metrics.js';
+import { buildApi } from './http/server.js';
 import { createLogger, safeUrl, type Logger } from './log/logger.js';
 import { AsteriskServer } from './media-server/asterisk/server.js';
 import type { MediaServer } from './media-server/types.js';
@@ -71,7 +73,9 @@ export async function startController(config: Config, opts: ControllerOptions = 
   const store = new RedisCallRecordStore(redis, config.redis.keyPrefix, config.redis.callRecordTtlSeconds);
   const servers: MediaServer[] = config.mediaServers.map((s) => new AsteriskServer(s, log));
   const commandTimeoutMs = Math.max(...config.mediaServers.map((s) => s.commandTimeoutMs));
-  const directory = new RoutingDirectory(routingDir(config));
+  // Changes to agents and queues (file reload or the API) rebuild the router in place.
+  const routingRef: { current?: RoutingService } = {};
+  const directory = new RoutingDirectory(routingDir(config), () => routingRef.current?.reconfigure());
   const waiting = new WaitingLine(redis, config.redis.keyPrefix);
   const routing = new RoutingService(
     directory,
@@ -82,6 +86,7 @@ export async function startController(config: Config, opts: ControllerOptions = 
     redis.duplicate(),
     log.child({ component: 'routing' }),
   );
+  routingRef.current = routing;
   // Agents' states load in the background: a Redis that is down must not hold up start-up.
   routing.start().catch((err: unknown) => log.warn({ err: String(err) }, 'agent states not loaded'));
   const flows = new FlowDirectory(config.flows.dir || defaultFlowsDir(), () => ({ prompts: promptIndex, queues: new Set(routing.config.queues.map((q) => q.id)) }), log.child({ component: 'flows' }));
@@ -98,7 +103,14 @@ export async function startController(config: Config, opts: ControllerOptions = 
   };
   if (ivr.speech) void warmSpeech(flows.list(), ivr.speech, log.child({ component: 'speech' }));
   const recordings = config.recordings.enabled ? await startRecordings(config, redis, log, commandTimeoutMs) : undefined;
-  const runner = new SessionRunner({ config, log, store, flow: opts.flow ?? welcomeFlow, flows, ivr, commandTimeoutMs, routing, recordings: recordings?.capture });
+  const events = new EventHub();
+  const metrics = new ApiMetrics();
+  const onCallEvent = (type: 'started' | 'ended', r: CallRecord): void => {
+    if (type === 'ended') metrics.calls.inc({ outcome: r.outcome ?? 'unknown' });
+    events.publish({ kind: 'call', type, callId: r.id, at: new Date().toISOString(), calledNumber: r.calledNumber, agentId: r.agentId, queue: r.queue, outcome: r.outcome });
+  };
+  routing.onAgentChange((agentId, state, since) => events.publish({ kind: 'agent', type: 'state', agentId, state, at: new Date(since).toISOString() }));
+  const runner = new SessionRunner({ config, log, store, flow: opts.flow ?? welcomeFlow, flows, ivr, commandTimeoutMs, routing, recordings: recordings?.capture, onCallEvent });
   if (opts.mediaServers !== false) {
     for (const server of servers) {
       runner.attach(server);
@@ -108,7 +120,7 @@ export async function startController(config: Config, opts: ControllerOptions = 
   let http: ServerType | undefined;
   let port: number | undefined;
   if (opts.http !== false) {
-    const app = createHttpApp({ servers, runner, redisReady: () => redisReady });
+    const { app } = await buildApi(config, { servers, runner, redis, store, redisReady: () => redisReady, routing, flows, recordings, events, metrics, log: log.child({ component: 'api' }) });
     http = await new Promise<ServerType>((resolve, reject) => {
       const server = serve({ fetch: app.fetch, hostname: config.api.host, port: config.api.port }, (info) => {
         port = info.port;

@@ -75,6 +75,20 @@ const recordingsWorkerCommand = async (...a: Parameters<typeof import('./command
   await (await recordingsModule()).recordingsWorkerCommand(...a);
 };
 
+const apiModule: Mod<typeof import('./commands/api.js')> = () => import('./commands/api.js');
+const apiKeyCreateCommand = async (...a: Parameters<typeof import('./commands/api.js').apiKeyCreateCommand>): Promise<void> => {
+  await (await apiModule()).apiKeyCreateCommand(...a);
+};
+const apiKeyListCommand = async (...a: Parameters<typeof import('./commands/api.js').apiKeyListCommand>): Promise<void> => {
+  await (await apiModule()).apiKeyListCommand(...a);
+};
+const apiKeyRevokeCommand = async (...a: Parameters<typeof import('./commands/api.js').apiKeyRevokeCommand>): Promise<void> => {
+  await (await apiModule()).apiKeyRevokeCommand(...a);
+};
+const apiTokenCommand = async (...a: Parameters<typeof import('./commands/api.js').apiTokenCommand>): Promise<void> => {
+  await (await apiModule()).apiTokenCommand(...a);
+};
+
 // `hotline flows schema | head`: a reader that stops early is not an error.
 process.stdout.on('error', (err: NodeJS.ErrnoException) => {
   if (err.code === 'EPIPE') process.exit(0);
@@ -212,6 +226,33 @@ recordings
   .option('--once', 'one pass, then exit')
   .option(now, nowHelp)
   .action((o: { once?: boolean; now?: string }) => recordingsWorkerCommand({ ...global(), ...o }));
+
+const api = program.command('api').description('control API credentials');
+const apiKey = api.command('key').description('API keys (for scripts): stored hashed in Redis');
+apiKey
+  .command('create')
+  .description('create a key and print it once')
+  .requiredOption('--role <role>', 'admin | supervisor | agent')
+  .option('--agent <id>', 'the agent an agent key acts as')
+  .option('--name <text>', 'what it is for')
+  .action((o: { role: string; agent?: string; name?: string }) => apiKeyCreateCommand({ ...global(), ...o }));
+apiKey
+  .command('list')
+  .description('list keys (never their secrets)')
+  .option('--json', 'machine-readable output', false)
+  .action((o: { json?: boolean }) => apiKeyListCommand({ ...global(), ...o }));
+apiKey
+  .command('revoke')
+  .description('revoke a key at once')
+  .argument('<id>')
+  .action((id: string) => apiKeyRevokeCommand(id, global()));
+api
+  .command('token')
+  .description('print a signed bearer token (for people and desktops)')
+  .requiredOption('--role <role>', 'admin | supervisor | agent')
+  .option('--agent <id>', 'the agent an agent token acts as')
+  .option('--ttl <seconds>', 'lifetime', '3600')
+  .action((o: { role: string; agent?: string; ttl?: string }) => apiTokenCommand({ ...global(), ...o }));
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   const message = err instanceof Error ? err.message : String(err);

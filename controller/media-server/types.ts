@@ -103,6 +103,8 @@ export interface Channel {
   answer(opts: WaitOptions): Promise<void>;
   play(media: Media | Media[], opts: PlayOptions): Promise<Playback>;
   hangup(cause?: 'normal' | 'busy' | 'congestion' | 'no-answer'): Promise<void>;
+  /** Sends keys to the far end (RFC 4733 / SIP INFO, as the channel negotiated); ',' pauses. */
+  sendDtmf(digits: string, opts: WaitOptions): Promise<void>;
   /**
    * Records what the caller says (voicemail, a speech turn). Ends at the time limit, after the
    * given silence, on a key (`terminateOn`), or when stopped.

@@ -32,6 +32,11 @@ export class RoutingDirectory {
     return this.current;
   }
 
+  /** The folder the files are read from (and the API writes its changes back to). */
+  get folder(): string {
+    return this.dir;
+  }
+
   /** Re-reads the files; on error throws ROUTER_CONFIG_INVALID and keeps the current configuration. */
   reload(): RoutingConfig {
     const next = loadRouting(this.dir);

@@ -54,7 +54,10 @@ export class RoutingService {
    * safety net, every few seconds.
    */
   async start(): Promise<void> {
-    this.unfollow = await this.agents.follow(this.subscriber, (id, state, since) => this.apply(id, state, since));
+    this.unfollow = await this.agents.follow(this.subscriber, (id, state, since) => {
+      this.apply(id, state, since);
+      for (const l of this.changeListeners) l(id, state, since);
+    });
     this.subscriber.on('ready', this.onReconnect);
     this.refresher = setInterval(() => void this.refresh().catch(() => undefined), 5000);
     this.refresher.unref();
@@ -85,6 +88,23 @@ export class RoutingService {
         await this.agents.change(id, 'available').catch(() => undefined);
       }
     }
+  }
+
+  /** Every agent state change any controller publishes (the API's event stream). */
+  onAgentChange(listener: (agentId: string, state: AgentState, since: number) => void): () => void {
+    this.changeListeners.add(listener);
+    return () => this.changeListeners.delete(listener);
+  }
+
+  private readonly changeListeners = new Set<(agentId: string, state: AgentState, since: number) => void>();
+
+  /**
+   * The routing files changed (reload, or the API): a fresh router over the new agents and
+   * queues, fed the live states again so nobody is offered twice or forgotten.
+   */
+  reconfigure(): void {
+    this.router = routerFor(this.directory.config);
+    void this.refresh().catch((err: unknown) => this.log.warn({ err: String(err) }, 'agent states not reloaded after a routing change'));
   }
 
   closeSubscriber(): void {

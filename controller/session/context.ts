@@ -1,7 +1,7 @@
 import type { CallRecord } from '../calls/record.js';
 import type { Config } from '../config/schema.js';
 import type { Logger } from '../log/logger.js';
-import type { Channel, MediaServer } from '../media-server/types.js';
+import type { Bridge, Channel, MediaServer } from '../media-server/types.js';
 import type { RoutingService } from '../router/service.js';
 import type { RecordingCapture } from '../../recordings/capture.js';
 
@@ -21,8 +21,18 @@ export interface CallContext {
   readonly settings: Config['session'];
   /** Deadline for one media-server command. */
   readonly commandTimeoutMs: number;
+  /** Caller and agent talking: set by the queue verb while they are bridged (live control). */
+  conversation?: Conversation | undefined;
   /** Notes a step in the call's timeline. */
   note(what: string): void;
   /** Saves the call's record now (before a long wait), so another controller can take over. */
   checkpoint(): void;
+}
+
+export interface Conversation {
+  readonly bridge: Bridge;
+  readonly agentId: string;
+  readonly agentLegId: string;
+  /** While the caller is on hold: the bridge with the music. */
+  holding?: Bridge | undefined;
 }

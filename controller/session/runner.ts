@@ -27,6 +27,8 @@ export interface RunnerDeps {
   ivr?: IvrDeps | undefined;
   commandTimeoutMs: number;
   recordings?: RecordingCapture | undefined;
+  /** Calls starting and ending (the API's event stream and metrics). */
+  onCallEvent?: ((type: 'started' | 'ended', record: CallRecord) => void) | undefined;
 }
 
 /**
@@ -34,7 +36,7 @@ export interface RunnerDeps {
  * end signal. A session always ends with the channel gone and its listeners removed.
  */
 export class SessionRunner {
-  private readonly live = new Map<string, { record: CallRecord; done: Promise<void> }>();
+  private readonly live = new Map<string, { record: CallRecord; done: Promise<void>; call: CallContext }>();
   private readonly subscriptions: Unsubscribe[] = [];
   private readonly numberPattern: RegExp;
   private accepting = true;
@@ -49,6 +51,11 @@ export class SessionRunner {
 
   liveCalls(): CallRecord[] {
     return [...this.live.values()].map((s) => s.record);
+  }
+
+  /** A live call by its id (the control API acts on it); undefined once it ended. */
+  liveCall(id: string): CallContext | undefined {
+    return this.live.get(id)?.call;
   }
 
   /** Stops taking calls and waits (up to the deadline) for those in progress to finish. */
@@ -110,12 +117,13 @@ export class SessionRunner {
       channel.ended.removeEventListener('abort', onEnded);
       this.live.delete(channel.id);
     });
-    this.live.set(channel.id, { record, done });
+    this.live.set(channel.id, { record, done, call });
   }
 
   private async run(call: CallContext, server: MediaServer, offEnded: Unsubscribe): Promise<void> {
     const { record, log, channel } = call;
     log.info(channel.info.adopted ? 'call adopted' : 'call started');
+    this.deps.onCallEvent?.('started', record);
     // An adopted call's earlier record is read back before it is written again.
     if (!channel.info.adopted) this.persist(record, log);
     try {
@@ -150,6 +158,7 @@ export class SessionRunner {
       if (channel.listenerCount() > 0) log.warn({ listeners: channel.listenerCount() }, 'listeners left on an ended call');
       log.info({ outcome: record.outcome, hangupBy: record.hangupBy, digits: record.digits.length }, 'call ended');
       this.persist(record, log);
+      this.deps.onCallEvent?.('ended', record);
     }
   }
 

@@ -278,6 +278,15 @@ export class FakeChannel implements Channel {
     });
   }
 
+  /** Keys sent to the caller, in order (tests read them). */
+  readonly sentDtmf: string[] = [];
+
+  sendDtmf(digits: string, opts: WaitOptions): Promise<void> {
+    this.check(opts);
+    this.sentDtmf.push(digits);
+    return Promise.resolve();
+  }
+
   hangup(): Promise<void> {
     this.end(16, 'normal clearing');
     return Promise.resolve();

@@ -97,6 +97,10 @@ export class AriChannel implements Channel {
     };
   }
 
+  async sendDtmf(digits: string, opts: WaitOptions): Promise<void> {
+    await this.command('POST', '/dtmf', { ...opts, query: { dtmf: digits, between: 100, duration: 100 } });
+  }
+
   async hangup(cause: keyof typeof HANGUP_REASONS = 'normal'): Promise<void> {
     if (this.ended.aborted) return;
     try {

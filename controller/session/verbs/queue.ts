@@ -108,6 +108,7 @@ async function waitAndConnect(call: CallContext, routing: RoutingService, q: Que
     call.checkpoint();
     await routing.history.remember(call.channel.info.callerNumber, agentId).catch(() => undefined);
     unregister = await record(call, q, mixing, agentId);
+    call.conversation = { bridge: mixing, agentId, agentLegId: leg.id };
     await converse(call, routing, q, agentId, leg, Date.now());
     return 'connected';
   } catch (err) {
@@ -121,6 +122,9 @@ async function waitAndConnect(call: CallContext, routing: RoutingService, q: Que
   } finally {
     const cleanup = { timeoutMs: call.commandTimeoutMs };
     unregister?.();
+    const held = call.conversation?.holding;
+    call.conversation = undefined;
+    await held?.destroy(cleanup).catch(() => undefined);
     await routing.waiting.leave(queueId, call.channel.id).catch(() => undefined);
     await leg?.hangup().catch(() => undefined);
     await mixing?.destroy(cleanup).catch(() => undefined);

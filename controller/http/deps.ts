@@ -1,0 +1,32 @@
+import type { Redis } from 'ioredis';
+import type { CallRecordStore } from '../calls/record.js';
+import type { Logger } from 'pino';
+import type { FlowDirectory } from '../ivr/directory.js';
+import type { MediaServer } from '../media-server/types.js';
+import type { RoutingService } from '../router/service.js';
+import type { SessionRunner } from '../session/runner.js';
+import type { RecordingCapture } from '../../recordings/capture.js';
+import type { RecordingsDeps } from '../../recordings/deps.js';
+import type { ApiKeyStore } from './auth/api-keys.js';
+import type { TokenSigner } from './auth/tokens.js';
+import type { EventHub } from './events.js';
+import type { ApiMetrics } from './metrics.js';
+
+/** Everything the control API reaches, passed in by the composition root. */
+export interface ApiDeps {
+  servers: MediaServer[];
+  runner: SessionRunner;
+  redis: Redis;
+  store: CallRecordStore;
+  redisReady: () => boolean;
+  routing: RoutingService;
+  flows: FlowDirectory;
+  recordings?: { deps: RecordingsDeps; capture: RecordingCapture } | undefined;
+  keys: ApiKeyStore;
+  tokens: TokenSigner;
+  events: EventHub;
+  metrics: ApiMetrics;
+  log: Logger;
+  limits: { bodyBytes: number; perSecond: number; burst: number };
+  version: string;
+}

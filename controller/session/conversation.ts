@@ -1,0 +1,45 @@
+import { HotlineError } from '../errors.js';
+import type { CallContext } from './context.js';
+
+function current(call: CallContext): NonNullable<CallContext['conversation']> {
+  if (call.signal.aborted) throw new HotlineError('CALL_ENDED', 'the call has ended');
+  const conv = call.conversation;
+  if (!conv) throw new HotlineError('MEDIA_CONFLICT', 'the call is not talking to an agent');
+  return conv;
+}
+
+/**
+ * Puts the caller on hold: out of the conversation's bridge into one of its own with music, so
+ * the agent hears nothing and the caller hears music; the agent stays in the conversation.
+ */
+export async function holdCaller(call: CallContext, musicClass?: string): Promise<void> {
+  const conv = current(call);
+  if (conv.holding) throw new HotlineError('MEDIA_CONFLICT', 'the caller is already on hold');
+  const opts = { timeoutMs: call.commandTimeoutMs, signal: call.signal };
+  const holding = await call.server.createBridge('holding', { timeoutMs: call.commandTimeoutMs });
+  conv.holding = holding;
+  try {
+    await holding.startMusicOnHold(musicClass, opts);
+    await conv.bridge.remove(call.channel.id, opts);
+    await holding.add(call.channel.id, opts);
+  } catch (err) {
+    conv.holding = undefined;
+    await conv.bridge.add(call.channel.id, { timeoutMs: call.commandTimeoutMs }).catch(() => undefined);
+    await holding.destroy({ timeoutMs: call.commandTimeoutMs }).catch(() => undefined);
+    throw err;
+  }
+  call.note('hold');
+}
+
+/** Back into the conversation; the music bridge goes. */
+export async function resumeCaller(call: CallContext): Promise<void> {
+  const conv = current(call);
+  const holding = conv.holding;
+  if (!holding) throw new HotlineError('MEDIA_CONFLICT', 'the caller is not on hold');
+  const opts = { timeoutMs: call.commandTimeoutMs, signal: call.signal };
+  await holding.remove(call.channel.id, opts);
+  await conv.bridge.add(call.channel.id, opts);
+  conv.holding = undefined;
+  await holding.destroy({ timeoutMs: call.commandTimeoutMs }).catch(() => undefined);
+  call.note('resume');
+}

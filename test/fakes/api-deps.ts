@@ -1,0 +1,117 @@
+import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Redis } from 'ioredis';
+import { readCatalogue } from '../../media/prompts.js';
+import { MemoryCallRecordStore } from '../../controller/calls/record.js';
+import type { Role } from '../../controller/http/auth/principal.js';
+import type { ApiKeyStore } from '../../controller/http/auth/api-keys.js';
+import { TokenSigner } from '../../controller/http/auth/tokens.js';
+import type { ApiDeps } from '../../controller/http/deps.js';
+import { EventHub } from '../../controller/http/events.js';
+import { ApiMetrics } from '../../controller/http/metrics.js';
+import { FlowDirectory } from '../../controller/ivr/directory.js';
+import { indexPrompts } from '../../controller/ivr/prompt-index.js';
+import { createLogger } from '../../controller/log/logger.js';
+import type { AgentStatus } from '../../controller/router/agent-state.js';
+import { RoutingDirectory } from '../../controller/router/directory.js';
+import type { ServiceHistory } from '../../controller/router/history.js';
+import type { RedisAgents } from '../../controller/router/redis-agents.js';
+import { RoutingService } from '../../controller/router/service.js';
+import type { QueueStatistics, QueueStats } from '../../controller/router/stats.js';
+import type { WaitingLine } from '../../controller/router/waiting.js';
+import type { SessionRunner } from '../../controller/session/runner.js';
+import { PROJECT_ROOT } from '../../controller/util/project-root.js';
+
+export interface TestApi {
+  deps: ApiDeps;
+  /** Temporary copies of dialplan/routing and dialplan/flows the directories serve (and the API writes). */
+  routingDir: string;
+  flowsDir: string;
+  /** Agents' live states, as Redis would give them (absent: no record). */
+  agentStates: Map<string, AgentStatus>;
+  /** Today's figures per queue; anything not set reads as zero. */
+  queueStats: Map<string, Partial<QueueStats>>;
+  /** Headers with a real bearer token for the role. */
+  auth(role: Role, agentId?: string): Record<string, string>;
+  cleanup(): void;
+}
+
+const SECRET = Buffer.from('unit-test-secret-unit-test-secret');
+
+/** Only what the control API reads from outside systems is faked; stubs throw on anything else. */
+function stub<T>(name: string, methods: Partial<Record<string, unknown>>): T {
+  return new Proxy(methods, {
+    get(target, prop) {
+      if (typeof prop === 'string' && prop in target) return target[prop];
+      if (prop === 'then') return undefined;
+      throw new Error(`[test] ${name}.${String(prop)} is not faked`);
+    },
+  }) as T;
+}
+
+function zeroStats(queue: string, given: Partial<QueueStats> | undefined): QueueStats {
+  const base: QueueStats = { queue, day: new Date().toISOString().slice(0, 10), waiting: 0, longestWaitSeconds: 0, offered: 0, answered: 0, abandoned: 0, serviceLevel: null, serviceLevel2: null, averageSpeedOfAnswerSeconds: null, abandonmentRate: null, averageHandleTimeSeconds: null };
+  return { ...base, ...given, queue };
+}
+
+/**
+ * ApiDeps for unit tests: real routing and flow directories over temporary copies of the shipped
+ * files, a real token signer, and stubs for Redis-backed pieces (agent states, queue statistics).
+ * Redis counts as up; API keys are never accepted (authenticate with `auth(role)`).
+ */
+export async function testApiDeps(overrides: Partial<ApiDeps> = {}): Promise<TestApi> {
+  const routingDir = mkdtempSync(join(tmpdir(), 'hotline-api-routing-'));
+  const flowsDir = mkdtempSync(join(tmpdir(), 'hotline-api-flows-'));
+  cpSync(join(PROJECT_ROOT, 'dialplan', 'routing'), routingDir, { recursive: true });
+  cpSync(join(PROJECT_ROOT, 'dialplan', 'flows'), flowsDir, { recursive: true });
+  const log = createLogger({ level: 'silent', name: 'test' });
+  const agentStates = new Map<string, AgentStatus>();
+  const queueStats = new Map<string, Partial<QueueStats>>();
+
+  const agents = stub<RedisAgents>('agents', {
+    status: async (id: string) => agentStates.get(id),
+    statuses: async (ids: readonly string[]) => new Map(ids.map((id) => [id, agentStates.get(id) ?? { state: 'logged-out', since: 0 }])),
+  });
+  const stats = stub<QueueStatistics>('stats', { get: async (id: string) => zeroStats(id, queueStats.get(id)) });
+  const waiting = stub<WaitingLine>('waiting', { length: async (id: string) => queueStats.get(id)?.waiting ?? 0 });
+  const subscriber = stub<Redis>('subscriber', { on: () => undefined });
+  const routing = new RoutingService(new RoutingDirectory(routingDir), agents, stub<ServiceHistory>('history', {}), waiting, stats, subscriber, log);
+
+  const prompts = indexPrompts(await readCatalogue());
+  const flows = new FlowDirectory(flowsDir, () => ({ prompts, queues: new Set(routing.config.queues.map((q) => q.id)) }), log);
+  flows.reload();
+
+  const tokens = new TokenSigner(SECRET);
+  const deps: ApiDeps = {
+    servers: [],
+    runner: stub<SessionRunner>('runner', { liveCalls: () => [] }),
+    redis: stub<Redis>('redis', {}),
+    store: new MemoryCallRecordStore(),
+    redisReady: () => true,
+    routing,
+    flows,
+    recordings: undefined,
+    keys: stub<ApiKeyStore>('keys', { verify: async () => undefined }),
+    tokens,
+    events: new EventHub(),
+    metrics: new ApiMetrics(),
+    log,
+    limits: { bodyBytes: 1024 * 1024, perSecond: 10_000, burst: 10_000 },
+    version: 'test',
+    ...overrides,
+  };
+  return {
+    deps,
+    routingDir,
+    flowsDir,
+    agentStates,
+    queueStats,
+    auth: (role, agentId) => ({ authorization: `Bearer ${tokens.issue({ sub: `test-${role}`, role, agentId }, 600).token}` }),
+    cleanup: () => {
+      flows.close();
+      rmSync(routingDir, { recursive: true, force: true });
+      rmSync(flowsDir, { recursive: true, force: true });
+    },
+  };
+}

@@ -1,0 +1,111 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Config } from '../../controller/config/schema.js';
+import { ApiKeyStore } from '../../controller/http/auth/api-keys.js';
+import { startController, type Controller } from '../../controller/main.js';
+import { runSipp, startSippAgents } from '../sipp/sipp.js';
+import { onlyAvailable, recordOf, silentLog, waitReady } from './harness.js';
+import { labConfig } from './lab-config.js';
+
+/** Live call control through the HTTP API, on real calls: SIPp callers and agents, real Asterisk. */
+describe('live call control over the API', () => {
+  let controller: Controller;
+  let base: string;
+  let admin: string;
+  let agentKey: string;
+  const scratch = mkdtempSync(join(tmpdir(), 'hotline-api-lab-'));
+
+  const api = async (method: string, path: string, key = admin, body?: unknown): Promise<{ status: number; json: Record<string, unknown> }> => {
+    const res = await fetch(`${base}${path}`, { method, headers: { 'X-API-Key': key, ...(body === undefined ? {} : { 'Content-Type': 'application/json' }) }, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
+    const text = await res.text();
+    return { status: res.status, json: text ? (JSON.parse(text) as Record<string, unknown>) : {} };
+  };
+
+  /** The id of the one live call, once it is there (and, optionally, talking to an agent). */
+  async function liveCallId(talking = false): Promise<string> {
+    const until = Date.now() + 15_000;
+    for (;;) {
+      const r = await api('GET', '/v1/calls');
+      const calls = r.json.calls as { id: string; agentId?: string; timeline: { what: string }[] }[];
+      const call = calls.find((c) => !talking || c.timeline.some((t) => t.what.startsWith('connected')));
+      if (call) return call.id;
+      if (Date.now() > until) throw new Error('no live call appeared');
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+
+  beforeAll(async () => {
+    const lab = labConfig();
+    const config: Config = {
+      ...lab,
+      api: { ...lab.api, host: '127.0.0.1', port: 18_000 + (process.pid % 1000), tokenSecretFile: join(scratch, 'secret') },
+      session: { ...lab.session, menu: { '1': 'billing' } },
+      recordings: { ...lab.recordings, warm: { dir: join(scratch, 'warm'), bitrateKbps: 16 }, cold: { driver: 'folder', dir: join(scratch, 'cold') }, keyFile: join(scratch, 'keys.json') },
+    };
+    controller = await startController(config, { log: silentLog });
+    await waitReady(controller.servers[0]!);
+    base = `http://127.0.0.1:${controller.httpPort()}`;
+    const keys = new ApiKeyStore(controller.redis, config.redis.keyPrefix);
+    admin = (await keys.create({ name: 'lab admin', role: 'admin' })).key;
+    agentKey = (await keys.create({ name: 'lab agent', role: 'agent', agentId: '1004' })).key;
+  });
+  afterAll(async () => {
+    await controller?.stop(5000);
+    rmSync(scratch, { recursive: true, force: true });
+  });
+
+  it('hangs up a waiting caller; the call is then gone (404 for another hang-up)', async () => {
+    await onlyAvailable(controller.routing, []);
+    await controller.routing.agents.change('1001', 'available');
+    await controller.routing.agents.change('1001', 'on-break', 'lab');
+    const caller = runSipp({ scenario: 'uac-400-dtmf-expect-bye', service: '4008001234', dtmf: '1', timeoutMs: 40_000 });
+    const id = await liveCallId();
+    expect((await api('GET', `/v1/calls/${id}`)).json).toMatchObject({ id, state: 'active' });
+    // An agent may not hang up someone else's call; a supervisor-level key may.
+    expect((await api('POST', `/v1/calls/${id}/hangup`, agentKey)).status).toBe(403);
+    await new Promise((r) => setTimeout(r, 1500));
+    const r = await api('POST', `/v1/calls/${id}/hangup`);
+    expect(r).toMatchObject({ status: 200, json: { id, done: 'hung up' } });
+    const sipp = await caller;
+    expect(sipp.exitCode, sipp.errors).toBe(0);
+    const again = await api('POST', `/v1/calls/${id}/hangup`);
+    expect(again.status).toBe(404);
+    expect(again.json.code).toBe('NOT_FOUND');
+    const record = await recordOf(controller.store, sipp.callId(1));
+    expect(record).toMatchObject({ hangupBy: 'controller' });
+  }, 60_000);
+
+  it('puts a bridged caller on hold (music, out of the conversation) and back; the agent can do it on its own call', async () => {
+    await onlyAvailable(controller.routing, ['1004']);
+    const agents = startSippAgents({ calls: 1, timeoutMs: 60_000 });
+    const caller = runSipp({ scenario: 'uac-400-dtmf-then-hangup', service: '4008001234', dtmf: '1', holdMs: 9000, timeoutMs: 60_000 });
+    const id = await liveCallId(true);
+    const bridgesOf = async (): Promise<{ kind: string; channelIds: string[] }[]> => (await controller.servers[0]!.liveState({ timeoutMs: 5000 })).bridges;
+    expect((await bridgesOf()).find((b) => b.channelIds.includes(id))?.kind).toBe('mixing');
+    expect((await api('POST', `/v1/calls/${id}/hold`, agentKey)).status).toBe(200);
+    let bridges = await bridgesOf();
+    expect(bridges.find((b) => b.channelIds.includes(id))?.kind).toBe('holding');
+    expect(bridges.find((b) => b.kind === 'mixing')?.channelIds).toHaveLength(1);
+    expect((await api('POST', `/v1/calls/${id}/hold`)).status).toBe(409);
+    // Keys to the caller, and the recording paused and resumed, while the call goes on.
+    expect((await api('POST', `/v1/calls/${id}/dtmf`, admin, { digits: '12#' })).status).toBe(200);
+    expect((await api('POST', `/v1/calls/${id}/recording/pause`, agentKey)).status).toBe(200);
+    expect((await api('POST', `/v1/calls/${id}/recording/resume`, agentKey)).status).toBe(200);
+    await new Promise((r) => setTimeout(r, 1000));
+    expect((await api('POST', `/v1/calls/${id}/resume`)).status).toBe(200);
+    bridges = await bridgesOf();
+    expect(bridges.find((b) => b.channelIds.includes(id))?.kind).toBe('mixing');
+    expect(bridges.find((b) => b.kind === 'mixing')?.channelIds).toHaveLength(2);
+    // The music bridge is gone (the queue's own holding bridge, empty, stays until the call ends).
+    expect(bridges.filter((b) => b.kind === 'holding' && b.channelIds.length > 0)).toEqual([]);
+    const sipp = await caller;
+    expect(sipp.exitCode, sipp.errors).toBe(0);
+    await agents.done;
+    const record = await recordOf(controller.store, sipp.callId(1));
+    expect(record?.timeline.map((t) => t.what)).toEqual(expect.arrayContaining(['hold', 'resume']));
+    // A call that has ended: 404, not a hang.
+    expect((await api('POST', `/v1/calls/${id}/hold`)).status).toBe(404);
+  }, 60_000);
+});
