@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -5,7 +6,7 @@ import type { Redis } from 'ioredis';
 import { readCatalogue } from '../../media/prompts.js';
 import { MemoryCallRecordStore } from '../../controller/calls/record.js';
 import type { Role } from '../../controller/http/auth/principal.js';
-import type { ApiKeyStore } from '../../controller/http/auth/api-keys.js';
+import type { ApiKeyInfo, ApiKeyStore } from '../../controller/http/auth/api-keys.js';
 import { TokenSigner } from '../../controller/http/auth/tokens.js';
 import type { ApiDeps } from '../../controller/http/deps.js';
 import { EventHub } from '../../controller/http/events.js';
@@ -13,7 +14,7 @@ import { ApiMetrics } from '../../controller/http/metrics.js';
 import { FlowDirectory } from '../../controller/ivr/directory.js';
 import { indexPrompts } from '../../controller/ivr/prompt-index.js';
 import { createLogger } from '../../controller/log/logger.js';
-import type { AgentStatus } from '../../controller/router/agent-state.js';
+import { transition, type AgentState, type AgentStatus } from '../../controller/router/agent-state.js';
 import { RoutingDirectory } from '../../controller/router/directory.js';
 import type { ServiceHistory } from '../../controller/router/history.js';
 import type { RedisAgents } from '../../controller/router/redis-agents.js';
@@ -72,6 +73,13 @@ export async function testApiDeps(overrides: Partial<ApiDeps> = {}): Promise<Tes
   const agents = stub<RedisAgents>('agents', {
     status: async (id: string) => agentStates.get(id),
     statuses: async (ids: readonly string[]) => new Map(ids.map((id) => [id, agentStates.get(id) ?? { state: 'logged-out', since: 0 }])),
+    // The real state machine, over the map: an illegal change is the same typed error as in Redis.
+    change: async (id: string, to: AgentState, reason?: string) => {
+      const now = Date.now();
+      const { status } = transition(id, agentStates.get(id) ?? { state: 'logged-out', since: 0 }, to, now, reason);
+      agentStates.set(id, status);
+      return status;
+    },
   });
   const stats = stub<QueueStatistics>('stats', { get: async (id: string) => zeroStats(id, queueStats.get(id)) });
   const waiting = stub<WaitingLine>('waiting', { length: async (id: string) => queueStats.get(id)?.waiting ?? 0 });
@@ -92,7 +100,7 @@ export async function testApiDeps(overrides: Partial<ApiDeps> = {}): Promise<Tes
     routing,
     flows,
     recordings: undefined,
-    keys: stub<ApiKeyStore>('keys', { verify: async () => undefined }),
+    keys: memoryKeys() as unknown as ApiKeyStore,
     tokens,
     events: new EventHub(),
     metrics: new ApiMetrics(),
@@ -112,6 +120,33 @@ export async function testApiDeps(overrides: Partial<ApiDeps> = {}): Promise<Tes
       flows.close();
       rmSync(routingDir, { recursive: true, force: true });
       rmSync(flowsDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** API keys in memory, with the real key format and revocation (the Redis store is tested in the lab). */
+export function memoryKeys(): Pick<ApiKeyStore, 'create' | 'revoke' | 'list' | 'verify'> {
+  const keys = new Map<string, { secret: string; info: ApiKeyInfo }>();
+  return {
+    create: async (opts) => {
+      const id = randomBytes(6).toString('hex');
+      const secret = randomBytes(32).toString('base64url');
+      const info: ApiKeyInfo = { id, name: opts.name, role: opts.role, ...(opts.agentId ? { agentId: opts.agentId } : {}), createdAt: new Date().toISOString() };
+      keys.set(id, { secret, info });
+      return { key: `hk_${id}_${secret}`, info };
+    },
+    revoke: async (id) => {
+      const k = keys.get(id);
+      if (!k) return false;
+      k.info.revokedAt ??= new Date().toISOString();
+      return true;
+    },
+    list: async () => [...keys.values()].map((k) => k.info),
+    verify: async (presented) => {
+      const m = /^hk_([0-9a-f]{12})_(.+)$/.exec(presented);
+      const k = m ? keys.get(m[1] as string) : undefined;
+      if (!k || k.secret !== m?.[2] || k.info.revokedAt) return undefined;
+      return { id: k.info.id, role: k.info.role, agentId: k.info.agentId, via: 'key' };
     },
   };
 }
