@@ -61,12 +61,27 @@ export const configSchema = z.strictObject({
       port: port.default(8480),
       /** The secret that signs bearer tokens (created on first start; the same on every controller). */
       tokenSecretFile: z.string().startsWith('/').default('/var/lib/hotline/api-token-secret'),
+      /**
+       * Phones a supervisor may be rung on to listen, whisper or barge: internal endpoints only,
+       * so the API can never dial out through the carrier trunk.
+       */
+      superviseEndpoints: z
+        .string()
+        .refine((p) => {
+          try {
+            new RegExp(p);
+            return true;
+          } catch {
+            return false;
+          }
+        }, 'a valid regular expression')
+        .default('^PJSIP/[A-Za-z0-9_.-]{1,40}@agents-[A-Za-z0-9_-]{1,40}$'),
       /** Largest JSON body accepted. */
       bodyBytes: z.number().int().min(1024).max(10_000_000).default(65_536),
       /** Requests per second per API key or token, and the burst above it. */
       rateLimit: z.strictObject({ perSecond: z.number().min(1).max(100_000).default(50), burst: z.number().int().min(1).max(100_000).default(100) }).default({ perSecond: 50, burst: 100 }),
     })
-    .default({ host: '127.0.0.1', port: 8480, tokenSecretFile: '/var/lib/hotline/api-token-secret', bodyBytes: 65_536, rateLimit: { perSecond: 50, burst: 100 } }),
+    .default({ host: '127.0.0.1', port: 8480, tokenSecretFile: '/var/lib/hotline/api-token-secret', superviseEndpoints: '^PJSIP/[A-Za-z0-9_.-]{1,40}@agents-[A-Za-z0-9_-]{1,40}$', bodyBytes: 65_536, rateLimit: { perSecond: 50, burst: 100 } }),
   mediaServers: z
     .array(asteriskServerSchema)
     .min(1, 'at least one media server')

@@ -28,5 +28,7 @@ export interface ApiDeps {
   metrics: ApiMetrics;
   log: Logger;
   limits: { bodyBytes: number; perSecond: number; burst: number };
+  /** Endpoints a supervisor may be rung on (api.superviseEndpoints). */
+  superviseEndpoints: RegExp;
   version: string;
 }

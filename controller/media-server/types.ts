@@ -103,6 +103,12 @@ export interface Channel {
   answer(opts: WaitOptions): Promise<void>;
   play(media: Media | Media[], opts: PlayOptions): Promise<Playback>;
   hangup(cause?: 'normal' | 'busy' | 'congestion' | 'no-answer'): Promise<void>;
+  /**
+   * A spy on this channel, joined to the application: `spy` is what it hears (in: what this party
+   * says, out: what it hears, both), `whisper` where sound put into the spy goes. It ends with the
+   * channel, or with `hangup`. Supervisors listen and whisper through it.
+   */
+  snoop(opts: WaitOptions & { spy: SnoopDirection; whisper: SnoopDirection }): Promise<{ id: string; hangup(): Promise<void> }>;
   /** Sends keys to the far end (RFC 4733 / SIP INFO, as the channel negotiated); ',' pauses. */
   sendDtmf(digits: string, opts: WaitOptions): Promise<void>;
   /**
@@ -170,6 +176,8 @@ export interface OriginateRequest {
   ringTimeoutSeconds: number;
   variables?: Record<string, string>;
 }
+
+export type SnoopDirection = 'none' | 'in' | 'out' | 'both';
 
 export interface LiveState {
   channels: ChannelInfo[];

@@ -17,12 +17,13 @@ import type {
   Media,
   MediaServer,
   OriginateRequest,
-  Playback,
   PlayOptions,
+  Playback,
   RecordOptions,
   Recording,
   RecordingEvent,
   ServerStatus,
+  SnoopDirection,
 } from '../../controller/media-server/types.js';
 import type { Unsubscribe, WaitOptions } from '../../controller/util/wait.js';
 
@@ -273,6 +274,22 @@ export class FakeChannel implements Channel {
       done,
       stop: () => {
         if (this.server.playbacks.has(id)) finish(false);
+        return Promise.resolve();
+      },
+    });
+  }
+
+  /** A spy: a channel of its own in the application, ended with this one. */
+  snoop(opts: WaitOptions & { spy: SnoopDirection; whisper: SnoopDirection }): Promise<{ id: string; hangup(): Promise<void> }> {
+    this.check(opts);
+    const spy = new FakeChannel(this.server, { id: randomUUID(), serverId: this.server.id, state: 'up', callerNumber: '', calledNumber: '', inApplication: true, role: 'snoop' });
+    this.server.channels.set(spy.id, spy);
+    const end = (): void => spy.end(16, 'normal clearing');
+    this.ended.addEventListener('abort', end, { once: true });
+    return Promise.resolve({
+      id: spy.id,
+      hangup: () => {
+        end();
         return Promise.resolve();
       },
     });

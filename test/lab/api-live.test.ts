@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -108,4 +108,56 @@ describe('live call control over the API', () => {
     // A call that has ended: 404, not a hang.
     expect((await api('POST', `/v1/calls/${id}/hold`)).status).toBe(404);
   }, 60_000);
+
+  it('a supervisor listens (a spy bridged to their phone, carrying audio), whispers and barges on a bridged call', async () => {
+    await onlyAvailable(controller.routing, ['1004']);
+    const agents = startSippAgents({ calls: 1, timeoutMs: 60_000 });
+    const supervisorPhone = startSippAgents({ calls: 3, localIp: '127.0.0.4', timeoutMs: 60_000 });
+    const caller = runSipp({ scenario: 'uac-400-dtmf-then-hangup', service: '4008001234', dtmf: '1', holdMs: 9000, timeoutMs: 60_000 });
+    const id = await liveCallId(true);
+    // Not any phone: the carrier trunk is refused.
+    expect((await api('POST', `/v1/calls/${id}/listen`, admin, { endpoint: 'PJSIP/13800138000@carrier' })).status).toBe(400);
+    const r = await api('POST', `/v1/calls/${id}/listen`, admin, { endpoint: 'PJSIP/2001@agents-lab2' });
+    expect(r.status, JSON.stringify(r.json)).toBe(200);
+    const snoopId = r.json.snoopId as string;
+    const server = controller.servers[0]!;
+    const live = await server.liveState({ timeoutMs: 5000 });
+    expect(live.channels.find((ch) => ch.id === snoopId)?.role).toBe('snoop');
+    const listenBridge = live.bridges.find((b) => b.channelIds.includes(snoopId));
+    expect(listenBridge?.channelIds).toHaveLength(2);
+    // What the supervisor hears, recorded for two seconds: sound, not silence.
+    const name = `lab-listen-${Date.now()}`;
+    const rec = await server.bridge(listenBridge!).record({ name, format: 'wav', maxDurationSeconds: 2, timeoutMs: 5000 });
+    await rec.done;
+    const wav = readFileSync(server.recordingFile(name, 'wav'));
+    rmSync(server.recordingFile(name, 'wav'), { force: true });
+    expect(wav.length).toBeGreaterThan(16_000);
+    expect(rms(wav.subarray(44))).toBeGreaterThan(100);
+    // Whisper: a second spy, on the agent's leg; barge: the supervisor in the conversation itself.
+    const w = await api('POST', `/v1/calls/${id}/whisper`, admin, { endpoint: 'PJSIP/2001@agents-lab2' });
+    expect(w.status, JSON.stringify(w.json)).toBe(200);
+    const b = await api('POST', `/v1/calls/${id}/barge`, admin, { endpoint: 'PJSIP/2001@agents-lab2' });
+    expect(b.status, JSON.stringify(b.json)).toBe(200);
+    const during = await server.liveState({ timeoutMs: 5000 });
+    expect(during.bridges.find((x) => x.channelIds.includes(w.json.snoopId as string))?.channelIds).toHaveLength(2);
+    expect(during.bridges.find((x) => x.kind === 'mixing' && x.channelIds.includes(id))?.channelIds).toHaveLength(3);
+    const sipp = await caller;
+    expect(sipp.exitCode, sipp.errors).toBe(0);
+    expect((await supervisorPhone.done).exitCode).toBe(0);
+    await agents.done;
+    // The supervisor's leg, the spy and its bridge went with the call.
+    const after = await server.liveState({ timeoutMs: 5000 });
+    expect(after.channels.filter((ch) => ch.id === snoopId)).toEqual([]);
+    expect(after.bridges.filter((b) => b.id === listenBridge!.id)).toEqual([]);
+    const record = await recordOf(controller.store, sipp.callId(1));
+    expect(record?.timeline.map((t) => t.what)).toEqual(expect.arrayContaining(['listen PJSIP/2001@agents-lab2', 'listen ended']));
+  }, 60_000);
 });
+
+/** Root-mean-square level of 16-bit PCM. */
+function rms(pcm: Buffer): number {
+  let sum = 0;
+  const n = Math.floor(pcm.length / 2);
+  for (let i = 0; i < n; i++) sum += pcm.readInt16LE(i * 2) ** 2;
+  return Math.sqrt(sum / Math.max(1, n));
+}

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { CallRecord } from '../../calls/record.js';
 import type { CallContext } from '../../session/context.js';
 import { holdCaller, resumeCaller } from '../../session/conversation.js';
+import { supervise, type SuperviseMode } from '../../session/supervise.js';
 import type { Principal } from '../auth/principal.js';
 import type { ApiDeps } from '../deps.js';
 import { ApiError } from '../problem.js';
@@ -43,6 +44,28 @@ function recordingAction(verb: 'pause' | 'resume' | 'stop') {
       await live[verb]();
       log.info({ callId: params.id, recording: live.id }, `recording ${verb}`);
       return json(c, 200, { id: params.id, done: `recording ${verb}` });
+    },
+  });
+}
+
+/** A supervisor's phone joins the call (answered first; ends when either hangs up). */
+function superviseRoute(mode: SuperviseMode, summary: string) {
+  return route({
+    method: 'post',
+    path: `/v1/calls/{id}/${mode}`,
+    summary,
+    tag: 'calls',
+    roles: STAFF,
+    params: callId,
+    body: z.strictObject({ endpoint: z.string().min(3).max(120).describe('the supervisor phone, e.g. PJSIP/2001@agents-lab') }),
+    needs: ['media'],
+    responses: { 200: { description: "the supervisor's phone answered and joined", schema: z.object({ id: z.string(), supervision: z.string(), mode: z.string(), snoopId: z.string().optional() }) } },
+    handler: async ({ c, deps, params, principal, body, log }) => {
+      if (!deps.superviseEndpoints.test(body.endpoint)) throw new ApiError(400, 'BODY_INVALID', `endpoint ${body.endpoint} is not an allowed supervisor phone (api.superviseEndpoints)`);
+      const call = liveCall(deps, params.id, principal);
+      const s = await supervise(call, mode, body.endpoint);
+      log.info({ callId: params.id, mode, endpoint: body.endpoint }, 'supervisor joined');
+      return json(c, 200, { id: params.id, supervision: s.id, mode, ...(s.snoopId ? { snoopId: s.snoopId } : {}) });
     },
   });
 }
@@ -152,6 +175,9 @@ export const callRoutes = [
       return json(c, 200, { id: params.id, recordingId: live.id });
     },
   }),
+  superviseRoute('listen', 'Listen to a conversation from a supervisor phone (unheard)'),
+  superviseRoute('whisper', 'Speak to the agent alone while listening (the caller does not hear)'),
+  superviseRoute('barge', 'Join the conversation (caller, agent and supervisor all hear each other)'),
   recordingAction('pause'),
   recordingAction('resume'),
   recordingAction('stop'),

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { HotlineError, isHotlineError } from '../../errors.js';
 import type { Unsubscribe, WaitOptions } from '../../util/wait.js';
-import type { Channel, ChannelEvent, ChannelInfo, ChannelRecordOptions, Media, Playback, PlayOptions, RecordOptions, Recording } from '../types.js';
+import type { Channel, ChannelEvent, ChannelInfo, ChannelRecordOptions, Media, PlayOptions, Playback, RecordOptions, Recording, SnoopDirection } from '../types.js';
 import { SNOOP_ARG } from './translate.js';
 import type { AriContext, ChannelListener } from './context.js';
 import { startRecording } from './recording.js';
@@ -119,6 +119,18 @@ export class AriChannel implements Channel {
 
   record(opts: ChannelRecordOptions): Promise<Recording> {
     return startRecording(this.ctx, `/channels/${encodeURIComponent(this.id)}`, { ...opts, signal: opts.signal ?? this.ended });
+  }
+
+  async snoop(opts: WaitOptions & { spy: SnoopDirection; whisper: SnoopDirection }): Promise<{ id: string; hangup(): Promise<void> }> {
+    const ctx = this.ctx;
+    const snoopId = randomUUID();
+    await this.command('POST', '/snoop', { ...opts, query: { spy: opts.spy, whisper: opts.whisper, app: ctx.config.app, appArgs: SNOOP_ARG, snoopId } });
+    return {
+      id: snoopId,
+      hangup: async () => {
+        await ctx.rest.request('DELETE', `/channels/${snoopId}`, { timeoutMs: ctx.config.commandTimeoutMs }).catch(() => undefined);
+      },
+    };
   }
 
   async recordCaller(opts: RecordOptions): Promise<Recording> {
