@@ -28,6 +28,8 @@ export interface ApiDeps {
   metrics: ApiMetrics;
   log: Logger;
   limits: { bodyBytes: number; perSecond: number; burst: number };
+  /** How digits are dialled out (flows.transferEndpoint). */
+  transferEndpoint: string;
   /** Endpoints a supervisor may be rung on (api.superviseEndpoints). */
   superviseEndpoints: RegExp;
   version: string;

@@ -11,7 +11,7 @@ import { EventHub } from './events.js';
 import { ApiMetrics } from './metrics.js';
 import type { Config } from '../config/schema.js';
 
-type Given = Omit<ApiDeps, 'keys' | 'tokens' | 'events' | 'metrics' | 'limits' | 'version' | 'superviseEndpoints'> & { events: EventHub; metrics: ApiMetrics };
+type Given = Omit<ApiDeps, 'keys' | 'tokens' | 'events' | 'metrics' | 'limits' | 'version' | 'superviseEndpoints' | 'transferEndpoint'> & { events: EventHub; metrics: ApiMetrics };
 
 /** Builds the API's own parts (keys, tokens, gauges) around what the controller already has. */
 export async function buildApi(config: Config, given: Given): Promise<{ app: Hono; deps: ApiDeps }> {
@@ -21,6 +21,7 @@ export async function buildApi(config: Config, given: Given): Promise<{ app: Hon
     keys: new ApiKeyStore(given.redis, config.redis.keyPrefix),
     tokens: new TokenSigner(await loadSecret(config.api.tokenSecretFile)),
     superviseEndpoints: new RegExp(config.api.superviseEndpoints),
+    transferEndpoint: config.flows.transferEndpoint,
     limits: { bodyBytes: config.api.bodyBytes, perSecond: config.api.rateLimit.perSecond, burst: config.api.rateLimit.burst },
     version,
   };

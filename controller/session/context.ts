@@ -35,4 +35,6 @@ export interface Conversation {
   readonly agentLegId: string;
   /** While the caller is on hold: the bridge with the music. */
   holding?: Bridge | undefined;
+  /** After a transfer: the party that took over from the agent. */
+  transferredTo?: Channel | undefined;
 }

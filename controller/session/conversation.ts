@@ -1,5 +1,6 @@
 import { HotlineError } from '../errors.js';
 import type { CallContext } from './context.js';
+import { firstAnswer } from './verbs/legs.js';
 
 function current(call: CallContext): NonNullable<CallContext['conversation']> {
   if (call.signal.aborted) throw new HotlineError('CALL_ENDED', 'the call has ended');
@@ -42,4 +43,29 @@ export async function resumeCaller(call: CallContext): Promise<void> {
   conv.holding = undefined;
   await holding.destroy({ timeoutMs: call.commandTimeoutMs }).catch(() => undefined);
   call.note('resume');
+}
+
+/**
+ * Blind transfer of a conversation: the target is rung while caller and agent go on talking; once
+ * it answers it joins the conversation's bridge and the agent's leg is hung up (the agent goes to
+ * wrap-up). A caller on hold is taken off hold to meet the target. No answer: MEDIA_REJECTED and
+ * nothing changes.
+ */
+export async function transferCaller(call: CallContext, endpoint: string, ringSeconds = 30): Promise<void> {
+  const conv = current(call);
+  if (conv.transferredTo) throw new HotlineError('MEDIA_CONFLICT', 'the call has already been transferred');
+  const opts = { timeoutMs: call.commandTimeoutMs, signal: call.signal };
+  const leg = await call.server.originate({ endpoint, ringTimeoutSeconds: ringSeconds, callerNumber: call.channel.info.callerNumber }, opts);
+  try {
+    const answered = await firstAnswer(new Map([['target', leg]]), (ringSeconds + 2) * 1000, call.signal);
+    if (!answered) throw new HotlineError('MEDIA_REJECTED', `${endpoint} did not answer`);
+    await conv.bridge.add(leg.id, opts);
+    conv.transferredTo = leg;
+  } catch (err) {
+    await leg.hangup().catch(() => undefined);
+    throw err;
+  }
+  if (conv.holding) await resumeCaller(call);
+  call.note(`transferred ${endpoint}`);
+  await call.server.channel(conv.agentLegId)?.hangup();
 }

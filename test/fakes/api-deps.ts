@@ -106,6 +106,7 @@ export async function testApiDeps(overrides: Partial<ApiDeps> = {}): Promise<Tes
     metrics: new ApiMetrics(),
     log,
     limits: { bodyBytes: 1024 * 1024, perSecond: 10_000, burst: 10_000 },
+    transferEndpoint: 'PJSIP/{number}@carrier',
     superviseEndpoints: /^PJSIP\/[A-Za-z0-9_.-]{1,40}@agents-[A-Za-z0-9_-]{1,40}$/,
     version: 'test',
     ...overrides,

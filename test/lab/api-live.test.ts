@@ -152,6 +152,27 @@ describe('live call control over the API', () => {
     const record = await recordOf(controller.store, sipp.callId(1));
     expect(record?.timeline.map((t) => t.what)).toEqual(expect.arrayContaining(['listen PJSIP/2001@agents-lab2', 'listen ended']));
   }, 60_000);
+
+  it('transfers a bridged caller to another phone: the target joins, the agent leaves to wrap-up', async () => {
+    await onlyAvailable(controller.routing, ['1004']);
+    const agents = startSippAgents({ calls: 1, timeoutMs: 60_000 });
+    const target = startSippAgents({ calls: 1, localIp: '127.0.0.4', timeoutMs: 60_000 });
+    const caller = runSipp({ scenario: 'uac-400-dtmf-then-hangup', service: '4008001234', dtmf: '1', holdMs: 8000, timeoutMs: 60_000 });
+    const id = await liveCallId(true);
+    expect((await api('POST', `/v1/calls/${id}/transfer`, admin, { to: 'Local/evil@somewhere' })).status).toBe(400);
+    const r = await api('POST', `/v1/calls/${id}/transfer`, agentKey, { to: 'PJSIP/2001@agents-lab2' });
+    expect(r.status, JSON.stringify(r.json)).toBe(200);
+    const bridges = (await controller.servers[0]!.liveState({ timeoutMs: 5000 })).bridges;
+    expect(bridges.find((b) => b.kind === 'mixing' && b.channelIds.includes(id))?.channelIds).toHaveLength(2);
+    expect((await controller.routing.agents.status('1004'))?.state).toBe('wrap-up');
+    expect((await agents.done).exitCode).toBe(0);
+    const sipp = await caller;
+    expect(sipp.exitCode, sipp.errors).toBe(0);
+    expect((await target.done).exitCode).toBe(0);
+    const record = await recordOf(controller.store, sipp.callId(1));
+    expect(record?.timeline.map((t) => t.what)).toEqual(expect.arrayContaining(['transferred PJSIP/2001@agents-lab2', 'agent handed over']));
+    expect((await controller.servers[0]!.liveState({ timeoutMs: 5000 })).channels).toEqual([]);
+  }, 60_000);
 });
 
 /** Root-mean-square level of 16-bit PCM. */

@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import type { CallRecord } from '../../calls/record.js';
 import type { CallContext } from '../../session/context.js';
-import { holdCaller, resumeCaller } from '../../session/conversation.js';
+import { endpointFor } from '../../ivr/nodes/transfer.js';
+import { holdCaller, resumeCaller, transferCaller } from '../../session/conversation.js';
 import { supervise, type SuperviseMode } from '../../session/supervise.js';
 import type { Principal } from '../auth/principal.js';
 import type { ApiDeps } from '../deps.js';
@@ -173,6 +174,28 @@ export const callRoutes = [
       if (!capture?.isBridged(params.id)) throw new ApiError(409, 'MEDIA_CONFLICT', 'the call is not talking to an agent (or its queue never records)');
       const live = await capture.start(params.id);
       return json(c, 200, { id: params.id, recordingId: live.id });
+    },
+  }),
+  route({
+    method: 'post',
+    path: '/v1/calls/{id}/transfer',
+    summary: 'Transfer the caller from its agent to a number or an internal phone (blind)',
+    tag: 'calls',
+    roles: EVERYONE,
+    params: callId,
+    body: z.strictObject({
+      to: z.string().min(3).max(120).describe('digits (out through the trunk) or an internal endpoint, e.g. PJSIP/2001@agents-lab'),
+      ringSeconds: z.number().int().min(5).max(120).default(30),
+    }),
+    needs: ['media'],
+    responses: { 200: { description: 'the target answered and took over', schema: ok } },
+    handler: async ({ c, deps, params, principal, body, log }) => {
+      const digits = /^\+?\d{3,20}$/.test(body.to);
+      if (!digits && !deps.superviseEndpoints.test(body.to)) throw new ApiError(400, 'BODY_INVALID', `transfer to digits or an internal endpoint (api.superviseEndpoints), not ${body.to}`);
+      const call = liveCall(deps, params.id, principal);
+      await transferCaller(call, digits ? endpointFor(body.to, deps.transferEndpoint) : body.to, body.ringSeconds);
+      log.info({ callId: params.id, to: digits ? 'number' : body.to }, 'call transferred');
+      return json(c, 200, { id: params.id, done: 'transferred' });
     },
   }),
   superviseRoute('listen', 'Listen to a conversation from a supervisor phone (unheard)'),

@@ -123,8 +123,10 @@ async function waitAndConnect(call: CallContext, routing: RoutingService, q: Que
     const cleanup = { timeoutMs: call.commandTimeoutMs };
     unregister?.();
     const held = call.conversation?.holding;
+    const other = call.conversation?.transferredTo;
     call.conversation = undefined;
     await held?.destroy(cleanup).catch(() => undefined);
+    await other?.hangup().catch(() => undefined);
     await routing.waiting.leave(queueId, call.channel.id).catch(() => undefined);
     await leg?.hangup().catch(() => undefined);
     await mixing?.destroy(cleanup).catch(() => undefined);
@@ -193,8 +195,11 @@ async function consent(call: CallContext, prompt: string): Promise<void> {
 /** Until caller or agent hangs up; then the agent's wrap-up. */
 async function converse(call: CallContext, routing: RoutingService, q: QueueConfig, agentId: string, leg: Channel, talkStart: number): Promise<void> {
   await eitherEnds(call.signal, leg.ended);
-  call.note(leg.ended.aborted && !call.signal.aborted ? 'agent hung up' : 'caller hung up');
+  const next = call.conversation?.transferredTo;
+  call.note(leg.ended.aborted && !call.signal.aborted ? (next ? 'agent handed over' : 'agent hung up') : 'caller hung up');
   await routing.wrapUp(agentId, q, Date.now() - talkStart).catch((err: unknown) => call.log.warn({ err: String(err) }, 'wrap-up failed'));
+  // Transferred: the caller goes on talking to whoever took over, in the same bridge.
+  if (next && !call.signal.aborted) await eitherEnds(call.signal, next.ended);
 }
 
 /**
