@@ -105,8 +105,12 @@ export async function startController(config: Config, opts: ControllerOptions = 
   const recordings = config.recordings.enabled ? await startRecordings(config, redis, log, commandTimeoutMs) : undefined;
   const events = new EventHub();
   const metrics = new ApiMetrics();
-  const onCallEvent = (type: 'started' | 'ended', r: CallRecord): void => {
+  const onCallEvent = (type: 'started' | 'ended' | 'queued' | 'connected', r: CallRecord): void => {
     if (type === 'ended') metrics.calls.inc({ outcome: r.outcome ?? 'unknown' });
+    const at = new Date().toISOString();
+    if (type === 'queued') return events.publish({ kind: 'queue', type: 'joined', queue: r.queue ?? '', callId: r.id, at });
+    // Leaving the line: answered, or the caller gone before an agent was.
+    if (r.queue && (type === 'connected' || (type === 'ended' && !r.agentId))) events.publish({ kind: 'queue', type: 'left', queue: r.queue, callId: r.id, at });
     events.publish({ kind: 'call', type, callId: r.id, at: new Date().toISOString(), calledNumber: r.calledNumber, agentId: r.agentId, queue: r.queue, outcome: r.outcome });
   };
   routing.onAgentChange((agentId, state, since) => events.publish({ kind: 'agent', type: 'state', agentId, state, at: new Date(since).toISOString() }));

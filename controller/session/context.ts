@@ -23,6 +23,8 @@ export interface CallContext {
   readonly commandTimeoutMs: number;
   /** Caller and agent talking: set by the queue verb while they are bridged (live control). */
   conversation?: Conversation | undefined;
+  /** Tells the event stream about a step others watch (queued, connected). */
+  emit?: ((type: 'queued' | 'connected') => void) | undefined;
   /** Notes a step in the call's timeline. */
   note(what: string): void;
   /** Saves the call's record now (before a long wait), so another controller can take over. */

@@ -28,7 +28,7 @@ export interface RunnerDeps {
   commandTimeoutMs: number;
   recordings?: RecordingCapture | undefined;
   /** Calls starting and ending (the API's event stream and metrics). */
-  onCallEvent?: ((type: 'started' | 'ended', record: CallRecord) => void) | undefined;
+  onCallEvent?: ((type: 'started' | 'ended' | 'queued' | 'connected', record: CallRecord) => void) | undefined;
 }
 
 /**
@@ -103,6 +103,7 @@ export class SessionRunner {
       settings: config.session,
       commandTimeoutMs: this.deps.commandTimeoutMs,
       note: (what) => record.timeline.push({ atMs: Date.now() - startedAt, what }),
+      emit: (type) => this.deps.onCallEvent?.(type, record),
       checkpoint: () => this.persist(record, log),
     };
     // The channel's end is recorded whatever the flow is doing at that moment.

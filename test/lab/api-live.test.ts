@@ -23,6 +23,37 @@ describe('live call control over the API', () => {
     return { status: res.status, json: text ? (JSON.parse(text) as Record<string, unknown>) : {} };
   };
 
+  /** Reads the event stream in the background until stopped. */
+  function collectEvents(key: string): { events: { event: string; data: Record<string, unknown> }[]; stop(): Promise<void> } {
+    const events: { event: string; data: Record<string, unknown> }[] = [];
+    const ctrl = new AbortController();
+    const reading = (async () => {
+      const res = await fetch(`${base}/v1/events`, { headers: { 'X-API-Key': key }, signal: ctrl.signal });
+      const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader();
+      let buf = '';
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) return;
+        buf += value;
+        let cut: number;
+        while ((cut = buf.indexOf('\n\n')) >= 0) {
+          const block = buf.slice(0, cut);
+          buf = buf.slice(cut + 2);
+          const event = /^event: (.*)$/m.exec(block)?.[1];
+          const data = /^data: (.*)$/m.exec(block)?.[1];
+          if (event && data) events.push({ event, data: JSON.parse(data) as Record<string, unknown> });
+        }
+      }
+    })().catch(() => undefined);
+    return {
+      events,
+      stop: async () => {
+        ctrl.abort();
+        await reading;
+      },
+    };
+  }
+
   /** The id of the one live call, once it is there (and, optionally, talking to an agent). */
   async function liveCallId(talking = false): Promise<string> {
     const until = Date.now() + 15_000;
@@ -79,6 +110,9 @@ describe('live call control over the API', () => {
 
   it('puts a bridged caller on hold (music, out of the conversation) and back; the agent can do it on its own call', async () => {
     await onlyAvailable(controller.routing, ['1004']);
+    const stream = collectEvents(admin);
+    const agentStream = collectEvents(agentKey);
+    await new Promise((r) => setTimeout(r, 300));
     const agents = startSippAgents({ calls: 1, timeoutMs: 60_000 });
     const caller = runSipp({ scenario: 'uac-400-dtmf-then-hangup', service: '4008001234', dtmf: '1', holdMs: 9000, timeoutMs: 60_000 });
     const id = await liveCallId(true);
@@ -107,6 +141,15 @@ describe('live call control over the API', () => {
     expect(record?.timeline.map((t) => t.what)).toEqual(expect.arrayContaining(['hold', 'resume']));
     // A call that has ended: 404, not a hang.
     expect((await api('POST', `/v1/calls/${id}/hold`)).status).toBe(404);
+    // The event stream told the story: queued, connected, the agent talking, the call ended.
+    await new Promise((r) => setTimeout(r, 300));
+    await stream.stop();
+    await agentStream.stop();
+    const story = stream.events.filter((e) => e.data.callId === id || e.data.agentId === '1004').map((e) => `${e.event}:${typeof e.data.type === 'string' ? e.data.type : ''}${typeof e.data.state === 'string' ? `:${e.data.state}` : ''}`);
+    expect(story).toEqual(expect.arrayContaining(['call:started', 'queue:joined', 'call:connected', 'queue:left', 'agent:state:talking', 'call:ended']));
+    // The agent's own stream: its own state and its own call, never other agents'.
+    expect(agentStream.events.some((e) => e.event === 'agent' && e.data.agentId === '1004')).toBe(true);
+    expect(agentStream.events.filter((e) => e.event === 'agent' && e.data.agentId !== '1004')).toEqual([]);
   }, 60_000);
 
   it('a supervisor listens (a spy bridged to their phone, carrying audio), whispers and barges on a bridged call', async () => {

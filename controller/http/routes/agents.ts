@@ -58,7 +58,8 @@ export const agentRoutes = [
       const states = await deps.routing.agents.statuses(ids);
       const agents = deps.routing.config.agents.map((a) => {
         const s = states.get(a.id);
-        return { ...a, state: s?.state ?? 'logged-out', ...(s ? { since: new Date(s.since).toISOString() } : {}), ...(s?.reason ? { reason: s.reason } : {}) };
+        // `statuses` reads an agent without a record as logged-out since 0: no `since` then, as in `view`.
+        return { ...a, state: s?.state ?? 'logged-out', ...(s?.since ? { since: new Date(s.since).toISOString() } : {}), ...(s?.reason ? { reason: s.reason } : {}) };
       });
       return json(c, 200, { agents });
     },

@@ -91,7 +91,10 @@ export const callRoutes = [
     params: callId,
     responses: { 200: { description: 'the call record', schema: record } },
     handler: async ({ c, deps, params, principal }) => {
-      const r = deps.runner.liveCall(params.id)?.record ?? (deps.redisReady() ? await deps.store.get(params.id) : undefined);
+      const live = deps.runner.liveCall(params.id)?.record;
+      // An ended call is in Redis: while it is away, say so rather than "no such call".
+      if (!live && !deps.redisReady()) throw new ApiError(503, 'REDIS_UNAVAILABLE', 'Redis is unreachable; try again shortly');
+      const r = live ?? (await deps.store.get(params.id));
       if (!r || !visible(r, principal)) throw new ApiError(404, 'NOT_FOUND', `no call ${params.id}`);
       return json(c, 200, r);
     },

@@ -50,6 +50,7 @@ async function waitAndConnect(call: CallContext, routing: RoutingService, q: Que
     routing.history.lastAgent(call.channel.info.callerNumber).catch(() => undefined),
   ]);
   call.checkpoint();
+  call.emit?.('queued');
   if (q.recordingConsent && q.record !== 'never' && call.recordings) await consent(call, q.recordingConsent);
   let mixing: Bridge | undefined;
   let unregister: (() => void) | undefined;
@@ -104,6 +105,7 @@ async function waitAndConnect(call: CallContext, routing: RoutingService, q: Que
     await routing.agents.change(agentId, 'talking').catch((err: unknown) => call.log.warn({ err: String(err) }, 'agent state not updated'));
     routing.answered(agentId);
     call.note(`connected ${agentId}`);
+    call.emit?.('connected');
     // A controller that dies from here on leaves a conversation the next one can resume.
     call.checkpoint();
     await routing.history.remember(call.channel.info.callerNumber, agentId).catch(() => undefined);
