@@ -83,13 +83,13 @@ export class RedisAgents {
   /** Every listed agent's state in one round trip (missing agents are logged out). */
   async statuses(agentIds: readonly string[]): Promise<Map<string, AgentStatus>> {
     const pipe = this.redis.pipeline();
-    for (const id of agentIds) pipe.hmget(this.key(id), 'state', 'since', 'until');
+    for (const id of agentIds) pipe.hmget(this.key(id), 'state', 'since', 'until', 'reason');
     const replies = (await pipe.exec()) ?? [];
     const out = new Map<string, AgentStatus>();
     agentIds.forEach((id, i) => {
       const [err, value] = replies[i] ?? [];
-      const [state, since, until] = (err ? [] : (value as (string | null)[])) ?? [];
-      out.set(id, { state: (state ?? 'logged-out') as AgentState, since: Number(since ?? 0), ...(until ? { until: Number(until) } : {}) });
+      const [state, since, until, reason] = (err ? [] : (value as (string | null)[])) ?? [];
+      out.set(id, { state: (state ?? 'logged-out') as AgentState, since: Number(since ?? 0), ...(until ? { until: Number(until) } : {}), ...(reason ? { reason } : {}) });
     });
     return out;
   }

@@ -59,7 +59,7 @@ function zeroStats(queue: string, given: Partial<QueueStats> | undefined): Queue
 /**
  * ApiDeps for unit tests: real routing and flow directories over temporary copies of the shipped
  * files, a real token signer, and stubs for Redis-backed pieces (agent states, queue statistics).
- * Redis counts as up; API keys are never accepted (authenticate with `auth(role)`).
+ * Redis counts as up; API keys live in memory (`deps.keys`), or authenticate with `auth(role)`.
  */
 export async function testApiDeps(overrides: Partial<ApiDeps> = {}): Promise<TestApi> {
   const routingDir = mkdtempSync(join(tmpdir(), 'hotline-api-routing-'));

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { AgentState } from '../../router/agent-state.js';
+import { illegalTransition, type AgentState } from '../../router/agent-state.js';
 import type { ApiDeps } from '../deps.js';
 import { ApiError } from '../problem.js';
 import { json, route } from '../route.js';
@@ -36,6 +36,11 @@ function change(verb: 'login' | 'logout' | 'pause' | 'resume', to: AgentState, s
     handler: async ({ c, deps, params, body, log }) => {
       known(deps, params.id);
       const reason = (body as { reason?: string } | undefined)?.reason;
+      // Resume means "back from a break"; logging in is login (the state machine allows both).
+      if (verb === 'resume') {
+        const now = (await deps.routing.agents.status(params.id))?.state ?? 'logged-out';
+        if (now !== 'on-break') throw illegalTransition(params.id, now, to);
+      }
       await deps.routing.agents.change(params.id, to, reason);
       log.info({ agentId: params.id, to }, 'agent state changed through the API');
       return json(c, 200, await view(deps, params.id));
