@@ -92,9 +92,10 @@ export async function startController(config: Config, opts: ControllerOptions = 
   const flows = new FlowDirectory(config.flows.dir || defaultFlowsDir(), () => ({ prompts: promptIndex, queues: new Set(routing.config.queues.map((q) => q.id)) }), log.child({ component: 'flows' }));
   flows.reload();
   if (config.flows.watch) flows.watch();
+  const ivrStats = new IvrStats(redis, config.redis.keyPrefix);
   const ivr: IvrDeps = {
     routing,
-    stats: new IvrStats(redis, config.redis.keyPrefix),
+    stats: ivrStats,
     requests: new IvrRequests(redis, config.redis.keyPrefix),
     regionOf: (n) => routing.regionOf(n),
     transferEndpoint: config.flows.transferEndpoint,
@@ -124,7 +125,7 @@ export async function startController(config: Config, opts: ControllerOptions = 
   let http: ServerType | undefined;
   let port: number | undefined;
   if (opts.http !== false) {
-    const { app } = await buildApi(config, { servers, runner, redis, store, redisReady: () => redisReady, routing, flows, recordings, events, metrics, log: log.child({ component: 'api' }) });
+    const { app } = await buildApi(config, { servers, runner, redis, store, redisReady: () => redisReady, routing, flows, recordings, ivrStats, events, metrics, log: log.child({ component: 'api' }) });
     http = await new Promise<ServerType>((resolve, reject) => {
       const server = serve({ fetch: app.fetch, hostname: config.api.host, port: config.api.port }, (info) => {
         port = info.port;

@@ -27,7 +27,7 @@ describe('loadConfig', () => {
     const c = loadConfig({ env: {} });
     expect(c.mediaServers).toHaveLength(1);
     expect(c.mediaServers[0]).toMatchObject({ id: 'asterisk-lab', kind: 'asterisk', url: 'http://127.0.0.1:8088', app: 'hotline' });
-    expect(c.api).toEqual({ host: '127.0.0.1', port: 8480 });
+    expect(c.api).toMatchObject({ host: '127.0.0.1', port: 8480 });
     expect(c.redis.url).toBe('redis://127.0.0.1:6399/0');
     expect(c.numbers.pattern).toBe('^400\\d{7}$');
   });
@@ -65,7 +65,7 @@ describe('loadConfig', () => {
       file: file('env.yaml', 'api:\n  port: 9000\n'),
       env: { HOTLINE_API_PORT: '9100', HOTLINE_API_HOST: '0.0.0.0', HOTLINE_LOG_MASK_CALLER_NUMBERS: 'false', HOTLINE_MEDIA_SERVERS_0_PASSWORD: 'a-long-secret' },
     });
-    expect(c.api).toEqual({ host: '0.0.0.0', port: 9100 });
+    expect(c.api).toMatchObject({ host: '0.0.0.0', port: 9100 });
     expect(c.log.maskCallerNumbers).toBe(false);
     expect(c.mediaServers[0]?.password).toBe('a-long-secret');
   });

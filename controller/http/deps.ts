@@ -2,6 +2,7 @@ import type { Redis } from 'ioredis';
 import type { CallRecordStore } from '../calls/record.js';
 import type { Logger } from 'pino';
 import type { FlowDirectory } from '../ivr/directory.js';
+import type { IvrStats } from '../ivr/stats.js';
 import type { MediaServer } from '../media-server/types.js';
 import type { RoutingService } from '../router/service.js';
 import type { SessionRunner } from '../session/runner.js';
@@ -22,6 +23,8 @@ export interface ApiDeps {
   routing: RoutingService;
   flows: FlowDirectory;
   recordings?: { deps: RecordingsDeps; capture: RecordingCapture } | undefined;
+  /** Today's IVR figures per flow (for /metrics). */
+  ivrStats?: IvrStats | undefined;
   keys: ApiKeyStore;
   tokens: TokenSigner;
   events: EventHub;

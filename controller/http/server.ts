@@ -56,6 +56,13 @@ function registerGauges(deps: ApiDeps): void {
     }
   });
   m.gauge('hotline_ivr_flows', 'IVR flows loaded', [], (set) => set({}, deps.flows.list().length));
+  m.gauge('hotline_ivr_today', "today's IVR figures per flow: calls, turns (sum), self-served", ['flow', 'figure'], async (set) => {
+    if (!deps.ivrStats || !deps.redisReady()) return;
+    for (const f of deps.flows.list()) {
+      const s = await deps.ivrStats.read(f.flow).catch(() => undefined);
+      for (const figure of ['calls', 'turns', 'selfServed']) if (s?.[figure] !== undefined) set({ flow: f.flow, figure }, s[figure]);
+    }
+  });
   m.gauge('hotline_recordings', 'recordings per tier', ['tier'], async (set) => {
     if (!deps.recordings || !deps.redisReady()) return;
     const c = await deps.recordings.deps.catalogue.counts().catch(() => undefined);
