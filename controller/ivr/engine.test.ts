@@ -80,8 +80,9 @@ function caller(server: ScriptedMediaServer, ch: FakeChannel, answers: [string, 
   });
 }
 
+/** The call's record once ended: up to 15 s, as the unit and lab suites share two cores. */
 async function finished(store: MemoryCallRecordStore, id: string): Promise<CallRecord> {
-  for (let i = 0; i < 300; i++) {
+  for (let i = 0; i < 750; i++) {
     const r = await store.get(id);
     if (r?.state === 'ended') return r;
     await new Promise((res) => setTimeout(res, 20));
