@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { regexSchema } from '../util/regex-schema.js';
 import { recordingsConfigSchema } from '../../recordings/config.js';
 
 /**
@@ -65,17 +66,7 @@ export const configSchema = z.strictObject({
        * Phones a supervisor may be rung on to listen, whisper or barge: internal endpoints only,
        * so the API can never dial out through the carrier trunk.
        */
-      superviseEndpoints: z
-        .string()
-        .refine((p) => {
-          try {
-            new RegExp(p);
-            return true;
-          } catch {
-            return false;
-          }
-        }, 'a valid regular expression')
-        .default('^PJSIP/[A-Za-z0-9_.-]{1,40}@agents-[A-Za-z0-9_-]{1,40}$'),
+      superviseEndpoints: regexSchema.default('^PJSIP/[A-Za-z0-9_.-]{1,40}@agents-[A-Za-z0-9_-]{1,40}$'),
       /** Largest JSON body accepted. */
       bodyBytes: z.number().int().min(1024).max(10_000_000).default(65_536),
       /** Requests per second per API key or token, and the burst above it. */
@@ -90,17 +81,7 @@ export const configSchema = z.strictObject({
   numbers: z
     .strictObject({
       /** Called numbers this controller serves (the dialplan should only send these). */
-      pattern: z
-        .string()
-        .refine((p) => {
-          try {
-            new RegExp(p);
-            return true;
-          } catch {
-            return false;
-          }
-        }, 'a valid regular expression')
-        .default('^400\\d{7}$'),
+      pattern: regexSchema.default('^400\\d{7}$'),
     })
     .default({ pattern: '^400\\d{7}$' }),
   routing: z

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { regexSchema } from '../util/regex-schema.js';
 
 /**
  * The flow file format (dialplan/flows/*.yaml): which 400 numbers a flow serves, and a graph of
@@ -12,15 +13,6 @@ const promptId = z.string().regex(/^[a-z0-9_-]+$/, 'a prompt id from media/promp
 const digitKey = z.string().regex(/^[0-9*#]$/, 'one key: 0-9, * or #');
 const language = z.enum(['en', 'zh']);
 const ms = (min: number, max: number, def: number) => z.number().int().min(min).max(max).default(def);
-
-const regex = z.string().refine((p) => {
-  try {
-    new RegExp(p);
-    return true;
-  } catch {
-    return false;
-  }
-}, 'a valid regular expression');
 
 /** What is played: a prompt id, or one of these. */
 export const soundSchema = z.union([
@@ -60,7 +52,7 @@ const condition = z.union([
     var: z.string().regex(/^[a-zA-Z_][\w.]*$/),
     equals: z.union([z.string(), z.number(), z.boolean()]).optional(),
     in: z.array(z.union([z.string(), z.number()])).optional(),
-    matches: regex.optional(),
+    matches: regexSchema.optional(),
     exists: z.boolean().optional(),
   }),
 ]);
@@ -95,7 +87,7 @@ export const nodeSchema = z.discriminatedUnion('verb', [
     maxDigits: z.number().int().min(1).max(32).default(16),
     terminator: digitKey.default('#'),
     /** The digits must match this, else it counts as a wrong answer. */
-    pattern: regex.optional(),
+    pattern: regexSchema.optional(),
     /** The variable the digits go into. */
     saveAs: z.string().regex(/^[a-zA-Z_]\w*$/),
     next: nodeId,
@@ -170,7 +162,7 @@ export const flowFileSchema = z.strictObject({
   /** Exact called numbers this flow serves. */
   numbers: z.array(z.string().regex(/^\+?\d{3,20}$/, 'digits only')).default([]),
   /** Or regular expressions over the called number (tried after every exact number). */
-  patterns: z.array(regex).default([]),
+  patterns: z.array(regexSchema).default([]),
   language,
   start: nodeId,
   calendars: z.record(nodeId, calendarSchema).default({}),
