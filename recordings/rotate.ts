@@ -1,4 +1,5 @@
 import { sidecarKey, sidecarOf } from './catalogue/entry.js';
+import { everyId } from './catalogue/walk.js';
 import type { RecordingsDeps } from './deps.js';
 
 export interface RotateSummary {
@@ -15,39 +16,30 @@ export interface RotateSummary {
  */
 export async function rotateKeys(deps: RecordingsDeps, onProgress?: (done: number) => void): Promise<RotateSummary> {
   const out: RotateSummary = { rewrapped: 0, current: 0, busy: 0, failed: [] };
-  let after = 0;
   let done = 0;
-  const seen = new Set<string>();
-  for (;;) {
-    const page = await deps.catalogue.all(after, 500);
-    const fresh = page.ids.filter((id) => !seen.has(id));
-    for (const id of fresh) {
-      seen.add(id);
-      onProgress?.(++done);
-      const lock = await deps.catalogue.lock(id, deps.lockMs);
-      if (!lock) {
-        out.busy++;
+  for await (const id of everyId(deps.catalogue)) {
+    onProgress?.(++done);
+    const lock = await deps.catalogue.lock(id, deps.lockMs);
+    if (!lock) {
+      out.busy++;
+      continue;
+    }
+    try {
+      const e = await deps.catalogue.get(id);
+      if (!e) continue;
+      if (deps.keyring.keyIdOf(e.dataKey) === deps.keyring.current) {
+        out.current++;
         continue;
       }
-      try {
-        const e = await deps.catalogue.get(id);
-        if (!e) continue;
-        if (deps.keyring.keyIdOf(e.dataKey) === deps.keyring.current) {
-          out.current++;
-          continue;
-        }
-        const next = { ...e, dataKey: deps.keyring.rewrap(e.dataKey, id), updatedAt: deps.now().toISOString() };
-        await deps.tiers[e.tier].put(sidecarKey(e.key), sidecarOf(next));
-        await deps.catalogue.put(next);
-        out.rewrapped++;
-      } catch (err) {
-        out.failed.push({ id, reason: err instanceof Error ? err.message : String(err) });
-      } finally {
-        await lock.release();
-      }
+      const next = { ...e, dataKey: deps.keyring.rewrap(e.dataKey, id), updatedAt: deps.now().toISOString() };
+      await deps.tiers[e.tier].put(sidecarKey(e.key), sidecarOf(next));
+      await deps.catalogue.put(next);
+      out.rewrapped++;
+    } catch (err) {
+      out.failed.push({ id, reason: err instanceof Error ? err.message : String(err) });
+    } finally {
+      await lock.release();
     }
-    if (page.next === undefined) return out;
-    // Pages restart at the next start time: entries sharing it may come twice (skipped above).
-    after = fresh.length === 0 ? page.next + 1 : page.next;
   }
+  return out;
 }

@@ -21,7 +21,7 @@ const iso = (min: number): string => new Date(ms(min)).toISOString();
 const hex64 = (): string => randomBytes(32).toString('hex');
 
 /** A valid entry (checked by the schema, so the fixtures cannot drift from it). */
-function entry(id: string, over: Partial<RecordingEntry> = {}): RecordingEntry {
+export function entry(id: string, over: Partial<RecordingEntry> = {}): RecordingEntry {
   const startedAt = over.startedAt ?? iso(0);
   const start = Date.parse(startedAt);
   const tier = over.tier ?? 'hot';
