@@ -1,6 +1,7 @@
 import { Readable } from 'node:stream';
 import { z } from 'zod';
-import { openRecording } from '../../../recordings/access.js';
+import { findRecording, openRecording } from '../../../recordings/access.js';
+import { isHotlineError } from '../../errors.js';
 import { location, type RecordingEntry } from '../../../recordings/catalogue/entry.js';
 import { setLegalHold } from '../../../recordings/hold.js';
 import { auditName } from '../auth/principal.js';
@@ -72,9 +73,7 @@ export const recordingRoutes = [
     needs: ['recordings', 'redis'],
     responses: { 200: { description: 'the entry', schema: summary } },
     handler: async ({ c, deps, params }) => {
-      const e = await recordings(deps).deps.catalogue.get(params.id);
-      if (!e || e.deleting) throw new ApiError(404, 'RECORDING_NOT_FOUND', `no recording ${params.id}`);
-      return json(c, 200, publicView(e));
+      return json(c, 200, publicView(await findRecording(recordings(deps).deps, params.id)));
     },
   }),
   route({
@@ -87,15 +86,12 @@ export const recordingRoutes = [
     needs: ['recordings', 'redis'],
     responses: { 200: { description: 'the whole audio', contentType: 'audio/*' }, 206: { description: 'the range asked for', contentType: 'audio/*' }, 416: { description: 'range outside the audio' } },
     handler: async ({ c, deps, params, principal }) => {
-      const rec = recordings(deps);
-      const entry = await rec.deps.catalogue.get(params.id);
-      if (!entry || entry.deleting) throw new ApiError(404, 'RECORDING_NOT_FOUND', `no recording ${params.id}`);
-      const range = parseRange(c.req.header('range'), entry.size);
+      const header = c.req.header('range');
       let opened;
       try {
-        opened = await openRecording(rec.deps, params.id, { user: auditName(principal), range });
+        opened = await openRecording(recordings(deps).deps, params.id, { user: auditName(principal), range: (size) => parseRange(header, size) });
       } catch (err) {
-        if ((err as { code?: string }).code === 'RECORDING_RANGE_INVALID') c.header('Content-Range', `bytes */${entry.size}`);
+        if (isHotlineError(err, 'RECORDING_RANGE_INVALID')) c.header('Content-Range', `bytes */${String(err.details.size)}`);
         throw err;
       }
       c.header('Content-Type', opened.contentType);
