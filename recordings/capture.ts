@@ -8,6 +8,8 @@ import { ingest, ingestPending } from './ingest.js';
 
 /** How long a live recording's lease lasts without renewal (a dead controller's lapses). */
 const LEASE_MS = 60_000;
+/** How long after the conversation ends the media server has to report its recording finished. */
+const FINISH_GRACE_MS = 30_000;
 
 /** What a recording is catalogued under: the call and who was in it. */
 export interface CaptureMeta {
@@ -27,6 +29,8 @@ interface Bridged {
   /** Tells the call's record which recording it has. */
   onStart?: ((recordingId: string) => void) | undefined;
   live?: LiveRecording | undefined;
+  /** Resolves when the conversation ends (unregistered). */
+  over: Promise<void>;
 }
 
 export interface LiveRecording {
@@ -53,14 +57,17 @@ export class RecordingCapture {
 
   constructor(
     private readonly deps: RecordingsDeps,
-    private readonly opts: { commandTimeoutMs: number; quietMs?: number; giveUpMs?: number },
+    private readonly opts: { commandTimeoutMs: number; quietMs?: number; giveUpMs?: number; finishGraceMs?: number },
   ) {}
 
   /** Registers a conversation; returns the function that unregisters it when the call ends. */
   register(meta: CaptureMeta, bridge: Bridge, server: MediaServer, log: Logger, onStart?: (recordingId: string) => void): () => void {
-    this.bridged.set(meta.callId, { meta, bridge, server, log, onStart });
+    let end: () => void = () => undefined;
+    const over = new Promise<void>((resolve) => (end = resolve));
+    this.bridged.set(meta.callId, { meta, bridge, server, log, onStart, over });
     return () => {
       this.bridged.delete(meta.callId);
+      end();
     };
   }
 
@@ -105,7 +112,7 @@ export class RecordingCapture {
       throw err;
     }
     let paused = false;
-    const stored = this.store(rec, pending, b.log);
+    const stored = this.store(rec, pending, b.log, b.over);
     const live: LiveRecording = {
       id,
       get paused() {
@@ -128,13 +135,28 @@ export class RecordingCapture {
     return live;
   }
 
-  private store(rec: Recording, pending: PendingCapture, log: Logger): Promise<RecordingEntry | undefined> {
+  private store(rec: Recording, pending: PendingCapture, log: Logger, over: Promise<void>): Promise<RecordingEntry | undefined> {
     const lease = setInterval(() => void this.deps.catalogue.touchLive(pending.id, LEASE_MS).catch(() => undefined), LEASE_MS / 3);
     lease.unref();
     const task = (async () => {
-      const end = await rec.done;
+      // The media server says when the recording ends; should that word be lost (a connection
+      // that dropped), the conversation's end plus a grace period is the deadline.
+      let grace: NodeJS.Timeout | undefined;
+      let settled = false;
+      const deadline = over.then(
+        () =>
+          new Promise<'deadline'>((resolve) => {
+            if (settled) return;
+            grace = setTimeout(() => resolve('deadline'), this.opts.finishGraceMs ?? FINISH_GRACE_MS);
+            grace.unref();
+          }),
+      );
+      const end = await Promise.race([rec.done, deadline]);
+      settled = true;
+      clearTimeout(grace);
       clearInterval(lease);
-      if (end.type === 'recording-failed') log.error({ recording: pending.id, reason: end.reason }, 'media server reports the recording failed; storing what was written');
+      if (end === 'deadline') log.warn({ recording: pending.id }, 'no word from the media server that the recording ended; storing what was written');
+      else if (end.type === 'recording-failed') log.error({ recording: pending.id, reason: end.reason }, 'media server reports the recording failed; storing what was written');
       try {
         return await ingest(this.deps, { ...pending, endedAt: this.deps.now().toISOString() });
       } catch (err) {

@@ -2,6 +2,7 @@ import { utimesSync, existsSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { memoryRecordings, WavFactory } from '../test/fakes/recordings.js';
 import { startLocalS3 } from '../test/contract/s3-server.js';
+import type { Bridge, MediaServer, Recording } from '../controller/media-server/types.js';
 import { RecordingCapture } from './capture.js';
 import { ingest } from './ingest.js';
 import { s3Storage } from './storage/s3.js';
@@ -44,6 +45,29 @@ describe('cold storage that is unreachable, then back', () => {
       await s3.close();
     }
   }, 30_000);
+});
+
+describe('a recording whose end the media server never reports', () => {
+  it('is stored once the conversation is over and the grace period has passed', async () => {
+    const d = memoryRecordings();
+    const capture = new RecordingCapture(d, { commandTimeoutMs: 1000, finishGraceMs: 200 });
+    const wav = wavs.make(1);
+    // A bridge whose recording never says it finished (the event was lost with a connection).
+    const silentEnd: Recording = { name: 'x', done: new Promise(() => undefined), stop: async () => undefined, pause: async () => undefined, resume: async () => undefined };
+    const bridge = { record: async () => silentEnd } as unknown as Bridge;
+    const server = { recordingFile: () => wav } as unknown as MediaServer;
+    const unregister = capture.register({ callId: 'c1', number: '4008001234', callerNumber: '13800138000' }, bridge, server, d.log);
+    const live = await capture.start('c1');
+    let stored = false;
+    void live.stored.then(() => (stored = true));
+    await new Promise((r) => setTimeout(r, 400));
+    expect(stored).toBe(false);
+    unregister();
+    const entry = await live.stored;
+    expect(entry).toMatchObject({ id: live.id, tier: 'hot', callId: 'c1' });
+    expect(await d.catalogue.listPending()).toEqual([]);
+    expect(await d.catalogue.isLive(live.id)).toBe(false);
+  }, 10_000);
 });
 
 describe('recordings a controller left behind (it stopped or crashed mid-call)', () => {
