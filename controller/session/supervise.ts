@@ -50,11 +50,8 @@ export async function supervise(call: CallContext, mode: SuperviseMode, endpoint
       await addWhenReady(own, spy.id, opts);
       bridge = own;
     }
-    const s: Supervision = { id: randomUUID(), mode, endpoint, bridge, snoopId: spy?.id, ended: Promise.resolve() };
-    const ended = watch(call, leg, spy, own, s);
-    const live: Supervision = { ...s, ended };
     call.note(`${mode} ${endpoint}`);
-    return live;
+    return { id: randomUUID(), mode, endpoint, bridge, snoopId: spy?.id, ended: watch(call, leg, spy, own, mode) };
   } catch (err) {
     await cleanUp(call, leg, spy, own);
     throw err;
@@ -75,9 +72,9 @@ async function addWhenReady(bridge: Bridge, channelId: string, opts: { timeoutMs
 }
 
 /** Until the supervisor or the call hangs up; a barging supervisor leaves the conversation's bridge to the queue verb. */
-async function watch(call: CallContext, leg: Channel, spy: { hangup(): Promise<void> } | undefined, own: Bridge | undefined, s: Supervision): Promise<void> {
+async function watch(call: CallContext, leg: Channel, spy: { hangup(): Promise<void> } | undefined, own: Bridge | undefined, mode: SuperviseMode): Promise<void> {
   await eitherEnds(call.signal, leg.ended);
-  call.note(`${s.mode} ended`);
+  call.note(`${mode} ended`);
   await cleanUp(call, leg, spy, own);
 }
 
