@@ -1,9 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { memoryRecordings } from '../../test/fakes/recordings.js';
-import { testApiDeps, type TestApi } from '../../test/fakes/api-deps.js';
-import { RecordingCapture } from '../../recordings/capture.js';
-import { ScriptedMediaServer } from '../../test/fakes/scripted-media-server.js';
-import type { SessionRunner } from '../session/runner.js';
+import { testApiWithMedia, type TestApi } from '../../test/fakes/api-deps.js';
 import { createApi } from './app.js';
 import type { AnyRoute } from './route.js';
 import { allRoutes } from './routes/index.js';
@@ -33,14 +29,7 @@ describe('authorization matrix', () => {
   const headers = new Map<Caller, Record<string, string>>();
 
   beforeAll(async () => {
-    const rec = memoryRecordings();
-    const server = new ScriptedMediaServer();
-    server.start();
-    t = await testApiDeps({
-      servers: [server],
-      recordings: { deps: rec, capture: new RecordingCapture(rec, { commandTimeoutMs: 1000 }) },
-      runner: { liveCalls: () => [], liveCall: () => undefined } as unknown as SessionRunner,
-    });
+    t = await testApiWithMedia();
     app = createApi(t.deps);
     const keys = t.deps.keys;
     const revoked = await keys.create({ name: 'old', role: 'admin' });

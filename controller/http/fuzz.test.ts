@@ -1,9 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { RecordingCapture } from '../../recordings/capture.js';
-import { testApiDeps, type TestApi } from '../../test/fakes/api-deps.js';
-import { memoryRecordings } from '../../test/fakes/recordings.js';
-import { ScriptedMediaServer } from '../../test/fakes/scripted-media-server.js';
-import type { SessionRunner } from '../session/runner.js';
+import { testApiWithMedia, type TestApi } from '../../test/fakes/api-deps.js';
 import { createApi } from './app.js';
 import { allRoutes } from './routes/index.js';
 
@@ -106,15 +102,7 @@ describe('fuzzing the API with malformed requests', () => {
   let admin: Record<string, string>;
 
   beforeAll(async () => {
-    const rec = memoryRecordings();
-    const server = new ScriptedMediaServer();
-    server.start();
-    t = await testApiDeps({
-      servers: [server],
-      recordings: { deps: rec, capture: new RecordingCapture(rec, { commandTimeoutMs: 1000 }) },
-      runner: { liveCalls: () => [], liveCall: () => undefined } as unknown as SessionRunner,
-      limits: { bodyBytes: 65_536, perSecond: 1e9, burst: 1e9 },
-    });
+    t = await testApiWithMedia({ limits: { bodyBytes: 65_536, perSecond: 1e9, burst: 1e9 } });
     app = createApi(t.deps);
     admin = t.auth('admin');
   });

@@ -1,4 +1,6 @@
 import { randomBytes } from 'node:crypto';
+import type { Hono } from 'hono';
+import { expect } from 'vitest';
 import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -23,6 +25,9 @@ import type { QueueStatistics, QueueStats } from '../../controller/router/stats.
 import type { WaitingLine } from '../../controller/router/waiting.js';
 import type { SessionRunner } from '../../controller/session/runner.js';
 import { PROJECT_ROOT } from '../../controller/util/project-root.js';
+import { RecordingCapture } from '../../recordings/capture.js';
+import { memoryRecordings } from './recordings.js';
+import { ScriptedMediaServer } from './scripted-media-server.js';
 
 export interface TestApi {
   deps: ApiDeps;
@@ -151,4 +156,42 @@ export function memoryKeys(): Pick<ApiKeyStore, 'create' | 'revoke' | 'list' | '
       return { id: k.info.id, role: k.info.role, agentId: k.info.agentId, via: 'key' };
     },
   };
+}
+
+/** A JSON answer: status, media type and parsed body. */
+export interface Answer {
+  status: number;
+  type: string | null;
+  body: Record<string, unknown>;
+}
+
+/**
+ * Requests for route tests: `as` a role (a real token for it, `agent` naming the agent), as given
+ * headers, or with no credentials (`null`); a body is sent as JSON. `get` reads the test's current
+ * app and deps (built in beforeEach or beforeAll).
+ */
+export function apiRequester(get: () => { app: Hono; t: TestApi }, defaultRole: Role) {
+  return async (method: string, path: string, opts: { as?: Role | Record<string, string> | null; agent?: string; body?: unknown; api?: Hono } = {}): Promise<Answer> => {
+    const { app, t } = get();
+    const headers: Record<string, string> = opts.as === null ? {} : typeof opts.as === 'object' ? { ...opts.as } : t.auth(opts.as ?? defaultRole, opts.agent);
+    if (opts.body !== undefined) headers['content-type'] = 'application/json';
+    const res = await (opts.api ?? app).request(path, { method, headers, ...(opts.body !== undefined ? { body: JSON.stringify(opts.body) } : {}) });
+    return { status: res.status, type: res.headers.get('content-type'), body: (await res.json()) as Record<string, unknown> };
+  };
+}
+
+/** What a refusal looks like: a problem document with this status and code. */
+export const refused = (status: number, code: string): Partial<Answer> => ({ status, type: 'application/problem+json', body: expect.objectContaining({ status, code }) as Record<string, unknown> });
+
+/** Deps with a started scripted media server, recordings in memory and no live calls. */
+export async function testApiWithMedia(overrides: Partial<ApiDeps> = {}): Promise<TestApi> {
+  const rec = memoryRecordings();
+  const server = new ScriptedMediaServer();
+  server.start();
+  return testApiDeps({
+    servers: [server],
+    recordings: { deps: rec, capture: new RecordingCapture(rec, { commandTimeoutMs: 1000 }) },
+    runner: stub<SessionRunner>('runner', { liveCalls: () => [], liveCall: () => undefined }),
+    ...overrides,
+  });
 }

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { Hono } from 'hono';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { testApiDeps, type TestApi } from '../../../test/fakes/api-deps.js';
+import { apiRequester, testApiDeps, type TestApi, refused, type Answer } from '../../../test/fakes/api-deps.js';
 import { memoryRecordings, WavFactory } from '../../../test/fakes/recordings.js';
 import { RecordingCapture } from '../../../recordings/capture.js';
 import type { RecordingEntry } from '../../../recordings/catalogue/entry.js';
@@ -12,20 +12,9 @@ import type { Role } from '../auth/principal.js';
 let t: TestApi;
 let app: Hono;
 
-interface Answer {
-  status: number;
-  type: string | null;
-  body: Record<string, unknown>;
-}
 
-async function call(method: string, path: string, opts: { as?: Role; agent?: string; body?: unknown } = {}): Promise<Answer> {
-  const headers: Record<string, string> = t.auth(opts.as ?? 'supervisor', opts.agent);
-  if (opts.body !== undefined) headers['content-type'] = 'application/json';
-  const res = await app.request(path, { method, headers, ...(opts.body !== undefined ? { body: JSON.stringify(opts.body) } : {}) });
-  return { status: res.status, type: res.headers.get('content-type'), body: (await res.json()) as Record<string, unknown> };
-}
+const call = apiRequester(() => ({ app, t }), 'supervisor');
 
-const refused = (status: number, code: string): Partial<Answer> => ({ status, type: 'application/problem+json', body: expect.objectContaining({ status, code }) as Record<string, unknown> });
 
 describe('agents', () => {
   beforeEach(async () => {

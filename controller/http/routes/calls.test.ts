@@ -1,7 +1,7 @@
 import { copyFileSync } from 'node:fs';
 import type { Hono } from 'hono';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { testApiDeps, type TestApi } from '../../../test/fakes/api-deps.js';
+import { apiRequester, testApiDeps, type TestApi, refused } from '../../../test/fakes/api-deps.js';
 import { memoryRecordings, WavFactory } from '../../../test/fakes/recordings.js';
 import { ScriptedMediaServer, type FakeChannel } from '../../../test/fakes/scripted-media-server.js';
 import { RecordingCapture } from '../../../recordings/capture.js';
@@ -9,7 +9,6 @@ import type { CallRecord } from '../../calls/record.js';
 import type { CallContext } from '../../session/context.js';
 import type { SessionRunner } from '../../session/runner.js';
 import { createApi } from '../app.js';
-import type { Role } from '../auth/principal.js';
 
 let t: TestApi;
 let app: Hono;
@@ -64,20 +63,9 @@ async function inConversation(agentId = '1001'): Promise<{ ctx: CallContext; cha
   return { ctx, channel, agentLeg };
 }
 
-interface Answer {
-  status: number;
-  type: string | null;
-  body: Record<string, unknown>;
-}
 
-async function call(method: string, path: string, opts: { as?: Role; agent?: string; body?: unknown } = {}): Promise<Answer> {
-  const headers: Record<string, string> = t.auth(opts.as ?? 'supervisor', opts.agent);
-  if (opts.body !== undefined) headers['content-type'] = 'application/json';
-  const res = await app.request(path, { method, headers, ...(opts.body !== undefined ? { body: JSON.stringify(opts.body) } : {}) });
-  return { status: res.status, type: res.headers.get('content-type'), body: (await res.json()) as Record<string, unknown> };
-}
+const call = apiRequester(() => ({ app, t }), 'supervisor');
 
-const refused = (status: number, code: string): Partial<Answer> => ({ status, type: 'application/problem+json', body: expect.objectContaining({ status, code }) as Record<string, unknown> });
 const bridgesOf = (kind: string) => [...server.bridges.values()].filter((b) => b.kind === kind);
 
 describe('reading calls', () => {

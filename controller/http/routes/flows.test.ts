@@ -2,7 +2,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Hono } from 'hono';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { testApiDeps, type TestApi } from '../../../test/fakes/api-deps.js';
+import { apiRequester, testApiDeps, type TestApi, type Answer } from '../../../test/fakes/api-deps.js';
 import { FlowDirectory } from '../../ivr/directory.js';
 import { indexPrompts } from '../../ivr/prompt-index.js';
 import { createApi } from '../app.js';
@@ -18,17 +18,8 @@ beforeEach(async () => {
 });
 afterEach(() => t.cleanup());
 
-interface Answer {
-  status: number;
-  body: Record<string, unknown>;
-}
 
-async function call(method: string, path: string, opts: { as?: Role | null; body?: unknown; api?: Hono } = {}): Promise<Answer> {
-  const headers: Record<string, string> = opts.as === null ? {} : t.auth(opts.as ?? 'admin');
-  if (opts.body !== undefined) headers['content-type'] = 'application/json';
-  const res = await (opts.api ?? app).request(path, { method, headers, ...(opts.body !== undefined ? { body: JSON.stringify(opts.body) } : {}) });
-  return { status: res.status, body: (await res.json()) as Record<string, unknown> };
-}
+const call = apiRequester(() => ({ app, t }), 'admin');
 
 const SALES = `# Sales line
 flow: sales
@@ -70,7 +61,7 @@ describe('GET /v1/flows', () => {
 
 describe('POST /v1/flows/validate', () => {
   it('accepts a good file and writes nothing', async () => {
-    expect(await validate('sales', SALES)).toEqual({ status: 200, body: { valid: true, problems: [] } });
+    expect(await validate('sales', SALES)).toEqual({ status: 200, type: 'application/json', body: { valid: true, problems: [] } });
     expect(readdirSync(t.flowsDir).sort()).toEqual(['flow.schema.json', 'hotline-en.yaml', 'hotline-zh.yaml']);
   });
 

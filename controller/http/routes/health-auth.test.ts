@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Hono } from 'hono';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { testApiDeps, type TestApi } from '../../../test/fakes/api-deps.js';
+import { apiRequester, testApiDeps, type TestApi } from '../../../test/fakes/api-deps.js';
 import { ScriptedMediaServer } from '../../../test/fakes/scripted-media-server.js';
 import { loadConfig } from '../../config/load.js';
 import type { SessionRunner } from '../../session/runner.js';
@@ -25,19 +25,9 @@ beforeEach(async () => {
 });
 afterEach(() => t.cleanup());
 
-interface Answer {
-  status: number;
-  type: string | null;
-  body: Record<string, unknown>;
-}
 
 /** A JSON request; `as` a role's bearer token (default admin), or explicit headers (null: none). */
-async function call(method: string, path: string, opts: { as?: Role | Record<string, string> | null; body?: unknown } = {}): Promise<Answer> {
-  const headers: Record<string, string> = opts.as === null ? {} : typeof opts.as === 'object' ? { ...opts.as } : t.auth(opts.as ?? 'admin');
-  if (opts.body !== undefined) headers['content-type'] = 'application/json';
-  const res = await app.request(path, { method, headers, ...(opts.body !== undefined ? { body: JSON.stringify(opts.body) } : {}) });
-  return { status: res.status, type: res.headers.get('content-type'), body: (await res.json()) as Record<string, unknown> };
-}
+const call = apiRequester(() => ({ app, t }), 'admin');
 
 const PROBLEM = 'application/problem+json';
 

@@ -2,10 +2,9 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Hono } from 'hono';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { testApiDeps, type TestApi } from '../../../test/fakes/api-deps.js';
+import { apiRequester, testApiDeps, type TestApi } from '../../../test/fakes/api-deps.js';
 import { RoutingDirectory } from '../../router/directory.js';
 import { createApi } from '../app.js';
-import type { Role } from '../auth/principal.js';
 import { adminRoutes } from './routing-admin.js';
 
 let t: TestApi;
@@ -17,18 +16,8 @@ beforeEach(async () => {
 });
 afterEach(() => t.cleanup());
 
-interface Answer {
-  status: number;
-  type: string | null;
-  body: Record<string, unknown>;
-}
 
-async function call(method: string, path: string, opts: { as?: Role | null; body?: unknown } = {}): Promise<Answer> {
-  const headers: Record<string, string> = opts.as === null ? {} : t.auth(opts.as ?? 'admin');
-  if (opts.body !== undefined) headers['content-type'] = 'application/json';
-  const res = await app.request(path, { method, headers, ...(opts.body !== undefined ? { body: JSON.stringify(opts.body) } : {}) });
-  return { status: res.status, type: res.headers.get('content-type'), body: (await res.json()) as Record<string, unknown> };
-}
+const call = apiRequester(() => ({ app, t }), 'admin');
 
 const file = (name: 'agents.yaml' | 'queues.yaml'): string => readFileSync(join(t.routingDir, name), 'utf8');
 const restarted = (): RoutingDirectory => new RoutingDirectory(t.routingDir);
