@@ -89,7 +89,8 @@ export function createApi(deps: ApiDeps, routes: readonly AnyRoute[] = allRoutes
       let status = 500;
       try {
         const params = parse(r.params as ZodType | undefined, c.req.param(), 'PARAMS_INVALID') as Record<string, unknown>;
-        let principal: Principal = { id: 'anonymous', role: 'admin', via: 'key' };
+        // Public routes (health) get the least privilege, should a handler ever look.
+        let principal: Principal = { id: 'anonymous', role: 'agent', via: 'key' };
         if (r.roles.length) {
           principal = await authenticate(c, deps);
           const wait = limiter.take(`${principal.via}:${principal.id}`);
