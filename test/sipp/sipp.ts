@@ -69,7 +69,7 @@ export async function runSipp(run: SippRun): Promise<SippResult> {
     const prefix = run.callIdPrefix ?? `hotline-${Date.now().toString(36)}`;
     // Callers' media ports start in 40000-41998, agent phones' in 50000-51998, with room between
     // for SIPp's per-call ports: the two never meet.
-    const mediaPort = 40_000 + 2 * Math.floor(Math.random() * 1000);
+    const mediaPort = nextMediaPort(40_000);
     const args = [
       run.target ?? '127.0.0.1:5060',
       '-sf', scenarioFile,
@@ -128,7 +128,7 @@ export function startSippAgents(run: SippAgentRun): { done: Promise<SippResult>;
         '-i', localIp,
         '-p', String(run.port ?? 5080),
         '-mi', localIp,
-        '-mp', String(50_000 + 2 * Math.floor(Math.random() * 1000)),
+        '-mp', String(nextMediaPort(50_000)),
         '-m', String(run.calls),
         // A phone farm answers every call offered; SIPp's default cap on open calls would refuse some.
         '-l', '100000',
@@ -203,4 +203,16 @@ async function readRtt(dir: string): Promise<number[]> {
     .slice(1)
     .map((line) => Number(line.split(';')[1]))
     .filter((n) => Number.isFinite(n));
+}
+
+/**
+ * SIPp takes its media port and the next three (RTCP, video, video RTCP). Bases handed out in turn
+ * from a random start, 8 apart, so SIPp processes running at once in one test never share a port
+ * (random bases 2 apart did, now and then: "Unable to bind video RTP socket").
+ */
+const portCursor = new Map<number, number>();
+function nextMediaPort(base: number): number {
+  const slot = portCursor.get(base) ?? Math.floor(Math.random() * 250);
+  portCursor.set(base, (slot + 1) % 250);
+  return base + 8 * slot;
 }
