@@ -7,7 +7,7 @@ import { EventHub } from './http/events.js';
 import { ApiMetrics } from './http/metrics.js';
 import { buildApi } from './http/server.js';
 import { createLogger, safeUrl, type Logger } from './log/logger.js';
-import { AsteriskServer } from './media-server/asterisk/server.js';
+import { createMediaServer } from './media-server/create.js';
 import type { MediaServer } from './media-server/types.js';
 import { SessionRunner, type CallHandler } from './session/runner.js';
 import { welcomeFlow } from './session/welcome-flow.js';
@@ -71,7 +71,7 @@ export async function startController(config: Config, opts: ControllerOptions = 
   redis.on('close', () => (redisReady = false));
   redis.on('error', (err: Error) => log.debug({ err: err.message }, 'redis error'));
   const store = new RedisCallRecordStore(redis, config.redis.keyPrefix, config.redis.callRecordTtlSeconds);
-  const servers: MediaServer[] = config.mediaServers.map((s) => new AsteriskServer(s, log));
+  const servers: MediaServer[] = config.mediaServers.map((s) => createMediaServer(s, log));
   const commandTimeoutMs = Math.max(...config.mediaServers.map((s) => s.commandTimeoutMs));
   // Changes to agents and queues (file reload or the API) rebuild the router in place.
   const routingRef: { current?: RoutingService } = {};

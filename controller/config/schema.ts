@@ -34,6 +34,41 @@ export const asteriskServerSchema = z.strictObject({
     .default({ initialMs: 250, maxMs: 10_000 }),
 });
 
+const reconnectSchema = z
+  .strictObject({
+    initialMs: z.number().int().min(10).max(60_000).default(250),
+    maxMs: z.number().int().min(100).max(300_000).default(10_000),
+  })
+  .default({ initialMs: 250, maxMs: 10_000 });
+
+export const freeswitchServerSchema = z.strictObject({
+  id: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'lowercase letters, digits and dashes'),
+  kind: z.literal('freeswitch'),
+  /** mod_event_socket's address (event_socket.conf.xml `listen-ip`, `listen-port`). */
+  host: z.string().min(1).default('127.0.0.1'),
+  port: port.default(8021),
+  /** event_socket.conf.xml `password`. */
+  password: z.string().min(8, 'at least 8 characters (FreeSWITCH ships "ClueCon": change it)'),
+  /** Where FreeSWITCH reads hotline prompts (`<dir>/<lang>/<id>.wav`), on its own filesystem. */
+  promptDir: z.string().startsWith('/').default('/var/lib/hotline/prompts'),
+  /** Where FreeSWITCH finds other sounds (`sound` media): its `sounds_dir` or a folder of ours. */
+  soundsDir: z.string().startsWith('/').default('/usr/share/freeswitch/sounds/hotline'),
+  /** Where FreeSWITCH writes recordings, as FreeSWITCH sees the folder. */
+  serverRecordingsDir: z.string().startsWith('/').default('/var/lib/freeswitch/recordings/hotline'),
+  /** The same folder as this machine sees it (a shared volume), where the controller reads them. */
+  recordingsDir: z.string().startsWith('/').default('/var/lib/freeswitch/recordings/hotline'),
+  /** conference.conf.xml profiles used as mixing and holding bridges. */
+  conferenceProfile: z.string().regex(/^[A-Za-z0-9_-]+$/).default('hotline'),
+  holdingProfile: z.string().regex(/^[A-Za-z0-9_-]+$/).default('hotline-hold'),
+  /** Music on hold when a queue names none; a queue's class `x` plays `local_stream://x`. */
+  musicOnHold: z.string().min(1).default('local_stream://moh'),
+  /** Deadline for one command to FreeSWITCH. */
+  commandTimeoutMs: z.number().int().min(100).max(60_000).default(5000),
+  reconnect: reconnectSchema,
+});
+
+export const mediaServerSchema = z.discriminatedUnion('kind', [asteriskServerSchema, freeswitchServerSchema]);
+
 export const configSchema = z.strictObject({
   controller: z
     .strictObject({
@@ -74,7 +109,7 @@ export const configSchema = z.strictObject({
     })
     .default({ host: '127.0.0.1', port: 8480, tokenSecretFile: '/var/lib/hotline/api-token-secret', superviseEndpoints: '^PJSIP/[A-Za-z0-9_.-]{1,40}@agents-[A-Za-z0-9_-]{1,40}$', bodyBytes: 65_536, rateLimit: { perSecond: 50, burst: 100 } }),
   mediaServers: z
-    .array(asteriskServerSchema)
+    .array(mediaServerSchema)
     .min(1, 'at least one media server')
     .refine((list) => new Set(list.map((s) => s.id)).size === list.length, 'media server ids must be unique')
     .default([asteriskServerSchema.parse({ id: 'asterisk-lab', kind: 'asterisk' })]),
@@ -135,4 +170,5 @@ export const configSchema = z.strictObject({
 
 export type Config = z.infer<typeof configSchema>;
 export type AsteriskServerConfig = z.infer<typeof asteriskServerSchema>;
+export type FreeswitchServerConfig = z.infer<typeof freeswitchServerSchema>;
 export type MediaServerConfig = Config['mediaServers'][number];

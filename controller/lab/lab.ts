@@ -1,3 +1,4 @@
+import { labAsterisk } from '../config/servers.js';
 import type { Config } from '../config/schema.js';
 import { asteriskPid, startAsterisk, stopAsterisk } from './asterisk.js';
 import { controllerPid, startControllerProcess, stopControllerProcess } from './controller-process.js';
@@ -12,11 +13,7 @@ export interface LabStatus {
   ready: boolean;
 }
 
-const labServer = (config: Config) => {
-  const server = config.mediaServers[0];
-  if (!server) throw new Error('no media server configured');
-  return server;
-};
+const labServer = (config: Config) => labAsterisk(config);
 
 /** Installs what is missing (first run only), then starts Redis and Asterisk. */
 export async function labInfra(config: Config, log: (line: string) => void = (l) => process.stderr.write(`${l}\n`)): Promise<void> {

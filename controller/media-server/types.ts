@@ -17,6 +17,8 @@ export interface Capabilities {
   tones: boolean;
   /** Spy/whisper channels on a live channel. */
   snoop: boolean;
+  /** Talking-started/finished events (`detectTalking`): speech barge-in and end of speech. */
+  talkDetection: boolean;
 }
 
 export type Digit = '0' | '1' | '2' | '3' | '4' | '5' | '6' | '7' | '8' | '9' | '*' | '#' | 'A' | 'B' | 'C' | 'D';

@@ -1,3 +1,5 @@
+import { labAsterisk } from '../../controller/config/servers.js';
+import type { AsteriskServerConfig } from '../../controller/config/schema.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startController, type Controller } from '../../controller/main.js';
 import { startAsterisk, stopAsterisk } from '../../controller/lab/asterisk.js';
@@ -12,7 +14,7 @@ import { TcpProxy } from './tcp-proxy.js';
 describe('ARI faults', () => {
   let controller: Controller | undefined;
   const base = labConfig();
-  const ari = base.mediaServers[0]!;
+  const ari = labAsterisk(base);
   const paths = labPaths(base.lab);
 
   afterEach(async () => {
@@ -21,7 +23,7 @@ describe('ARI faults', () => {
     await startAsterisk(paths, ari);
   });
 
-  const withServer = (patch: Partial<Config['mediaServers'][number]>): Config => ({
+  const withServer = (patch: Partial<AsteriskServerConfig>): Config => ({
     ...base,
     session: { ...base.session, digitTimeoutMs: 1500 },
     api: { ...base.api, port: 18480 },

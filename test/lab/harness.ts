@@ -1,3 +1,4 @@
+import { labAsterisk } from '../../controller/config/servers.js';
 import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -41,8 +42,7 @@ export function placeSippCall(opts: { number: string; dtmf?: string; hangupAfter
 
 export async function asteriskHarness(overrides: Partial<AsteriskServerConfig> = {}): Promise<ContractHarness> {
   const config = labConfig();
-  const base = config.mediaServers[0];
-  if (!base) throw new Error('no media server in the lab configuration');
+  const base = labAsterisk(config);
   const server = new AsteriskServer({ ...base, ...overrides }, silentLog);
   server.start();
   await waitReady(server);

@@ -13,7 +13,8 @@ type Menu = Extract<FlowNode, { verb: 'menu' }>;
  * input or a wrong answer asks again; speech that fails `fallbackAfter` times leaves the keypad.
  */
 export const menu: NodeHandler<Menu> = async (call, node, run, deps) => {
-  if (node.intents.length > 0 && deps.speech) return spoken(call, node, run, { ...deps, speech: deps.speech });
+  // A media server that cannot tell when the caller talks (FreeSWITCH here) serves the keypad menu.
+  if (node.intents.length > 0 && deps.speech && call.server.capabilities.talkDetection) return spoken(call, node, run, { ...deps, speech: deps.speech });
   const answer = await ask(call, run, node, { maxDigits: 1 }, (digits) => node.options[digits]);
   if (answer.ok) return { next: answer.value, exit: 'chosen' };
   return { next: node.onFail, exit: answer.reason };

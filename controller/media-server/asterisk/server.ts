@@ -16,7 +16,7 @@ import { AriRest } from './rest.js';
 import { resync, type ResyncHost } from './resync.js';
 import { bridgeInfo, channelInfo, ORIGINATED_ARG, translateEvent, type AriChannelJson } from './translate.js';
 
-const CAPABILITIES: Capabilities = { holdingBridge: true, bridgeRecording: true, tones: true, snoop: true };
+const CAPABILITIES: Capabilities = { holdingBridge: true, bridgeRecording: true, tones: true, snoop: true, talkDetection: true };
 
 /** ARI events the adapter acts on; everything else on the socket is dropped unread. */
 const EVENTS = [
