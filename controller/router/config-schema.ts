@@ -10,6 +10,11 @@ export const agentSchema = z.strictObject({
   name: z.string().min(1).max(100),
   /** Dial string on the media server, e.g. PJSIP/1001 or PJSIP/1001@agents-lab. */
   endpoint: z.string().min(3).max(200),
+  /**
+   * Dial strings per media server id, where the agent is reached differently from a server
+   * (`user/1001@hotline` on a FreeSWITCH); a server without one dials `endpoint`.
+   */
+  endpoints: z.record(z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/), z.string().min(3).max(200)).optional(),
   skills: z.record(code, z.number().int().min(1).max(5)).refine((s) => Object.keys(s).length > 0, 'at least one skill'),
   regions: z.array(code).default([]),
   languages: z.array(z.enum(['zh', 'en', 'yue'])).default([]),

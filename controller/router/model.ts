@@ -6,6 +6,8 @@ export interface AgentDef {
   name: string;
   /** Dial string on the media server, e.g. PJSIP/1001. */
   endpoint: string;
+  /** Dial strings by media server id, where they differ from `endpoint`. */
+  endpoints?: Record<string, string> | undefined;
   /** Skill -> level (1 = basic ... 5 = expert). */
   skills: Record<string, number>;
   /** Regions the agent serves best (region codes from the region table); empty: any. */

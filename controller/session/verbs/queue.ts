@@ -270,7 +270,8 @@ async function offer(
       }
       try {
         const leg = await call.server.originate(
-          { endpoint: agent.endpoint, ringTimeoutSeconds: q.noAnswerSeconds, callerNumber: call.channel.info.callerNumber, variables: { HOTLINE_CALL: call.channel.id } },
+          // Rung on the caller's own media server, with that server's dial string for the agent.
+          { endpoint: agent.endpoints?.[call.server.id] ?? agent.endpoint, ringTimeoutSeconds: q.noAnswerSeconds, callerNumber: call.channel.info.callerNumber, variables: { HOTLINE_CALL: call.channel.id } },
           { timeoutMs: call.commandTimeoutMs, signal: call.signal },
         );
         ringing.set(agentId, leg);
