@@ -194,7 +194,7 @@ export function mediaServerContract(name: string, makeHarness: () => Promise<Con
     it('records only the caller through a spy while a prompt plays, into a file the controller reads', async () => {
       await withCall({}, async (ch) => {
         await ch.answer(T);
-        await ch.detectTalking({ ...T, silenceMs: 800, thresholdMs: 100 });
+        if (h.server.capabilities.talkDetection) await ch.detectTalking({ ...T, silenceMs: 800, thresholdMs: 100 });
         const playback = await ch.play(h.longMedia, T);
         const name = `contract-spy-${Date.now()}`;
         const recording = await ch.recordCaller({ ...T, name, format: 'wav', maxDurationSeconds: 1 });
@@ -207,6 +207,19 @@ export function mediaServerContract(name: string, makeHarness: () => Promise<Con
         // The spy is gone with its recording: only the call is left.
         for (let i = 0; i < 20 && (await h.server.liveState(T)).channels.length > 1; i++) await new Promise((r) => setTimeout(r, 50));
         expect((await h.server.liveState(T)).channels.map((c) => c.id)).toEqual([ch.id]);
+      });
+    });
+
+    it('refuses what its capabilities say it cannot do with MEDIA_UNSUPPORTED, never silently', async () => {
+      await withCall({}, async (ch) => {
+        await ch.answer(T);
+        const caps = h.server.capabilities;
+        if (!caps.talkDetection) expect(isHotlineError(await ch.detectTalking({ ...T, silenceMs: 800, thresholdMs: 100 }).catch((e: unknown) => e), 'MEDIA_UNSUPPORTED')).toBe(true);
+        if (!caps.snoop) expect(isHotlineError(await ch.snoop({ ...T, spy: 'both', whisper: 'none' }).catch((e: unknown) => e), 'MEDIA_UNSUPPORTED')).toBe(true);
+        if (caps.snoop) {
+          const spy = await ch.snoop({ ...T, spy: 'both', whisper: 'none' });
+          await spy.hangup();
+        }
       });
     });
 

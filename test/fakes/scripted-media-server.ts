@@ -51,7 +51,7 @@ export interface PlayedMedia {
 export class ScriptedMediaServer implements MediaServer {
   readonly id: string;
   readonly kind = 'asterisk' as const;
-  readonly capabilities: Capabilities = { holdingBridge: true, bridgeRecording: true, tones: true, snoop: false, talkDetection: true };
+  readonly capabilities: Capabilities = { holdingBridge: true, bridgeRecording: true, tones: true, snoop: true, talkDetection: true };
   readonly played: PlayedMedia[] = [];
   readonly recordings: { channelId: string; name: string }[] = [];
   readonly channels = new Map<string, FakeChannel>();

@@ -183,7 +183,7 @@ export class FreeswitchServer implements MediaServer {
     switch (ev.kind) {
       case 'park':
         // A channel we know parks again after leaving a conference; an originated leg parks on answer.
-        if (!this.channels.has(ev.info.id) && ev.info.role === 'inbound') this.dispatchInbound(ev.info);
+        if (!this.channels.has(ev.info.id) && ev.info.role === 'inbound' && ev.info.inApplication) this.dispatchInbound(ev.info);
         return;
       case 'answered':
         this.channels.get(ev.channelId)?.deliver({ type: 'answered', channelId: ev.channelId });

@@ -82,8 +82,12 @@ export function translateEvent(m: EslMessage, serverId: string): FsEvent {
   }
 }
 
+/** Set by the dialplan on 400-number calls it parks for the controller (dialplan/freeswitch). */
+export const INBOUND_VARIABLE = 'hotline';
+
 function channelInfo(h: Readonly<Record<string, string>>, serverId: string): ChannelInfo {
   const role = h[`variable_${ROLE_VARIABLE}`];
+  const ours = role === 'originated' || h[`variable_${INBOUND_VARIABLE}`] === '1';
   return {
     id: h['Unique-ID'] ?? '',
     serverId,
@@ -91,7 +95,8 @@ function channelInfo(h: Readonly<Record<string, string>>, serverId: string): Cha
     callerNumber: h['Caller-Caller-ID-Number'] ?? '',
     calledNumber: h['Caller-Destination-Number'] ?? '',
     sipCallId: h.variable_sip_call_id,
-    inApplication: true,
+    // Parked by another dialplan (not a 400 number for us): not the controller's to take.
+    inApplication: ours,
     role: role === 'originated' ? 'originated' : 'inbound',
   };
 }
