@@ -106,9 +106,10 @@ export class FreeswitchServer implements MediaServer {
     return channel;
   }
 
+  // Nothing is sent: FreeSWITCH creates a conference with its first member.
   createBridge(kind: BridgeKind, opts: WaitOptions): Promise<Bridge> {
     if (opts.signal?.aborted) return Promise.reject(new HotlineError('CALL_ENDED', 'the call ended before the bridge was made'));
-    this.ctx.conn();
+    if (!this.ctx.connection?.isOpen) return Promise.reject(new HotlineError('MEDIA_NOT_CONNECTED', `${this.id}: not connected to FreeSWITCH`));
     return Promise.resolve(new FsBridge(this.ctx, bridgeName(kind, randomUUID()), kind));
   }
 
