@@ -80,7 +80,7 @@ export class FsChannel implements Channel {
     let stopped = false;
     const channelId = this.id;
     const breakIt = (): void => {
-      void ctx.api(`uuid_break ${channelId}`, { timeoutMs: ctx.config.commandTimeoutMs }).catch(() => undefined);
+      void ctx.api(`uuid_break ${channelId}`, { timeoutMs: ctx.config.commandTimeoutMs, silent: true }).catch(() => undefined);
     };
     const run = this.guardSync(() => ctx.conn().execute(channelId, 'playback', arg, { ...opts, signal: opts.signal ?? this.ended }));
     ctx.playbacks.set(id, channelId);
@@ -165,7 +165,7 @@ export class FsChannel implements Channel {
   async sendDtmf(digits: string, opts: WaitOptions): Promise<void> {
     // FreeSWITCH pauses on 'w' (500 ms); Asterisk's ',' means the same here.
     const keys = digits.replace(/,/g, 'w');
-    await this.guard('send DTMF', opts, (o) => this.ctx.api(`uuid_send_dtmf ${this.id} ${keys}`, o));
+    await this.guard('send DTMF', opts, (o) => this.ctx.api(`uuid_send_dtmf ${this.id} ${keys}`, { ...o, silent: true }));
   }
 
   async hangup(cause: keyof typeof HANGUP_CAUSES = 'normal'): Promise<void> {

@@ -294,7 +294,8 @@ function verb(command: string): string {
 
 /** FreeSWITCH's `-ERR <reason>` as a typed error. */
 export function eslError(text: string, what: string): HotlineError {
-  const reason = text.replace(/^-ERR\s*/, '').trim();
-  if (/no such channel|invalid session id|not found/i.test(reason)) return new HotlineError('MEDIA_NOT_FOUND', `${what}: ${reason}`);
+  const reason = text.replace(/^-ERR(OR)?\s*/, '').trim();
+  // uuid_answer says a bare `-ERROR` when the channel is gone; others name it.
+  if (/^-ERROR\s*$/.test(text) || /no such channel|invalid session id|cannot locate session|not found/i.test(reason)) return new HotlineError('MEDIA_NOT_FOUND', `${what}: ${reason || 'no such channel'}`);
   return new HotlineError('MEDIA_REJECTED', `${what}: ${reason || 'refused'}`, { details: { reason } });
 }

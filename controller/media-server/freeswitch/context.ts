@@ -33,8 +33,11 @@ export class FsContext {
   }
 
   /** `api <command>`; a `-ERR` answer becomes a typed error. */
-  async api(command: string, opts: WaitOptions): Promise<string> {
+  async api(command: string, opts: WaitOptions & { silent?: boolean }): Promise<string> {
     const body = await this.conn().api(command, opts);
+    // Commands that write nothing on success (uuid_break, uuid_send_dtmf): mod_event_socket then
+    // answers `-ERR no reply` itself.
+    if (opts.silent && body.trim() === '-ERR no reply') return '';
     if (body.startsWith('-ERR') || body.startsWith('-USAGE')) throw eslError(body, `FreeSWITCH ${command.split(' ', 1)[0] ?? ''}`);
     return body;
   }

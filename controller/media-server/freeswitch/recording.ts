@@ -65,7 +65,7 @@ export async function channelRecording(ctx: FsContext, channel: FsChannel, opts:
     done: t.done,
     async stop(stopOpts: WaitOptions): Promise<void> {
       if (!running) return;
-      await ctx.api(`uuid_break ${channel.id}`, stopOpts).catch(() => undefined);
+      await ctx.api(`uuid_break ${channel.id}`, { ...stopOpts, silent: true }).catch(() => undefined);
     },
     pause: () => Promise.reject(new HotlineError('MEDIA_UNSUPPORTED', 'a voicemail recording cannot pause on FreeSWITCH')),
     resume: () => Promise.reject(new HotlineError('MEDIA_UNSUPPORTED', 'a voicemail recording cannot pause on FreeSWITCH')),
@@ -104,7 +104,7 @@ export async function callerRecording(ctx: FsContext, channel: FsChannel, opts: 
   };
 }
 
-/** A conference (bridge) recording: `conference <name> record|norecord|pause_rec|resume_rec <path>`. */
+/** A conference (bridge) recording: `conference <name> record|norecord <path>`, `recording pause|resume <path>`. */
 export async function conferenceRecording(ctx: FsContext, conference: string, opts: RecordOptions): Promise<Recording> {
   const path = serverPath(ctx, opts.name, opts.format);
   const stop = async (stopOpts: WaitOptions): Promise<void> => {
@@ -127,10 +127,10 @@ export async function conferenceRecording(ctx: FsContext, conference: string, op
     done: t.done,
     stop,
     pause: async (o) => {
-      await ctx.api(`conference ${conference} pause_rec ${path}`, o);
+      await ctx.api(`conference ${conference} recording pause ${path}`, o);
     },
     resume: async (o) => {
-      await ctx.api(`conference ${conference} resume_rec ${path}`, o);
+      await ctx.api(`conference ${conference} recording resume ${path}`, o);
     },
   };
 }
