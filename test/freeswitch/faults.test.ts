@@ -34,9 +34,15 @@ describe('FreeSWITCH adapter under faults (ESL peer)', () => {
     const h = await harness();
     const { ch, done } = await answeredCall(h);
     const listeners = ch.listenerCount();
+    const before = h.server.connection();
+    // Work in flight when the connection goes: a playback, a background job, a reply awaited.
+    const playing = await ch.play(h.longMedia, T);
     h.peer.failNext('api uuid_setvar', 'close-before-reply');
     const err = await ch.setVariable('HOTLINE_X', '1', T).catch((e: unknown) => e);
     expect(isHotlineError(err, 'MEDIA_NOT_CONNECTED')).toBe(true);
+    expect(await playing.done).toBe(false);
+    // Nothing is left waiting on the dead connection.
+    expect(before?.pending()).toEqual({ replies: 0, jobs: 0, executions: 0, listeners: 0 });
     await waitReady(h.server);
     // Resync found the call alive: it was not ended, and commands reach it again.
     await new Promise((r) => setTimeout(r, 100));

@@ -52,7 +52,7 @@ export function peerCall(peer: EslPeer, number: string, opts: { dtmf?: string; h
 }
 
 /** The FreeSWITCH adapter connected to a fresh ESL peer, as the contract suite wants it. */
-export async function peerHarness(options: EslPeerOptions = {}): Promise<ContractHarness & { peer: EslPeer; dir: string }> {
+export async function peerHarness(options: EslPeerOptions = {}): Promise<ContractHarness & { server: FreeswitchServer; peer: EslPeer; dir: string }> {
   const dir = mkdtempSync(join(tmpdir(), 'hotline-fs-'));
   writeSilenceWav(join(dir, 'short.wav'), 1000);
   const peer = new EslPeer({ password: PEER_PASSWORD, ...options });

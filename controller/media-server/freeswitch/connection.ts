@@ -99,6 +99,11 @@ export class EslConnection {
     return this.lostReason === undefined;
   }
 
+  /** What is still waiting on this connection (for leak checks): all zero once it is closed. */
+  pending(): { replies: number; jobs: number; executions: number; listeners: number } {
+    return { replies: this.replies.length, jobs: this.jobs.size, executions: this.executions.size, listeners: this.listeners.size };
+  }
+
   onEvent(listener: (event: EslMessage) => void): Unsubscribe {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);

@@ -135,6 +135,11 @@ export class FreeswitchServer implements MediaServer {
     };
   }
 
+  /** The current event-socket connection (tests read its pending work). */
+  connection(): EslConnection | undefined {
+    return this.ctx.connection;
+  }
+
   playbackExists(playbackId: string): Promise<boolean> {
     return Promise.resolve(this.ctx.playbacks.has(playbackId));
   }
