@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { labAsterisk } from '../../controller/config/servers.js';
+import type { CallRecord } from '../../controller/calls/record.js';
 import type { Config } from '../../controller/config/schema.js';
 import { labPaths } from '../../controller/lab/paths.js';
 import { startController, type Controller } from '../../controller/main.js';
@@ -21,7 +22,23 @@ import { labConfig } from './lab-config.js';
 const AGENTS = ['1001', '1002', '1003', '1004'];
 
 /** Each lab agent is reached on the FreeSWITCH as a directory user. */
-const routing = (): string => routingCopy({ agents: AGENTS.map((id) => [`endpoint: PJSIP/${id}@agents-lab\n`, `endpoint: PJSIP/${id}@agents-lab\n    endpoints: { fs-peer: "user/${id}@hotline" }\n`]) });
+const routing = (queues: [string, string][] = []): string =>
+  routingCopy({ agents: AGENTS.map((id) => [`endpoint: PJSIP/${id}@agents-lab\n`, `endpoint: PJSIP/${id}@agents-lab\n    endpoints: { fs-peer: "user/${id}@hotline" }\n`]), queues });
+
+/** A controller whose only media server is the peer; key 1 of the welcome menu is the billing queue. */
+async function onPeer(peer: EslPeer, dir: string, routingDir: string): Promise<Controller> {
+  const base = labConfig();
+  const config: Config = {
+    ...base,
+    mediaServers: [peerServerConfig(peer.port, dir, { promptDir: labPaths(base.lab).prompts })],
+    routing: { dir: routingDir },
+    session: { ...base.session, menu: { '1': 'billing' } },
+    recordings: { ...base.recordings, hotDir: join(dir, 'hot') },
+  };
+  const controller = await startController(config, { log: silentLog, http: false });
+  await waitReady(controller.servers[0]!);
+  return controller;
+}
 
 /** A caller on the peer, handed over as dialplan/freeswitch does (hotline=1, park), pressing keys at given times after the answer. */
 function caller(peer: EslPeer, number: string, keys: [string, number][] = [], hangupAfterMs?: number): { call: PeerCall; sipCallId: string; ended: Promise<{ cause: string }> } {
@@ -48,18 +65,8 @@ describe('the controller on FreeSWITCH (ESL peer), real Redis', () => {
     dir = mkdtempSync(join(tmpdir(), 'hotline-fs-lab-'));
     routingDir = routing();
     peer = new EslPeer({ password: PEER_PASSWORD });
-    const port = await peer.start();
-    const base = labConfig();
-    const fs = peerServerConfig(port, dir, { promptDir: labPaths(base.lab).prompts });
-    const config: Config = {
-      ...base,
-      mediaServers: [fs],
-      routing: { dir: routingDir },
-      session: { ...base.session, menu: { '1': 'billing' } },
-      recordings: { ...base.recordings, hotDir: join(dir, 'hot') },
-    };
-    controller = await startController(config, { log: silentLog, http: false });
-    await waitReady(controller.servers[0]!);
+    await peer.start();
+    controller = await onPeer(peer, dir, routingDir);
   });
   afterAll(async () => {
     await controller?.stop(5000);
@@ -106,6 +113,63 @@ describe('the controller on FreeSWITCH (ESL peer), real Redis', () => {
     const live = await controller.servers[0]!.liveState({ timeoutMs: 3000 });
     expect(live.channels).toEqual([]);
     expect(live.bridges).toEqual([]);
+  }, 40_000);
+});
+
+describe('agents who do not answer, on FreeSWITCH (ESL peer)', () => {
+  let peer: EslPeer;
+  let dir: string;
+  const cleanups: (() => Promise<void>)[] = [];
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'hotline-fs-ring-'));
+    peer = new EslPeer({ password: PEER_PASSWORD });
+    // 1001's phone rings and rings; everyone else answers at once.
+    peer.setEndpoint((dial) => (dial.startsWith('user/1001@') ? { ring: true } : { answerAfterMs: 50 }));
+    await peer.start();
+  });
+  afterEach(async () => {
+    for (const c of cleanups.splice(0)) await c();
+  });
+  afterAll(async () => {
+    await peer?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  async function connectedCall(queues: [string, string][]): Promise<{ controller: Controller; record: CallRecord | undefined; legs: PeerCall[] }> {
+    const routingDir = routing(queues);
+    const controller = await onPeer(peer, dir, routingDir);
+    cleanups.push(async () => {
+      await controller.stop(5000);
+      rmSync(routingDir, { recursive: true, force: true });
+    });
+    await onlyAvailable(controller.routing, ['1001', '1004']);
+    const before = peer.legs.length;
+    const c = caller(peer, '4008001234', [['1', 1200]]);
+    await expect.poll(() => c.call.conference?.name ?? '', { timeout: 15_000 }).toMatch(/^hotline-m-/);
+    await c.call.hangup();
+    const record = await recordOf(controller.store, c.sipCallId);
+    return { controller, record, legs: peer.legs.slice(before) };
+  }
+
+  it('no answer within the time rings the next agent and pauses the one who missed (max-no-answer 1)', async () => {
+    const { controller, record, legs } = await connectedCall([['noAnswerSeconds: 15\n    maxNoAnswer: 3', 'noAnswerSeconds: 3\n    maxNoAnswer: 1']]);
+    expect(record).toMatchObject({ outcome: 'connected', agentId: '1004' });
+    expect(record?.timeline.map((t) => t.what)).toEqual(expect.arrayContaining(['ring 1001', 'no answer 1001', 'ring 1004', 'connected 1004']));
+    expect(await controller.routing.agents.status('1001')).toMatchObject({ state: 'on-break', reason: 'missed 1 calls' });
+    // The unanswered leg was taken down, not left ringing.
+    expect(legs.map((l) => [l.channelName.split('/')[1]?.slice(0, 4), l.state])).toEqual([
+      ['1001', 'ended'],
+      ['1004', 'ended'],
+    ]);
+  }, 40_000);
+
+  it('ring-all rings both; the first answer wins, the other phone stops ringing and its agent stays free', async () => {
+    const { controller, record, legs } = await connectedCall([['strategy: weighted-round-robin', 'strategy: ring-all']]);
+    expect(record).toMatchObject({ outcome: 'connected', agentId: '1004' });
+    expect(record?.timeline.map((t) => t.what)).not.toContain('no answer 1001');
+    expect((await controller.routing.agents.status('1001'))?.state).toBe('available');
+    expect(legs).toHaveLength(2);
+    expect(legs.every((l) => l.state === 'ended')).toBe(true);
   }, 40_000);
 });
 
