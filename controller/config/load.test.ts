@@ -32,6 +32,17 @@ describe('loadConfig', () => {
     expect(c.numbers.pattern).toBe('^400\\d{7}$');
   });
 
+  it('takes a mix of Asterisk and FreeSWITCH servers; environment overrides reach the FreeSWITCH keys; mistakes name the key', () => {
+    const yaml = 'mediaServers:\n  - { id: ast-1, kind: asterisk }\n  - { id: fs-1, kind: freeswitch, host: 10.0.0.6, password: a-long-secret }\n';
+    const c = loadConfig({ file: file('mix.yaml', yaml), env: { HOTLINE_MEDIA_SERVERS_1_PORT: '9021' } });
+    expect(c.mediaServers.map((m) => m.kind)).toEqual(['asterisk', 'freeswitch']);
+    expect(c.mediaServers[1]).toMatchObject({ id: 'fs-1', host: '10.0.0.6', port: 9021, conferenceProfile: 'hotline', musicOnHold: 'local_stream://moh' });
+    const short = problem(() => loadConfig({ file: file('fs-short.yaml', 'mediaServers:\n  - { id: fs-1, kind: freeswitch, password: ClueCon }\n'), env: {} }));
+    expect(short).toMatch(/mediaServers\.0\.password/);
+    expect(short).toContain('got a value');
+    expect(problem(() => loadConfig({ file: file('fs-kind.yaml', 'mediaServers:\n  - { id: x, kind: yate }\n'), env: {} }))).toMatch(/mediaServers\.0\.kind/);
+  });
+
   it('reads a YAML file and keeps defaults for what it leaves out', () => {
     const c = loadConfig({ file: file('ok.yaml', 'api:\n  port: 9000\nlog:\n  level: debug\n'), env: {} });
     expect(c.api.port).toBe(9000);
