@@ -21,6 +21,12 @@ import { labConfig } from './lab-config.js';
  */
 const AGENTS = ['1001', '1002', '1003', '1004'];
 
+/**
+ * The peer plays no audio, only time: prompts last 300 ms here (menus 3 s, so a key still cuts
+ * them), which keeps these tests short; the lab's Asterisk tests play the real lengths.
+ */
+const mediaMs = (path: string): number | undefined => (/\/menu-[^/]*\.wav$/.test(path) ? 3000 : path.endsWith('.wav') ? 300 : undefined);
+
 /** Each lab agent is reached on the FreeSWITCH as a directory user. */
 const routing = (queues: [string, string][] = []): string =>
   routingCopy({ agents: AGENTS.map((id) => [`endpoint: PJSIP/${id}@agents-lab\n`, `endpoint: PJSIP/${id}@agents-lab\n    endpoints: { fs-peer: "user/${id}@hotline" }\n`]), queues });
@@ -64,7 +70,7 @@ describe('the controller on FreeSWITCH (ESL peer), real Redis', () => {
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'hotline-fs-lab-'));
     routingDir = routing();
-    peer = new EslPeer({ password: PEER_PASSWORD });
+    peer = new EslPeer({ password: PEER_PASSWORD, mediaMs });
     await peer.start();
     controller = await onPeer(peer, dir, routingDir);
   });
@@ -122,7 +128,7 @@ describe('agents who do not answer, on FreeSWITCH (ESL peer)', () => {
   const cleanups: (() => Promise<void>)[] = [];
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'hotline-fs-ring-'));
-    peer = new EslPeer({ password: PEER_PASSWORD });
+    peer = new EslPeer({ password: PEER_PASSWORD, mediaMs });
     // 1001's phone rings and rings; everyone else answers at once.
     peer.setEndpoint((dial) => (dial.startsWith('user/1001@') ? { ring: true } : { answerAfterMs: 50 }));
     await peer.start();
@@ -186,7 +192,7 @@ describe('two media servers in one controller: the lab Asterisk and FreeSWITCH (
 
   it('calls on both at once; FreeSWITCH stops and Asterisk keeps serving; FreeSWITCH returns', async () => {
     dir = mkdtempSync(join(tmpdir(), 'hotline-fs-two-'));
-    peer = new EslPeer({ password: PEER_PASSWORD });
+    peer = new EslPeer({ password: PEER_PASSWORD, mediaMs });
     const port = await peer.start();
     const base = labConfig();
     const config: Config = { ...base, mediaServers: [labAsterisk(base), peerServerConfig(port, dir, { promptDir: labPaths(base.lab).prompts })], session: { ...base.session, digitTimeoutMs: 2000 } };
