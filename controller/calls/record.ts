@@ -7,6 +7,8 @@ export type CallOutcome =
   | 'no-input'
   | 'caller-hangup'
   | 'rejected'
+  /** Refused by overload control (too many calls in progress, or arriving too fast). */
+  | 'refused'
   | 'failed'
   | 'connected'
   | 'abandoned'

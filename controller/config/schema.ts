@@ -157,6 +157,20 @@ export const configSchema = z.strictObject({
       menu: z.record(z.string().regex(/^[0-9*#]$/), z.string().min(1)).default({}),
     })
     .default({ language: 'en', welcomePrompt: 'welcome', goodbyePrompt: 'goodbye', digitTimeoutMs: 5000, maxCallMs: 3_600_000, menu: {} }),
+  overload: z
+    .strictObject({
+      /** Calls in progress on this controller beyond which new calls are refused (0: no limit). */
+      maxCalls: z.number().int().min(0).max(100_000).default(0),
+      /** New calls per second beyond which new calls are refused (0: no limit). */
+      maxNewPerSecond: z.number().min(0).max(10_000).default(0),
+      /**
+       * How: `reject` before answering (cause 34: SIP 503 from Asterisk, so the carrier can retry
+       * or re-route), or `busy`: answer, play `busyPrompt`, hang up.
+       */
+      refuse: z.enum(['reject', 'busy']).default('reject'),
+      busyPrompt: z.string().regex(/^[a-z0-9_-]+$/).default('all-lines-busy'),
+    })
+    .default({ maxCalls: 0, maxNewPerSecond: 0, refuse: 'reject', busyPrompt: 'all-lines-busy' }),
   lab: z
     .strictObject({
       /** State outside the checkout: the Asterisk chroot, logs, pid files. */

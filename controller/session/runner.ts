@@ -1,3 +1,4 @@
+import { AdmissionControl } from './admission.js';
 import type { CallOutcome, CallRecord, CallRecordStore } from '../calls/record.js';
 import type { Config } from '../config/schema.js';
 import { isCallEnded, isHotlineError } from '../errors.js';
@@ -17,7 +18,7 @@ import type { RecordingCapture } from '../../recordings/capture.js';
 export type CallHandler = (call: CallContext) => Promise<CallOutcome>;
 
 export interface RunnerDeps {
-  config: Pick<Config, 'controller' | 'session' | 'log' | 'numbers'>;
+  config: Pick<Config, 'controller' | 'session' | 'log' | 'numbers' | 'overload'>;
   routing?: RoutingService | undefined;
   log: Logger;
   store: CallRecordStore;
@@ -41,8 +42,12 @@ export class SessionRunner {
   private readonly numberPattern: RegExp;
   private accepting = true;
 
+  /** Overload control for new calls (config `overload`); its refusal counts feed the metrics. */
+  readonly admission: AdmissionControl;
+
   constructor(private readonly deps: RunnerDeps) {
     this.numberPattern = new RegExp(deps.config.numbers.pattern);
+    this.admission = new AdmissionControl(deps.config.overload);
   }
 
   attach(server: MediaServer): void {
@@ -123,6 +128,9 @@ export class SessionRunner {
 
   private async run(call: CallContext, server: MediaServer, offEnded: Unsubscribe): Promise<void> {
     const { record, log, channel } = call;
+    // Counted before the first wait: the calls in progress are the others (an adopted call is
+    // one already inside, never refused).
+    const admitted = channel.info.adopted ? ({ ok: true } as const) : this.admission.admit(this.live.size);
     log.info(channel.info.adopted ? 'call adopted' : 'call started');
     this.deps.onCallEvent?.('started', record);
     // An adopted call's earlier record is read back before it is written again.
@@ -137,6 +145,11 @@ export class SessionRunner {
         log.warn('not a configured 400 number; rejecting');
         record.outcome = 'rejected';
         await this.end(call, 'normal');
+      } else if (!admitted.ok) {
+        log.warn({ reason: admitted.reason, inProgress: this.live.size }, 'overloaded: new call refused');
+        call.note(`refused (${admitted.reason === 'calls' ? 'calls in progress' : 'arrival rate'})`);
+        record.outcome = 'refused';
+        await this.refuse(call);
       } else {
         const flow = this.deps.flows?.forNumber(record.calledNumber);
         record.outcome = flow && this.deps.ivr ? await runFlow(call, flow, this.deps.ivr) : await this.deps.flow(call);
@@ -161,6 +174,20 @@ export class SessionRunner {
       this.persist(record, log);
       this.deps.onCallEvent?.('ended', record);
     }
+  }
+
+  /** Turns a new call away while overloaded: before answering (503), or with the busy prompt. */
+  private async refuse(call: CallContext): Promise<void> {
+    const o = this.deps.config.overload;
+    if (o.refuse === 'reject') {
+      await this.end(call, 'congestion');
+      return;
+    }
+    const opts = { timeoutMs: call.commandTimeoutMs, signal: call.signal };
+    await call.channel.answer(opts);
+    const playback = await call.channel.play({ type: 'prompt', id: o.busyPrompt, language: call.settings.language }, opts);
+    await Promise.race([playback.done, new Promise((r) => setTimeout(r, 20_000).unref())]);
+    await this.end(call, 'normal');
   }
 
   /**

@@ -11,10 +11,10 @@ const log = createLogger({ level: 'silent', name: 't' });
 const base = loadConfig({ env: {} });
 const config = { ...base, session: { ...base.session, digitTimeoutMs: 300 } };
 
-function setup(flow: Flow = welcomeFlow, mediaMs: (m: Media) => number = (m) => (m.type === 'prompt' && m.id === 'welcome' ? 400 : 40)) {
+function setup(flow: Flow = welcomeFlow, mediaMs: (m: Media) => number = (m) => (m.type === 'prompt' && m.id === 'welcome' ? 400 : 40), overload = base.overload) {
   const server = new ScriptedMediaServer({ mediaMs });
   const store = new MemoryCallRecordStore();
-  const runner = new SessionRunner({ config, log, store, flow, commandTimeoutMs: 1000 });
+  const runner = new SessionRunner({ config: { ...config, overload }, log, store, flow, commandTimeoutMs: 1000 });
   runner.attach(server);
   server.start();
   return { server, store, runner };
@@ -145,5 +145,35 @@ describe('session runner', () => {
     expect((await store.get(ch.id))?.state).toBe('ended');
     const late = server.injectCall({ calledNumber: '4008001234' });
     expect(await store.get(late.id)).toBeUndefined();
+  });
+});
+
+describe('overload control', () => {
+  const long = (m: Media): number => (m.type === 'prompt' && m.id === 'welcome' ? 1500 : 40);
+
+  it('beyond the calls in progress, a new call is refused before answer (503); those inside go on; room again, served again', async () => {
+    const { server, store, runner } = setup(welcomeFlow, long, { ...base.overload, maxCalls: 2 });
+    const inside = [server.injectCall({ calledNumber: '4008001234' }), server.injectCall({ calledNumber: '4008001234' })];
+    const turned = server.injectCall({ calledNumber: '4008001234' });
+    const refused = await finished(store, turned.id);
+    expect(refused).toMatchObject({ outcome: 'refused', hangupBy: 'controller' });
+    expect(refused.timeline.map((t) => t.what)).toContain('refused (calls in progress)');
+    expect(turned.hungUpWith).toBe('congestion');
+    expect(turned.info.state).not.toBe('up');
+    for (const ch of inside) expect((await finished(store, ch.id)).outcome).toBe('no-input');
+    const later = server.injectCall({ calledNumber: '4008001234' });
+    expect((await finished(store, later.id)).outcome).toBe('no-input');
+    expect(runner.admission.refused).toEqual({ calls: 1, rate: 0 });
+  });
+
+  it('beyond the arrival rate, with the busy prompt: answered, told, hung up', async () => {
+    const { server, store, runner } = setup(welcomeFlow, long, { ...base.overload, maxNewPerSecond: 2, refuse: 'busy' });
+    const calls = Array.from({ length: 5 }, () => server.injectCall({ calledNumber: '4008001234' }));
+    const records = await Promise.all(calls.map((c) => finished(store, c.id)));
+    expect(records.map((r) => r.outcome)).toEqual(['no-input', 'no-input', 'refused', 'refused', 'refused']);
+    const busy = server.played.filter((p) => p.media.some((m) => m.type === 'prompt' && m.id === 'all-lines-busy'));
+    expect(busy).toHaveLength(3);
+    expect(calls[2]!.hungUpWith).toBe('normal');
+    expect(runner.admission.refused.rate).toBe(3);
   });
 });

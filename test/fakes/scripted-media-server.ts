@@ -304,8 +304,12 @@ export class FakeChannel implements Channel {
     return Promise.resolve();
   }
 
-  hangup(): Promise<void> {
-    this.end(16, 'normal clearing');
+  /** How the controller hung up (a refusal is 'congestion', SIP 503). */
+  hungUpWith: string | undefined;
+
+  hangup(cause: 'normal' | 'busy' | 'congestion' | 'no-answer' = 'normal'): Promise<void> {
+    if (!this.ended.aborted) this.hungUpWith = cause;
+    this.end(cause === 'congestion' ? 34 : 16, cause === 'congestion' ? 'congestion' : 'normal clearing');
     return Promise.resolve();
   }
 

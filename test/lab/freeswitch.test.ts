@@ -151,7 +151,9 @@ describe('agents who do not answer, on FreeSWITCH (ESL peer)', () => {
     await onlyAvailable(controller.routing, ['1001', '1004']);
     const before = peer.legs.length;
     const c = caller(peer, '4008001234', [['1', 1200]]);
-    await expect.poll(() => c.call.conference?.name ?? '', { timeout: 15_000 }).toMatch(/^hotline-m-/);
+    // Connected as the controller sees it (both legs in the mixing bridge), not just the caller moved.
+    const connected = (): boolean => controller.runner.liveCalls().some((r) => r.sipCallId === c.sipCallId && r.timeline.some((t) => t.what.startsWith('connected')));
+    await expect.poll(connected, { timeout: 15_000 }).toBe(true);
     await c.call.hangup();
     const record = await recordOf(controller.store, c.sipCallId);
     return { controller, record, legs: peer.legs.slice(before) };
