@@ -16,6 +16,7 @@ export const PCAP_DIR = '/usr/share/sip-tester';
 
 export type Scenario =
   | 'uac-400-dtmf-expect-bye'
+  | 'uac-400-dtmf-expect-bye-or-503'
   | 'uac-400-dtmf-then-hangup'
   | 'uac-400-hangup-during-prompt'
   | 'uac-unknown-number-expect-404'
