@@ -53,7 +53,7 @@ async function phase(controller: Controller, name: string, cps: number): Promise
     cps,
     attempted: calls,
     // SIPp's view: a served call (200, BYE from us) and a clean refusal (503, ACK) both succeed.
-    sipp: { successful: sipp.successful, failed: sipp.failed },
+    sipp: { successful: sipp.successful, failed: sipp.failed, firstErrors: sipp.errors.split('\n').filter((l) => l.trim()).slice(0, 6) },
     outcomes,
     served: outcomes.completed ?? 0,
     refused: outcomes.refused ?? 0,

@@ -101,13 +101,17 @@ export class AriChannel implements Channel {
     await this.command('POST', '/dtmf', { ...opts, query: { dtmf: digits, between: 100, duration: 100 } });
   }
 
+  /** Set once a hang-up was delivered: a second one (say, 'normal' after a 'congestion' refusal) would overwrite the cause the caller's side hears. */
+  private hungUp = false;
+
   async hangup(cause: keyof typeof HANGUP_REASONS = 'normal'): Promise<void> {
-    if (this.ended.aborted) return;
+    if (this.ended.aborted || this.hungUp) return;
     try {
       await this.ctx.rest.request('DELETE', `/channels/${encodeURIComponent(this.id)}`, {
         timeoutMs: this.ctx.config.commandTimeoutMs,
         query: { reason: HANGUP_REASONS[cause] },
       });
+      this.hungUp = true;
       this.ctx.pendingHangups.delete(this.id);
     } catch (err) {
       if (isHotlineError(err, 'MEDIA_NOT_FOUND')) return;

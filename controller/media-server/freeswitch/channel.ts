@@ -168,10 +168,14 @@ export class FsChannel implements Channel {
     await this.guard('send DTMF', opts, (o) => this.ctx.api(`uuid_send_dtmf ${this.id} ${keys}`, { ...o, silent: true }));
   }
 
+  /** Set once a hang-up was delivered, so a later one cannot change the cause (see the Asterisk channel). */
+  private hungUp = false;
+
   async hangup(cause: keyof typeof HANGUP_CAUSES = 'normal'): Promise<void> {
-    if (this.ended.aborted) return;
+    if (this.ended.aborted || this.hungUp) return;
     try {
       await this.ctx.job(`uuid_kill ${this.id} ${HANGUP_CAUSES[cause]}`, { timeoutMs: this.ctx.config.commandTimeoutMs });
+      this.hungUp = true;
       this.ctx.pendingHangups.delete(this.id);
     } catch (err) {
       if (isHotlineError(err, 'MEDIA_NOT_FOUND')) return;
