@@ -82,6 +82,25 @@ describe('FreeSWITCH adapter under faults (ESL peer)', () => {
     await done;
   });
 
+  it('an announcement to a caller on hold (a conference member) when the connection drops is reported cut once', async () => {
+    const h = await harness();
+    const { ch, done } = await answeredCall(h);
+    const holding = await h.server.createBridge('holding', T);
+    await holding.add(ch.id, T);
+    const finished: boolean[] = [];
+    ch.on((e) => {
+      if (e.type === 'playback-finished') finished.push(e.completed);
+    });
+    const playback = await ch.play(h.longMedia, T);
+    h.peer.dropConnections();
+    expect(await playback.done).toBe(false);
+    await waitReady(h.server);
+    await new Promise((r) => setTimeout(r, 100));
+    expect(finished).toEqual([false]);
+    await ch.hangup();
+    await done;
+  });
+
   it('FreeSWITCH shutting down ends its calls with SYSTEM_SHUTDOWN; the adapter comes back when it does', async () => {
     const h = await harness();
     const { ch } = await answeredCall(h);

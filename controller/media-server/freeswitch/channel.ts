@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { HotlineError, isHotlineError } from '../../errors.js';
-import { waitForEvent, type Unsubscribe, type WaitOptions } from '../../util/wait.js';
+import type { Unsubscribe, WaitOptions } from '../../util/wait.js';
 import type { Channel, ChannelEvent, ChannelInfo, ChannelRecordOptions, Media, PlayOptions, Playback, RecordOptions, Recording, SnoopDirection } from '../types.js';
 import type { ConferenceEvent, FsContext } from './context.js';
 import { channelRecording, callerRecording } from './recording.js';
@@ -134,17 +134,30 @@ export class FsChannel implements Channel {
       else if (ev.action === 'play-file-member-done' && ev.file === arg) finish(!stopped);
       else if (ev.action === 'del-member') finish(false);
     });
+    // The end of the call, or a resync after a lost connection (whose conference events are gone),
+    // also ends it: `done` never waits on an event that cannot come.
     const offEnd = this.on((ev) => {
-      if (ev.type === 'ended') finish(false);
+      if (ev.type === 'ended' || (ev.type === 'playback-finished' && ev.playbackId === id)) finish(false);
     });
+    let settled = false;
     function finish(completed: boolean): void {
+      if (settled) return;
+      settled = true;
       offConf();
       offEnd();
-      if (!ctx.playbacks.delete(id)) return;
+      ctx.playbacks.delete(id);
       settle(completed);
     }
     ctx.playbacks.set(id, channelId);
-    void done.then((completed) => this.deliver({ type: 'playback-finished', channelId, playbackId: id, completed }));
+    // Reported here unless a resync already reported it cut.
+    let reported = false;
+    const offReport = this.on((ev) => {
+      if (ev.type === 'playback-finished' && ev.playbackId === id) reported = true;
+    });
+    void done.then((completed) => {
+      offReport();
+      if (!reported) this.deliver({ type: 'playback-finished', channelId, playbackId: id, completed });
+    });
     try {
       await this.guard('playback', opts, (o) => ctx.api(`conference ${member.conference} play ${arg} ${member.memberId}`, o));
     } catch (err) {
@@ -155,7 +168,7 @@ export class FsChannel implements Channel {
       id,
       done,
       async stop(stopOpts: WaitOptions): Promise<void> {
-        if (!ctx.playbacks.has(id) || stopped) return;
+        if (settled || stopped) return;
         stopped = true;
         await ctx.api(`conference ${member.conference} stop current ${member.memberId}`, stopOpts).catch(() => undefined);
       },
@@ -210,11 +223,6 @@ export class FsChannel implements Channel {
     checkName(name);
     const value = await this.guard('get variable', opts, (o) => this.ctx.api(`uuid_getvar ${this.id} ${name}`, o));
     return value === '_undef_' ? undefined : value;
-  }
-
-  /** Waits for this channel's next event of a type (used by recordings). */
-  next(type: ChannelEvent['type'], opts: WaitOptions): Promise<ChannelEvent> {
-    return waitForEvent<ChannelEvent>((l) => this.on(l), (e) => e.type === type, opts, type);
   }
 
   /** Runs a command for this channel; a channel FreeSWITCH no longer has means the call ended. */

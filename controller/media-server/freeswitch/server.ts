@@ -217,7 +217,6 @@ export class FreeswitchServer implements MediaServer {
       case 'shutdown':
         this.ctx.log.warn('FreeSWITCH is shutting down');
         return;
-      case 'execute-complete':
       case 'ignored':
         return;
     }

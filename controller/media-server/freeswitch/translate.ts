@@ -11,7 +11,6 @@ export type FsEvent =
   | { kind: 'answered'; channelId: string }
   | { kind: 'dtmf'; channelId: string; digit: Digit; durationMs: number }
   | { kind: 'execute'; channelId: string; appUuid: string }
-  | { kind: 'execute-complete'; channelId: string; appUuid: string; response: string }
   | { kind: 'record-stop'; channelId: string; path: string }
   | { kind: 'record-start'; channelId: string; path: string }
   | { kind: 'hangup'; channelId: string; cause: HangupCause }
@@ -56,8 +55,7 @@ export function translateEvent(m: EslMessage, serverId: string): FsEvent {
     }
     case 'CHANNEL_EXECUTE':
       return { kind: 'execute', channelId, appUuid: h['Application-UUID'] ?? '' };
-    case 'CHANNEL_EXECUTE_COMPLETE':
-      return { kind: 'execute-complete', channelId, appUuid: h['Application-UUID'] ?? '', response: h['Application-Response'] ?? '' };
+    // CHANNEL_EXECUTE_COMPLETE settles its execute in the connection (connection.ts), by Application-UUID.
     case 'RECORD_START':
       return { kind: 'record-start', channelId, path: h['Record-File-Path'] ?? '' };
     case 'RECORD_STOP':
