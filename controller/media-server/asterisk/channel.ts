@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { HotlineError, isHotlineError } from '../../errors.js';
 import type { Unsubscribe, WaitOptions } from '../../util/wait.js';
 import type { Channel, ChannelEvent, ChannelInfo, ChannelRecordOptions, Media, PlayOptions, Playback, RecordOptions, Recording, SnoopDirection } from '../types.js';
+import { ChannelEvents } from '../channel-events.js';
 import { SNOOP_ARG } from './translate.js';
 import type { AriContext, ChannelListener } from './context.js';
 import { startRecording } from './recording.js';
@@ -9,46 +10,34 @@ import { startRecording } from './recording.js';
 const HANGUP_REASONS = { normal: 'normal', busy: 'busy', congestion: 'congestion', 'no-answer': 'no_answer' } as const;
 
 export class AriChannel implements Channel {
-  private readonly listeners = new Set<ChannelListener>();
-  private readonly endController = new AbortController();
+  private readonly events: ChannelEvents;
 
   constructor(
     private readonly ctx: AriContext,
     public readonly info: ChannelInfo,
-  ) {}
+  ) {
+    this.events = new ChannelEvents(info, ctx.log);
+  }
 
   get id(): string {
     return this.info.id;
   }
 
   get ended(): AbortSignal {
-    return this.endController.signal;
+    return this.events.ended;
   }
 
   /** Delivers an event to listeners; `ended` is delivered once, then the channel is closed. */
   deliver(event: ChannelEvent): void {
-    if (this.ended.aborted) return;
-    if (event.type === 'answered') this.info.state = 'up';
-    for (const listener of [...this.listeners]) {
-      try {
-        listener(event);
-      } catch (err) {
-        this.ctx.log.error({ err, channelId: this.id, event: event.type }, 'channel listener threw');
-      }
-    }
-    if (event.type === 'ended') {
-      this.endController.abort();
-      this.listeners.clear();
-    }
+    this.events.deliver(event);
   }
 
   on(listener: ChannelListener): Unsubscribe {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+    return this.events.on(listener);
   }
 
   listenerCount(): number {
-    return this.listeners.size;
+    return this.events.count();
   }
 
   async answer(opts: WaitOptions): Promise<void> {

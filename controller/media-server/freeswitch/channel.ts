@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { HotlineError, isHotlineError } from '../../errors.js';
 import type { Unsubscribe, WaitOptions } from '../../util/wait.js';
 import type { Channel, ChannelEvent, ChannelInfo, ChannelRecordOptions, Media, PlayOptions, Playback, RecordOptions, Recording, SnoopDirection } from '../types.js';
+import { ChannelEvents } from '../channel-events.js';
 import type { ConferenceEvent, FsContext } from './context.js';
 import { channelRecording, callerRecording } from './recording.js';
 import { HANGUP_CAUSES, playbackArg, playedToEnd } from './translate.js';
@@ -10,39 +11,28 @@ type Listener = (event: ChannelEvent) => void;
 
 /** One FreeSWITCH channel (a `Unique-ID`), driven with uuid_* commands and sendmsg execute. */
 export class FsChannel implements Channel {
-  private readonly listeners = new Set<Listener>();
-  private readonly endController = new AbortController();
+  private readonly events: ChannelEvents;
   /** Application-UUID of a queued playback -> what to do when FreeSWITCH starts running it. */
   private readonly queued = new Map<string, () => void>();
 
   constructor(
     private readonly ctx: FsContext,
     public readonly info: ChannelInfo,
-  ) {}
+  ) {
+    this.events = new ChannelEvents(info, ctx.log);
+  }
 
   get id(): string {
     return this.info.id;
   }
 
   get ended(): AbortSignal {
-    return this.endController.signal;
+    return this.events.ended;
   }
 
   deliver(event: ChannelEvent): void {
-    if (this.ended.aborted) return;
-    if (event.type === 'answered') this.info.state = 'up';
-    for (const listener of [...this.listeners]) {
-      try {
-        listener(event);
-      } catch (err) {
-        this.ctx.log.error({ err, channelId: this.id, event: event.type }, 'channel listener threw');
-      }
-    }
-    if (event.type === 'ended') {
-      this.endController.abort();
-      this.listeners.clear();
-      this.queued.clear();
-    }
+    this.events.deliver(event);
+    if (event.type === 'ended') this.queued.clear();
   }
 
   /** CHANNEL_EXECUTE for one of our applications: it is running now. */
@@ -53,12 +43,11 @@ export class FsChannel implements Channel {
   }
 
   on(listener: Listener): Unsubscribe {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+    return this.events.on(listener);
   }
 
   listenerCount(): number {
-    return this.listeners.size;
+    return this.events.count();
   }
 
   async answer(opts: WaitOptions): Promise<void> {
