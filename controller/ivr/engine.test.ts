@@ -353,6 +353,18 @@ describe('speech menus on the scripted media server', { timeout: 20_000 }, () =>
     expect(readdirSync(server.recordingsDir)).toEqual([]);
   });
 
+  it('a media server without talk detection (FreeSWITCH) serves a spoken menu as a keypad menu: nothing recorded, keys work', async () => {
+    const heard: string[] = [];
+    const { server, store } = setup(SPOKEN, { speech: textRecognizer(heard), callerSays: saying(tmp, 'tech') });
+    Object.defineProperty(server, 'capabilities', { value: { ...server.capabilities, talkDetection: false } });
+    const ch = server.injectCall({ calledNumber: '4008009010' });
+    caller(server, ch, [['menu-main', '1']]);
+    const r = await finished(store, ch.id);
+    expect(r.path).toEqual(['main', 'billing']);
+    expect(heard).toEqual([]);
+    expect(server.recordings).toEqual([]);
+  });
+
   it('a key still works in a speech menu', async () => {
     const { server, store } = setup(SPOKEN, { speech: textRecognizer() });
     const ch = server.injectCall({ calledNumber: '4008009010' });
