@@ -26,6 +26,7 @@ const labUpCommand = async (...a: Parameters<typeof import('./commands/lab.js').
   await (await labModule()).labUpCommand(...a);
 };
 const loadModule: Mod<typeof import('./commands/load.js')> = () => import('./commands/load.js');
+type LoadCommandOptions = import('./commands/load.js').LoadCommandOptions;
 const loadCommand = async (...a: Parameters<typeof import('./commands/load.js').loadCommand>): Promise<void> => {
   await (await loadModule()).loadCommand(...a);
 };
@@ -128,12 +129,24 @@ program
 
 program
   .command('load')
-  .description('SIPp callers into the lab at a fixed rate; setup-time percentiles and CPU per call')
-  .requiredOption('--cps <n>', 'new calls per second')
-  .requiredOption('--calls <n>', 'number of calls')
-  .option('--dtmf <digits>', 'keys each caller presses (a comma waits a second; the default hears the balance in the sample flow)', '1,,1')
-  .option('--json', 'machine-readable output', false)
-  .action(async (o: { cps: string; calls: string; json: boolean; dtmf: string }) => {
+  .description('load test: N agents on the lab, callers at a rate into the queue; RFC 7502 report (JSON + Markdown) under bench/results/')
+  .option('--agents <n>', 'agents generated on the lab (PJSIP endpoints answered by SIPp phones)', '100')
+  .requiredOption('--cps <n>', 'new calls per second once ramped up')
+  .option('--duration <seconds>', 'seconds at full rate (default 60; or give --calls)')
+  .option('--calls <n>', 'number of calls in all (instead of --duration)')
+  .option('--ramp <seconds>', 'seconds to ramp up to the rate', '10')
+  .option('--dtmf <digits>', 'IVR path: keys each caller presses before the queue (one menu per key); empty queues at once', '')
+  .option('--talk <seconds>', 'how long an agent talks before hanging up', '5')
+  .option('--no-audio', 'no RTP after 200 ms of caller silence (default: G.711 audio from caller and agent)')
+  .option('--addresses <n>', 'loopback addresses the agent phones answer on (127.0.2.1...), one SIPp process each', '4')
+  .option('--strategy <name>', 'queue strategy (app_queue gets the closest of its own)', 'longest-idle')
+  .option('--baseline <system>', 'then run the same load against Asterisk app_queue without the controller: app_queue')
+  .option('--record', 'record every bridged call (the app_queue baseline does not record)', false)
+  .option('--log-level <level>', 'the controller under test\'s log level', 'info')
+  .option('--min-bridged <percent>', 'exit 1 if fewer calls than this were routed and bridged', '99.9')
+  .option('--out <dir>', 'where the reports go', 'bench/results')
+  .option('--json', 'print the report as JSON', false)
+  .action(async (o: Omit<LoadCommandOptions, 'config'>) => {
     await loadCommand({ ...global(), ...o });
   });
 

@@ -1,4 +1,4 @@
-import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 /**
  * Prometheus figures. Counters and the latency histogram are updated as things happen; gauges
@@ -15,6 +15,12 @@ export class ApiMetrics {
     registers: [this.registry],
   });
   readonly calls = new Counter({ name: 'hotline_calls_total', help: 'calls ended, by outcome', labelNames: ['outcome'], registers: [this.registry] });
+
+  constructor() {
+    // Process CPU, memory, handles, GC and event-loop delay (nodejs_eventloop_lag_*, reset at
+    // every scrape): what an admin sizing a machine, and `hotline load`, watch.
+    collectDefaultMetrics({ register: this.registry, eventLoopMonitoringPrecision: 10 });
+  }
 
   /** A gauge whose value is read at scrape time. */
   gauge(name: string, help: string, labelNames: string[], collect: (set: (labels: Record<string, string>, v: number) => void) => Promise<void> | void): void {

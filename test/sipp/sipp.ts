@@ -161,7 +161,7 @@ async function scenarioText(scenario: Scenario, dtmf: string, holdMs?: number, s
   return held.replace('<!-- hotline:dtmf -->', keys);
 }
 
-function spawnSipp(
+export function spawnSipp(
   args: string[],
   cwd: string,
   deadlineMs: number,
@@ -212,7 +212,7 @@ async function readRtt(dir: string): Promise<number[]> {
  * (random bases 2 apart did, now and then: "Unable to bind video RTP socket").
  */
 const portCursor = new Map<number, number>();
-function nextMediaPort(base: number): number {
+export function nextMediaPort(base: number): number {
   const slot = portCursor.get(base) ?? Math.floor(Math.random() * 250);
   portCursor.set(base, (slot + 1) % 250);
   return base + 8 * slot;

@@ -1,91 +1,82 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { runSipp } from '../../../test/sipp/sipp.js';
-import { asteriskPid } from '../../lab/asterisk.js';
-import { controllerPid } from '../../lab/controller-process.js';
-import { cpuSeconds } from '../../lab/proc-cpu.js';
+import { labInfra } from '../../lab/lab.js';
 import { labPaths, PROJECT_ROOT } from '../../lab/paths.js';
-import { redisPid } from '../../lab/redis.js';
+import { compare, markdown, type Comparison, type LoadReport } from '../../load/report.js';
+import { runLoad, type LoadOptions } from '../../load/run.js';
+import { STRATEGY_NAMES, type StrategyName } from '../../router/strategies/types.js';
 import { configFrom } from '../config-option.js';
 
-export interface LoadReport {
-  at: string;
-  cps: number;
-  calls: number;
-  successful: number;
-  failed: number;
-  setupMs: { p50: number; p90: number; p99: number; max: number } | undefined;
-  cpuSecondsPerCall: { controller: number | undefined; asterisk: number | undefined; redis: number | undefined };
-  wallSeconds: number;
+export interface LoadCommandOptions {
+  config?: string;
+  agents: string;
+  cps: string;
+  calls?: string;
+  duration?: string;
+  ramp: string;
+  dtmf: string;
+  talk: string;
+  audio: boolean;
+  addresses: string;
+  strategy: string;
+  baseline?: string;
+  record: boolean;
+  logLevel: string;
+  minBridged: string;
+  out: string;
+  json: boolean;
 }
 
-/** SIPp callers into the lab at a fixed rate; reports setup times and CPU cost per call. */
-export async function loadCommand(opts: { cps: string; calls: string; json: boolean; config?: string; dtmf: string }): Promise<LoadReport> {
-  const { config } = configFrom(opts);
-  const cps = Number(opts.cps);
-  const calls = Number(opts.calls);
-  if (!(cps > 0 && cps <= 500) || !(Number.isInteger(calls) && calls > 0 && calls <= 100_000)) {
-    throw new Error('--cps must be in (0, 500] and --calls a whole number in [1, 100000]');
-  }
-  const paths = labPaths(config.lab);
-  const pids = { controller: await controllerPid(paths), asterisk: await asteriskPid(paths), redis: await redisPid(paths) };
-  if (!pids.controller) process.stderr.write('warning: no lab controller running (hotline lab up); controller CPU not measured\n');
-  const before = await cpuOf(pids);
-  const started = Date.now();
-  const ticker = setInterval(() => process.stderr.write('.'), 1000);
-  const sipp = await runSipp({
-    scenario: 'uac-400-dtmf-expect-bye',
-    service: '4008001234',
-    dtmf: opts.dtmf,
-    calls,
-    rate: cps,
-    limit: Math.max(50, cps * 20),
-    timeoutMs: Math.ceil((calls / cps) * 1000) + 60_000,
-  }).finally(() => clearInterval(ticker));
-  process.stderr.write('\n');
-  const wallSeconds = (Date.now() - started) / 1000;
-  const after = await cpuOf(pids);
-  const per = (k: keyof typeof before): number | undefined => {
-    const b = before[k];
-    const a = after[k];
-    return a === undefined || b === undefined ? undefined : round((a - b) / calls, 5);
-  };
-  const sorted = [...sipp.setupMs].sort((a, b) => a - b);
-  const report: LoadReport = {
-    at: new Date().toISOString(),
+const number = (name: string, v: string | undefined, min: number, max: number, whole = false): number => {
+  const n = Number(v);
+  if (v === undefined || !Number.isFinite(n) || n < min || n > max || (whole && !Number.isInteger(n))) throw new Error(`--${name} must be ${whole ? 'a whole number ' : ''}from ${min} to ${max} (got ${String(v)})`);
+  return n;
+};
+
+export function loadOptions(o: LoadCommandOptions): LoadOptions {
+  const cps = number('cps', o.cps, 0.1, 500);
+  const rampSeconds = number('ramp', o.ramp, 0, 600, true);
+  if (o.calls !== undefined && o.duration !== undefined) throw new Error('give --calls or --duration, not both');
+  const calls = o.calls !== undefined ? number('calls', o.calls, 1, 1_000_000, true) : Math.round(cps * number('duration', o.duration ?? '60', 1, 86_400) + (cps * rampSeconds) / 2);
+  if (!(STRATEGY_NAMES as readonly string[]).includes(o.strategy)) throw new Error(`--strategy must be one of ${STRATEGY_NAMES.join(', ')}`);
+  if (!/^[0-9*#,]{0,20}$/.test(o.dtmf)) throw new Error('--dtmf: keys 0-9, * and #, a comma waits a second (at most 20)');
+  if (o.baseline !== undefined && o.baseline !== 'app_queue') throw new Error('--baseline: only app_queue is supported');
+  return {
+    agents: number('agents', o.agents, 1, 20_000, true),
+    addresses: number('addresses', o.addresses, 1, 200, true),
     cps,
+    rampSeconds,
     calls,
-    successful: sipp.successful,
-    failed: sipp.failed,
-    setupMs: sorted.length ? { p50: pct(sorted, 50), p90: pct(sorted, 90), p99: pct(sorted, 99), max: sorted[sorted.length - 1] ?? 0 } : undefined,
-    cpuSecondsPerCall: { controller: per('controller'), asterisk: per('asterisk'), redis: per('redis') },
-    wallSeconds: round(wallSeconds, 1),
+    dtmf: o.dtmf,
+    talkSeconds: number('talk', o.talk, 0.2, 3600),
+    audio: o.audio,
+    strategy: o.strategy as StrategyName,
+    record: o.record,
+    logLevel: o.logLevel,
+    service: '4008001234',
   };
-  const out = join(PROJECT_ROOT, 'bench', 'results');
+}
+
+/**
+ * `hotline load`: N agents on the lab (PJSIP endpoints answered by SIPp phones on several loopback
+ * addresses), callers at a rate with a ramp, through the IVR path into the queue; a report in RFC
+ * 7501/7502 terms, as JSON and Markdown under bench/results/. With `--baseline app_queue` the same
+ * load then runs against Asterisk's own Queue() and the report sets the two side by side.
+ */
+export async function loadCommand(o: LoadCommandOptions): Promise<LoadReport | Comparison> {
+  const { config, file } = configFrom(o);
+  const options = loadOptions(o);
+  await labInfra(config);
+  const env = { config, configFile: file, paths: labPaths(config.lab), progress: (line: string) => process.stderr.write(`${line}\n`) };
+  const hotline = await runLoad('hotline', options, env);
+  const result = o.baseline ? compare(hotline, await runLoad('app_queue', options, env)) : hotline;
+  const name = `load-${options.agents}a-${options.cps}cps-${options.calls}calls${options.dtmf ? `-keys${options.dtmf.replace(/[^0-9]/g, '')}` : ''}${o.baseline ? '-vs-app_queue' : ''}`;
+  const out = o.out.startsWith('/') ? o.out : join(PROJECT_ROOT, o.out);
   await mkdir(out, { recursive: true });
-  await writeFile(join(out, `load-${cps}cps-${calls}calls.json`), `${JSON.stringify(report, null, 2)}\n`);
-  if (opts.json) process.stdout.write(`${JSON.stringify(report)}\n`);
-  else {
-    const s = report.setupMs;
-    const c = report.cpuSecondsPerCall;
-    const ms = (v: number | undefined): string => (v === undefined ? '-' : `${(v * 1000).toFixed(2)} ms`);
-    process.stdout.write(
-      [
-        `load: ${calls} calls at ${cps}/s in ${report.wallSeconds} s`,
-        `  successful   ${report.successful}/${calls}`,
-        `  failed       ${report.failed}`,
-        `  setup (INVITE to 200 OK) p50 ${s?.p50 ?? '-'} ms, p90 ${s?.p90 ?? '-'} ms, p99 ${s?.p99 ?? '-'} ms, max ${s?.max ?? '-'} ms`,
-        `  CPU per call controller ${ms(c.controller)}, asterisk ${ms(c.asterisk)}, redis ${ms(c.redis)}`,
-      ].join('\n') + '\n',
-    );
-  }
-  if (report.successful !== calls) process.exitCode = 1;
-  return report;
+  await writeFile(join(out, `${name}.json`), `${JSON.stringify(result, null, 2)}\n`);
+  await writeFile(join(out, `${name}.md`), markdown(result));
+  process.stdout.write(o.json ? `${JSON.stringify(result)}\n` : `${markdown(result)}\nsaved ${join(out, name)}.{json,md}\n`);
+  const minBridged = number('min-bridged', o.minBridged, 0, 100);
+  if (hotline.calls.bridgedPercent < minBridged) process.exitCode = 1;
+  return result;
 }
-
-async function cpuOf(pids: Record<'controller' | 'asterisk' | 'redis', number | undefined>) {
-  return { controller: await cpuSeconds(pids.controller), asterisk: await cpuSeconds(pids.asterisk), redis: await cpuSeconds(pids.redis) };
-}
-
-const pct = (sorted: number[], p: number): number => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? 0;
-const round = (v: number, digits: number): number => Number(v.toFixed(digits));
