@@ -29,15 +29,48 @@ export async function clearLoadFiles(paths: LabPaths): Promise<void> {
 
 async function reload(paths: LabPaths, files: Partial<Record<LoadFile, string>>): Promise<void> {
   if ('pjsip_load.conf' in files) await cli(paths, 'module reload res_pjsip.so');
-  if ('extensions_load.conf' in files) await cli(paths, 'dialplan reload');
   if ('queues.conf' in files) {
-    const loaded = (await cli(paths, 'module show like app_queue')).includes('app_queue.so');
-    await cli(paths, loaded ? 'module reload app_queue.so' : 'module load app_queue.so');
+    // The baseline's applications are not in the lab's modules.conf (hotline needs neither).
+    if (!(await ensureModule(paths, 'app_queue.so'))) await cli(paths, 'module reload app_queue.so');
+    await ensureModule(paths, 'app_read.so');
   }
+  if ('extensions_load.conf' in files) await cli(paths, 'dialplan reload');
+}
+
+/** Loads a module unless it is; true if it was loaded now. */
+async function ensureModule(paths: LabPaths, name: string): Promise<boolean> {
+  if ((await cli(paths, `module show like ${name.replace(/\.so$/, '')}`)).includes(name)) return false;
+  await cli(paths, `module load ${name}`);
+  return true;
 }
 
 /** How many of the given endpoints Asterisk knows (a reload is asynchronous in places). */
 export async function endpointCount(paths: LabPaths, prefix: string): Promise<number> {
   const out = await cli(paths, `pjsip show endpoints like ${prefix}`);
   return (out.match(/^\s*Endpoint:\s+\S+/gm) ?? []).filter((l) => l.includes(prefix)).length;
+}
+
+/** Calls up on the lab Asterisk right now. */
+export async function activeChannels(paths: LabPaths): Promise<number> {
+  const out = await cli(paths, 'core show channels count');
+  return Number(/(\d+) active channels?/.exec(out)?.[1] ?? 0);
+}
+
+/**
+ * Waits up to `graceMs` for the lab's calls to end by themselves, then hangs up whatever is left
+ * and says how many that was: calls a run leaves behind are a finding, and must not weigh on the
+ * next run.
+ */
+export async function endLeftoverCalls(paths: LabPaths, graceMs: number): Promise<number> {
+  const deadline = Date.now() + graceMs;
+  let left = await activeChannels(paths);
+  while (left > 0 && Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 500));
+    left = await activeChannels(paths);
+  }
+  if (left > 0) {
+    await cli(paths, 'channel request hangup all');
+    for (let i = 0; i < 20 && (await activeChannels(paths)) > 0; i++) await new Promise((r) => setTimeout(r, 500));
+  }
+  return left;
 }

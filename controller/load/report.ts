@@ -36,6 +36,8 @@ export interface LoadReport {
     controllerQueueToRingMs?: Percentiles | undefined;
     outcomes?: Record<string, number>;
   };
+  /** Channels still up 10 s after the last caller and phone ended (then hung up): calls the system lost track of. */
+  leftoverChannels: number;
   usage: Usage;
   /** The controller's event-loop delay, from its /metrics (per scrape: p99 and max). */
   eventLoopMs?: { p99: number; max: number } | undefined;
@@ -85,6 +87,7 @@ function rows(r: LoadReport): [string, string][] {
     ['routed and bridged to an agent', `${c.bridged} (${c.bridgedPercent} %)`],
     ['failed (not bridged)', `${c.failed}`],
     ['peak standing sessions', `${c.peakStandingSessions}`],
+    ['channels left up after the run', `${r.leftoverChannels}`],
     ['setup, INVITE → 200 OK, p50 / p90 / p99 / max ms', `${ms(c.setupMs, 'p50')} / ${ms(c.setupMs, 'p90')} / ${ms(c.setupMs, 'p99')} / ${ms(c.setupMs, 'max')}`],
     ['queue → agent INVITE, p50 / p90 / p99 / max ms', `${ms(c.queueToAgentMs, 'p50')} / ${ms(c.queueToAgentMs, 'p90')} / ${ms(c.queueToAgentMs, 'p99')} / ${ms(c.queueToAgentMs, 'max')}`],
     ['caller INVITE → agent INVITE, p50 / p99 ms', `${ms(c.inviteToAgentMs, 'p50')} / ${ms(c.inviteToAgentMs, 'p99')}`],

@@ -15,7 +15,7 @@ import { sleep } from '../util/wait.js';
 import { extensionsLoadConf, queuesConf, type BaselineQueue } from './baseline.js';
 import { LOAD_KEY_PREFIX, LOAD_REDIS_DB, writeHotlineFiles } from './hotline-files.js';
 import { AGENT_PORT, BASELINE_CALLER_ADDRESS, loadAgents, phoneAddresses, pjsipLoadConf } from './lab-agents.js';
-import { clearLoadFiles, endpointCount, installLoadFiles } from './lab-asterisk.js';
+import { activeChannels, clearLoadFiles, endLeftoverCalls, endpointCount, installLoadFiles } from './lab-asterisk.js';
 import { scrapeEventLoop } from './event-loop.js';
 import type { LoadReport } from './report.js';
 import { ProcessSampler } from './sampler.js';
@@ -60,6 +60,8 @@ export async function runLoad(system: 'hotline' | 'app_queue', o: LoadOptions, e
   const readyUrl = `http://${config.api.host}:${config.api.port}/readyz`;
   const phones: LoadSipp[] = [];
   let callers: LoadSipp | undefined;
+  const busy = await activeChannels(paths);
+  if (busy > 0) throw new Error(`the lab Asterisk has ${busy} channels up: a load run needs it to itself (wait, or \`hotline lab down\` and up)`);
   try {
     if (hadController) await stopControllerProcess(paths);
     env.progress(`${system}: writing ${agents.length} agents into the lab's Asterisk...`);
@@ -149,6 +151,7 @@ export async function runLoad(system: 'hotline' | 'app_queue', o: LoadOptions, e
     const endedAt = Date.now();
     for (const p of phones) p.finish();
     const phoneRuns = await Promise.all(phones.map((p) => p.done));
+    const leftover = await endLeftoverCalls(paths, 10_000);
     const usage = await sampler.stop({ from: started + o.rampSeconds * 1000, to: allPlacedAt ?? endedAt });
     const figures = callFigures(matchSteps(callerRun.log, phoneRuns.flatMap((r) => r.log)), o.talkSeconds * 1000);
     const report: LoadReport = {
@@ -173,6 +176,7 @@ export async function runLoad(system: 'hotline' | 'app_queue', o: LoadOptions, e
         peakStandingSessions: callerRun.peaks['CurrentCall'] ?? 0,
         ...(system === 'hotline' ? await controllerFigures(redisUrl, callerRun, o.calls, `load-${started.toString(36)}`) : {}),
       },
+      leftoverChannels: leftover,
       usage,
       eventLoopMs: loop.length ? { p99: Math.max(...loop.map((l) => l.p99)), max: Math.max(...loop.map((l) => l.max)) } : undefined,
       serverCpuPercent: 0,
@@ -187,6 +191,7 @@ export async function runLoad(system: 'hotline' | 'app_queue', o: LoadOptions, e
     callers?.finish();
     for (const p of phones) p.finish();
     if (system === 'hotline') await stopControllerProcess(paths);
+    await endLeftoverCalls(paths, 0).catch(() => undefined);
     await clearLoadFiles(paths).catch(() => undefined);
     if (hadController) await startControllerProcess(paths, env.configFile, readyUrl).catch(() => undefined);
     await rm(work, { recursive: true, force: true });

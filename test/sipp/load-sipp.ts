@@ -62,6 +62,15 @@ export interface LoadAgents {
   timeoutMs: number;
 }
 
+/** Every load SIPp process still running, so an interrupted run can stop them all. */
+const running = new Set<{ kill: (s: NodeJS.Signals) => boolean }>();
+
+/** Kills every load SIPp process this process started (an interrupted `hotline load`). */
+export function killLoadSipp(): void {
+  for (const child of running) child.kill('SIGKILL');
+  running.clear();
+}
+
 export function startLoadCallers(o: LoadCallers): LoadSipp {
   if (!/^[0-9*#,]*$/.test(o.dtmf)) throw new HotlineError('SIPP_FAILED', `DTMF must be 0-9, * or # (',' waits a second): got ${JSON.stringify(o.dtmf)}`);
   const keys = o.dtmf === '' ? undefined : dtmfPcap(o.dtmf);
@@ -120,7 +129,10 @@ function startLoad(name: string, fill: (text: string) => string, args: (mediaPor
         '-trace_logs',
         '-trace_err', '-error_file', join(work, 'errors.log'),
       ];
-      const { code, pid, stderr } = await spawnSipp(all, work, timeoutMs + 30_000, (c) => (child = c));
+      const { code, pid, stderr } = await spawnSipp(all, work, timeoutMs + 30_000, (c) => {
+        child = c;
+        running.add(c);
+      }).finally(() => child && running.delete(child));
       const rows = await statRows(join(work, 'stat.csv'));
       const peaks: Record<string, number> = {};
       for (const r of rows) for (const [k, v] of Object.entries(r)) peaks[k] = Math.max(peaks[k] ?? -Infinity, v);

@@ -6,6 +6,7 @@ import { compare, markdown, type Comparison, type LoadReport } from '../../load/
 import { runLoad, type LoadOptions } from '../../load/run.js';
 import { STRATEGY_NAMES, type StrategyName } from '../../router/strategies/types.js';
 import { configFrom } from '../config-option.js';
+import { killLoadSipp } from '../../../test/sipp/load-sipp.js';
 
 export interface LoadCommandOptions {
   config?: string;
@@ -68,6 +69,10 @@ export async function loadCommand(o: LoadCommandOptions): Promise<LoadReport | C
   const options = loadOptions(o);
   await labInfra(config);
   const env = { config, configFile: file, paths: labPaths(config.lab), progress: (line: string) => process.stderr.write(`${line}\n`) };
+  // Interrupted: the SIPp processes go at once; the run's own clean-up (controller, files, calls) follows.
+  const interrupted = (): void => killLoadSipp();
+  process.once('SIGINT', interrupted);
+  process.once('SIGTERM', interrupted);
   const hotline = await runLoad('hotline', options, env);
   const result = o.baseline ? compare(hotline, await runLoad('app_queue', options, env)) : hotline;
   const name = `load-${options.agents}a-${options.cps}cps-${options.calls}calls${options.dtmf ? `-keys${options.dtmf.replace(/[^0-9]/g, '')}` : ''}${o.baseline ? '-vs-app_queue' : ''}`;
