@@ -74,7 +74,8 @@ describe('the controller under test', () => {
     const flow = [...flows.flows.values()][0]!;
     expect(flow.numbers).toEqual(['4008001234']);
     expect(Object.keys(flow.nodes)).toEqual(['answer', 'menu1', 'menu2', 'queue']);
-    expect(parse(readFileSync(join(config.flows.dir, 'load.yaml'), 'utf8')).nodes.menu2.options).toEqual({ '2': 'queue' });
+    const written = parse(readFileSync(join(config.flows.dir, 'load.yaml'), 'utf8')) as { nodes: Record<string, { options?: unknown }> };
+    expect(written.nodes['menu2']?.options).toEqual({ '2': 'queue' });
   });
 });
 
