@@ -143,6 +143,8 @@ program
   .option('--baseline <system>', 'then run the same load against Asterisk app_queue without the controller: app_queue')
   .option('--record', 'record every bridged call (the app_queue baseline does not record)', false)
   .option('--log-level <level>', 'the controller under test\'s log level', 'info')
+  .option('--max-calls <n>', 'the controller\'s overload limit on calls in progress (0: off); calls beyond it are refused with 503', '0')
+  .option('--max-new-per-second <n>', 'the controller\'s overload limit on new calls per second (0: off)', '0')
   .option('--min-bridged <percent>', 'exit 1 if fewer calls than this were routed and bridged', '99.9')
   .option('--out <dir>', 'where the reports go', 'bench/results')
   .option('--json', 'print the report as JSON', false)

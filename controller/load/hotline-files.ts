@@ -14,7 +14,7 @@ export const LOAD_KEY_PREFIX = 'hotline-load:';
  * queues, and a configuration file: the admin's own, with these folders, its own Redis database
  * and no file watching.
  */
-export async function writeHotlineFiles(dir: string, o: { agents: LoadAgent[]; queue: BaselineQueue; keys: string; service: string; record: boolean; baseConfigFile: string | undefined; redisUrl: string; logLevel: string }): Promise<string> {
+export async function writeHotlineFiles(dir: string, o: { agents: LoadAgent[]; queue: BaselineQueue; keys: string; service: string; record: boolean; baseConfigFile: string | undefined; redisUrl: string; logLevel: string; overload?: { maxCalls: number; maxNewPerSecond: number } }): Promise<string> {
   const routing = join(dir, 'routing');
   const flows = join(dir, 'flows');
   await mkdir(routing, { recursive: true });
@@ -47,6 +47,7 @@ export async function writeHotlineFiles(dir: string, o: { agents: LoadAgent[]; q
     redis: { ...(base.redis as object | undefined), url: o.redisUrl.replace(/(\/\d+)?$/, `/${LOAD_REDIS_DB}`), keyPrefix: LOAD_KEY_PREFIX },
     routing: { dir: routing },
     flows: { ...(base.flows as object | undefined), dir: flows, watch: false },
+    ...(o.overload ? { overload: { ...(base.overload as object | undefined), ...o.overload } } : {}),
   };
   const file = join(dir, 'hotline.yaml');
   await writeFile(file, stringify(config));

@@ -117,7 +117,7 @@ describe('report', () => {
   const report = (system: 'hotline' | 'app_queue', cpu: number, p99: number): LoadReport => ({
     system,
     at: '2026-11-26T00:00:00.000Z',
-    parameters: { agents: 10, phoneAddresses: 2, sessionAttemptRate: 5, rampSeconds: 0, sessionAttempts: 10, ivrPath: '', talkSeconds: 2, media: 'none', strategy: 'longest-idle', record: false },
+    parameters: { agents: 10, phoneAddresses: 2, sessionAttemptRate: 5, rampSeconds: 0, sessionAttempts: 10, ivrPath: '', talkSeconds: 2, media: 'none', strategy: 'longest-idle', record: false, maxCalls: 0, maxNewPerSecond: 0 },
     calls: { attempts: 10, established: 10, bridged: 10, rung: 10, failed: 0, bridgedPercent: 100, peakStandingSessions: 4, setupMs: { n: 10, p50: 3, p90: 4, p99: 5, max: 5 }, inviteToAgentMs: undefined, queueToAgentMs: { n: 10, p50: 1, p90: 2, p99, max: p99 } },
     usage: { machineCpuPercent: { mean: 20, peak: 30, cores: 2 }, groups: { asterisk: { cpuPercent: { mean: cpu, peak: cpu }, rssMb: { first: 60, peak: 70, last: 65 } } }, samples: 5 },
     serverCpuPercent: cpu,
@@ -137,7 +137,7 @@ describe('report', () => {
 });
 
 describe('hotline load options', () => {
-  const base: LoadCommandOptions = { agents: '1000', cps: '50', ramp: '10', dtmf: '', talk: '5', audio: true, addresses: '4', strategy: 'longest-idle', record: false, logLevel: 'info', minBridged: '99.9', out: 'x', json: false };
+  const base: LoadCommandOptions = { agents: '1000', cps: '50', ramp: '10', dtmf: '', talk: '5', audio: true, addresses: '4', strategy: 'longest-idle', record: false, logLevel: 'info', minBridged: '99.9', maxCalls: '0', maxNewPerSecond: '0', out: 'x', json: false };
 
   it('turns a duration into a call count including the ramp', () => {
     expect(loadOptions({ ...base, duration: '120' }).calls).toBe(6250);

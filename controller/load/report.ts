@@ -20,6 +20,9 @@ export interface LoadParameters {
   media: string;
   strategy: string;
   record: boolean;
+  /** The controller's overload limits (0: off). */
+  maxCalls: number;
+  maxNewPerSecond: number;
 }
 
 export interface LoadReport {
@@ -105,6 +108,7 @@ function parametersText(p: LoadParameters): string {
     `- session attempt rate: ${p.sessionAttemptRate}/s after a ${p.rampSeconds} s ramp; ${p.sessionAttempts} attempts`,
     `- IVR path: ${p.ivrPath === '' ? 'none (queued at once)' : `keys ${p.ivrPath}`}; strategy ${p.strategy}; recording ${p.record ? 'on' : 'off'}`,
     `- media: ${p.media}`,
+    `- controller overload control: ${p.maxCalls || p.maxNewPerSecond ? `at most ${p.maxCalls || '∞'} calls in progress, ${p.maxNewPerSecond || '∞'} new per second` : 'off'}`,
   ].join('\n');
 }
 

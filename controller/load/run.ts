@@ -5,7 +5,8 @@ import { Redis } from 'ioredis';
 import { startLoadAgents, startLoadCallers, type LoadSipp, type LoadSippResult } from '../../test/sipp/load-sipp.js';
 import { RedisCallRecordStore } from '../calls/redis-store.js';
 import type { Config } from '../config/schema.js';
-import { asteriskPid } from '../lab/asterisk.js';
+import { asteriskPid, startAsterisk, stopAsterisk } from '../lab/asterisk.js';
+import { labAsterisk } from '../config/servers.js';
 import { controllerPid, startControllerProcess, stopControllerProcess } from '../lab/controller-process.js';
 import type { LabPaths } from '../lab/paths.js';
 import { redisPid } from '../lab/redis.js';
@@ -34,6 +35,9 @@ export interface LoadOptions {
   record: boolean;
   logLevel: string;
   service: string;
+  /** The controller's overload control (0: off), as an admin would set it for the machine. */
+  maxCalls: number;
+  maxNewPerSecond: number;
 }
 
 export interface LoadEnv {
@@ -64,6 +68,10 @@ export async function runLoad(system: 'hotline' | 'app_queue', o: LoadOptions, e
   if (busy > 0) throw new Error(`the lab Asterisk has ${busy} channels up: a load run needs it to itself (wait, or \`hotline lab down\` and up)`);
   try {
     if (hadController) await stopControllerProcess(paths);
+    // Each system meets a freshly started Asterisk: nothing an earlier run left (memory, bridges) weighs on it.
+    env.progress(`${system}: restarting the lab's Asterisk...`);
+    await stopAsterisk(paths);
+    await startAsterisk(paths, labAsterisk(config));
     env.progress(`${system}: writing ${agents.length} agents into the lab's Asterisk...`);
     await installLoadFiles(paths, {
       'pjsip_load.conf': pjsipLoadConf(agents),
@@ -79,7 +87,7 @@ export async function runLoad(system: 'hotline' | 'app_queue', o: LoadOptions, e
       try {
         await redis.connect();
         await redis.flushdb();
-        const file = await writeHotlineFiles(work, { agents, queue, keys: o.dtmf, service: o.service, record: o.record, baseConfigFile: env.configFile, redisUrl: config.redis.url, logLevel: o.logLevel });
+        const file = await writeHotlineFiles(work, { agents, queue, keys: o.dtmf, service: o.service, record: o.record, baseConfigFile: env.configFile, redisUrl: config.redis.url, logLevel: o.logLevel, overload: { maxCalls: o.maxCalls, maxNewPerSecond: o.maxNewPerSecond } });
         env.progress('hotline: starting the controller under test...');
         await startControllerProcess(paths, file, readyUrl);
         // Logged in as an agent's phone client would: through the state machine in Redis.
@@ -168,6 +176,8 @@ export async function runLoad(system: 'hotline' | 'app_queue', o: LoadOptions, e
         media: o.audio ? 'G.711 A-law, 20 ms packets, from caller and agent (SIPp g711a.pcap)' : 'none after 200 ms of silence from the caller',
         strategy: system === 'hotline' ? o.strategy : `${o.strategy} (app_queue: ${queuesConf([], queue).match(/strategy = (\S+)/)?.[1] ?? '?'})`,
         record: o.record,
+        maxCalls: o.maxCalls,
+        maxNewPerSecond: o.maxNewPerSecond,
       },
       calls: {
         ...figures,

@@ -16,7 +16,7 @@ import { labConfig } from './lab-config.js';
 describe('hotline load on the lab', () => {
   const config = labConfig();
   const paths = labPaths(config.lab);
-  const options: LoadOptions = { agents: 8, addresses: 2, cps: 4, rampSeconds: 0, calls: 12, dtmf: '1', talkSeconds: 1, audio: true, strategy: 'longest-idle', record: false, logLevel: 'warn', service: '4008001234' };
+  const options: LoadOptions = { agents: 8, addresses: 2, cps: 4, rampSeconds: 0, calls: 12, dtmf: '1', talkSeconds: 1, audio: true, strategy: 'longest-idle', record: false, logLevel: 'warn', service: '4008001234', maxCalls: 0, maxNewPerSecond: 0 };
   const env = { config, configFile: undefined, paths, progress: () => undefined };
 
   it('routes and bridges every call through the controller and through app_queue, and reports both', async () => {

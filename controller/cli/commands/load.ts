@@ -24,6 +24,8 @@ export interface LoadCommandOptions {
   record: boolean;
   logLevel: string;
   minBridged: string;
+  maxCalls: string;
+  maxNewPerSecond: string;
   out: string;
   json: boolean;
 }
@@ -55,6 +57,8 @@ export function loadOptions(o: LoadCommandOptions): LoadOptions {
     record: o.record,
     logLevel: o.logLevel,
     service: '4008001234',
+    maxCalls: number('max-calls', o.maxCalls, 0, 100_000, true),
+    maxNewPerSecond: number('max-new-per-second', o.maxNewPerSecond, 0, 10_000),
   };
 }
 

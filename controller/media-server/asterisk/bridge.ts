@@ -39,7 +39,12 @@ export class AriBridge implements Bridge {
     try {
       await this.ctx.rest.request('DELETE', this.path(), opts);
     } catch (err) {
-      if (!isHotlineError(err, 'MEDIA_NOT_FOUND')) throw err;
+      if (!isHotlineError(err, 'MEDIA_NOT_FOUND')) {
+        // Not removed (Asterisk too slow or away): tried again until it is, so none is left behind.
+        this.ctx.pendingDestroys.add(this.id);
+        this.ctx.bridges.delete(this.id);
+        throw err;
+      }
     }
     this.ctx.bridges.delete(this.id);
   }

@@ -14,6 +14,8 @@ export interface AriContext {
   readonly stoppedPlaybacks: Set<string>;
   /** Channels whose hang-up could not be sent (Asterisk unreachable); resync sends it again. */
   readonly pendingHangups: Set<string>;
+  /** Bridges whose removal did not get through; tidy.ts sends it again. */
+  readonly pendingDestroys: Set<string>;
   /** Bridges this controller holds a handle on; an empty bridge found on resync outside it is litter. */
   readonly bridges: Set<string>;
   /** recording name -> listener waiting for its end. */

@@ -14,7 +14,11 @@ import { AriChannel } from './channel.js';
 import type { AriContext } from './context.js';
 import { AriRest } from './rest.js';
 import { resync, type ResyncHost } from './resync.js';
+import { tidy } from './tidy.js';
 import { bridgeInfo, channelInfo, ORIGINATED_ARG, translateEvent, type AriChannelJson } from './translate.js';
+
+/** How often failed hang-ups and bridge removals are tried again (tidy.ts). */
+const TIDY_EVERY_MS = 5000;
 
 const CAPABILITIES: Capabilities = { holdingBridge: true, bridgeRecording: true, tones: true, snoop: true, talkDetection: true };
 
@@ -69,6 +73,7 @@ export class AsteriskServer implements MediaServer {
       playbacks: new Map(),
       stoppedPlaybacks: new Set(),
       pendingHangups: new Set(),
+      pendingDestroys: new Set(),
       bridges: new Set(),
       recordings: new Map(),
     };
@@ -80,9 +85,25 @@ export class AsteriskServer implements MediaServer {
 
   start(): void {
     this.loop ??= this.connectLoop();
+    this.tidying ??= setInterval(() => void this.tidyUp(), TIDY_EVERY_MS).unref();
+  }
+
+  private tidying: NodeJS.Timeout | undefined;
+  private tidyRunning = false;
+
+  /** Failed hang-ups and bridge removals, sent again while connected (tidy.ts). */
+  private async tidyUp(): Promise<void> {
+    if (this.tidyRunning || !this.current.ready || (this.ctx.pendingHangups.size === 0 && this.ctx.pendingDestroys.size === 0)) return;
+    this.tidyRunning = true;
+    try {
+      await tidy(this.ctx, this.channels, { timeoutMs: this.ctx.config.commandTimeoutMs, signal: this.closing.signal });
+    } finally {
+      this.tidyRunning = false;
+    }
   }
 
   async close(): Promise<void> {
+    clearInterval(this.tidying);
     this.closing.abort();
     this.detach();
     await this.loop;
