@@ -141,6 +141,8 @@ program
   .option('--addresses <n>', 'loopback addresses the agent phones answer on (127.0.2.1...), one SIPp process each', '4')
   .option('--strategy <name>', 'queue strategy (app_queue gets the closest of its own)', 'longest-idle')
   .option('--baseline <system>', 'then run the same load against Asterisk app_queue without the controller: app_queue')
+  .option('--ring-in-use', 'let app_queue ring agents already on a call (its default; hotline never does)', false)
+  .option('--baseline-only', 'run only the app_queue baseline (with --baseline app_queue)', false)
   .option('--record', 'record every bridged call (the app_queue baseline does not record)', false)
   .option('--log-level <level>', 'the controller under test\'s log level', 'info')
   .option('--max-calls <n>', 'the controller\'s overload limit on calls in progress (0: off); calls beyond it are refused with 503', '0')

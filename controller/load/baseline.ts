@@ -24,6 +24,8 @@ export interface BaselineQueue {
   noAnswerSeconds: number;
   maxWaitSeconds: number;
   announceEverySeconds: number;
+  /** app_queue may ring an agent already on a call (its default); off matches hotline, one call per agent. */
+  ringInUse?: boolean;
 }
 
 export function queuesConf(agents: LoadAgent[], q: BaselineQueue): string {
@@ -38,7 +40,8 @@ export function queuesConf(agents: LoadAgent[], q: BaselineQueue): string {
     `timeout = ${q.noAnswerSeconds}`,
     'retry = 1',
     'wrapuptime = 0',
-    'ringinuse = no',
+    `ringinuse = ${q.ringInUse ? 'yes' : 'no'}`,
+    'autofill = yes',
     'joinempty = yes',
     'leavewhenempty = no',
     'musicclass = default',

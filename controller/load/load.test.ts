@@ -137,7 +137,7 @@ describe('report', () => {
 });
 
 describe('hotline load options', () => {
-  const base: LoadCommandOptions = { agents: '1000', cps: '50', ramp: '10', dtmf: '', talk: '5', audio: true, addresses: '4', strategy: 'longest-idle', record: false, logLevel: 'info', minBridged: '99.9', maxCalls: '0', maxNewPerSecond: '0', out: 'x', json: false };
+  const base: LoadCommandOptions = { agents: '1000', cps: '50', ramp: '10', dtmf: '', talk: '5', audio: true, addresses: '4', strategy: 'longest-idle', record: false, logLevel: 'info', minBridged: '99.9', maxCalls: '0', maxNewPerSecond: '0', out: 'x', json: false, baselineOnly: false, ringInUse: false };
 
   it('turns a duration into a call count including the ramp', () => {
     expect(loadOptions({ ...base, duration: '120' }).calls).toBe(6250);

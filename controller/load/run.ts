@@ -38,6 +38,8 @@ export interface LoadOptions {
   /** The controller's overload control (0: off), as an admin would set it for the machine. */
   maxCalls: number;
   maxNewPerSecond: number;
+  /** The baseline's app_queue may ring agents already on a call (its own default). */
+  ringInUse?: boolean;
 }
 
 export interface LoadEnv {
@@ -58,7 +60,7 @@ const MENU_PROMPT = '/var/lib/hotline/prompts/en/menu-main';
 export async function runLoad(system: 'hotline' | 'app_queue', o: LoadOptions, env: LoadEnv): Promise<LoadReport> {
   const { paths, config } = env;
   const agents = loadAgents(o.agents, o.addresses);
-  const queue: BaselineQueue = { strategy: o.strategy, noAnswerSeconds: 15, maxWaitSeconds: 120, announceEverySeconds: 30 };
+  const queue: BaselineQueue = { strategy: o.strategy, noAnswerSeconds: 15, maxWaitSeconds: 120, announceEverySeconds: 30, ringInUse: o.ringInUse ?? false };
   const work = await mkdtemp(join(tmpdir(), 'hotline-load-'));
   const hadController = await controllerPid(paths);
   const readyUrl = `http://${config.api.host}:${config.api.port}/readyz`;
@@ -174,7 +176,7 @@ export async function runLoad(system: 'hotline' | 'app_queue', o: LoadOptions, e
         ivrPath: o.dtmf,
         talkSeconds: o.talkSeconds,
         media: o.audio ? 'G.711 A-law, 20 ms packets, from caller and agent (SIPp g711a.pcap)' : 'none after 200 ms of silence from the caller',
-        strategy: system === 'hotline' ? o.strategy : `${o.strategy} (app_queue: ${queuesConf([], queue).match(/strategy = (\S+)/)?.[1] ?? '?'})`,
+        strategy: system === 'hotline' ? o.strategy : `${o.strategy} (app_queue: ${queuesConf([], queue).match(/strategy = (\S+)/)?.[1] ?? '?'}, ringinuse ${queue.ringInUse ? 'yes' : 'no'})`,
         record: o.record,
         maxCalls: o.maxCalls,
         maxNewPerSecond: o.maxNewPerSecond,

@@ -85,11 +85,10 @@ export class ProcessSampler {
   }
 
   private async sample(): Promise<void> {
-    const at = performance.now();
-    const t = Date.now();
     const m = await machineTimes();
     this.cores = m.cores;
     const totals = new Map<string, number>();
+    const rss = new Map<string, number>();
     for (const [name, pids] of Object.entries(this.groups())) {
       let cpu = 0;
       let rssKb = 0;
@@ -101,8 +100,12 @@ export class ProcessSampler {
         rssKb += t.rssKb;
       }
       totals.set(name, cpu);
-      push(this.rss, name, { t, v: Math.round(rssKb / 1024) });
+      rss.set(name, Math.round(rssKb / 1024));
     }
+    // Taken after the reads: on a saturated machine they can take a while.
+    const at = performance.now();
+    const t = Date.now();
+    for (const [name, v] of rss) push(this.rss, name, { t, v });
     const prev = this.last;
     if (prev) {
       const seconds = (at - prev.at) / 1000;
@@ -110,7 +113,8 @@ export class ProcessSampler {
         for (const [name, cpu] of totals) {
           // A group whose processes came or went in the period reads as 0, not as a jump.
           const before = prev.groups.get(name);
-          push(this.cpu, name, { t, v: before === undefined || cpu < before ? 0 : Math.round((100 * (cpu - before)) / seconds) });
+          const percent = before === undefined || cpu < before ? 0 : Math.round((100 * (cpu - before)) / seconds);
+          push(this.cpu, name, { t, v: Math.min(percent, 100 * m.cores) });
         }
         const total = m.total - prev.total;
         this.machine.push({ t, v: total > 0 ? Math.round((100 * m.cores * (m.busy - prev.busy)) / total) : 0 });

@@ -21,6 +21,8 @@ export interface LoadCommandOptions {
   addresses: string;
   strategy: string;
   baseline?: string;
+  baselineOnly: boolean;
+  ringInUse: boolean;
   record: boolean;
   logLevel: string;
   minBridged: string;
@@ -57,6 +59,7 @@ export function loadOptions(o: LoadCommandOptions): LoadOptions {
     record: o.record,
     logLevel: o.logLevel,
     service: '4008001234',
+    ringInUse: o.ringInUse,
     maxCalls: number('max-calls', o.maxCalls, 0, 100_000, true),
     maxNewPerSecond: number('max-new-per-second', o.maxNewPerSecond, 0, 10_000),
   };
@@ -77,15 +80,17 @@ export async function loadCommand(o: LoadCommandOptions): Promise<LoadReport | C
   const interrupted = (): void => killLoadSipp();
   process.once('SIGINT', interrupted);
   process.once('SIGTERM', interrupted);
-  const hotline = await runLoad('hotline', options, env);
-  const result = o.baseline ? compare(hotline, await runLoad('app_queue', options, env)) : hotline;
-  const name = `load-${options.agents}a-${options.cps}cps-${options.calls}calls${options.dtmf ? `-keys${options.dtmf.replace(/[^0-9]/g, '')}` : ''}${o.baseline ? '-vs-app_queue' : ''}`;
+  if (o.baselineOnly && !o.baseline) throw new Error('--baseline-only needs --baseline app_queue');
+  const hotline = o.baselineOnly ? undefined : await runLoad('hotline', options, env);
+  const baseline = o.baseline ? await runLoad('app_queue', options, env) : undefined;
+  const result = hotline && baseline ? compare(hotline, baseline) : (hotline ?? baseline)!;
+  const name = `load-${o.baselineOnly ? 'app_queue-' : ''}${options.agents}a-${options.cps}cps-${options.calls}calls${options.dtmf ? `-keys${options.dtmf.replace(/[^0-9]/g, '')}` : ''}${options.strategy === 'longest-idle' ? '' : `-${options.strategy}`}${hotline && baseline ? '-vs-app_queue' : ''}`;
   const out = o.out.startsWith('/') ? o.out : join(PROJECT_ROOT, o.out);
   await mkdir(out, { recursive: true });
   await writeFile(join(out, `${name}.json`), `${JSON.stringify(result, null, 2)}\n`);
   await writeFile(join(out, `${name}.md`), markdown(result));
   process.stdout.write(o.json ? `${JSON.stringify(result)}\n` : `${markdown(result)}\nsaved ${join(out, name)}.{json,md}\n`);
   const minBridged = number('min-bridged', o.minBridged, 0, 100);
-  if (hotline.calls.bridgedPercent < minBridged) process.exitCode = 1;
+  if ((hotline ?? baseline)!.calls.bridgedPercent < minBridged) process.exitCode = 1;
   return result;
 }
