@@ -90,6 +90,8 @@ describe('caller-to-agent timings', () => {
     '1000.105000 keys 1392',
     '1001.000000 bye 1392',
     '1000.200000 invite 1393',
+    '1000.300000 invite 1394',
+    '1000.302000 refused 1394',
   ];
   const phones = ['1000.016000 invite sip:1391', '1000.200000 invite sip:1391', '1000.120000 acked sip:1391', '1000.115000 invite sip:1392', '1000.230000 acked sip:1392', '1000.300000 invite sip:9999', 'garbage line'];
 
@@ -101,7 +103,7 @@ describe('caller-to-agent timings', () => {
 
   it('counts bridged only when the call outlived the agent’s talk time', () => {
     const f = callFigures(matchSteps(caller, phones), 6000);
-    expect(f).toMatchObject({ attempts: 3, established: 2, rung: 2, bridged: 1 });
+    expect(f).toMatchObject({ attempts: 4, established: 2, refused: 1, rung: 2, bridged: 1 });
     expect(f.setupMs).toMatchObject({ n: 2, p50: 4, max: 5 });
     expect(f.queueToAgentMs).toMatchObject({ n: 2, p50: 10, max: 10 });
     expect(f.inviteToAgentMs).toMatchObject({ n: 2, p50: 15, max: 16 });
@@ -118,7 +120,7 @@ describe('report', () => {
     system,
     at: '2026-11-26T00:00:00.000Z',
     parameters: { agents: 10, phoneAddresses: 2, sessionAttemptRate: 5, rampSeconds: 0, sessionAttempts: 10, ivrPath: '', talkSeconds: 2, media: 'none', strategy: 'longest-idle', record: false, maxCalls: 0, maxNewPerSecond: 0 },
-    calls: { attempts: 10, established: 10, bridged: 10, rung: 10, failed: 0, bridgedPercent: 100, peakStandingSessions: 4, setupMs: { n: 10, p50: 3, p90: 4, p99: 5, max: 5 }, inviteToAgentMs: undefined, queueToAgentMs: { n: 10, p50: 1, p90: 2, p99, max: p99 } },
+    calls: { attempts: 10, established: 10, refused: 0, bridged: 10, rung: 10, failed: 0, bridgedPercent: 100, peakStandingSessions: 4, setupMs: { n: 10, p50: 3, p90: 4, p99: 5, max: 5 }, inviteToAgentMs: undefined, queueToAgentMs: { n: 10, p50: 1, p90: 2, p99, max: p99 } },
     usage: { machineCpuPercent: { mean: 20, peak: 30, cores: 2 }, groups: { asterisk: { cpuPercent: { mean: cpu, peak: cpu }, rssMb: { first: 60, peak: 70, last: 65 } } }, samples: 5 },
     serverCpuPercent: cpu,
     serverCpuMsPerCall: cpu * 2,

@@ -87,6 +87,7 @@ function rows(r: LoadReport): [string, string][] {
   return [
     ['session attempts', `${c.attempts}`],
     ['established sessions (200 OK)', `${c.established}`],
+    ['refused cleanly (503 before answer)', `${c.refused}`],
     ['routed and bridged to an agent', `${c.bridged} (${c.bridgedPercent} %)`],
     ['failed (not bridged)', `${c.failed}`],
     ['peak standing sessions', `${c.peakStandingSessions}`],

@@ -8,13 +8,15 @@ export interface CallSteps {
   answered?: number;
   keys?: number;
   bye?: number;
+  /** 503 before answer: refused by overload control. */
+  refused?: number;
   /** The first agent INVITE for this caller (ring-all rings several). */
   agentInvite?: number;
   agentAcked?: number;
 }
 
 // Phones log the caller as the From URI's start, `sip:NUMBER`.
-const LINE = /^(\d+\.\d+)\s+(invite|answered|keys|bye|acked)\s+(?:sip:)?(\S+)\s*$/;
+const LINE = /^(\d+\.\d+)\s+(invite|answered|keys|bye|refused|acked)\s+(?:sip:)?(\S+)\s*$/;
 
 export function matchSteps(callerLog: string[], phoneLogs: string[]): Map<string, CallSteps> {
   const calls = new Map<string, CallSteps>();
@@ -27,7 +29,7 @@ export function matchSteps(callerLog: string[], phoneLogs: string[]): Map<string
     const m = LINE.exec(line);
     if (!m || m[2] === 'acked') continue;
     const c = at(m[3]!);
-    const step = m[2] as 'invite' | 'answered' | 'keys' | 'bye';
+    const step = m[2] as 'invite' | 'answered' | 'keys' | 'bye' | 'refused';
     c[step] ??= Number(m[1]);
   }
   for (const line of phoneLogs) {
@@ -61,6 +63,8 @@ export interface CallFigures {
   attempts: number;
   /** Calls answered 200 OK (RFC 7501 established sessions). */
   established: number;
+  /** Calls refused cleanly (503 before answer) by overload control. */
+  refused: number;
   /** Calls an agent phone answered, that stayed up until the agent hung up after its talk time. */
   bridged: number;
   /** Calls whose caller reached an agent's phone at all (rung). */
@@ -80,7 +84,9 @@ export function callFigures(calls: Map<string, CallSteps>, talkMs: number): Call
   let established = 0;
   let bridged = 0;
   let rung = 0;
+  let refused = 0;
   for (const c of calls.values()) {
+    if (c.refused !== undefined) refused++;
     if (c.answered !== undefined) established++;
     if (c.invite !== undefined && c.answered !== undefined) setup.push(1000 * (c.answered - c.invite));
     if (c.agentInvite === undefined) continue;
@@ -94,6 +100,7 @@ export function callFigures(calls: Map<string, CallSteps>, talkMs: number): Call
   return {
     attempts: [...calls.values()].filter((c) => c.invite !== undefined).length,
     established,
+    refused,
     bridged,
     rung,
     setupMs: percentiles(setup),
