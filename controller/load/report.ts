@@ -46,7 +46,7 @@ export interface LoadReport {
   eventLoopMs?: { p99: number; max: number } | undefined;
   /** CPU of what serves the calls (Asterisk + controller + Redis), percent of one core, steady state. */
   serverCpuPercent: number;
-  /** The same per bridged call per second of rate: CPU milliseconds per call. */
+  /** CPU milliseconds per bridged call (server CPU over the rate of bridged calls). */
   serverCpuMsPerCall: number;
   wallSeconds: number;
 }
@@ -98,7 +98,7 @@ function rows(r: LoadReport): [string, string][] {
     ['controller: queue → ring, p50 / p99 ms', c.controllerQueueToRingMs ? `${c.controllerQueueToRingMs.p50} / ${c.controllerQueueToRingMs.p99}` : '-'],
     ['machine CPU, mean (peak), % of one core', `${r.usage.machineCpuPercent.mean} (${r.usage.machineCpuPercent.peak}) of ${100 * r.usage.machineCpuPercent.cores}`],
     ...GROUPS.map((name): [string, string] => [`${name} CPU, memory`, g(name)]),
-    ['server CPU (Asterisk + controller + Redis)', `${r.serverCpuPercent} % of one core, ${r.serverCpuMsPerCall} ms per call`],
+    ['server CPU (Asterisk + controller + Redis)', `${r.serverCpuPercent} % of one core, ${r.serverCpuMsPerCall} ms per bridged call`],
     ['controller event-loop delay p99 / max ms', r.eventLoopMs ? `${r.eventLoopMs.p99} / ${r.eventLoopMs.max}` : '-'],
   ];
 }

@@ -197,7 +197,9 @@ export async function runLoad(system: 'hotline' | 'app_queue', o: LoadOptions, e
     };
     const g = usage.groups;
     report.serverCpuPercent = (g['asterisk']?.cpuPercent.mean ?? 0) + (g['controller']?.cpuPercent.mean ?? 0) + (g['redis']?.cpuPercent.mean ?? 0);
-    report.serverCpuMsPerCall = Math.round((10 * report.serverCpuPercent) / o.cps * 10) / 10;
+    // Per call served: the rate of bridged calls, not of calls offered (refused ones cost little).
+    const servedPerSecond = (o.cps * Math.max(1, figures.bridged)) / o.calls;
+    report.serverCpuMsPerCall = Math.round(((10 * report.serverCpuPercent) / servedPerSecond) * 10) / 10;
     return report;
   } finally {
     callers?.finish();
@@ -205,6 +207,11 @@ export async function runLoad(system: 'hotline' | 'app_queue', o: LoadOptions, e
     if (system === 'hotline') await stopControllerProcess(paths);
     await endLeftoverCalls(paths, 0).catch(() => undefined);
     await clearLoadFiles(paths).catch(() => undefined);
+    // Asterisk still busy hanging up after a collapse: a restart leaves the lab as it was found.
+    if ((await activeChannels(paths).catch(() => 1)) > 0) {
+      await stopAsterisk(paths).catch(() => undefined);
+      await startAsterisk(paths, labAsterisk(config)).catch(() => undefined);
+    }
     if (hadController) await startControllerProcess(paths, env.configFile, readyUrl).catch(() => undefined);
     await rm(work, { recursive: true, force: true });
   }
