@@ -149,6 +149,7 @@ program
   .option('--max-new-per-second <n>', 'the controller\'s overload limit on new calls per second (0: off)', '0')
   .option('--min-bridged <percent>', 'exit 1 if fewer calls than this were routed and bridged', '99.9')
   .option('--out <dir>', 'where the reports go', 'bench/results')
+  .option('--profile <dir>', 'write a CPU profile of the controller under test (.cpuprofile) into this folder')
   .option('--json', 'print the report as JSON', false)
   .action(async (o: Omit<LoadCommandOptions, 'config'>) => {
     await loadCommand({ ...global(), ...o });

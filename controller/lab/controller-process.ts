@@ -15,13 +15,14 @@ export async function controllerPid(paths: LabPaths): Promise<number | undefined
 }
 
 /** Runs `hotline start` detached, logging to the lab's log folder. */
-export async function startControllerProcess(paths: LabPaths, configFile: string | undefined, readyUrl: string): Promise<number> {
+/** `nodeArgs` go to Node itself (`hotline load --profile` passes `--cpu-prof`). */
+export async function startControllerProcess(paths: LabPaths, configFile: string | undefined, readyUrl: string, nodeArgs: string[] = []): Promise<number> {
   const running = await controllerPid(paths);
   if (running) return running;
   await mkdir(paths.logs, { recursive: true });
   await mkdir(paths.run, { recursive: true });
   const out = openSync(join(paths.logs, 'controller.log'), 'a');
-  const args = [join(PROJECT_ROOT, 'bin', 'hotline.js'), 'start', ...(configFile ? ['--config', configFile] : [])];
+  const args = [...nodeArgs, join(PROJECT_ROOT, 'bin', 'hotline.js'), 'start', ...(configFile ? ['--config', configFile] : [])];
   const child = spawn(process.execPath, args, { detached: true, stdio: ['ignore', out, out], cwd: PROJECT_ROOT });
   closeSync(out);
   child.unref();

@@ -40,6 +40,8 @@ export interface LoadOptions {
   maxNewPerSecond: number;
   /** The baseline's app_queue may ring agents already on a call (its own default). */
   ringInUse?: boolean;
+  /** Folder for a CPU profile of the controller under test (Node's --cpu-prof), written when it stops. */
+  profileDir?: string | undefined;
 }
 
 export interface LoadEnv {
@@ -91,7 +93,7 @@ export async function runLoad(system: 'hotline' | 'app_queue', o: LoadOptions, e
         await redis.flushdb();
         const file = await writeHotlineFiles(work, { agents, queue, keys: o.dtmf, service: o.service, record: o.record, baseConfigFile: env.configFile, redisUrl: config.redis.url, logLevel: o.logLevel, overload: { maxCalls: o.maxCalls, maxNewPerSecond: o.maxNewPerSecond } });
         env.progress('hotline: starting the controller under test...');
-        await startControllerProcess(paths, file, readyUrl);
+        await startControllerProcess(paths, file, readyUrl, o.profileDir ? ['--cpu-prof', '--cpu-prof-dir', o.profileDir] : []);
         // Logged in as an agent's phone client would: through the state machine in Redis.
         const states = new RedisAgents(redis, LOAD_KEY_PREFIX);
         for (const a of agents) await states.change(a.id, 'available');

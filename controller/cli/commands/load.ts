@@ -23,6 +23,7 @@ export interface LoadCommandOptions {
   baseline?: string;
   baselineOnly: boolean;
   ringInUse: boolean;
+  profile?: string;
   record: boolean;
   logLevel: string;
   minBridged: string;
@@ -60,6 +61,7 @@ export function loadOptions(o: LoadCommandOptions): LoadOptions {
     logLevel: o.logLevel,
     service: '4008001234',
     ringInUse: o.ringInUse,
+    profileDir: o.profile,
     maxCalls: number('max-calls', o.maxCalls, 0, 100_000, true),
     maxNewPerSecond: number('max-new-per-second', o.maxNewPerSecond, 0, 10_000),
   };
