@@ -86,7 +86,7 @@ export async function loadCommand(o: LoadCommandOptions): Promise<LoadReport | C
   const hotline = o.baselineOnly ? undefined : await runLoad('hotline', options, env);
   const baseline = o.baseline ? await runLoad('app_queue', options, env) : undefined;
   const result = hotline && baseline ? compare(hotline, baseline) : (hotline ?? baseline)!;
-  const name = `load-${o.baselineOnly ? 'app_queue-' : ''}${options.agents}a-${options.cps}cps-${options.calls}calls${options.dtmf ? `-keys${options.dtmf.replace(/[^0-9]/g, '')}` : ''}${options.strategy === 'longest-idle' ? '' : `-${options.strategy}`}${options.maxCalls ? `-max${options.maxCalls}` : ''}${hotline && baseline ? '-vs-app_queue' : ''}`;
+  const name = `load-${o.baselineOnly ? 'app_queue-' : ''}${options.agents}a-${options.cps}cps-${options.calls}calls${options.dtmf ? `-keys${options.dtmf.replace(/[^0-9]/g, '')}` : ''}${options.strategy === 'longest-idle' ? '' : `-${options.strategy}`}${options.maxCalls ? `-max${options.maxCalls}` : ''}${options.audio ? '' : '-noaudio'}${options.ringInUse && o.baseline ? '-ringinuse' : ''}${hotline && baseline ? '-vs-app_queue' : ''}`;
   const out = o.out.startsWith('/') ? o.out : join(PROJECT_ROOT, o.out);
   await mkdir(out, { recursive: true });
   await writeFile(join(out, `${name}.json`), `${JSON.stringify(result, null, 2)}\n`);
