@@ -63,13 +63,13 @@ export async function runLoad(system: 'hotline' | 'app_queue', o: LoadOptions, e
   const { paths, config } = env;
   const agents = loadAgents(o.agents, o.addresses);
   const queue: BaselineQueue = { strategy: o.strategy, noAnswerSeconds: 15, maxWaitSeconds: 120, announceEverySeconds: 30, ringInUse: o.ringInUse ?? false };
+  const busy = await activeChannels(paths);
+  if (busy > 0) throw new Error(`the lab Asterisk has ${busy} channels up: a load run needs it to itself (wait, or \`hotline lab down\` and up)`);
   const work = await mkdtemp(join(tmpdir(), 'hotline-load-'));
   const hadController = await controllerPid(paths);
   const readyUrl = `http://${config.api.host}:${config.api.port}/readyz`;
   const phones: LoadSipp[] = [];
   let callers: LoadSipp | undefined;
-  const busy = await activeChannels(paths);
-  if (busy > 0) throw new Error(`the lab Asterisk has ${busy} channels up: a load run needs it to itself (wait, or \`hotline lab down\` and up)`);
   try {
     if (hadController) await stopControllerProcess(paths);
     // Each system meets a freshly started Asterisk: nothing an earlier run left (memory, bridges) weighs on it.
