@@ -13,7 +13,7 @@ import { APP_QUEUE_STRATEGY, extensionsLoadConf, queuesConf } from './baseline.j
 import { LOAD_KEY_PREFIX, writeHotlineFiles } from './hotline-files.js';
 import { loadAgents, phoneAddresses, pjsipLoadConf } from './lab-agents.js';
 import { compare, markdown, type LoadReport } from './report.js';
-import { callFigures, matchSteps, percentiles } from './timings.js';
+import { callFigures, doubleBookings, matchSteps, percentiles } from './timings.js';
 
 const queue = { strategy: 'longest-idle' as const, noAnswerSeconds: 15, maxWaitSeconds: 120, announceEverySeconds: 30 };
 
@@ -109,6 +109,23 @@ describe('caller-to-agent timings', () => {
     expect(f.inviteToAgentMs).toMatchObject({ n: 2, p50: 15, max: 16 });
   });
 
+  it('counts an agent rung while on another call, and nothing else', () => {
+    const log = [
+      '1000.0 invite sip:1391 sip:load-00001',
+      '1000.1 acked sip:1391 sip:load-00001',
+      '1005.1 hangup sip:1391 sip:load-00001',
+      // Rung during 1391's call: booked twice.
+      '1002.0 invite sip:1392 sip:load-00001',
+      // After the hang-up, and another agent at the same time: fine.
+      '1005.2 invite sip:1393 sip:load-00001',
+      '1002.0 invite sip:1394 sip:load-00002',
+      // Old-style line without the agent: skipped.
+      '1002.0 invite sip:1395',
+    ];
+    expect(doubleBookings(log)).toBe(1);
+    expect(doubleBookings(log.filter((l) => !l.includes('1392')))).toBe(0);
+  });
+
   it('takes nearest-rank percentiles', () => {
     expect(percentiles([])).toBeUndefined();
     expect(percentiles(Array.from({ length: 100 }, (_, i) => i + 1))).toEqual({ n: 100, p50: 50, p90: 90, p99: 99, max: 100 });
@@ -120,7 +137,7 @@ describe('report', () => {
     system,
     at: '2026-11-26T00:00:00.000Z',
     parameters: { agents: 10, phoneAddresses: 2, sessionAttemptRate: 5, rampSeconds: 0, sessionAttempts: 10, ivrPath: '', talkSeconds: 2, media: 'none', strategy: 'longest-idle', record: false, maxCalls: 0, maxNewPerSecond: 0 },
-    calls: { attempts: 10, established: 10, refused: 0, bridged: 10, rung: 10, failed: 0, bridgedPercent: 100, peakStandingSessions: 4, setupMs: { n: 10, p50: 3, p90: 4, p99: 5, max: 5 }, inviteToAgentMs: undefined, queueToAgentMs: { n: 10, p50: 1, p90: 2, p99, max: p99 } },
+    calls: { attempts: 10, established: 10, refused: 0, bridged: 10, rung: 10, failed: 0, bridgedPercent: 100, doubleBooked: 0, peakStandingSessions: 4, setupMs: { n: 10, p50: 3, p90: 4, p99: 5, max: 5 }, inviteToAgentMs: undefined, queueToAgentMs: { n: 10, p50: 1, p90: 2, p99, max: p99 } },
     usage: { machineCpuPercent: { mean: 20, peak: 30, cores: 2 }, groups: { asterisk: { cpuPercent: { mean: cpu, peak: cpu }, rssMb: { first: 60, peak: 70, last: 65 } } }, samples: 5 },
     serverCpuPercent: cpu,
     serverCpuMsPerCall: cpu * 2,

@@ -33,6 +33,8 @@ export interface LoadReport {
     /** Attempts that did not end as a bridged call. */
     failed: number;
     bridgedPercent: number;
+    /** Agents rung while already on a call (never, for hotline; app_queue with ringinuse=yes may). */
+    doubleBooked: number;
     /** Most calls up at once on the callers' side (RFC 7501 standing sessions). */
     peakStandingSessions: number;
     /** The controller's own timeline: caller entering the queue to the agent's line being rung. */
@@ -90,6 +92,7 @@ function rows(r: LoadReport): [string, string][] {
     ['refused cleanly (503 before answer)', `${c.refused}`],
     ['routed and bridged to an agent', `${c.bridged} (${c.bridgedPercent} %)`],
     ['failed (not bridged)', `${c.failed}`],
+    ['agents rung while on another call', `${c.doubleBooked}`],
     ['peak standing sessions', `${c.peakStandingSessions}`],
     ['channels left up after the run', `${r.leftoverChannels}`],
     ['setup, INVITE → 200 OK, p50 / p90 / p99 / max ms', `${ms(c.setupMs, 'p50')} / ${ms(c.setupMs, 'p90')} / ${ms(c.setupMs, 'p99')} / ${ms(c.setupMs, 'max')}`],

@@ -20,7 +20,7 @@ import { activeChannels, clearLoadFiles, endLeftoverCalls, endpointCount, instal
 import { scrapeEventLoop } from './event-loop.js';
 import type { LoadReport } from './report.js';
 import { ProcessSampler } from './sampler.js';
-import { callFigures, matchSteps, percentiles } from './timings.js';
+import { callFigures, doubleBookings, matchSteps, percentiles } from './timings.js';
 
 export interface LoadOptions {
   agents: number;
@@ -187,6 +187,7 @@ export async function runLoad(system: 'hotline' | 'app_queue', o: LoadOptions, e
         ...figures,
         failed: o.calls - figures.bridged,
         bridgedPercent: Math.round((10_000 * figures.bridged) / o.calls) / 100,
+        doubleBooked: doubleBookings(phoneRuns.flatMap((r) => r.log)),
         peakStandingSessions: callerRun.peaks['CurrentCall'] ?? 0,
         ...(system === 'hotline' ? await controllerFigures(redisUrl, callerRun, o.calls, `load-${started.toString(36)}`) : {}),
       },

@@ -15,8 +15,8 @@ export interface CallSteps {
   agentAcked?: number;
 }
 
-// Phones log the caller as the From URI's start, `sip:NUMBER`.
-const LINE = /^(\d+\.\d+)\s+(invite|answered|keys|bye|refused|acked)\s+(?:sip:)?(\S+)\s*$/;
+// Phones log the caller as the From URI's start, `sip:NUMBER`, then the agent as `sip:AGENT`.
+const LINE = /^(\d+\.\d+)\s+(invite|answered|keys|bye|refused|acked|hangup)\s+(?:sip:)?(\S+)(?:\s+(?:sip:)?(\S+))?\s*$/;
 
 export function matchSteps(callerLog: string[], phoneLogs: string[]): Map<string, CallSteps> {
   const calls = new Map<string, CallSteps>();
@@ -27,7 +27,7 @@ export function matchSteps(callerLog: string[], phoneLogs: string[]): Map<string
   };
   for (const line of callerLog) {
     const m = LINE.exec(line);
-    if (!m || m[2] === 'acked') continue;
+    if (!m || m[2] === 'acked' || m[2] === 'hangup') continue;
     const c = at(m[3]!);
     const step = m[2] as 'invite' | 'answered' | 'keys' | 'bye' | 'refused';
     c[step] ??= Number(m[1]);
@@ -110,3 +110,33 @@ export function callFigures(calls: Map<string, CallSteps>, talkMs: number): Call
 }
 
 const round = (v: number): number => Math.round(v * 10) / 10;
+
+/**
+ * Times an agent's phone was rung while that agent was on another call (between its answer and
+ * its hang-up): an agent booked twice. Needs the phones' agent field; lines without it are skipped.
+ */
+export function doubleBookings(phoneLogs: string[]): number {
+  const calls = new Map<string, { acked?: number; hangup?: number; invite?: number }>();
+  for (const line of phoneLogs) {
+    const m = LINE.exec(line);
+    if (!m || !m[4] || (m[2] !== 'invite' && m[2] !== 'acked' && m[2] !== 'hangup')) continue;
+    const key = `${m[4]} ${m[3]}`;
+    const c = calls.get(key) ?? {};
+    c[m[2]] ??= Number(m[1]);
+    calls.set(key, c);
+  }
+  const byAgent = new Map<string, { acked?: number; hangup?: number; invite?: number }[]>();
+  for (const [key, c] of calls) {
+    const agent = key.slice(0, key.indexOf(' '));
+    byAgent.set(agent, [...(byAgent.get(agent) ?? []), c]);
+  }
+  let twice = 0;
+  for (const list of byAgent.values()) {
+    const busy = list.filter((c) => c.acked !== undefined && c.hangup !== undefined);
+    for (const c of list) {
+      const t = c.invite;
+      if (t !== undefined && busy.some((b) => b !== c && b.acked! < t && t < b.hangup!)) twice++;
+    }
+  }
+  return twice;
+}

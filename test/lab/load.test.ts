@@ -24,6 +24,7 @@ describe('hotline load on the lab', () => {
     expect(hotline.calls).toMatchObject({ attempts: 12, established: 12, rung: 12, bridged: 12, failed: 0, bridgedPercent: 100 });
     expect(hotline.calls.outcomes).toEqual({ connected: 12 });
     expect(hotline.leftoverChannels).toBe(0);
+    expect(hotline.calls.doubleBooked).toBe(0);
     expect(hotline.calls.controllerQueueToRingMs?.n).toBe(12);
     expect(hotline.calls.queueToAgentMs?.n).toBe(12);
     expect(hotline.usage.groups['controller']?.rssMb.peak).toBeGreaterThan(20);
