@@ -72,7 +72,11 @@ export interface CallFigures {
   setupMs: Percentiles | undefined;
   /** Caller's INVITE sent to the agent's INVITE received: the whole path, as a caller lives it. */
   inviteToAgentMs: Percentiles | undefined;
-  /** The caller's last key (or the answer, with no keys) to the agent's INVITE: queue to agent. */
+  /**
+   * The caller's last key (or the answer, with no keys) to the agent's INVITE: queue to agent.
+   * After keys it is only as exact as SIPp's own timers and pcap thread (some ms; a ring that
+   * lands within them reads 0).
+   */
   queueToAgentMs: Percentiles | undefined;
 }
 

@@ -77,10 +77,12 @@ export function startLoadCallers(o: LoadCallers): LoadSipp {
   const step = o.rampSeconds > 0 ? Math.max(1, Math.ceil(o.rate / o.rampSeconds)) : 0;
   return startLoad('load-caller-expect-bye', (text) =>
     text
-      // The keys log their step when the last tone ends (the pcap plays in the background).
+      // The keys log their step when the last key's tone ends (the pcap plays in the background).
       .replace(
         /<!-- hotline:dtmf -->\s*(<nop><action><log message="\[timestamp\] keys [^"]*"\/><\/action><\/nop>)/,
-        keys ? `<pause milliseconds="800"/>\n  <nop><action><exec play_pcap_audio="${keys.file}"/></action></nop>\n  <pause milliseconds="${keys.durationMs}"/>\n  $1\n  <pause milliseconds="200"/>` : '$1',
+        keys
+          ? `<pause milliseconds="800"/>\n  <nop><action><exec play_pcap_audio="${keys.file}"/></action></nop>\n  <pause milliseconds="${keys.lastKeyEndMs}"/>\n  $1\n  <pause milliseconds="${keys.durationMs - keys.lastKeyEndMs + 200}"/>`
+          : '$1',
       )
       .replace(/timeout="\d+"><!-- hotline:wait-ms -->/, `timeout="${Math.round(o.waitMs)}">`), (mediaPort) => [
     o.target,

@@ -112,14 +112,18 @@ export function dtmfPackets(keys: string, opts: { payloadType?: number; toneMs?:
   return { packets, durationMs: at };
 }
 
-/** A cached pcap of these keys (same keys, same file); returns its path and how long it plays. */
-export function dtmfPcap(keys: string): { file: string; durationMs: number } {
+/**
+ * A cached pcap of these keys (same keys, same file); returns its path, how long it plays, and
+ * when the last key's tone ends (its end packets), the moment the far end has the whole key.
+ */
+export function dtmfPcap(keys: string): { file: string; durationMs: number; lastKeyEndMs: number } {
   const { packets, durationMs } = dtmfPackets(keys);
+  const lastKeyEndMs = packets.reduce((m, p) => Math.max(m, p.atMs), 0);
   const dir = join(tmpdir(), 'hotline-dtmf-pcaps');
   mkdirSync(dir, { recursive: true });
   const file = join(dir, `dtmf-${createHash('sha256').update(keys).digest('hex').slice(0, 16)}.pcap`);
   if (!existsSync(file)) writeFileSync(file, pcapFile(packets));
-  return { file, durationMs };
+  return { file, durationMs, lastKeyEndMs };
 }
 
 /**
