@@ -7,12 +7,11 @@
  * (default: a flow that answers and queues at once, as a number without an IVR does) or `menu` (a
  * keypad menu first, key 1).
  */
-import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { join } from 'node:path';
 import { loadConfig } from '../controller/config/load.js';
-import { controllerPid, startControllerProcess, stopControllerProcess } from '../controller/lab/controller-process.js';
 import { labInfra } from '../controller/lab/lab.js';
 import { labPaths } from '../controller/lab/paths.js';
 import { asteriskPid } from '../controller/lab/asterisk.js';
@@ -20,8 +19,8 @@ import { cpuSeconds } from '../controller/lab/proc-cpu.js';
 import { redisPid } from '../controller/lab/redis.js';
 import { createLogger } from '../controller/log/logger.js';
 import { startController } from '../controller/main.js';
-import { PROJECT_ROOT } from '../controller/util/project-root.js';
 import { runSipp, startSippAgents } from '../test/sipp/sipp.js';
+import { pauseLabController, runBench, saveResult } from './bench.js';
 
 const cps = Number(process.env.BENCH_CPS ?? 50);
 const calls = Number(process.env.BENCH_CALLS ?? 500);
@@ -40,8 +39,7 @@ async function main(): Promise<void> {
   const config = { ...base, redis: { ...base.redis, url: base.redis.url.replace(/\/\d+$/, '/14'), keyPrefix: 'hotline-bench:' }, log: { ...base.log, level: 'warn' as const } };
   await labInfra(config);
   const paths = labPaths(config.lab);
-  const hadController = await controllerPid(paths);
-  if (hadController) await stopControllerProcess(paths);
+  const restoreLabController = await pauseLabController(config);
   const dir = await mkdtemp(join(tmpdir(), 'hotline-bench-routing-'));
   const agents = Array.from({ length: agentCount }, (_, i) => `  - { id: "b${i}", name: "Agent ${i}", endpoint: "PJSIP/b${i}@agents-lab", skills: { billing: 5 } }`);
   await writeFile(join(dir, 'agents.yaml'), `agents:\n${agents.join('\n')}\n`);
@@ -119,17 +117,11 @@ async function main(): Promise<void> {
       queueToRingMs: summary(toRing),
       queueToBridgeMs: summary(toBridge),
     };
-    const out = join(PROJECT_ROOT, 'bench', 'results');
-    await mkdir(out, { recursive: true });
-    await writeFile(join(out, `queue-lab-${path}-${cps}cps.json`), `${JSON.stringify(report, null, 2)}\n`);
-    process.stdout.write(`${JSON.stringify(report, null, 2)}\nsaved bench/results/queue-lab-${path}-${cps}cps.json\n`);
+    await saveResult(`queue-lab-${path}-${cps}cps`, report);
   } finally {
     await controller.stop(10_000);
-    if (hadController) await startControllerProcess(paths, process.env.HOTLINE_CONFIG, `http://${config.api.host}:${config.api.port}/readyz`);
+    await restoreLabController();
   }
 }
 
-main().catch((err: unknown) => {
-  process.stderr.write(`${err instanceof Error ? err.stack : String(err)}\n`);
-  process.exit(1);
-});
+runBench(main);

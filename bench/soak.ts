@@ -6,18 +6,16 @@
  * run against the first fifth after warm-up. Saves bench/results/soak-<minutes>min.json.
  * Env: BENCH_MINUTES (30), BENCH_CPS (3), BENCH_HOLD_MS (3000), BENCH_WARMUP_MINUTES (5).
  */
-import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { join } from 'node:path';
 import { loadConfig } from '../controller/config/load.js';
-import { controllerPid, startControllerProcess, stopControllerProcess } from '../controller/lab/controller-process.js';
 import { labInfra } from '../controller/lab/lab.js';
-import { labPaths } from '../controller/lab/paths.js';
 import { createLogger } from '../controller/log/logger.js';
 import { startController } from '../controller/main.js';
-import { PROJECT_ROOT } from '../controller/util/project-root.js';
 import { runSipp, startSippAgents } from '../test/sipp/sipp.js';
+import { pauseLabController, runBench, saveResult } from './bench.js';
 
 const minutes = Number(process.env.BENCH_MINUTES ?? 30);
 const cps = Number(process.env.BENCH_CPS ?? 3);
@@ -54,9 +52,7 @@ async function main(): Promise<void> {
     recordings: { ...base.recordings, hotDir: join(dir, 'hot'), warm: { ...base.recordings.warm, dir: join(dir, 'warm') }, cold: { driver: 'folder' as const, dir: join(dir, 'cold') }, keyFile: join(dir, 'keys.json'), worker: { ...base.recordings.worker, mode: 'off' as const } },
   };
   await labInfra(config);
-  const paths = labPaths(config.lab);
-  const hadController = await controllerPid(paths);
-  if (hadController) await stopControllerProcess(paths);
+  const restoreLabController = await pauseLabController(config);
   const controller = await startController(config, { log: createLogger({ level: 'warn', name: 'soak' }), http: false });
   try {
     for (let i = 0; i < 100 && !controller.servers[0]?.status().ready; i++) await new Promise((r) => setTimeout(r, 100));
@@ -110,18 +106,12 @@ async function main(): Promise<void> {
       eventLoopP99Ms: { median: [...samples.map((s) => s.loopP99Ms)].sort((a, b) => a - b)[Math.floor(samples.length / 2)], max: Math.max(...samples.map((s) => s.loopP99Ms)) },
       samples,
     };
-    const out = join(PROJECT_ROOT, 'bench', 'results');
-    await mkdir(out, { recursive: true });
-    await writeFile(join(out, `soak-${minutes}min.json`), `${JSON.stringify(report, null, 2)}\n`);
     const { samples: _s, ...summary } = report;
-    process.stdout.write(`${JSON.stringify(summary, null, 2)}\nsaved bench/results/soak-${minutes}min.json\n`);
+    await saveResult(`soak-${minutes}min`, report, summary);
   } finally {
     await controller.stop(15_000);
-    if (hadController) await startControllerProcess(paths, process.env.HOTLINE_CONFIG, `http://${config.api.host}:${config.api.port}/readyz`);
+    await restoreLabController();
   }
 }
 
-main().catch((err: unknown) => {
-  process.stderr.write(`${err instanceof Error ? err.stack : String(err)}\n`);
-  process.exit(1);
-});
+runBench(main);

@@ -7,18 +7,14 @@
  * Env: BENCH_LANGUAGES (en,zh), BENCH_LIMIT (utterances per language, default all),
  * BENCH_PARALLEL (3), HOTLINE_SPEECH_MODELS_DIR (the models).
  */
-import { mkdir, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { loadConfig } from '../controller/config/load.js';
-import { controllerPid, startControllerProcess, stopControllerProcess } from '../controller/lab/controller-process.js';
 import { labInfra } from '../controller/lab/lab.js';
-import { labPaths } from '../controller/lab/paths.js';
 import { createLogger } from '../controller/log/logger.js';
 import { startController } from '../controller/main.js';
-import { PROJECT_ROOT } from '../controller/util/project-root.js';
 import { speakInCall, speechFlows } from '../test/speech/calls.js';
 import { buildCorpus, type Language, type Utterance } from '../test/speech/corpus.js';
 import { audioPcap } from '../test/sipp/rtp-pcap.js';
+import { pauseLabController, runBench, saveResult } from './bench.js';
 
 const languages = (process.env.BENCH_LANGUAGES ?? 'en,zh').split(',') as Language[];
 const limit = Number(process.env.BENCH_LIMIT ?? Infinity);
@@ -30,9 +26,7 @@ async function main(): Promise<void> {
   const base = loadConfig({});
   const config = { ...base, redis: { ...base.redis, url: base.redis.url.replace(/\/\d+$/, '/14'), keyPrefix: 'hotline-bench:' }, flows: { ...base.flows, dir: speechFlows(), watch: false } };
   await labInfra(config);
-  const paths = labPaths(config.lab);
-  const hadController = await controllerPid(paths);
-  if (hadController) await stopControllerProcess(paths);
+  const restoreLabController = await pauseLabController(config);
   const controller = await startController(config, { log: createLogger({ level: 'warn', name: 'bench' }), http: false });
   try {
     for (let i = 0; i < 100 && !controller.servers[0]?.status().ready; i++) await new Promise((r) => setTimeout(r, 100));
@@ -84,18 +78,11 @@ async function main(): Promise<void> {
       controllerCpuMsPerCall: Number(((cpu.user + cpu.system) / 1000 / Math.max(1, rows.length)).toFixed(1)),
       misses: rows.filter((r) => r.heard !== r.u.intent).map((r) => `${r.u.language} "${r.u.text}" (${r.u.voice}, ${r.u.speed}, ${r.u.noisy ? 'noisy' : 'clean'}) -> ${r.heard ?? 'nothing'}`),
     };
-    const out = join(PROJECT_ROOT, 'bench', 'results');
-    await mkdir(out, { recursive: true });
-    const name = Number.isFinite(limit) ? 'speech-calls-sample.json' : 'speech-calls.json';
-    await writeFile(join(out, name), `${JSON.stringify(report, null, 2)}\n`);
-    process.stdout.write(`${JSON.stringify({ ...report, misses: report.misses.slice(0, 20) }, null, 2)}\nsaved bench/results/${name}\n`);
+    await saveResult(Number.isFinite(limit) ? 'speech-calls-sample' : 'speech-calls', report, { ...report, misses: report.misses.slice(0, 20) });
   } finally {
     await controller.stop(10_000);
-    if (hadController) await startControllerProcess(paths, process.env.HOTLINE_CONFIG, `http://${config.api.host}:${config.api.port}/readyz`);
+    await restoreLabController();
   }
 }
 
-main().catch((err: unknown) => {
-  process.stderr.write(`${err instanceof Error ? err.stack : String(err)}\n`);
-  process.exit(1);
-});
+runBench(main);

@@ -8,20 +8,19 @@
  * Saves bench/results/surge-<peak>cps.json. Env: BENCH_PEAK (10), BENCH_SECONDS (15: the normal
  * phases; the surge lasts as long).
  */
-import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { join } from 'node:path';
 import { loadConfig } from '../controller/config/load.js';
-import { controllerPid, startControllerProcess, stopControllerProcess } from '../controller/lab/controller-process.js';
 import { labInfra } from '../controller/lab/lab.js';
 import { labPaths } from '../controller/lab/paths.js';
 import { asteriskPid } from '../controller/lab/asterisk.js';
 import { cpuSeconds } from '../controller/lab/proc-cpu.js';
 import { createLogger } from '../controller/log/logger.js';
 import { startController, type Controller } from '../controller/main.js';
-import { PROJECT_ROOT } from '../controller/util/project-root.js';
 import { runSipp } from '../test/sipp/sipp.js';
+import { pauseLabController, runBench, saveResult } from './bench.js';
 
 const peak = Number(process.env.BENCH_PEAK ?? 10);
 const seconds = Number(process.env.BENCH_SECONDS ?? 15);
@@ -79,8 +78,7 @@ async function main(): Promise<void> {
   };
   await labInfra(config);
   const paths = labPaths(config.lab);
-  const hadController = await controllerPid(paths);
-  if (hadController) await stopControllerProcess(paths);
+  const restoreLabController = await pauseLabController(config);
   const controller = await startController(config, { log: createLogger({ level: 'warn', name: 'bench' }), http: false });
   try {
     for (let i = 0; i < 100 && !controller.servers[0]?.status().ready; i++) await new Promise((r) => setTimeout(r, 100));
@@ -105,17 +103,11 @@ async function main(): Promise<void> {
       cpuPercentOfCore: { controller: Math.round((cpu.user + cpu.system) / 1e4 / wall), asterisk: Math.round((100 * (((await cpuSeconds(asterisk)) ?? NaN) - (asteriskBefore ?? NaN))) / wall) },
       eventLoopDelayMs: { p50: Math.round(loopDelay.percentile(50) / 1e6), p99: Math.round(loopDelay.percentile(99) / 1e6), max: Math.round(loopDelay.max / 1e6) },
     };
-    const out = join(PROJECT_ROOT, 'bench', 'results');
-    await mkdir(out, { recursive: true });
-    await writeFile(join(out, `surge-${peak}cps.json`), `${JSON.stringify(report, null, 2)}\n`);
-    process.stdout.write(`${JSON.stringify(report, null, 2)}\nsaved bench/results/surge-${peak}cps.json\n`);
+    await saveResult(`surge-${peak}cps`, report);
   } finally {
     await controller.stop(15_000);
-    if (hadController) await startControllerProcess(paths, process.env.HOTLINE_CONFIG, `http://${config.api.host}:${config.api.port}/readyz`);
+    await restoreLabController();
   }
 }
 
-main().catch((err: unknown) => {
-  process.stderr.write(`${err instanceof Error ? err.stack : String(err)}\n`);
-  process.exit(1);
-});
+runBench(main);
