@@ -32,27 +32,12 @@ export function loadAgents(count: number, addresses: number): LoadAgent[] {
 
 /** pjsip_load.conf: the agents' endpoints and AORs, and the baseline callers' trunk. */
 export function pjsipLoadConf(agents: LoadAgent[]): string {
+  // agent-template is pjsip.conf's own (this file is included after it): the same codecs, DTMF
+  // and media settings as the lab's agents; the baseline callers only change the context.
   const lines = [
     '; Written by `hotline load` for one run; removed when it ends. Not part of the deployed configuration.',
-    '[load-agent](!)',
-    'type = endpoint',
-    'transport = transport-udp',
-    'context = from-agents',
-    'disallow = all',
-    'allow = alaw,ulaw',
-    'dtmf_mode = rfc4733',
-    'direct_media = no',
-    'rtp_symmetric = yes',
-    '',
-    '[load-baseline-callers]',
-    'type = endpoint',
-    'transport = transport-udp',
+    '[load-baseline-callers](agent-template)',
     'context = load-baseline',
-    'disallow = all',
-    'allow = alaw,ulaw',
-    'dtmf_mode = rfc4733',
-    'direct_media = no',
-    'rtp_symmetric = yes',
     '',
     '[load-baseline-callers]',
     'type = identify',
@@ -61,7 +46,7 @@ export function pjsipLoadConf(agents: LoadAgent[]): string {
     '',
   ];
   for (const a of agents) {
-    lines.push(`[${a.id}](load-agent)`, `aors = ${a.id}`, `[${a.id}]`, 'type = aor', `contact = sip:${a.id}@${a.address}:${AGENT_PORT}`, '');
+    lines.push(`[${a.id}](agent-template)`, `aors = ${a.id}`, `[${a.id}]`, 'type = aor', `contact = sip:${a.id}@${a.address}:${AGENT_PORT}`, '');
   }
   return `${lines.join('\n')}\n`;
 }

@@ -2,6 +2,7 @@ import { chmod, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { exec } from '../lab/exec.js';
 import type { LabPaths } from '../lab/paths.js';
+import { sleep } from '../util/wait.js';
 
 /**
  * Puts `hotline load`'s generated files into the lab Asterisk's configuration (its chroot's
@@ -65,12 +66,12 @@ export async function endLeftoverCalls(paths: LabPaths, graceMs: number): Promis
   const deadline = Date.now() + graceMs;
   let left = await activeChannels(paths);
   while (left > 0 && Date.now() < deadline) {
-    await new Promise((r) => setTimeout(r, 500));
+    await sleep(500);
     left = await activeChannels(paths);
   }
   if (left > 0) {
     await cli(paths, 'channel request hangup all');
-    for (let i = 0; i < 20 && (await activeChannels(paths)) > 0; i++) await new Promise((r) => setTimeout(r, 500));
+    for (let i = 0; i < 20 && (await activeChannels(paths)) > 0; i++) await sleep(500);
   }
   return left;
 }

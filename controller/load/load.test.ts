@@ -1,4 +1,6 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -14,6 +16,7 @@ import { LOAD_KEY_PREFIX, writeHotlineFiles } from './hotline-files.js';
 import { loadAgents, phoneAddresses, pjsipLoadConf } from './lab-agents.js';
 import { compare, markdown, type LoadReport } from './report.js';
 import { callFigures, doubleBookings, matchSteps, percentiles } from './timings.js';
+import { scrapeEventLoop } from './event-loop.js';
 
 const queue = { strategy: 'longest-idle' as const, noAnswerSeconds: 15, maxWaitSeconds: 120, announceEverySeconds: 30 };
 
@@ -23,10 +26,10 @@ describe('generated agents', () => {
     expect(agents.map((a) => a.address)).toEqual(['127.0.2.1', '127.0.2.2', '127.0.2.1', '127.0.2.2', '127.0.2.1']);
     expect(agents[0]).toEqual({ id: 'load-00001', endpoint: 'PJSIP/load-00001', address: '127.0.2.1' });
     const conf = pjsipLoadConf(agents);
-    expect(conf.match(/^\[load-\d{5}\]\(load-agent\)$/gm)).toHaveLength(5);
+    expect(conf.match(/^\[load-\d{5}\]\(agent-template\)$/gm)).toHaveLength(5);
     expect(conf).toContain('contact = sip:load-00004@127.0.2.2:5080');
     // Baseline callers come from their own address into the baseline context.
-    expect(conf).toMatch(/\[load-baseline-callers\]\ntype = endpoint[\s\S]*context = load-baseline/);
+    expect(conf).toMatch(/\[load-baseline-callers\]\(agent-template\)\ncontext = load-baseline/);
     expect(conf).toContain('match = 127.0.3.1/32');
   });
 
@@ -170,5 +173,22 @@ describe('hotline load options', () => {
     expect(() => loadOptions({ ...base, dtmf: '1;rm' })).toThrow(/--dtmf/);
     expect(() => loadOptions({ ...base, baseline: 'mod_callcenter' })).toThrow(/--baseline/);
     expect(() => loadOptions({ ...base, calls: '5', duration: '5' })).toThrow(/not both/);
+  });
+});
+
+describe('event-loop delay from the controller\'s /metrics', () => {
+  it('reads p99 and max in ms, and undefined when the figures or the server are missing', async () => {
+    let body = '# HELP x\nnodejs_eventloop_lag_max_seconds 0.0642\nnodejs_eventloop_lag_p99_seconds{a="b"} 0.0301\n';
+    const server = createServer((_req, res) => res.end(body));
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/metrics`;
+    try {
+      expect(await scrapeEventLoop(url)).toEqual({ p99: 30, max: 64 });
+      body = 'hotline_live_calls 0\n';
+      expect(await scrapeEventLoop(url)).toBeUndefined();
+    } finally {
+      await new Promise((r) => server.close(r));
+    }
+    expect(await scrapeEventLoop(url)).toBeUndefined();
   });
 });

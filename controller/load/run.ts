@@ -13,7 +13,7 @@ import { redisPid } from '../lab/redis.js';
 import { RedisAgents } from '../router/redis-agents.js';
 import type { StrategyName } from '../router/strategies/types.js';
 import { sleep } from '../util/wait.js';
-import { extensionsLoadConf, queuesConf, type BaselineQueue } from './baseline.js';
+import { APP_QUEUE_STRATEGY, extensionsLoadConf, queuesConf, type BaselineQueue } from './baseline.js';
 import { LOAD_KEY_PREFIX, LOAD_REDIS_DB, writeHotlineFiles } from './hotline-files.js';
 import { AGENT_PORT, BASELINE_CALLER_ADDRESS, loadAgents, phoneAddresses, pjsipLoadConf } from './lab-agents.js';
 import { activeChannels, clearLoadFiles, endLeftoverCalls, endpointCount, installLoadFiles } from './lab-asterisk.js';
@@ -120,6 +120,7 @@ export async function runLoad(system: 'hotline' | 'app_queue', o: LoadOptions, e
     }));
     sampler.start(1000);
     const started = Date.now();
+    const callIdPrefix = `load-${started.toString(36)}`;
     callers = startLoadCallers({
       target: '127.0.0.1:5060',
       localIp: system === 'hotline' ? '127.0.0.1' : BASELINE_CALLER_ADDRESS,
@@ -132,7 +133,7 @@ export async function runLoad(system: 'hotline' | 'app_queue', o: LoadOptions, e
       waitMs,
       audio: o.audio,
       timeoutMs,
-      callIdPrefix: `load-${started.toString(36)}`,
+      callIdPrefix,
     });
     const loop: { p99: number; max: number }[] = [];
     let allPlacedAt: number | undefined;
@@ -165,8 +166,13 @@ export async function runLoad(system: 'hotline' | 'app_queue', o: LoadOptions, e
     const phoneRuns = await Promise.all(phones.map((p) => p.done));
     const leftover = await endLeftoverCalls(paths, 10_000);
     const usage = await sampler.stop({ from: started + o.rampSeconds * 1000, to: allPlacedAt ?? endedAt });
-    const figures = callFigures(matchSteps(callerRun.log, phoneRuns.flatMap((r) => r.log)), o.talkSeconds * 1000);
-    const report: LoadReport = {
+    const phoneLog = phoneRuns.flatMap((r) => r.log);
+    const figures = callFigures(matchSteps(callerRun.log, phoneLog), o.talkSeconds * 1000);
+    const g = usage.groups;
+    const serverCpuPercent = (g['asterisk']?.cpuPercent.mean ?? 0) + (g['controller']?.cpuPercent.mean ?? 0) + (g['redis']?.cpuPercent.mean ?? 0);
+    // Per call served: the rate of bridged calls, not of calls offered (refused ones cost little).
+    const servedPerSecond = (o.cps * Math.max(1, figures.bridged)) / o.calls;
+    return {
       system,
       at: new Date(started).toISOString(),
       parameters: {
@@ -178,7 +184,7 @@ export async function runLoad(system: 'hotline' | 'app_queue', o: LoadOptions, e
         ivrPath: o.dtmf,
         talkSeconds: o.talkSeconds,
         media: o.audio ? 'G.711 A-law, 20 ms packets, from caller and agent (SIPp g711a.pcap)' : 'none after 200 ms of silence from the caller',
-        strategy: system === 'hotline' ? o.strategy : `${o.strategy} (app_queue: ${queuesConf([], queue).match(/strategy = (\S+)/)?.[1] ?? '?'}, ringinuse ${queue.ringInUse ? 'yes' : 'no'})`,
+        strategy: system === 'hotline' ? o.strategy : `${o.strategy} (app_queue: ${APP_QUEUE_STRATEGY[o.strategy]}, ringinuse ${queue.ringInUse ? 'yes' : 'no'})`,
         record: o.record,
         maxCalls: o.maxCalls,
         maxNewPerSecond: o.maxNewPerSecond,
@@ -187,23 +193,17 @@ export async function runLoad(system: 'hotline' | 'app_queue', o: LoadOptions, e
         ...figures,
         failed: o.calls - figures.bridged,
         bridgedPercent: Math.round((10_000 * figures.bridged) / o.calls) / 100,
-        doubleBooked: doubleBookings(phoneRuns.flatMap((r) => r.log)),
+        doubleBooked: doubleBookings(phoneLog),
         peakStandingSessions: callerRun.peaks['CurrentCall'] ?? 0,
-        ...(system === 'hotline' ? await controllerFigures(redisUrl, callerRun, o.calls, `load-${started.toString(36)}`) : {}),
+        ...(system === 'hotline' ? await controllerFigures(redisUrl, callerRun, o.calls, callIdPrefix) : {}),
       },
       leftoverChannels: leftover,
       usage,
       eventLoopMs: loop.length ? { p99: Math.max(...loop.map((l) => l.p99)), max: Math.max(...loop.map((l) => l.max)) } : undefined,
-      serverCpuPercent: 0,
-      serverCpuMsPerCall: 0,
+      serverCpuPercent,
+      serverCpuMsPerCall: Math.round(((10 * serverCpuPercent) / servedPerSecond) * 10) / 10,
       wallSeconds: Math.round((endedAt - started) / 100) / 10,
     };
-    const g = usage.groups;
-    report.serverCpuPercent = (g['asterisk']?.cpuPercent.mean ?? 0) + (g['controller']?.cpuPercent.mean ?? 0) + (g['redis']?.cpuPercent.mean ?? 0);
-    // Per call served: the rate of bridged calls, not of calls offered (refused ones cost little).
-    const servedPerSecond = (o.cps * Math.max(1, figures.bridged)) / o.calls;
-    report.serverCpuMsPerCall = Math.round(((10 * report.serverCpuPercent) / servedPerSecond) * 10) / 10;
-    return report;
   } finally {
     callers?.finish();
     for (const p of phones) p.finish();

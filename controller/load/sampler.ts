@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import { cpuSeconds, rssKb } from '../lab/proc-cpu.js';
 
 /**
  * CPU and memory of named groups of processes (Asterisk, the controller, Redis, the SIPp callers,
@@ -18,14 +19,6 @@ export interface Usage {
 
 const TICKS = 100;
 
-async function procTimes(pid: number): Promise<{ cpu: number; rssKb: number } | undefined> {
-  const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => undefined);
-  const status = await readFile(`/proc/${pid}/status`, 'utf8').catch(() => undefined);
-  if (!stat || !status) return undefined;
-  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return { cpu: (Number(f[11]) + Number(f[12])) / TICKS, rssKb: Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) };
-}
-
 async function machineTimes(): Promise<{ busy: number; total: number; cores: number }> {
   const text = await readFile('/proc/stat', 'utf8');
   const nums = (text.split('\n')[0] ?? '').trim().split(/\s+/).slice(1).map(Number);
@@ -39,7 +32,6 @@ export class ProcessSampler {
   private readonly cpu = new Map<string, Sample[]>();
   private readonly rss = new Map<string, Sample[]>();
   private readonly machine: Sample[] = [];
-  private readonly started = Date.now();
   private last: { at: number; groups: Map<string, number>; busy: number; total: number } | undefined;
   private cores = 1;
 
@@ -47,8 +39,14 @@ export class ProcessSampler {
   constructor(private readonly groups: () => Record<string, (number | undefined)[]>) {}
 
   start(periodMs = 1000): void {
-    void this.sample();
-    this.timer = setInterval(() => void this.sample(), periodMs);
+    this.tick();
+    this.timer = setInterval(() => this.tick(), periodMs);
+  }
+
+  /** One sample at a time: on a saturated machine reading /proc can outlast the period. */
+  private inFlight: Promise<void> | undefined;
+  private tick(): void {
+    this.inFlight ??= this.sample().finally(() => (this.inFlight = undefined));
   }
 
   /** Percent of one core for each group over the last period (for the progress line). */
@@ -60,17 +58,13 @@ export class ProcessSampler {
     return this.machine[this.machine.length - 1]?.v ?? 0;
   }
 
-  /** Wall-clock time (Date.now()) of the sampler's start. */
-  get startedAt(): number {
-    return this.started;
-  }
-
   /**
    * Stops sampling. CPU means are over `window` (Date.now() times; default: all), so a ramp-up
    * or the last calls draining do not dilute the steady state; peaks and memory are over the run.
    */
   async stop(window?: { from: number; to: number }): Promise<Usage> {
     clearInterval(this.timer);
+    await this.inFlight;
     await this.sample();
     const inWindow = (s: Sample): boolean => !window || (s.t >= window.from && s.t <= window.to);
     const groups: Record<string, GroupUsage> = {};
@@ -91,16 +85,13 @@ export class ProcessSampler {
     const rss = new Map<string, number>();
     for (const [name, pids] of Object.entries(this.groups())) {
       let cpu = 0;
-      let rssKb = 0;
+      let kb = 0;
       for (const pid of pids) {
-        if (!pid) continue;
-        const t = await procTimes(pid);
-        if (!t) continue;
-        cpu += t.cpu;
-        rssKb += t.rssKb;
+        cpu += (await cpuSeconds(pid)) ?? 0;
+        kb += (await rssKb(pid)) ?? 0;
       }
       totals.set(name, cpu);
-      rss.set(name, Math.round(rssKb / 1024));
+      rss.set(name, Math.round(kb / 1024));
     }
     // Taken after the reads: on a saturated machine they can take a while.
     const at = performance.now();

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { dtmfPcap, silencePcap } from './rtp-pcap.js';
 import { HotlineError } from '../../controller/errors.js';
-import { PCAP_DIR, SCENARIO_DIR, nextMediaPort, spawnSipp } from './sipp.js';
+import { PCAP_DIR, SCENARIO_DIR, lastStatRow, nextMediaPort, spawnSipp, statRows } from './sipp.js';
 
 /**
  * The SIPp processes `hotline load` runs: one caller process at a rate (with ramp-up) and one agent
@@ -147,30 +147,18 @@ function startLoad(name: string, fill: (text: string) => string, args: (mediaPor
   return {
     pid: () => child?.pid,
     exited: () => ended,
-    live: async () => (work ? (await statRows(join(work, 'stat.csv'))).pop() : undefined),
+    live: async () => (work ? lastStatRow(join(work, 'stat.csv')) : undefined),
     finish: () => void child?.kill('SIGUSR1'),
-    done: done.then((r) => ({ ...r, log: r.log.map((l) => l.replace(/^\S+\t\S+\t/, '')) })),
+    done,
   };
-}
-
-/** SIPp's statistics file: a header row of column names, then one row per period. */
-async function statRows(file: string): Promise<Record<string, number>[]> {
-  const text = await readFile(file, 'utf8').catch(() => '');
-  const lines = text.trim().split('\n');
-  const header = (lines[0] ?? '').split(';');
-  return lines.slice(1).map((line) => {
-    const cells = line.split(';');
-    const row: Record<string, number> = {};
-    header.forEach((h, i) => {
-      const v = Number(cells[i]);
-      if (h && Number.isFinite(v)) row[h] = v;
-    });
-    return row;
-  });
 }
 
 async function logLines(dir: string): Promise<string[]> {
   const file = (await readdir(dir)).find((f) => f.endsWith('_logs.log'));
   if (!file) return [];
-  return (await readFile(join(dir, file), 'utf8')).split('\n').filter((l) => l.trim() !== '');
+  // [timestamp] is `date<TAB>time<TAB>epoch.micro`: keep the epoch, which processes share.
+  return (await readFile(join(dir, file), 'utf8'))
+    .split('\n')
+    .filter((l) => l.trim() !== '')
+    .map((l) => l.replace(/^\S+\t\S+\t/, ''));
 }

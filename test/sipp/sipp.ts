@@ -185,13 +185,30 @@ export function spawnSipp(
 }
 
 async function readStats(file: string): Promise<{ successful: number; failed: number }> {
-  const text = await readFile(file, 'utf8').catch(() => '');
-  const lines = text.trim().split('\n');
-  if (lines.length < 2) return { successful: 0, failed: 0 };
-  const header = (lines[0] ?? '').split(';');
-  const last = (lines[lines.length - 1] ?? '').split(';');
-  const col = (name: string): number => Number(last[header.indexOf(name)] ?? 0);
-  return { successful: col('SuccessfulCall(C)'), failed: col('FailedCall(C)') };
+  const last = await lastStatRow(file);
+  return { successful: last?.['SuccessfulCall(C)'] ?? 0, failed: last?.['FailedCall(C)'] ?? 0 };
+}
+
+/** SIPp's statistics file (-trace_stat): a header row of column names, then one row per period. */
+export async function statRows(file: string): Promise<Record<string, number>[]> {
+  const lines = (await readFile(file, 'utf8').catch(() => '')).trim().split('\n');
+  return lines.slice(1).map((line) => statRow(lines[0] ?? '', line));
+}
+
+/** The latest row only (read while SIPp runs, every second). */
+export async function lastStatRow(file: string): Promise<Record<string, number> | undefined> {
+  const lines = (await readFile(file, 'utf8').catch(() => '')).trim().split('\n');
+  return lines.length < 2 ? undefined : statRow(lines[0] ?? '', lines[lines.length - 1] ?? '');
+}
+
+function statRow(header: string, line: string): Record<string, number> {
+  const cells = line.split(';');
+  const row: Record<string, number> = {};
+  header.split(';').forEach((h, i) => {
+    const v = Number(cells[i]);
+    if (h && Number.isFinite(v)) row[h] = v;
+  });
+  return row;
 }
 
 async function readRtt(dir: string): Promise<number[]> {

@@ -76,23 +76,44 @@ export function loadOptions(o: LoadCommandOptions): LoadOptions {
 export async function loadCommand(o: LoadCommandOptions): Promise<LoadReport | Comparison> {
   const { config, file } = configFrom(o);
   const options = loadOptions(o);
+  const minBridged = number('min-bridged', o.minBridged, 0, 100);
+  if (o.baselineOnly && !o.baseline) throw new Error('--baseline-only needs --baseline app_queue');
   await labInfra(config);
   const env = { config, configFile: file, paths: labPaths(config.lab), progress: (line: string) => process.stderr.write(`${line}\n`) };
   // Interrupted: the SIPp processes go at once; the run's own clean-up (controller, files, calls) follows.
   const interrupted = (): void => killLoadSipp();
   process.once('SIGINT', interrupted);
   process.once('SIGTERM', interrupted);
-  if (o.baselineOnly && !o.baseline) throw new Error('--baseline-only needs --baseline app_queue');
-  const hotline = o.baselineOnly ? undefined : await runLoad('hotline', options, env);
-  const baseline = o.baseline ? await runLoad('app_queue', options, env) : undefined;
-  const result = hotline && baseline ? compare(hotline, baseline) : (hotline ?? baseline)!;
-  const name = `load-${o.baselineOnly ? 'app_queue-' : ''}${options.agents}a-${options.cps}cps-${options.calls}calls${options.dtmf ? `-keys${options.dtmf.replace(/[^0-9]/g, '')}` : ''}${options.strategy === 'longest-idle' ? '' : `-${options.strategy}`}${options.maxCalls ? `-max${options.maxCalls}` : ''}${options.audio ? '' : '-noaudio'}${options.ringInUse && o.baseline ? '-ringinuse' : ''}${hotline && baseline ? '-vs-app_queue' : ''}`;
+  let hotline: LoadReport | undefined;
+  let baseline: LoadReport | undefined;
+  try {
+    hotline = o.baselineOnly ? undefined : await runLoad('hotline', options, env);
+    baseline = o.baseline ? await runLoad('app_queue', options, env) : undefined;
+  } finally {
+    process.off('SIGINT', interrupted);
+    process.off('SIGTERM', interrupted);
+  }
+  const first = (hotline ?? baseline)!;
+  const result = hotline && baseline ? compare(hotline, baseline) : first;
+  const name = reportName(options, { baselineOnly: o.baselineOnly, both: hotline !== undefined && baseline !== undefined });
   const out = o.out.startsWith('/') ? o.out : join(PROJECT_ROOT, o.out);
   await mkdir(out, { recursive: true });
   await writeFile(join(out, `${name}.json`), `${JSON.stringify(result, null, 2)}\n`);
   await writeFile(join(out, `${name}.md`), markdown(result));
   process.stdout.write(o.json ? `${JSON.stringify(result)}\n` : `${markdown(result)}\nsaved ${join(out, name)}.{json,md}\n`);
-  const minBridged = number('min-bridged', o.minBridged, 0, 100);
-  if ((hotline ?? baseline)!.calls.bridgedPercent < minBridged) process.exitCode = 1;
+  if (first.calls.bridgedPercent < minBridged) process.exitCode = 1;
   return result;
+}
+
+/** e.g. load-1000a-50cps-3250calls-noaudio-vs-app_queue: what was run, from the name alone. */
+function reportName(o: LoadOptions, run: { baselineOnly: boolean; both: boolean }): string {
+  return [
+    `load-${run.baselineOnly ? 'app_queue-' : ''}${o.agents}a-${o.cps}cps-${o.calls}calls`,
+    o.dtmf ? `-keys${o.dtmf.replace(/[^0-9]/g, '')}` : '',
+    o.strategy === 'longest-idle' ? '' : `-${o.strategy}`,
+    o.maxCalls ? `-max${o.maxCalls}` : '',
+    o.audio ? '' : '-noaudio',
+    o.ringInUse && (run.baselineOnly || run.both) ? '-ringinuse' : '',
+    run.both ? '-vs-app_queue' : '',
+  ].join('');
 }

@@ -64,6 +64,9 @@ describe('health', () => {
       const text = await res.text();
       expect(text).toContain('hotline_api_requests_total{route="/healthz",method="get",status="200"} 1');
       expect(text).toMatch(/^hotline_live_calls 0$/m);
+      // Node's process figures, which `hotline load` reads the event-loop delay from.
+      expect(text).toMatch(/^nodejs_eventloop_lag_p99_seconds \d/m);
+      expect(text).toMatch(/^process_resident_memory_bytes \d/m);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
