@@ -1,6 +1,6 @@
 import { HotlineError } from '../errors.js';
 import type { CallContext } from './context.js';
-import { firstAnswer } from './verbs/legs.js';
+import { eitherEnds, firstAnswer } from './verbs/legs.js';
 
 function current(call: CallContext): NonNullable<CallContext['conversation']> {
   if (call.signal.aborted) throw new HotlineError('CALL_ENDED', 'the call has ended');
@@ -67,5 +67,12 @@ export async function transferCaller(call: CallContext, endpoint: string, ringSe
   }
   if (conv.holding) await resumeCaller(call);
   call.note(`transferred ${endpoint}`);
-  await call.server.channel(conv.agentLegId)?.hangup();
+  const agentLeg = call.server.channel(conv.agentLegId);
+  if (!agentLeg) return;
+  await agentLeg.hangup();
+  // The media server accepts a hang-up before the leg has gone: answer once the agent has left.
+  const gone = new AbortController();
+  const timer = setTimeout(() => gone.abort(), call.commandTimeoutMs);
+  await eitherEnds(agentLeg.ended, gone.signal).finally(() => clearTimeout(timer));
+  if (!agentLeg.ended.aborted) call.log.warn({ timeoutMs: call.commandTimeoutMs }, 'agent leg still up after the transfer hang-up');
 }

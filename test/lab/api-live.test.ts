@@ -207,7 +207,7 @@ describe('live call control over the API', () => {
     expect(r.status, JSON.stringify(r.json)).toBe(200);
     const bridges = (await controller.servers[0]!.liveState({ timeoutMs: 5000 })).bridges;
     expect(bridges.find((b) => b.kind === 'mixing' && b.channelIds.includes(id))?.channelIds).toHaveLength(2);
-    expect((await controller.routing.agents.status('1004'))?.state).toBe('wrap-up');
+    await expect.poll(async () => (await controller.routing.agents.status('1004'))?.state, { timeout: 2000 }).toBe('wrap-up');
     expect((await agents.done).exitCode).toBe(0);
     const sipp = await caller;
     expect(sipp.exitCode, sipp.errors).toBe(0);
