@@ -161,7 +161,11 @@ export interface Recording {
 export interface Bridge {
   readonly id: string;
   readonly kind: BridgeKind;
-  add(channelId: string, opts: WaitOptions): Promise<void>;
+  /**
+   * Puts channels in the bridge, several in one step where the server can. A channel is in one
+   * bridge at a time: one already in another bridge moves, with no removal first.
+   */
+  add(channelIds: string | readonly string[], opts: WaitOptions): Promise<void>;
   remove(channelId: string, opts: WaitOptions): Promise<void>;
   startMusicOnHold(mohClass: string | undefined, opts: WaitOptions): Promise<void>;
   stopMusicOnHold(opts: WaitOptions): Promise<void>;

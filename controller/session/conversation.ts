@@ -21,7 +21,7 @@ export async function holdCaller(call: CallContext, musicClass?: string): Promis
   conv.holding = holding;
   try {
     await holding.startMusicOnHold(musicClass, opts);
-    await conv.bridge.remove(call.channel.id, opts);
+    // Moves out of the conversation (a channel is in one bridge at a time).
     await holding.add(call.channel.id, opts);
   } catch (err) {
     conv.holding = undefined;
@@ -38,7 +38,6 @@ export async function resumeCaller(call: CallContext): Promise<void> {
   const holding = conv.holding;
   if (!holding) throw new HotlineError('MEDIA_CONFLICT', 'the caller is not on hold');
   const opts = { timeoutMs: call.commandTimeoutMs, signal: call.signal };
-  await holding.remove(call.channel.id, opts);
   await conv.bridge.add(call.channel.id, opts);
   conv.holding = undefined;
   await holding.destroy({ timeoutMs: call.commandTimeoutMs }).catch(() => undefined);

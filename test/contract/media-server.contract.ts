@@ -239,6 +239,28 @@ export function mediaServerContract(name: string, makeHarness: () => Promise<Con
       });
     });
 
+    it('moves a held caller and an answered leg into a mixing bridge in one step', async () => {
+      await withCall({}, async (ch) => {
+        await ch.answer(T);
+        const holding = await h.server.createBridge('holding', T);
+        await holding.add(ch.id, T);
+        const leg = await h.server.originate({ endpoint: h.answeringEndpoint, ringTimeoutSeconds: 10, callerNumber: '4008001234' }, T);
+        try {
+          if (leg.info.state !== 'up') await nextEvent(leg, 'answered', 8000);
+          const mixing = await h.server.createBridge('mixing', T);
+          // No removal from the holding bridge first: a channel is in one bridge at a time.
+          await mixing.add([ch.id, leg.id], T);
+          const bridges = (await h.server.liveState(T)).bridges;
+          expect(bridges.find((b) => b.id === mixing.id)?.channelIds.slice().sort()).toEqual([ch.id, leg.id].sort());
+          expect(bridges.find((b) => b.id === holding.id)?.channelIds ?? []).toEqual([]);
+          await mixing.destroy(T);
+        } finally {
+          await leg.hangup();
+          await holding.destroy(T);
+        }
+      });
+    });
+
     it('originates a leg that answers, then hangs it up', async () => {
       const leg = await h.server.originate({ endpoint: h.answeringEndpoint, ringTimeoutSeconds: 10, callerNumber: '4008001234' }, T);
       // The answer may come before originate() returns: the state says so, else wait for it.

@@ -384,10 +384,15 @@ class FakeBridge implements Bridge {
     if (!this.server.bridges.has(this.id)) throw new HotlineError('MEDIA_NOT_FOUND', 'bridge not found');
   }
 
-  async add(channelId: string): Promise<void> {
+  async add(channelIds: string | readonly string[]): Promise<void> {
     this.check();
-    if (!this.server.channels.has(channelId)) throw new HotlineError('MEDIA_NOT_FOUND', 'channel not found');
-    this.members.add(channelId);
+    const ids = typeof channelIds === 'string' ? [channelIds] : channelIds;
+    for (const id of ids) if (!this.server.channels.has(id)) throw new HotlineError('MEDIA_NOT_FOUND', 'channel not found');
+    for (const id of ids) {
+      // One bridge at a time, as on the real servers: a channel elsewhere moves here.
+      for (const other of this.server.bridges.values()) if (other !== this) other.members.delete(id);
+      this.members.add(id);
+    }
     return Promise.resolve();
   }
 

@@ -26,8 +26,7 @@ export const transfer: NodeHandler<Node> = async (call, node, run, deps) => {
       return { next: node.onFail, exit: 'no-answer' };
     }
     bridge = await call.server.createBridge('mixing', opts);
-    await bridge.add(call.channel.id, opts);
-    await bridge.add(leg.id, opts);
+    await bridge.add([call.channel.id, leg.id], opts);
     run.reachedPerson = true;
     call.note('transferred');
     await eitherEnds(call.signal, leg.ended);

@@ -15,8 +15,10 @@ export class AriBridge implements Bridge {
     return `/bridges/${encodeURIComponent(this.id)}${suffix}`;
   }
 
-  async add(channelId: string, opts: WaitOptions): Promise<void> {
-    await this.ctx.rest.request('POST', this.path('/addChannel'), { ...opts, query: { channel: channelId } });
+  async add(channelIds: string | readonly string[], opts: WaitOptions): Promise<void> {
+    // ARI takes a list and moves a channel out of the bridge it is in: one request per change.
+    const channel = typeof channelIds === 'string' ? channelIds : channelIds.join(',');
+    await this.ctx.rest.request('POST', this.path('/addChannel'), { ...opts, query: { channel } });
   }
 
   async remove(channelId: string, opts: WaitOptions): Promise<void> {

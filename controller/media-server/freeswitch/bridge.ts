@@ -17,7 +17,11 @@ export class FsBridge implements Bridge {
     readonly kind: BridgeKind,
   ) {}
 
-  async add(channelId: string, opts: WaitOptions): Promise<void> {
+  async add(channelIds: string | readonly string[], opts: WaitOptions): Promise<void> {
+    for (const id of typeof channelIds === 'string' ? [channelIds] : channelIds) await this.addOne(id, opts);
+  }
+
+  private async addOne(channelId: string, opts: WaitOptions): Promise<void> {
     const current = this.ctx.members.get(channelId);
     if (current?.conference === this.id) return;
     // A channel is in one bridge at a time (as in Asterisk): leave the old one first, or the
