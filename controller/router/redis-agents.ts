@@ -46,12 +46,20 @@ export class RedisAgents {
     return (await this.reserve(ranked, reservationId, leaseMs, 'first'))[0];
   }
 
+  /**
+   * Takes the first free agent of `ranked` straight to ringing, for a caller who rings that agent
+   * at once: the reservation and its confirmation in one step. Released with `settle` as usual.
+   */
+  async reserveToRing(ranked: readonly string[], reservationId: string, leaseMs: number): Promise<string | undefined> {
+    return (await this.reserve(ranked, reservationId, leaseMs, 'ring'))[0];
+  }
+
   /** Reserves every free agent of `ranked` under one reservation (ring-all). */
   async reserveAll(ranked: readonly string[], reservationId: string, leaseMs: number): Promise<string[]> {
     return this.reserve(ranked, reservationId, leaseMs, 'all');
   }
 
-  private async reserve(ranked: readonly string[], reservationId: string, leaseMs: number, mode: 'first' | 'all'): Promise<string[]> {
+  private async reserve(ranked: readonly string[], reservationId: string, leaseMs: number, mode: 'first' | 'ring' | 'all'): Promise<string[]> {
     if (ranked.length === 0) return [];
     const indexes = (await this.reserveScript(ranked.length, ...ranked.map((id) => this.key(id)), reservationId, String(leaseMs), this.channel, mode, ...ranked)) as number[];
     return indexes.map((i) => ranked[i - 1]).filter((id): id is string => id !== undefined);

@@ -27,9 +27,10 @@ export class WaitingLine {
 
   /**
    * Joins the line (again, keeping the place, when a controller resumes an adopted caller);
-   * returns the number of callers now waiting, the caller included.
+   * returns the number of callers now waiting, the caller included, and the caller's 0-based place,
+   * in the same round trip (the first routing attempt needs it at once).
    */
-  async join(queueId: string, callId: string, priority: number, enqueuedAt: number): Promise<number> {
+  async join(queueId: string, callId: string, priority: number, enqueuedAt: number): Promise<{ length: number; place: number }> {
     const score = (999 - Math.max(0, Math.min(999, priority))) * PRIORITY_SPAN + enqueuedAt;
     const res = await this.redis
       .multi()
@@ -38,8 +39,9 @@ export class WaitingLine {
       .hset(this.callKey(callId), 'queue', queueId, 'priority', String(priority), 'enqueuedAt', String(enqueuedAt))
       .expire(this.callKey(callId), 86_400)
       .zcard(this.key(queueId))
+      .zrank(this.key(queueId), callId)
       .exec();
-    return Number(res?.[4]?.[1] ?? 0);
+    return { length: Number(res?.[4]?.[1] ?? 0), place: Number(res?.[5]?.[1] ?? 0) };
   }
 
   async leave(queueId: string, callId: string): Promise<void> {

@@ -60,6 +60,27 @@ describe('router reservations in Redis', () => {
     expect((await agents.status('a'))?.state).toBe('available');
   });
 
+  it('takes the first free agent straight to ringing, announces it, and only once', async () => {
+    await login('a', 'b');
+    const sub = new Redis(config.redis.url);
+    const heard: string[] = [];
+    const unfollow = await agents.follow(sub, (id, state) => heard.push(`${id} ${state}`));
+    try {
+      expect(await agents.reserveToRing(['b', 'a'], 'r1', 5000)).toBe('b');
+      expect(await agents.reserveToRing(['b'], 'r2', 5000)).toBeUndefined();
+      expect((await agents.status('b'))?.state).toBe('ringing');
+      // The lease is ours as after a confirmed reservation: no expiry, released by its owner only.
+      await new Promise((r) => setTimeout(r, 50));
+      expect(await agents.reserveFirst(['b'], 'r3', 5000)).toBeUndefined();
+      expect(await agents.settle('b', 'theirs', 'available')).toBe(false);
+      expect(await agents.settle('b', 'r1', 'available')).toBe(true);
+      await expect.poll(() => heard, { timeout: 2000 }).toEqual(['b ringing', 'b available']);
+    } finally {
+      await unfollow();
+      sub.disconnect();
+    }
+  });
+
   it('a reservation nobody confirms lapses, and the agent can be taken again', async () => {
     await login('a');
     expect(await agents.reserveFirst(['a'], 'dead-controller', 100)).toBe('a');

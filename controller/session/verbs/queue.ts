@@ -45,7 +45,7 @@ async function waitAndConnect(call: CallContext, routing: RoutingService, q: Que
   call.record.queue = queueId;
   call.note(resumedFrom === undefined ? `queue ${queueId}` : `resume queue ${queueId}`);
   // Independent bookkeeping goes out together (one write to Redis, one round trip).
-  const [, length, lastAgentId] = await Promise.all([
+  const [, joined, lastAgentId] = await Promise.all([
     resumedFrom === undefined ? routing.stats.offered(queueId).catch(() => undefined) : undefined,
     routing.waiting.join(queueId, call.channel.id, priority, enqueuedAt),
     routing.history.lastAgent(call.channel.info.callerNumber).catch(() => undefined),
@@ -58,17 +58,21 @@ async function waitAndConnect(call: CallContext, routing: RoutingService, q: Que
   let leg: Channel | undefined;
   let holding: Promise<Bridge | undefined> | undefined;
   try {
-    if (length > q.maxLength || routing.router.loggedInCount(queueId) === 0) return 'overflow';
+    if (joined.length > q.maxLength || routing.router.loggedInCount(queueId) === 0) return 'overflow';
     // The music starts while the first agent is already being rung: an idle agent's phone rings
     // without waiting for the holding bridge. A caller who must wait hears music before waiting.
     holding = hold(call, q, resumedFrom !== undefined);
     let announcedAt = Date.now();
+    // The place from joining serves the first attempt: one round trip fewer before the ring.
+    let knownPlace: number | undefined = joined.place;
     for (;;) {
       const waitedMs = Date.now() - enqueuedAt;
       if (waitedMs > q.maxWaitSeconds * 1000 || routing.router.loggedInCount(queueId) === 0) return 'overflow';
       let step: Awaited<ReturnType<typeof attempt>>;
+      const place = knownPlace;
+      knownPlace = undefined;
       try {
-        step = await attempt(call, routing, q, { priority, enqueuedAt, waitedMs, lastAgentId, region, language });
+        step = await attempt(call, routing, q, { priority, enqueuedAt, waitedMs, lastAgentId, region, language, place });
       } catch (err) {
         if (call.signal.aborted) throw err;
         // Redis away (restarting, failing over): the caller keeps its music and its place.
@@ -98,9 +102,10 @@ async function waitAndConnect(call: CallContext, routing: RoutingService, q: Que
     await routing.waiting.leave(queueId, call.channel.id);
     await routing.stats.answered(queueId, call.record.queueWaitMs, q.serviceLevelSeconds).catch(() => undefined);
     mixing = await call.server.createBridge('mixing', opts);
-    await (await holding)?.remove(call.channel.id, opts);
-    await mixing.add(call.channel.id, opts);
-    await mixing.add(leg.id, opts);
+    // The caller leaves the music by moving (one request for both legs); the hold must be set up
+    // first, or it could pull the caller back into the music afterwards.
+    await holding;
+    await mixing.add([call.channel.id, leg.id], opts);
     const agentId = call.record.agentId;
     // Informative for supervisors; a Redis hiccup here must not drop a connected call.
     await routing.agents.change(agentId, 'talking').catch((err: unknown) => call.log.warn({ err: String(err) }, 'agent state not updated'));
@@ -221,12 +226,12 @@ async function attempt(
   call: CallContext,
   routing: RoutingService,
   q: QueueConfig,
-  at: { priority: number; enqueuedAt: number; waitedMs: number; lastAgentId: string | undefined; region: string | undefined; language: string | undefined },
+  at: { priority: number; enqueuedAt: number; waitedMs: number; lastAgentId: string | undefined; region: string | undefined; language: string | undefined; place?: number | undefined },
 ): Promise<'wait' | 'retry' | { agentId: string; leg: Channel }> {
   const queueId = q.id;
   // Only the head of the line may take a free agent: nobody is overtaken. A place lost with a
   // Redis that restarted empty is taken again, with the original age.
-  let place = await routing.waiting.position(queueId, call.channel.id);
+  let place = at.place ?? (await routing.waiting.position(queueId, call.channel.id));
   if (place === undefined) {
     await routing.waiting.join(queueId, call.channel.id, at.priority, at.enqueuedAt);
     place = (await routing.waiting.position(queueId, call.channel.id)) ?? 0;
@@ -235,12 +240,13 @@ async function attempt(
   const decision = routing.router.decide({ queueId, waitedMs: at.waitedMs, lastAgentId: at.lastAgentId, region: at.region, language: at.language });
   const reservation = randomUUID();
   const leaseMs = (q.noAnswerSeconds + 10) * 1000;
+  // One agent is taken straight to ringing (one round trip); ring-all reserves first, then rings.
   const reserved = decision.ringAll
     ? await routing.agents.reserveAll(decision.ranked, reservation, leaseMs)
-    : [await routing.agents.reserveFirst(decision.ranked, reservation, leaseMs)].filter((id): id is string => id !== undefined);
+    : [await routing.agents.reserveToRing(decision.ranked, reservation, leaseMs)].filter((id): id is string => id !== undefined);
   if (reserved.length === 0) return 'retry';
   for (const id of reserved) routing.router.taken(queueId, id);
-  return (await offer(call, routing, q, reserved, reservation)) ?? 'retry';
+  return (await offer(call, routing, q, reserved, reservation, !decision.ringAll)) ?? 'retry';
 }
 
 /**
@@ -254,6 +260,7 @@ async function offer(
   q: QueueConfig,
   agentIds: string[],
   reservation: string,
+  alreadyRinging: boolean,
 ): Promise<{ agentId: string; leg: Channel } | undefined> {
   const release = (agentId: string, cooldownMs = 0): Promise<unknown> => routing.agents.settle(agentId, reservation, 'available', cooldownMs).catch(() => false);
   const missed = async (agentId: string): Promise<void> => {
@@ -264,7 +271,7 @@ async function offer(
   try {
     for (const agentId of agentIds) {
       const agent = routing.router.agent(agentId);
-      if (!agent || !(await routing.agents.settle(agentId, reservation, 'ringing'))) {
+      if (!agent || !(alreadyRinging || (await routing.agents.settle(agentId, reservation, 'ringing')))) {
         await release(agentId);
         continue;
       }
