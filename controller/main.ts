@@ -16,6 +16,7 @@ import { ServiceHistory } from './router/history.js';
 import { RedisAgents } from './router/redis-agents.js';
 import { RoutingService } from './router/service.js';
 import { QueueStatistics } from './router/stats.js';
+import { CounterBatch } from './util/counter-batch.js';
 import { WaitingLine } from './router/waiting.js';
 import { defaultFlowsDir, FlowDirectory } from './ivr/directory.js';
 import { indexPrompts } from './ivr/prompt-index.js';
@@ -77,12 +78,14 @@ export async function startController(config: Config, opts: ControllerOptions = 
   const routingRef: { current?: RoutingService } = {};
   const directory = new RoutingDirectory(routingDir(config), () => routingRef.current?.reconfigure());
   const waiting = new WaitingLine(redis, config.redis.keyPrefix);
+  // Queue and IVR figures are counted in process and written a few times a second.
+  const counters = new CounterBatch(redis);
   const routing = new RoutingService(
     directory,
     new RedisAgents(redis, config.redis.keyPrefix),
     new ServiceHistory(redis, config.redis.keyPrefix, directory.config.historyHours * 3600, config.redis.keyPrefix),
     waiting,
-    new QueueStatistics(redis, config.redis.keyPrefix, waiting),
+    new QueueStatistics(redis, config.redis.keyPrefix, waiting, counters),
     redis.duplicate(),
     log.child({ component: 'routing' }),
   );
@@ -92,7 +95,7 @@ export async function startController(config: Config, opts: ControllerOptions = 
   const flows = new FlowDirectory(config.flows.dir || defaultFlowsDir(), () => ({ prompts: promptIndex, queues: new Set(routing.config.queues.map((q) => q.id)) }), log.child({ component: 'flows' }));
   flows.reload();
   if (config.flows.watch) flows.watch();
-  const ivrStats = new IvrStats(redis, config.redis.keyPrefix);
+  const ivrStats = new IvrStats(redis, config.redis.keyPrefix, counters);
   const ivr: IvrDeps = {
     routing,
     stats: ivrStats,
@@ -157,6 +160,7 @@ export async function startController(config: Config, opts: ControllerOptions = 
       routing.closeSubscriber();
       await new Promise<void>((resolve) => (http ? http.close(() => resolve()) : resolve()));
       await store.flush().catch((err: unknown) => log.warn({ err: String(err) }, 'last call records not saved'));
+      await counters.flush().catch((err: unknown) => log.warn({ err: String(err) }, 'last queue and IVR counts not saved'));
       redis.disconnect();
       log.info('controller stopped');
     },

@@ -1,4 +1,7 @@
 import type { Redis } from 'ioredis';
+import { CounterBatch } from '../util/counter-batch.js';
+
+const KEEP_SECONDS = 90 * 86_400;
 
 /**
  * IVR analytics per flow and day, in one Redis hash each: entries and exits per node and outcome,
@@ -8,41 +11,33 @@ export class IvrStats {
   constructor(
     private readonly redis: Redis,
     private readonly prefix: string,
+    /** Shared with the queues' figures by the composition root; written at once when not given. */
+    private readonly counters: CounterBatch = new CounterBatch(redis, 0),
   ) {}
 
   key(flow: string, day = new Date().toISOString().slice(0, 10)): string {
     return `${this.prefix}ivr-stats:${flow}:${day}`;
   }
 
-  async exit(flow: string, node: string, exit: string): Promise<void> {
-    const key = this.key(flow);
-    await this.redis.multi().hincrby(key, `node:${node}:in`, 1).hincrby(key, `node:${node}:out:${exit}`, 1).expire(key, 90 * 86_400).exec();
+  exit(flow: string, node: string, exit: string): Promise<void> {
+    return this.counters.add(this.key(flow), { [`node:${node}:in`]: 1, [`node:${node}:out:${exit}`]: 1 }, KEEP_SECONDS);
   }
 
-  async call(flow: string, turns: number, selfServed: boolean): Promise<void> {
-    const key = this.key(flow);
-    await this.redis
-      .multi()
-      .hincrby(key, 'calls', 1)
-      .hincrby(key, 'turns', turns)
-      .hincrby(key, 'selfServed', selfServed ? 1 : 0)
-      .expire(key, 90 * 86_400)
-      .exec();
+  call(flow: string, turns: number, selfServed: boolean): Promise<void> {
+    return this.counters.add(this.key(flow), { calls: 1, turns, selfServed: selfServed ? 1 : 0 }, KEEP_SECONDS);
   }
 
   async speech(flow: string, node: string, recognized: boolean, confidence: number): Promise<void> {
     const key = this.key(flow);
-    await this.redis
-      .multi()
-      .hincrby(key, `speech:${node}:tries`, 1)
-      .hincrby(key, `speech:${node}:recognized`, recognized ? 1 : 0)
-      .hincrbyfloat(key, `speech:${node}:confidenceSum`, confidence)
-      .expire(key, 90 * 86_400)
-      .exec();
+    await Promise.all([
+      this.counters.add(key, { [`speech:${node}:tries`]: 1, [`speech:${node}:recognized`]: recognized ? 1 : 0 }, KEEP_SECONDS),
+      this.counters.add(key, { [`speech:${node}:confidenceSum`]: confidence }, KEEP_SECONDS, { float: true }),
+    ]);
   }
 
   /** The day's figures for a flow, as numbers. */
   async read(flow: string, day?: string): Promise<Record<string, number>> {
+    await this.counters.flush().catch(() => undefined);
     const raw = await this.redis.hgetall(this.key(flow, day));
     return Object.fromEntries(Object.entries(raw).map(([k, v]) => [k, Number(v)]));
   }

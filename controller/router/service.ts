@@ -132,7 +132,7 @@ export class RoutingService {
   /** After the call, wrap-up for the queue's time, then available again. */
   async wrapUp(agentId: string, queue: QueueConfig, talkMs: number): Promise<void> {
     await this.agents.change(agentId, 'wrap-up', undefined, queue.wrapUpSeconds * 1000);
-    await this.stats.handled(queue.id, talkMs, queue.wrapUpSeconds * 1000).catch(() => undefined);
+    void this.stats.handled(queue.id, talkMs, queue.wrapUpSeconds * 1000).catch(() => undefined);
     clearTimeout(this.wrapUps.get(agentId));
     this.wrapUps.set(
       agentId,

@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import { CounterBatch } from '../util/counter-batch.js';
 import type { WaitingLine } from './waiting.js';
 
 /**
@@ -29,18 +30,16 @@ export class QueueStatistics {
     private readonly redis: Redis,
     private readonly prefix: string,
     private readonly waiting: WaitingLine,
+    /** Shared with the IVR's figures by the composition root; written at once when not given. */
+    private readonly counters: CounterBatch = new CounterBatch(redis, 0),
   ) {}
 
   private key(queueId: string, at: number): string {
     return `${this.prefix}qstats:${queueId}:${day(at)}`;
   }
 
-  private async add(queueId: string, at: number, fields: Record<string, number>): Promise<void> {
-    const key = this.key(queueId, at);
-    const multi = this.redis.multi();
-    for (const [f, n] of Object.entries(fields)) multi.hincrby(key, f, Math.round(n));
-    multi.expire(key, 40 * 86_400);
-    await multi.exec();
+  private add(queueId: string, at: number, fields: Record<string, number>): Promise<void> {
+    return this.counters.add(this.key(queueId, at), fields, 40 * 86_400);
   }
 
   offered(queueId: string, at = Date.now()): Promise<void> {
@@ -60,6 +59,8 @@ export class QueueStatistics {
   }
 
   async get(queueId: string, at = Date.now()): Promise<QueueStats> {
+    // This controller's counts still in the batch are written first (others' lag by the batch).
+    await this.counters.flush().catch(() => undefined);
     const h = await this.redis.hgetall(this.key(queueId, at));
     const n = (f: string): number => Number(h[f] ?? 0);
     const ratio = (a: number, b: number): number | null => (b > 0 ? Number((a / b).toFixed(4)) : null);

@@ -44,9 +44,10 @@ async function waitAndConnect(call: CallContext, routing: RoutingService, q: Que
   const region = routing.regionOf(call.channel.info.callerNumber);
   call.record.queue = queueId;
   call.note(resumedFrom === undefined ? `queue ${queueId}` : `resume queue ${queueId}`);
-  // Independent bookkeeping goes out together (one write to Redis, one round trip).
-  const [, joined, lastAgentId] = await Promise.all([
-    resumedFrom === undefined ? routing.stats.offered(queueId).catch(() => undefined) : undefined,
+  // Counted behind (the figures are written a few times a second), never waited for on the way
+  // to an agent; the line and the history go out together, one round trip.
+  if (resumedFrom === undefined) void routing.stats.offered(queueId).catch(() => undefined);
+  const [joined, lastAgentId] = await Promise.all([
     routing.waiting.join(queueId, call.channel.id, priority, enqueuedAt),
     routing.history.lastAgent(call.channel.info.callerNumber).catch(() => undefined),
   ]);
@@ -57,6 +58,7 @@ async function waitAndConnect(call: CallContext, routing: RoutingService, q: Que
   let unregister: (() => void) | undefined;
   let leg: Channel | undefined;
   let holding: Promise<Bridge | undefined> | undefined;
+  let left = false;
   try {
     if (joined.length > q.maxLength || routing.router.loggedInCount(queueId) === 0) return 'overflow';
     // The music starts while the first agent is already being rung: an idle agent's phone rings
@@ -99,9 +101,10 @@ async function waitAndConnect(call: CallContext, routing: RoutingService, q: Que
       call.record.queueWaitMs = Date.now() - enqueuedAt;
       break;
     }
-    await routing.waiting.leave(queueId, call.channel.id);
-    await routing.stats.answered(queueId, call.record.queueWaitMs, q.serviceLevelSeconds).catch(() => undefined);
-    mixing = await call.server.createBridge('mixing', opts);
+    void routing.stats.answered(queueId, call.record.queueWaitMs, q.serviceLevelSeconds).catch(() => undefined);
+    // Out of the line while the bridge is made: the next caller's place counts at once.
+    [mixing] = await Promise.all([call.server.createBridge('mixing', opts), routing.waiting.leave(queueId, call.channel.id)]);
+    left = true;
     // The caller leaves the music by moving (one request for both legs); the hold must be set up
     // first, or it could pull the caller back into the music afterwards.
     await holding;
@@ -122,7 +125,7 @@ async function waitAndConnect(call: CallContext, routing: RoutingService, q: Que
   } catch (err) {
     if (call.signal.aborted && !call.record.agentId) {
       call.note('abandoned');
-      await routing.stats.abandoned(queueId, Date.now() - enqueuedAt, q.serviceLevelSeconds).catch(() => undefined);
+      void routing.stats.abandoned(queueId, Date.now() - enqueuedAt, q.serviceLevelSeconds).catch(() => undefined);
       return 'abandoned';
     }
     if (call.signal.aborted) return 'connected';
@@ -135,7 +138,7 @@ async function waitAndConnect(call: CallContext, routing: RoutingService, q: Que
     call.conversation = undefined;
     await held?.destroy(cleanup).catch(() => undefined);
     await other?.hangup().catch(() => undefined);
-    await routing.waiting.leave(queueId, call.channel.id).catch(() => undefined);
+    if (!left) await routing.waiting.leave(queueId, call.channel.id).catch(() => undefined);
     await leg?.hangup().catch(() => undefined);
     await mixing?.destroy(cleanup).catch(() => undefined);
     await (await holding?.catch(() => undefined))?.destroy(cleanup).catch(() => undefined);
