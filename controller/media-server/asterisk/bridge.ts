@@ -1,8 +1,15 @@
 import { isHotlineError } from '../../errors.js';
-import type { WaitOptions } from '../../util/wait.js';
+import { sleep, type WaitOptions } from '../../util/wait.js';
 import type { Bridge, BridgeKind, RecordOptions, Recording } from '../types.js';
 import type { AriContext } from './context.js';
 import { startRecording } from './recording.js';
+
+const ADD_ATTEMPTS = 4;
+const ADD_RETRY_MS = 25;
+
+function notInApplication(err: unknown): boolean {
+  return isHotlineError(err, 'MEDIA_REJECTED') && (err.details as { status?: number } | undefined)?.status === 422;
+}
 
 export class AriBridge implements Bridge {
   constructor(
@@ -18,7 +25,17 @@ export class AriBridge implements Bridge {
   async add(channelIds: string | readonly string[], opts: WaitOptions): Promise<void> {
     // ARI takes a list and moves a channel out of the bridge it is in: one request per change.
     const channel = typeof channelIds === 'string' ? channelIds : channelIds.join(',');
-    await this.ctx.rest.request('POST', this.path('/addChannel'), { ...opts, query: { channel } });
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.ctx.rest.request('POST', this.path('/addChannel'), { ...opts, query: { channel } });
+        return;
+      } catch (err) {
+        // A leg that has only just entered the application (or is between two bridges) is, for a
+        // moment, "not in Stasis" (422): seen about once in a few thousand connects under load.
+        if (attempt >= ADD_ATTEMPTS || !notInApplication(err)) throw err;
+        await sleep(ADD_RETRY_MS * attempt, opts.signal);
+      }
+    }
   }
 
   async remove(channelId: string, opts: WaitOptions): Promise<void> {
