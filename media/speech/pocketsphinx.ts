@@ -4,8 +4,10 @@ import { HotlineError, isHotlineError } from '../../controller/errors.js';
 import { CALIBRATION, confidence, type Calibration, type Evidence } from './confidence.js';
 import { parseDecodeLog, type Decoded } from './decode-log.js';
 import { GrammarFiles, type DecodeFiles } from './grammar-files.js';
+import type { EndpointOptions } from './endpoint.js';
 import { resolveModelsDir } from './models.js';
 import { runEngine } from './run-engine.js';
+import { trimToSpeech, type TrimmedAudio } from './trim.js';
 import type { Recognition, RecognizeOptions, RecognizeRequest, SpeechRecognizer } from './types.js';
 
 type Language = 'en' | 'zh';
@@ -23,6 +25,12 @@ export interface PocketsphinxOptions {
   /** Engine flags per language, replacing the measured defaults flag by flag. */
   flags?: Partial<Record<Language, Readonly<Record<string, string>>>>;
   calibration?: Partial<Record<Language, Calibration>>;
+  /**
+   * The recording is cut to its speech before decoding (endpoint.ts); `false` decodes it whole.
+   * A call recording runs from the prompt's start to talk detection's end, mostly line silence
+   * and noise that the phone loop fits better than the grammar does.
+   */
+  endpoint?: EndpointOptions | false;
 }
 
 /** Where the calibration puts the measured trade-off (confidence.ts). */
@@ -49,23 +57,23 @@ const LOOP_SEARCH: Readonly<Record<string, string>> = { '-beam': '1e-20', '-pbea
 /**
  * pocketsphinx_continuous in JSGF grammar mode at 8 kHz, one process per decode, reading the WAV
  * file itself (from Node the child's stdin is a socket, and `-infile /dev/stdin` reads nothing).
- * Per utterance: the intent grammar and a phone loop in parallel, then, if an intent won, the
- * grammar without that intent; the scores give the confidence (confidence.ts).
+ * Per utterance: the recording cut to its speech (trim.ts), then the intent grammar and a phone
+ * loop in parallel, then, if an intent won, the grammar without that intent; the scores give the
+ * confidence (confidence.ts).
  */
 export class PocketsphinxRecognizer implements SpeechRecognizer {
   readonly name = 'pocketsphinx';
   readonly #binary: string;
   readonly #minConfidence: number;
   readonly #files: GrammarFiles;
+  readonly #turnsDir: string;
 
   constructor(private readonly opts: PocketsphinxOptions = {}) {
     this.#binary = opts.binary ?? 'pocketsphinx_continuous';
     this.#minConfidence = opts.minConfidence ?? DEFAULT_MIN_CONFIDENCE;
-    this.#files = new GrammarFiles({
-      modelsDir: resolveModelsDir(opts.modelsDir),
-      cacheDir: opts.cacheDir ?? join(tmpdir(), `hotline-speech-${String(process.getuid?.() ?? 0)}`),
-      englishDictionary: opts.englishDictionary,
-    });
+    const cacheDir = opts.cacheDir ?? join(tmpdir(), `hotline-speech-${String(process.getuid?.() ?? 0)}`);
+    this.#files = new GrammarFiles({ modelsDir: resolveModelsDir(opts.modelsDir), cacheDir, englishDictionary: opts.englishDictionary });
+    this.#turnsDir = join(cacheDir, 'turns');
   }
 
   /** Compiles the grammar ahead of the first call (a bad phrase fails here, at load time). */
@@ -79,7 +87,7 @@ export class PocketsphinxRecognizer implements SpeechRecognizer {
   }
 
   /** recognize(), plus the raw scores behind the confidence (for calibration and benchmarks). */
-  async recognizeWithEvidence(wavPath: string, req: RecognizeRequest, opts: RecognizeOptions): Promise<{ recognition: Recognition; evidence?: Evidence }> {
+  async recognizeWithEvidence(wavPath: string, req: RecognizeRequest, opts: RecognizeOptions): Promise<{ recognition: Recognition; evidence?: Evidence; kept?: TrimmedAudio['kept'] }> {
     if (opts.signal?.aborted) throw new HotlineError('CALL_ENDED', '[speech] call ended before recognition started');
     const started = performance.now();
     const deadline = started + opts.timeoutMs;
@@ -88,12 +96,14 @@ export class PocketsphinxRecognizer implements SpeechRecognizer {
     const loopFiles = await this.#files.phoneLoop(language);
     const elapsed = (): number => Math.round(performance.now() - started);
 
+    const audio: TrimmedAudio = this.opts.endpoint === false ? { path: wavPath, dispose: () => Promise.resolve() } : await trimToSpeech(wavPath, this.#turnsDir, this.opts.endpoint);
+    const kept = audio.kept ? { kept: audio.kept } : {};
     const cancel = new AbortController();
     const onAbort = (): void => cancel.abort();
     opts.signal?.addEventListener('abort', onAbort, { once: true });
     try {
       const run = (files: DecodeFiles, search: Readonly<Record<string, string>>): Promise<Decoded> =>
-        this.#decode(wavPath, files, language, search, deadline, cancel.signal, opts);
+        this.#decode(audio.path, files, language, search, deadline, cancel.signal, opts);
       const loop = run(loopFiles, LOOP_SEARCH);
       loop.catch(() => undefined); // awaited below; never an unhandled rejection meanwhile
       const heard = await firstOrStop(run(compiled, GRAMMAR_SEARCH[language]), loop, cancel);
@@ -102,7 +112,7 @@ export class PocketsphinxRecognizer implements SpeechRecognizer {
       if (intent === undefined || heard.score === undefined || heard.speechFrames === 0) {
         cancel.abort(); // the phone loop is not needed any more
         await loop.catch(() => undefined);
-        return { recognition: { text, confidence: 0, engineMs: elapsed() } };
+        return { recognition: { text, confidence: 0, engineMs: elapsed() }, ...kept };
       }
       const anyLoop = await loop;
       const rivals = req.intents.filter((i) => i.id !== intent);
@@ -114,9 +124,10 @@ export class PocketsphinxRecognizer implements SpeechRecognizer {
       };
       const conf = confidence(evidence, { ...CALIBRATION[language], ...this.opts.calibration?.[language] });
       const recognition: Recognition = conf >= this.#minConfidence ? { intent, text, confidence: conf, engineMs: elapsed() } : { text, confidence: conf, engineMs: elapsed() };
-      return { recognition, evidence };
+      return { recognition, evidence, ...kept };
     } finally {
       opts.signal?.removeEventListener('abort', onAbort);
+      await audio.dispose();
     }
   }
 
