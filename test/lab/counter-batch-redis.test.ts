@@ -20,7 +20,7 @@ describe('CounterBatch on Redis', () => {
   it('sums many increments into one transaction, resolved once written, with the TTL set', async () => {
     let transactions = 0;
     const multi = redis.multi.bind(redis);
-    const spy = new Proxy(redis, { get: (t, p) => (p === 'multi' ? () => (transactions++, multi()) : Reflect.get(t, p)) });
+    const spy = new Proxy(redis, { get: (t, p): unknown => (p === 'multi' ? () => (transactions++, multi()) : (Reflect.get(t, p) as unknown)) });
     const counted = new CounterBatch(spy, 50);
     const key = `${prefix}q`;
     const adds = Array.from({ length: 50 }, (_, i) => counted.add(key, { offered: 1, waitMs: i, zero: 0 }, 3600));
