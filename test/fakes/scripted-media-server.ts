@@ -3,6 +3,7 @@ import { copyFileSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { HotlineError } from '../../controller/errors.js';
+import { mono16Wav } from '../../media/speech/pcm.js';
 import type {
   Bridge,
   BridgeInfo,
@@ -439,19 +440,5 @@ class FakeBridge implements Bridge {
 
 /** A WAV header and `ms` of 8 kHz 16-bit silence. */
 function silentWav(ms: number): Buffer {
-  const data = Buffer.alloc(Math.round(ms * 16));
-  const h = Buffer.alloc(44);
-  h.write('RIFF', 0);
-  h.writeUInt32LE(36 + data.length, 4);
-  h.write('WAVEfmt ', 8);
-  h.writeUInt32LE(16, 16);
-  h.writeUInt16LE(1, 20);
-  h.writeUInt16LE(1, 22);
-  h.writeUInt32LE(8000, 24);
-  h.writeUInt32LE(16000, 28);
-  h.writeUInt16LE(2, 32);
-  h.writeUInt16LE(16, 34);
-  h.write('data', 36);
-  h.writeUInt32LE(data.length, 40);
-  return Buffer.concat([h, data]);
+  return mono16Wav(new Int16Array(Math.round(ms * 8)), 8000);
 }
