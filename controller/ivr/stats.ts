@@ -27,12 +27,9 @@ export class IvrStats {
     return this.counters.add(this.key(flow), { calls: 1, turns, selfServed: selfServed ? 1 : 0 }, KEEP_SECONDS);
   }
 
-  async speech(flow: string, node: string, recognized: boolean, confidence: number): Promise<void> {
-    const key = this.key(flow);
-    await Promise.all([
-      this.counters.add(key, { [`speech:${node}:tries`]: 1, [`speech:${node}:recognized`]: recognized ? 1 : 0 }, KEEP_SECONDS),
-      this.counters.add(key, { [`speech:${node}:confidenceSum`]: confidence }, KEEP_SECONDS, { float: true }),
-    ]);
+  speech(flow: string, node: string, recognized: boolean, confidence: number): Promise<void> {
+    const counts = { [`speech:${node}:tries`]: 1, [`speech:${node}:recognized`]: recognized ? 1 : 0 };
+    return this.counters.add(this.key(flow), counts, KEEP_SECONDS, { [`speech:${node}:confidenceSum`]: confidence });
   }
 
   /** The day's figures for a flow, as numbers. */

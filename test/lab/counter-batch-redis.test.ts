@@ -1,5 +1,6 @@
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { IvrStats } from '../../controller/ivr/stats.js';
 import { CounterBatch } from '../../controller/util/counter-batch.js';
 import { labConfig } from './lab-config.js';
 
@@ -24,7 +25,7 @@ describe('CounterBatch on Redis', () => {
     const counted = new CounterBatch(spy, 50);
     const key = `${prefix}q`;
     const adds = Array.from({ length: 50 }, (_, i) => counted.add(key, { offered: 1, waitMs: i, zero: 0 }, 3600));
-    adds.push(counted.add(key, { confidenceSum: 0.25 }, 7200, { float: true }));
+    adds.push(counted.add(key, {}, 7200, { confidenceSum: 0.25 }));
     // Nothing is written before the batch window ends.
     expect(await redis.exists(key)).toBe(0);
     await Promise.all(adds);
@@ -42,6 +43,12 @@ describe('CounterBatch on Redis', () => {
     expect(await redis.hget(key, 'calls')).toBe('1');
     // Nothing pending: a no-op.
     await batch.flush();
+  });
+
+  it("the IVR's speech figures: whole counts and a confidence sum in one batch", async () => {
+    const stats = new IvrStats(redis, prefix, new CounterBatch(redis, 50));
+    await Promise.all([stats.speech('f', 'main', true, 0.75), stats.speech('f', 'main', false, 0.5)]);
+    expect(await stats.read('f')).toMatchObject({ 'speech:main:tries': 2, 'speech:main:recognized': 1, 'speech:main:confidenceSum': 1.25 });
   });
 
   it('a failed write rejects whoever waits and is not retried (retrying could count twice)', async () => {
