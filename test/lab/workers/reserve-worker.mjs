@@ -1,10 +1,12 @@
 // One "controller" for the router concurrency test: many async deciders racing for a shared pool
 // of agents through the real reservation script. Prints a JSON summary on stdout.
-// argv: redisUrl prefix agentCount decisions parallel seed
+// argv: redisUrl prefix agentCount decisions parallel seed [mode]
+// mode 'first' (default): reserve, then confirm by ringing (ring-all's way), some abandoned;
+// mode 'ring': straight to ringing in one step (the queue's way), never abandoned (no lease).
 import { Redis } from 'ioredis';
 import { RedisAgents } from '../../../dist/controller/router/redis-agents.js';
 
-const [url, prefix, agentCountArg, decisionsArg, parallelArg, seedArg] = process.argv.slice(2);
+const [url, prefix, agentCountArg, decisionsArg, parallelArg, seedArg, mode = 'first'] = process.argv.slice(2);
 const agentCount = Number(agentCountArg);
 const decisions = Number(decisionsArg);
 const parallel = Number(parallelArg);
@@ -22,20 +24,21 @@ async function decider(n) {
     const ranked = [];
     for (let i = 0; i < 3; i++) ranked.push(`a${Math.floor(rnd() * agentCount)}`);
     const reservation = `${process.pid}-${n}-${remaining}`;
-    const got = await agents.reserveFirst([...new Set(ranked)], reservation, 300);
+    const candidates = [...new Set(ranked)];
+    const got = mode === 'ring' ? await agents.reserveToRing(candidates, reservation, 300) : await agents.reserveFirst(candidates, reservation, 300);
     if (!got) {
       out.noneFree++;
       continue;
     }
     out.reserved++;
     // One in fifty reservations is abandoned, as by a controller that died: its lease must lapse.
-    if (rnd() < 0.02) {
+    if (mode !== 'ring' && rnd() < 0.02) {
       out.abandoned++;
       continue;
     }
     const holders = await redis.incr(`${prefix}holders:${got}`);
     if (holders > 1) out.doubleBooked++;
-    if (await agents.settle(got, reservation, 'ringing')) out.confirmed++;
+    if (mode === 'ring' || (await agents.settle(got, reservation, 'ringing'))) out.confirmed++;
     else out.lapsedOnSettle++;
     await new Promise((r) => setTimeout(r, rnd() * 3));
     await redis.decr(`${prefix}holders:${got}`);
