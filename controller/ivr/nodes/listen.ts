@@ -42,22 +42,23 @@ export async function listen(call: CallContext, run: FlowRun, deps: IvrDeps & { 
     else return;
     wake?.();
   });
+  // Until `pred` holds, the call ends, or `ms` passes. The timer always finishes the wait: a
+  // wall-clock check there could find it a millisecond early and leave the wait with no deadline.
   const until = (pred: () => boolean, ms: number): Promise<void> =>
     new Promise((resolve, reject) => {
       if (pred() || call.signal.aborted) return call.signal.aborted ? reject(ended()) : resolve();
-      const timer = setTimeout(done, ms);
-      const onAbort = (): void => done();
-      call.signal.addEventListener('abort', onAbort, { once: true });
-      function done(): void {
-        if (!pred() && !call.signal.aborted && Date.now() < deadline) return;
+      const finish = (): void => {
         clearTimeout(timer);
-        call.signal.removeEventListener('abort', onAbort);
+        call.signal.removeEventListener('abort', finish);
         wake = undefined;
         if (call.signal.aborted) reject(ended());
         else resolve();
-      }
-      const deadline = Date.now() + ms;
-      wake = done;
+      };
+      const timer = setTimeout(finish, ms);
+      call.signal.addEventListener('abort', finish, { once: true });
+      wake = () => {
+        if (pred()) finish();
+      };
     });
   let recording: Recording | undefined;
   try {
