@@ -10,20 +10,22 @@ import { createLogger, safeUrl, type Logger } from './log/logger.js';
 import { createMediaServer } from './media-server/create.js';
 import type { MediaServer } from './media-server/types.js';
 import { SessionRunner, type CallHandler } from './session/runner.js';
-import { welcomeFlow } from './session/welcome-flow.js';
-import { routingDir, RoutingDirectory } from './router/directory.js';
-import { ServiceHistory } from './router/history.js';
-import { RedisAgents } from './router/redis-agents.js';
-import { RoutingService } from './router/service.js';
-import { QueueStatistics } from './router/stats.js';
+import { welcomeFlow } from './ivr/welcome-flow.js';
+import { routingDir, RoutingDirectory } from './acd/directory.js';
+import { ServiceHistory } from './acd/history.js';
+import { RedisAgents } from './acd/redis-agents.js';
+import { RoutingService } from './acd/service.js';
+import { QueueStatistics } from './acd/stats.js';
 import { CounterBatch } from './util/counter-batch.js';
-import { WaitingLine } from './router/waiting.js';
+import { WaitingLine } from './acd/waiting.js';
 import { defaultFlowsDir, FlowDirectory } from './ivr/directory.js';
 import { indexPrompts } from './ivr/prompt-index.js';
 import { IvrRequests } from './ivr/requests.js';
 import type { IvrDeps } from './ivr/run-state.js';
 import { IvrStats } from './ivr/stats.js';
 import { warmSpeech } from './ivr/speech-warmup.js';
+import { runFlow } from './ivr/engine.js';
+import { resumeAdopted } from './acd/resume.js';
 import { readCatalogue } from '../media/prompts.js';
 import { PocketsphinxRecognizer } from '../media/speech/pocketsphinx.js';
 import { RecordingCapture } from '../recordings/capture.js';
@@ -118,7 +120,12 @@ export async function startController(config: Config, opts: ControllerOptions = 
     events.publish({ kind: 'call', type, callId: r.id, at: new Date().toISOString(), calledNumber: r.calledNumber, agentId: r.agentId, queue: r.queue, outcome: r.outcome });
   };
   routing.onAgentChange((agentId, state, since) => events.publish({ kind: 'agent', type: 'state', agentId, state, at: new Date(since).toISOString() }));
-  const runner = new SessionRunner({ config, log, store, flow: opts.flow ?? welcomeFlow, flows, ivr, commandTimeoutMs, routing, recordings: recordings?.capture, onCallEvent });
+  // The call's path runs one way: the session gets the IVR and the ACD passed in, never imports them.
+  const flowFor = (number: string): CallHandler | undefined => {
+    const flow = flows.forNumber(number);
+    return flow && ((call) => runFlow(call, flow, ivr));
+  };
+  const runner = new SessionRunner({ config, log, store, flow: opts.flow ?? welcomeFlow, flowFor, adopt: resumeAdopted, commandTimeoutMs, routing, recordings: recordings?.capture, onCallEvent });
   if (opts.mediaServers !== false) {
     for (const server of servers) {
       runner.attach(server);

@@ -4,8 +4,8 @@ import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { parse } from 'yaml';
 import { z } from 'zod';
-import { HotlineError } from '../controller/errors.js';
-import { PROJECT_ROOT } from '../controller/util/project-root.js';
+import { HotlineError } from '../lib/errors.js';
+import { PROJECT_ROOT } from '../lib/project-root.js';
 
 const run = promisify(execFile);
 

@@ -2,7 +2,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { isHotlineError } from '../controller/errors.js';
+import { isHotlineError } from '../lib/errors.js';
 import { CATALOGUE, FRAGMENTS, readCatalogue, type PromptEntry } from './prompts.js';
 import { SAY_FRAGMENT_IDS, SAY_FRAGMENT_IDS_BY_LANGUAGE, sayFragments, type SayKind, type SayLanguage } from './say.js';
 

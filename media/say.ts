@@ -21,7 +21,7 @@
  *   zh 凌晨 0-5, 上午 6-11, 中午 12, 下午 13-17, 晚上 18-23; then the hour on a 12-hour clock
  *   (0 stays 零, 2 is 两), 点, then 整 for :00 or the minutes (零 before :01-:09) and 分.
  */
-import { HotlineError } from '../controller/errors.js';
+import { HotlineError } from '../lib/errors.js';
 
 export type SayKind = 'digits' | 'number' | 'amount' | 'date' | 'time';
 export type SayLanguage = 'en' | 'zh';

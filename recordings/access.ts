@@ -1,5 +1,5 @@
 import type { Readable } from 'node:stream';
-import { HotlineError } from '../controller/errors.js';
+import { HotlineError } from '../lib/errors.js';
 import type { RecordingEntry } from './catalogue/entry.js';
 import type { RecordingsDeps } from './deps.js';
 import { contentType, openCopy } from './read.js';

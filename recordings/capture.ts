@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
-import { HotlineError } from '../controller/errors.js';
-import type { Bridge, MediaServer, Recording } from '../controller/media-server/types.js';
+import { HotlineError } from '../lib/errors.js';
+import type { MediaRecording, RecordableBridge, RecordingFiles } from './media.js';
 import type { PendingCapture, RecordingEntry } from './catalogue/entry.js';
 import type { RecordingsDeps } from './deps.js';
 import { ingest, ingestPending } from './ingest.js';
@@ -23,8 +23,8 @@ export interface CaptureMeta {
 /** A conversation that can be recorded: its bridge, its server, what to catalogue it under. */
 interface Bridged {
   meta: CaptureMeta;
-  bridge: Bridge;
-  server: MediaServer;
+  bridge: RecordableBridge;
+  server: RecordingFiles;
   log: Logger;
   /** Tells the call's record which recording it has. */
   onStart?: ((recordingId: string) => void) | undefined;
@@ -61,7 +61,7 @@ export class RecordingCapture {
   ) {}
 
   /** Registers a conversation; returns the function that unregisters it when the call ends. */
-  register(meta: CaptureMeta, bridge: Bridge, server: MediaServer, log: Logger, onStart?: (recordingId: string) => void): () => void {
+  register(meta: CaptureMeta, bridge: RecordableBridge, server: RecordingFiles, log: Logger, onStart?: (recordingId: string) => void): () => void {
     let end: () => void = () => undefined;
     const over = new Promise<void>((resolve) => (end = resolve));
     this.bridged.set(meta.callId, { meta, bridge, server, log, onStart, over });
@@ -102,7 +102,7 @@ export class RecordingCapture {
     await this.deps.catalogue.touchLive(id, LEASE_MS);
     this.inFlight.add(id);
     const opts = { timeoutMs: this.opts.commandTimeoutMs };
-    let rec: Recording;
+    let rec: MediaRecording;
     try {
       rec = await b.bridge.record({ ...opts, name, format: 'wav' });
     } catch (err) {
@@ -135,7 +135,7 @@ export class RecordingCapture {
     return live;
   }
 
-  private store(rec: Recording, pending: PendingCapture, log: Logger, over: Promise<void>): Promise<RecordingEntry | undefined> {
+  private store(rec: MediaRecording, pending: PendingCapture, log: Logger, over: Promise<void>): Promise<RecordingEntry | undefined> {
     const lease = setInterval(() => void this.deps.catalogue.touchLive(pending.id, LEASE_MS).catch(() => undefined), LEASE_MS / 3);
     lease.unref();
     const task = (async () => {

@@ -2,7 +2,7 @@ import { utimesSync, existsSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { memoryRecordings, WavFactory } from '../test/fakes/recordings.js';
 import { startLocalS3 } from '../test/contract/s3-server.js';
-import type { Bridge, MediaServer, Recording } from '../controller/media-server/types.js';
+import type { MediaRecording, RecordableBridge, RecordingFiles } from './media.js';
 import { RecordingCapture } from './capture.js';
 import { ingest } from './ingest.js';
 import { s3Storage } from './storage/s3.js';
@@ -53,9 +53,9 @@ describe('a recording whose end the media server never reports', () => {
     const capture = new RecordingCapture(d, { commandTimeoutMs: 1000, finishGraceMs: 200 });
     const wav = wavs.make(1);
     // A bridge whose recording never says it finished (the event was lost with a connection).
-    const silentEnd: Recording = { name: 'x', done: new Promise(() => undefined), stop: async () => undefined, pause: async () => undefined, resume: async () => undefined };
-    const bridge = { record: async () => silentEnd } as unknown as Bridge;
-    const server = { recordingFile: () => wav } as unknown as MediaServer;
+    const silentEnd: MediaRecording = { done: new Promise(() => undefined), stop: async () => undefined, pause: async () => undefined, resume: async () => undefined };
+    const bridge = { record: async () => silentEnd } as unknown as RecordableBridge;
+    const server = { recordingFile: () => wav } as unknown as RecordingFiles;
     const unregister = capture.register({ callId: 'c1', number: '4008001234', callerNumber: '13800138000' }, bridge, server, d.log);
     const live = await capture.start('c1');
     let stored = false;

@@ -1,4 +1,4 @@
-import { HotlineError } from '../controller/errors.js';
+import { HotlineError } from '../lib/errors.js';
 import { sidecarKey, sidecarOf, type RecordingEntry } from './catalogue/entry.js';
 import type { RecordingsDeps } from './deps.js';
 

@@ -1,7 +1,7 @@
 import { createReadStream } from 'node:fs';
 import { stat, unlink } from 'node:fs/promises';
-import { HotlineError } from '../controller/errors.js';
-import { maskNumber } from '../controller/log/mask.js';
+import { HotlineError } from '../lib/errors.js';
+import { maskNumber } from '../lib/mask.js';
 import { readWavInfo } from './audio/wav.js';
 import { objectKey, sidecarKey, sidecarOf, type PendingCapture, type RecordingEntry } from './catalogue/entry.js';
 import { callerHash, Keyring } from './crypto/keyring.js';

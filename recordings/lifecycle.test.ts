@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { buffer } from 'node:stream/consumers';
 import { afterAll, describe, expect, it } from 'vitest';
-import { isHotlineError } from '../controller/errors.js';
+import { isHotlineError } from '../lib/errors.js';
 import { memoryRecordings, masterKey, WavFactory } from '../test/fakes/recordings.js';
 import { decodedDurationMs } from './audio/transcode.js';
 import { MemoryCatalogue } from './catalogue/memory.js';

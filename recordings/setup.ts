@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import { HotlineError } from '../controller/errors.js';
+import { HotlineError } from '../lib/errors.js';
 import { RedisCatalogue } from './catalogue/redis.js';
 import type { RecordingsConfig } from './config.js';
 import { Keyring } from './crypto/keyring.js';

@@ -1,4 +1,4 @@
-import { HotlineError, isHotlineError } from '../controller/errors.js';
+import { HotlineError, isHotlineError } from '../lib/errors.js';
 import type { RecordingEntry } from './catalogue/entry.js';
 import type { RecordingsDeps } from './deps.js';
 import { openCopy } from './read.js';

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml, YAMLParseError } from 'yaml';
 import type { z } from 'zod';
-import { HotlineError } from '../errors.js';
+import { HotlineError } from '../../lib/errors.js';
 import { configSchema, type Config } from './schema.js';
 
 export const ENV_PREFIX = 'HOTLINE_';

@@ -1,4 +1,4 @@
-import { HotlineError } from '../errors.js';
+import { HotlineError } from '../../lib/errors.js';
 import type { AsteriskServerConfig, Config } from './schema.js';
 
 /** The first Asterisk among the media servers: the one the bundled lab runs. */

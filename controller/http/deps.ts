@@ -4,7 +4,7 @@ import type { Logger } from 'pino';
 import type { FlowDirectory } from '../ivr/directory.js';
 import type { IvrStats } from '../ivr/stats.js';
 import type { MediaServer } from '../media-server/types.js';
-import type { RoutingService } from '../router/service.js';
+import type { RoutingService } from '../acd/service.js';
 import type { SessionRunner } from '../session/runner.js';
 import type { RecordingCapture } from '../../recordings/capture.js';
 import type { RecordingsDeps } from '../../recordings/deps.js';

@@ -1,6 +1,6 @@
 import type { Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
-import { isHotlineError, type ErrorCode } from '../errors.js';
+import { isHotlineError, type ErrorCode } from '../../lib/errors.js';
 
 /** Codes the API edge adds to the controller's own (`ErrorCode`): stable, for machines. */
 export type ApiCode =

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Hono } from 'hono';
-import { PROJECT_ROOT } from '../util/project-root.js';
+import { PROJECT_ROOT } from '../../lib/project-root.js';
 import { ApiKeyStore } from './auth/api-keys.js';
 import { loadSecret } from './auth/secret-file.js';
 import { TokenSigner } from './auth/tokens.js';

@@ -1,7 +1,7 @@
 import { watch, type FSWatcher } from 'node:fs';
 import { join } from 'node:path';
 import type { Logger } from '../log/logger.js';
-import { PROJECT_ROOT } from '../util/project-root.js';
+import { PROJECT_ROOT } from '../../lib/project-root.js';
 import type { CheckContext } from './check.js';
 import { loadFlowFolder, numberConflicts } from './load.js';
 import type { Flow } from './schema.js';

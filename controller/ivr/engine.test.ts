@@ -4,19 +4,20 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readCatalogue } from '../../media/prompts.js';
-import { ScriptedMediaServer, type FakeChannel, type ScriptOptions } from '../../test/fakes/scripted-media-server.js';
+import { ScriptedMediaServer, type FakeChannel, type ScriptOptions } from '../../tools/fakes/scripted-media-server.js';
 import { MemoryCallRecordStore, type CallRecord } from '../calls/record.js';
 import { loadConfig } from '../config/load.js';
 import { createLogger } from '../log/logger.js';
 import type { Digit, Media } from '../media-server/types.js';
-import { SessionRunner } from '../session/runner.js';
-import { welcomeFlow } from '../session/welcome-flow.js';
+import { SessionRunner, type CallHandler } from '../session/runner.js';
+import { runFlow } from './engine.js';
+import { welcomeFlow } from './welcome-flow.js';
 import { FlowDirectory } from './directory.js';
 import { indexPrompts } from './prompt-index.js';
 import type { CallbackRequest, VoicemailMessage } from './requests.js';
 import type { IvrDeps } from './run-state.js';
 import type { SpeechRecognizer } from '../../media/speech/types.js';
-import { HotlineError } from '../errors.js';
+import { HotlineError } from '../../lib/errors.js';
 import { readFileSync } from 'node:fs';
 
 const log = createLogger({ level: 'silent', name: 't' });
@@ -61,7 +62,11 @@ function setup(flowText: string, opts: { now?: Date; endpoint?: ScriptOptions['e
   };
   const server = new ScriptedMediaServer({ mediaMs, ...(opts.endpoint ? { endpoint: opts.endpoint } : {}), ...(opts.callerSays ? { callerSays: opts.callerSays } : {}), recordMs: 200 });
   const store = new MemoryCallRecordStore();
-  const runner = new SessionRunner({ config, log, store, flow: welcomeFlow, flows, ivr, commandTimeoutMs: 1000 });
+  const flowFor = (n: string): CallHandler | undefined => {
+    const flow = flows.forNumber(n);
+    return flow && ((call) => runFlow(call, flow, ivr));
+  };
+  const runner = new SessionRunner({ config, log, store, flow: welcomeFlow, flowFor, commandTimeoutMs: 1000 });
   runner.attach(server);
   server.start();
   return { server, store, exits, callbacks, voicemails, flows, dir };

@@ -1,5 +1,5 @@
 import type { CallOutcome } from '../calls/record.js';
-import { HotlineError } from '../errors.js';
+import { HotlineError } from '../../lib/errors.js';
 import type { CallContext } from '../session/context.js';
 import { HANDLERS } from './nodes/index.js';
 import type { FlowRun, IvrDeps, NodeHandler, Step } from './run-state.js';

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readCatalogue } from '../../media/prompts.js';
 import { createLogger } from '../log/logger.js';
-import { PROJECT_ROOT } from '../util/project-root.js';
+import { PROJECT_ROOT } from '../../lib/project-root.js';
 import { defaultFlowsDir, FlowDirectory } from './directory.js';
 import { loadFlowFolder } from './load.js';
 import { indexPrompts } from './prompt-index.js';

@@ -1,5 +1,5 @@
 import type { CallOutcome } from '../calls/record.js';
-import type { RoutingService } from '../router/service.js';
+import type { RoutingService } from '../acd/service.js';
 import type { SpeechRecognizer } from '../../media/speech/types.js';
 import type { CallContext } from '../session/context.js';
 import type { IvrRequests } from './requests.js';

@@ -1,5 +1,5 @@
 import type { Logger } from '../log/logger.js';
-import type { Unsubscribe } from '../util/wait.js';
+import type { Unsubscribe } from '../../lib/wait.js';
 import type { ChannelEvent, ChannelInfo } from './types.js';
 
 /**

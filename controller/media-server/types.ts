@@ -1,4 +1,4 @@
-import type { WaitOptions, Unsubscribe } from '../util/wait.js';
+import type { WaitOptions, Unsubscribe } from '../../lib/wait.js';
 
 /**
  * The neutral media-server contract. Asterisk (ARI) and FreeSWITCH (ESL) adapters implement it;

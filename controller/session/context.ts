@@ -2,7 +2,7 @@ import type { CallRecord } from '../calls/record.js';
 import type { Config } from '../config/schema.js';
 import type { Logger } from '../log/logger.js';
 import type { Bridge, Channel, MediaServer } from '../media-server/types.js';
-import type { RoutingService } from '../router/service.js';
+import type { RoutingService } from '../acd/service.js';
 import type { RecordingCapture } from '../../recordings/capture.js';
 
 /** Everything a verb needs about one call, passed down (never looked up globally). */

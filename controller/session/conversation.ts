@@ -1,4 +1,4 @@
-import { HotlineError } from '../errors.js';
+import { HotlineError } from '../../lib/errors.js';
 import type { CallContext } from './context.js';
 import { eitherEnds, firstAnswer } from './verbs/legs.js';
 

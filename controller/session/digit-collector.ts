@@ -1,4 +1,4 @@
-import { HotlineError } from '../errors.js';
+import { HotlineError } from '../../lib/errors.js';
 import type { Channel, Digit } from '../media-server/types.js';
 
 /**

@@ -1,21 +1,20 @@
 import { AdmissionControl } from './admission.js';
 import type { CallOutcome, CallRecord, CallRecordStore } from '../calls/record.js';
 import type { Config } from '../config/schema.js';
-import { isCallEnded, isHotlineError } from '../errors.js';
+import { isCallEnded, isHotlineError } from '../../lib/errors.js';
 import type { Logger } from '../log/logger.js';
-import { maskNumber } from '../log/mask.js';
+import { maskNumber } from '../../lib/mask.js';
 import type { Channel, MediaServer } from '../media-server/types.js';
-import type { Unsubscribe } from '../util/wait.js';
+import type { Unsubscribe } from '../../lib/wait.js';
 import type { CallContext } from './context.js';
-import type { RoutingService } from '../router/service.js';
-import { queue, resumeConversation } from './verbs/queue.js';
-import type { FlowDirectory } from '../ivr/directory.js';
-import { runFlow } from '../ivr/engine.js';
-import type { IvrDeps } from '../ivr/run-state.js';
+import type { RoutingService } from '../acd/service.js';
 import type { RecordingCapture } from '../../recordings/capture.js';
 
 /** A call handler written in code (the built-in welcome flow, tests). */
 export type CallHandler = (call: CallContext) => Promise<CallOutcome>;
+
+/** Resumes an adopted call from its previous record; undefined when there is nothing to resume. */
+export type AdoptedCallHandler = (call: CallContext, previous: CallRecord | undefined) => Promise<CallOutcome | undefined>;
 
 export interface RunnerDeps {
   config: Pick<Config, 'controller' | 'session' | 'log' | 'numbers' | 'overload'>;
@@ -23,9 +22,13 @@ export interface RunnerDeps {
   log: Logger;
   store: CallRecordStore;
   flow: CallHandler;
-  /** IVR flows by called number; a number without one gets `flow`. */
-  flows?: FlowDirectory | undefined;
-  ivr?: IvrDeps | undefined;
+  /** The IVR flow for a called number (passed in: the session does not know the IVR); none: `flow`. */
+  flowFor?: ((calledNumber: string) => CallHandler | undefined) | undefined;
+  /**
+   * Picks up a call left by a controller that is gone (passed in from the ACD): the caller goes on
+   * waiting or talking; undefined when there was nothing to pick up.
+   */
+  adopt?: AdoptedCallHandler | undefined;
   commandTimeoutMs: number;
   recordings?: RecordingCapture | undefined;
   /** Calls starting and ending (the API's event stream and metrics). */
@@ -151,8 +154,8 @@ export class SessionRunner {
         record.outcome = 'refused';
         await this.refuse(call);
       } else {
-        const flow = this.deps.flows?.forNumber(record.calledNumber);
-        record.outcome = flow && this.deps.ivr ? await runFlow(call, flow, this.deps.ivr) : await this.deps.flow(call);
+        const flow = this.deps.flowFor?.(record.calledNumber) ?? this.deps.flow;
+        record.outcome = await flow(call);
       }
     } catch (err) {
       if (isCallEnded(err) && channel.ended.aborted) {
@@ -206,25 +209,10 @@ export class SessionRunner {
       call.record.sipCallId ??= previous.sipCallId;
       call.record.timeline.unshift(...previous.timeline.map((t) => ({ ...t, what: `(before) ${t.what}` })));
     }
-    const waiting = call.routing ? await call.routing.waiting.find(call.channel.id).catch(() => undefined) : undefined;
-    if (!waiting && call.routing && previous?.agentId && previous.queue) {
-      const connectedAt = previous.timeline.find((t) => t.what === `connected ${previous.agentId}`)?.atMs ?? 0;
-      const talkingSince = Date.parse(previous.startedAt) + connectedAt;
-      const outcome = await resumeConversation(call, call.routing, { queueId: previous.queue, agentId: previous.agentId, talkingSince }).catch((err: unknown) => {
-        if (!call.signal.aborted) call.log.warn({ err: String(err) }, 'conversation could not be resumed');
-        return undefined;
-      });
-      if (outcome) return outcome;
-    }
-    if (!waiting || !call.routing) {
-      await this.end(call, 'normal');
-      return 'failed';
-    }
-    call.log.info({ queue: waiting.queueId }, 'resuming a waiting caller');
-    const outcome = await queue(call, call.routing, waiting.queueId, { priority: waiting.priority, enqueuedAt: waiting.enqueuedAt });
-    if (outcome === 'connected' || outcome === 'abandoned') return outcome;
+    const outcome = await this.deps.adopt?.(call, previous);
+    if (outcome) return outcome;
     await this.end(call, 'normal');
-    return outcome === 'timeout' ? 'queue-timeout' : 'overflow';
+    return 'failed';
   }
 
   private async end(call: CallContext, cause: 'normal' | 'congestion'): Promise<void> {

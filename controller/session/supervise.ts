@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { HotlineError, isHotlineError } from '../errors.js';
+import { HotlineError, isHotlineError } from '../../lib/errors.js';
 import type { Bridge, Channel } from '../media-server/types.js';
 import type { CallContext } from './context.js';
 import { eitherEnds, firstAnswer } from './verbs/legs.js';

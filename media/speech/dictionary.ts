@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { HotlineError } from '../../controller/errors.js';
+import { HotlineError } from '../../lib/errors.js';
 
 /**
  * A pocketsphinx pronunciation dictionary (`word PHONES`, alternates as `word(2) PHONES`). Loaded

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { HotlineError } from '../../controller/errors.js';
+import { HotlineError } from '../../lib/errors.js';
 import { DictionaryCache } from './dictionary.js';
 import { buildGrammar, type Grammar } from './grammar.js';
 import { languageModel } from './models.js';

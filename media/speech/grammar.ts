@@ -1,4 +1,4 @@
-import { HotlineError } from '../../controller/errors.js';
+import { HotlineError } from '../../lib/errors.js';
 import { CARRIERS } from './carriers.js';
 import type { PronunciationDictionary } from './dictionary.js';
 import type { Intent } from './types.js';

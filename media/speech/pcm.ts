@@ -1,4 +1,4 @@
-import { isHotlineError } from '../../controller/errors.js';
+import { isHotlineError } from '../../lib/errors.js';
 import { parseWavHeader, WAV_HEADER_READ_BYTES, wavDataBytes } from '../../recordings/audio/wav.js';
 
 /** 16-bit mono samples of a WAV file. */

@@ -1,6 +1,6 @@
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { HotlineError, isHotlineError } from '../../controller/errors.js';
+import { HotlineError, isHotlineError } from '../../lib/errors.js';
 import { CALIBRATION, confidence, type Calibration, type Evidence } from './confidence.js';
 import { parseDecodeLog, type Decoded } from './decode-log.js';
 import { GrammarFiles, type DecodeFiles } from './grammar-files.js';

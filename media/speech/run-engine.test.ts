@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isHotlineError } from '../../controller/errors.js';
+import { isHotlineError } from '../../lib/errors.js';
 import { runEngine } from './run-engine.js';
 
 async function failure(p: Promise<unknown>): Promise<{ code: string; pid: unknown }> {

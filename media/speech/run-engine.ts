@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { HotlineError } from '../../controller/errors.js';
+import { HotlineError } from '../../lib/errors.js';
 
 export interface EngineRun {
   stdout: string;

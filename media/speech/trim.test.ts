@@ -2,7 +2,7 @@ import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isHotlineError } from '../../controller/errors.js';
+import { isHotlineError } from '../../lib/errors.js';
 import { mono16Wav, parseMono16 } from './pcm.js';
 import { trimToSpeech } from './trim.js';
 

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { HotlineError } from '../../controller/errors.js';
+import { HotlineError } from '../../lib/errors.js';
 import { findSpeech, type EndpointOptions } from './endpoint.js';
 import { mono16Wav, parseMono16 } from './pcm.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isHotlineError } from '../../controller/errors.js';
+import { isHotlineError } from '../../lib/errors.js';
 import { parseDictionary } from './dictionary.js';
 import { englishWords, mandarinWords, phraseWords } from './words.js';
 

@@ -7,7 +7,7 @@ import { Readable } from 'node:stream';
 import { buffer } from 'node:stream/consumers';
 import { promisify } from 'node:util';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { isHotlineError, type HotlineError } from '../../controller/errors.js';
+import { isHotlineError, type HotlineError } from '../../lib/errors.js';
 import { decodedDurationMs, ffmpegAvailable, toOpus } from './transcode.js';
 import { parseWavHeader, readWavInfo } from './wav.js';
 

@@ -1,6 +1,6 @@
 import { execFile, spawn } from 'node:child_process';
 import { Transform, type Readable } from 'node:stream';
-import { HotlineError } from '../../controller/errors.js';
+import { HotlineError } from '../../lib/errors.js';
 
 /**
  * Audio conversion for the warm tier through an ffmpeg child: WAV in, Ogg Opus out, and back to

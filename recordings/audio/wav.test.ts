@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isHotlineError } from '../../controller/errors.js';
+import { isHotlineError } from '../../lib/errors.js';
 import { parseWavHeader, readWavInfo, wavDurationMs, type WavHeader } from './wav.js';
 
 const run = promisify(execFile);

@@ -1,5 +1,5 @@
 import { open } from 'node:fs/promises';
-import { HotlineError } from '../../controller/errors.js';
+import { HotlineError } from '../../lib/errors.js';
 
 /**
  * The header of a PCM WAV file, as Asterisk writes call recordings (8 kHz mono 16-bit). Only the

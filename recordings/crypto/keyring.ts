@@ -1,5 +1,5 @@
 import { createCipheriv, createDecipheriv, createHmac, randomBytes } from 'node:crypto';
-import { HotlineError } from '../../controller/errors.js';
+import { HotlineError } from '../../lib/errors.js';
 
 /**
  * Master keys from configuration. Each recording has its own random data key; only the data key

@@ -3,7 +3,7 @@ import { Readable } from 'node:stream';
 import { buffer } from 'node:stream/consumers';
 import { pipeline } from 'node:stream/promises';
 import { describe, expect, it } from 'vitest';
-import { isHotlineError } from '../../controller/errors.js';
+import { isHotlineError } from '../../lib/errors.js';
 import { memoryStorage } from '../storage/memory.js';
 import { decryptRange, decryptStream, encryptedSize, encryptStream, HEADER_BYTES, SEGMENT } from './segments.js';
 

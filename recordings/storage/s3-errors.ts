@@ -1,4 +1,4 @@
-import { HotlineError, isHotlineError, type ErrorCode } from '../../controller/errors.js';
+import { HotlineError, isHotlineError, type ErrorCode } from '../../lib/errors.js';
 
 /**
  * S3 errors as the recordings' typed errors: the only code that reads the SDK's error shapes.

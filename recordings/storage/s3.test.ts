@@ -5,7 +5,7 @@ import { Readable } from 'node:stream';
 import { buffer } from 'node:stream/consumers';
 import { HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isHotlineError } from '../../controller/errors.js';
+import { isHotlineError } from '../../lib/errors.js';
 import { startLocalS3, type LocalS3 } from '../../test/contract/s3-server.js';
 import { testStorageDriver } from '../../test/contract/storage.contract.js';
 import { s3Storage, type S3StorageOptions } from './s3.js';

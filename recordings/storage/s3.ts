@@ -9,7 +9,7 @@ import {
   type StorageClass,
 } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
-import { HotlineError, isHotlineError } from '../../controller/errors.js';
+import { HotlineError, isHotlineError } from '../../lib/errors.js';
 import { translateS3Error, type S3ErrorContext } from './s3-errors.js';
 import { checkKey, resolveRange, type ByteRange, type ObjectInfo, type StorageDriver } from './types.js';
 

@@ -1,5 +1,5 @@
 import type { Readable } from 'node:stream';
-import { HotlineError } from '../../controller/errors.js';
+import { HotlineError } from '../../lib/errors.js';
 
 /**
  * One streaming interface for every place a recording can live (hot folder, warm volume, cold

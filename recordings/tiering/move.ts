@@ -1,4 +1,4 @@
-import { HotlineError } from '../../controller/errors.js';
+import { HotlineError } from '../../lib/errors.js';
 import { decodedDurationMs, toOpus } from '../audio/transcode.js';
 import { location, objectKey, sidecarKey, sidecarOf, type RecordingEntry, type Tier } from '../catalogue/entry.js';
 import { encryptStream } from '../crypto/segments.js';

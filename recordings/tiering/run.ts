@@ -1,6 +1,6 @@
-import { isHotlineError } from '../../controller/errors.js';
-import { Backoff } from '../../controller/util/backoff.js';
-import { sleep } from '../../controller/util/wait.js';
+import { isHotlineError } from '../../lib/errors.js';
+import { Backoff } from '../../lib/backoff.js';
+import { sleep } from '../../lib/wait.js';
 import { TIERS, type RecordingEntry, type Tier } from '../catalogue/entry.js';
 import type { RecordingsDeps } from '../deps.js';
 import { cleanStale } from './clean.js';

@@ -1,8 +1,8 @@
 import { rmSync, statSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isHotlineError } from '../../controller/errors.js';
+import { isHotlineError } from '../../lib/errors.js';
 import type { Channel, ChannelEvent, Media, MediaServer } from '../../controller/media-server/types.js';
-import { waitForEvent } from '../../controller/util/wait.js';
+import { waitForEvent } from '../../lib/wait.js';
 
 /**
  * The media-server contract. Every adapter runs this same suite: the scripted in-memory server,

@@ -1,5 +1,5 @@
 import { mediaServerContract, type ContractHarness } from './media-server.contract.js';
-import { ScriptedMediaServer } from '../fakes/scripted-media-server.js';
+import { ScriptedMediaServer } from '../../tools/fakes/scripted-media-server.js';
 import type { Digit } from '../../controller/media-server/types.js';
 
 mediaServerContract('scripted (reference)', () => {

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { buffer } from 'node:stream/consumers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isHotlineError } from '../../controller/errors.js';
+import { isHotlineError } from '../../lib/errors.js';
 import type { StorageDriver } from '../../recordings/storage/types.js';
 
 /**

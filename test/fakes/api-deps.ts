@@ -16,18 +16,18 @@ import { ApiMetrics } from '../../controller/http/metrics.js';
 import { FlowDirectory } from '../../controller/ivr/directory.js';
 import { indexPrompts } from '../../controller/ivr/prompt-index.js';
 import { createLogger } from '../../controller/log/logger.js';
-import { transition, type AgentState, type AgentStatus } from '../../controller/router/agent-state.js';
-import { RoutingDirectory } from '../../controller/router/directory.js';
-import type { ServiceHistory } from '../../controller/router/history.js';
-import type { RedisAgents } from '../../controller/router/redis-agents.js';
-import { RoutingService } from '../../controller/router/service.js';
-import type { QueueStatistics, QueueStats } from '../../controller/router/stats.js';
-import type { WaitingLine } from '../../controller/router/waiting.js';
+import { transition, type AgentState, type AgentStatus } from '../../controller/acd/agent-state.js';
+import { RoutingDirectory } from '../../controller/acd/directory.js';
+import type { ServiceHistory } from '../../controller/acd/history.js';
+import type { RedisAgents } from '../../controller/acd/redis-agents.js';
+import { RoutingService } from '../../controller/acd/service.js';
+import type { QueueStatistics, QueueStats } from '../../controller/acd/stats.js';
+import type { WaitingLine } from '../../controller/acd/waiting.js';
 import type { SessionRunner } from '../../controller/session/runner.js';
-import { PROJECT_ROOT } from '../../controller/util/project-root.js';
+import { PROJECT_ROOT } from '../../lib/project-root.js';
 import { RecordingCapture } from '../../recordings/capture.js';
 import { memoryRecordings } from './recordings.js';
-import { ScriptedMediaServer } from './scripted-media-server.js';
+import { ScriptedMediaServer } from '../../tools/fakes/scripted-media-server.js';
 
 export interface TestApi {
   deps: ApiDeps;

@@ -1,6 +1,6 @@
 import { createServer, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { isHotlineError } from '../../controller/errors.js';
+import { isHotlineError } from '../../lib/errors.js';
 import { createLogger } from '../../controller/log/logger.js';
 import { FreeswitchServer } from '../../controller/media-server/freeswitch/server.js';
 import type { Channel } from '../../controller/media-server/types.js';

@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startController, type Controller } from '../../controller/main.js';
-import { PROJECT_ROOT } from '../../controller/util/project-root.js';
-import { runSipp, startSippAgents } from '../sipp/sipp.js';
+import { PROJECT_ROOT } from '../../lib/project-root.js';
+import { runSipp, startSippAgents } from '../../tools/sipp/sipp.js';
 import { recordOf, silentLog, waitReady } from './harness.js';
 import { labConfig } from './lab-config.js';
 

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Config } from '../../controller/config/schema.js';
 import { ApiKeyStore } from '../../controller/http/auth/api-keys.js';
 import { startController, type Controller } from '../../controller/main.js';
-import { runSipp, startSippAgents } from '../sipp/sipp.js';
+import { runSipp, startSippAgents } from '../../tools/sipp/sipp.js';
 import { onlyAvailable, recordOf, silentLog, waitReady } from './harness.js';
 import { labConfig } from './lab-config.js';
 

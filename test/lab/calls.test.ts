@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startController, type Controller } from '../../controller/main.js';
 import type { Channel } from '../../controller/media-server/types.js';
-import { welcomeFlow } from '../../controller/session/welcome-flow.js';
-import { runSipp } from '../sipp/sipp.js';
+import { welcomeFlow } from '../../controller/ivr/welcome-flow.js';
+import { runSipp } from '../../tools/sipp/sipp.js';
 import { recordOf, silentLog, waitReady } from './harness.js';
 import { labConfig } from './lab-config.js';
 

@@ -6,11 +6,11 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { labAsterisk } from '../../controller/config/servers.js';
 import type { CallRecord } from '../../controller/calls/record.js';
 import type { Config } from '../../controller/config/schema.js';
-import { labPaths } from '../../controller/lab/paths.js';
+import { labPaths } from '../../tools/lab/paths.js';
 import { startController, type Controller } from '../../controller/main.js';
 import { EslPeer, type PeerCall } from '../esl-peer/index.js';
 import { PEER_PASSWORD, peerServerConfig } from '../freeswitch/peer-harness.js';
-import { runSipp } from '../sipp/sipp.js';
+import { runSipp } from '../../tools/sipp/sipp.js';
 import { onlyAvailable, recordOf, routingCopy, silentLog, waitReady } from './harness.js';
 import { labConfig } from './lab-config.js';
 

@@ -1,8 +1,8 @@
-import { controllerPid, startControllerProcess, stopControllerProcess } from '../../controller/lab/controller-process.js';
-import { asteriskPid, stopAsterisk } from '../../controller/lab/asterisk.js';
-import { labInfra } from '../../controller/lab/lab.js';
-import { labPaths } from '../../controller/lab/paths.js';
-import { redisPid, stopRedis } from '../../controller/lab/redis.js';
+import { controllerPid, startControllerProcess, stopControllerProcess } from '../../tools/lab/controller-process.js';
+import { asteriskPid, stopAsterisk } from '../../tools/lab/asterisk.js';
+import { labInfra } from '../../tools/lab/lab.js';
+import { labPaths } from '../../tools/lab/paths.js';
+import { redisPid, stopRedis } from '../../tools/lab/redis.js';
 import { labConfig } from './lab-config.js';
 
 /**

@@ -4,12 +4,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { CallRecord, CallRecordStore } from '../../controller/calls/record.js';
 import { createLogger } from '../../controller/log/logger.js';
-import type { RoutingService } from '../../controller/router/service.js';
-import { PROJECT_ROOT } from '../../controller/util/project-root.js';
+import type { RoutingService } from '../../controller/acd/service.js';
+import { PROJECT_ROOT } from '../../lib/project-root.js';
 import { AsteriskServer } from '../../controller/media-server/asterisk/server.js';
 import type { MediaServer } from '../../controller/media-server/types.js';
 import type { AsteriskServerConfig } from '../../controller/config/schema.js';
-import { runSipp } from '../sipp/sipp.js';
+import { runSipp } from '../../tools/sipp/sipp.js';
 import type { ContractHarness } from '../contract/media-server.contract.js';
 import { labConfig } from './lab-config.js';
 

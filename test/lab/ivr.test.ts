@@ -3,8 +3,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { CallRecord } from '../../controller/calls/record.js';
 import { IvrStats } from '../../controller/ivr/stats.js';
 import { startController, type Controller } from '../../controller/main.js';
-import { PROJECT_ROOT } from '../../controller/util/project-root.js';
-import { runSipp, startSippAgents } from '../sipp/sipp.js';
+import { PROJECT_ROOT } from '../../lib/project-root.js';
+import { runSipp, startSippAgents } from '../../tools/sipp/sipp.js';
 import { onlyAvailable, recordOf, silentLog, waitReady } from './harness.js';
 import { labConfig } from './lab-config.js';
 

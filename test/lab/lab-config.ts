@@ -2,7 +2,7 @@ import { loadConfig } from '../../controller/config/load.js';
 import type { Config } from '../../controller/config/schema.js';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { PROJECT_ROOT } from '../../controller/util/project-root.js';
+import { PROJECT_ROOT } from '../../lib/project-root.js';
 
 /**
  * The lab as the tests see it: the default lab configuration, with a Redis database of its own

@@ -1,10 +1,10 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { labPaths } from '../../controller/lab/paths.js';
-import { endpointCount } from '../../controller/load/lab-asterisk.js';
-import { compare, markdown } from '../../controller/load/report.js';
-import { runLoad, type LoadOptions } from '../../controller/load/run.js';
+import { labPaths } from '../../tools/lab/paths.js';
+import { endpointCount } from '../../tools/load/lab-asterisk.js';
+import { compare, markdown } from '../../tools/load/report.js';
+import { runLoad, type LoadOptions } from '../../tools/load/run.js';
 import { labConfig } from './lab-config.js';
 
 /**

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startController, type Controller } from '../../controller/main.js';
-import { runSipp } from '../sipp/sipp.js';
+import { runSipp } from '../../tools/sipp/sipp.js';
 import { recordOf, silentLog, waitReady } from './harness.js';
 import { labConfig } from './lab-config.js';
 

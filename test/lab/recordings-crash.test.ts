@@ -8,7 +8,7 @@ import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { loadConfig } from '../../controller/config/load.js';
-import { PROJECT_ROOT } from '../../controller/util/project-root.js';
+import { PROJECT_ROOT } from '../../lib/project-root.js';
 import { isSidecar, TIERS, type RecordingEntry, type Tier } from '../../recordings/catalogue/entry.js';
 import { MemoryCatalogue } from '../../recordings/catalogue/memory.js';
 import { rebuildCatalogue } from '../../recordings/catalogue/rebuild.js';

@@ -16,7 +16,7 @@ import { setLegalHold } from '../../recordings/hold.js';
 import { openCopy } from '../../recordings/read.js';
 import { runTiering } from '../../recordings/tiering/run.js';
 import { startLocalS3 } from '../contract/s3-server.js';
-import { runSipp, startSippAgents } from '../sipp/sipp.js';
+import { runSipp, startSippAgents } from '../../tools/sipp/sipp.js';
 import { onlyAvailable, recordOf, routingCopy, silentLog, waitReady } from './harness.js';
 import { labConfig } from './lab-config.js';
 

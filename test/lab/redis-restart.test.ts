@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startController, type Controller } from '../../controller/main.js';
-import { labPaths } from '../../controller/lab/paths.js';
-import { startRedis, stopRedis } from '../../controller/lab/redis.js';
-import { runSipp, startSippAgents } from '../sipp/sipp.js';
+import { labPaths } from '../../tools/lab/paths.js';
+import { startRedis, stopRedis } from '../../tools/lab/redis.js';
+import { runSipp, startSippAgents } from '../../tools/sipp/sipp.js';
 import { onlyAvailable, recordOf, silentLog, waitReady } from './harness.js';
 import { labConfig } from './lab-config.js';
 

@@ -2,8 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Config } from '../../controller/config/schema.js';
 import { startController, type Controller, type ControllerOptions } from '../../controller/main.js';
 import { answer } from '../../controller/session/verbs/answer.js';
-import { queue } from '../../controller/session/verbs/queue.js';
-import { runSipp, startSippAgents, type SippResult } from '../sipp/sipp.js';
+import { queue } from '../../controller/acd/queue.js';
+import { runSipp, startSippAgents, type SippResult } from '../../tools/sipp/sipp.js';
 import { onlyAvailable, recordOf, routingCopy, silentLog, waitReady } from './harness.js';
 import { labConfig } from './lab-config.js';
 

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startController, type Controller } from '../../controller/main.js';
-import { buildCorpus, type Language, type Utterance } from '../speech/corpus.js';
+import { buildCorpus, type Language, type Utterance } from '../../tools/speech/corpus.js';
 import { silentLog, waitReady } from './harness.js';
-import { speakInCall, speechFlows } from '../speech/calls.js';
+import { speakInCall, speechFlows } from '../../tools/speech/calls.js';
 import { labConfig } from './lab-config.js';
 
 describe('speech menus through real calls', () => {

@@ -4,19 +4,19 @@ import { mkdir, mkdtemp, readFile, rename, rm, stat, writeFile } from 'node:fs/p
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { mono16Wav, parseMono16 } from '../../media/speech/pcm.js';
-import { DEFAULT_CACHE_DIR } from './corpus.js';
+import { DEFAULT_CACHE_DIR } from '../../tools/speech/corpus.js';
 
 const run = promisify(execFile);
 
 /**
  * What the speech menu records in a call, without the lab: the caller's side from the prompt's
  * start until talk detection calls the end of speech, as controller/ivr/nodes/listen.ts and the
- * SIPp caller of test/speech/calls.ts make it:
+ * SIPp caller of tools/speech/calls.ts make it:
  *
  * - the recording starts `recordLeadMs` before the caller's speech pcap (SIPp sends 600 ms of
  *   A-law silence after the answer and starts the speech 800 ms after it; the spy records from
  *   the prompt's start, a moment after the answer);
- * - the speech pcap (test/sipp/rtp-pcap.ts audioPcap) is 200 ms of A-law silence (0xD5, which
+ * - the speech pcap (tools/sipp/rtp-pcap.ts audioPcap) is 200 ms of A-law silence (0xD5, which
  *   decodes to 8), the corpus file (its noise only over its own 0.3 s / 0.5 s pads and the
  *   words), then 1500 ms of A-law silence;
  * - TALK_DETECT(set)=800,120 (listen.ts): a 20 ms frame whose mean magnitude reaches 120 is
@@ -82,7 +82,7 @@ export async function callRecording(corpusWav: string, opts: CallAudioOptions = 
 }
 
 /**
- * Through G.711 A-law and back as test/sipp/rtp-pcap.ts makes the caller's pcap: sox to A-law
+ * Through G.711 A-law and back as tools/sipp/rtp-pcap.ts makes the caller's pcap: sox to A-law
  * (sox dithers there, as it did for the pcap), and the codec's own decoding back to linear.
  */
 async function throughAlaw(samples: Int16Array, work: string): Promise<Int16Array> {

@@ -1,9 +1,9 @@
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { PROJECT_ROOT } from '../../controller/util/project-root.js';
+import { PROJECT_ROOT } from '../../lib/project-root.js';
 import { PocketsphinxRecognizer } from '../../media/speech/pocketsphinx.js';
 import { callRecording } from './call-audio.js';
-import { buildCorpus, INTENTS, mapLimit, type Language } from './corpus.js';
+import { buildCorpus, INTENTS, mapLimit, type Language } from '../../tools/speech/corpus.js';
 import { formatReport, languageReport, writeJson, type LanguageReport, type Outcome } from './report.js';
 
 /**

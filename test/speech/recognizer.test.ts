@@ -4,12 +4,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HotlineError, isHotlineError } from '../../controller/errors.js';
-import { PROJECT_ROOT } from '../../controller/util/project-root.js';
+import { HotlineError, isHotlineError } from '../../lib/errors.js';
+import { PROJECT_ROOT } from '../../lib/project-root.js';
 import { DEBIAN_ENGLISH_DICTIONARY, languageModel, resolveModelsDir } from '../../media/speech/models.js';
 import { DEFAULT_MIN_CONFIDENCE, PocketsphinxRecognizer } from '../../media/speech/pocketsphinx.js';
 import type { RecognizeRequest } from '../../media/speech/types.js';
-import { buildCorpus, INTENTS, mapLimit, NOISE_SNR_DB, OFF_TOPIC, SPEEDS, VOICES, type Language, type Utterance } from './corpus.js';
+import { buildCorpus, INTENTS, mapLimit, NOISE_SNR_DB, OFF_TOPIC, SPEEDS, VOICES, type Language, type Utterance } from '../../tools/speech/corpus.js';
 import { childrenNamed } from './processes.js';
 import { formatReport, languageReport, writeJson, type LanguageReport, type Outcome } from './report.js';
 

@@ -1,6 +1,6 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import type { Utterance } from './corpus.js';
+import type { Utterance } from '../../tools/speech/corpus.js';
 
 /** One recognition of one corpus utterance. */
 export interface Outcome {

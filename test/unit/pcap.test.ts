@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { audioPcap } from '../sipp/rtp-pcap.js';
+import { audioPcap } from '../../tools/sipp/rtp-pcap.js';
 
 const run = promisify(execFile);
 

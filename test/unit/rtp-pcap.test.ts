@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { dtmfPackets, pcapFile } from '../sipp/rtp-pcap.js';
+import { dtmfPackets, pcapFile } from '../../tools/sipp/rtp-pcap.js';
 
 describe('RTP pcap files for SIPp', () => {
   it('RFC 4733 keys: one event per key, end packets repeated, timestamps and sequence numbers only grow', () => {

@@ -1,6 +1,6 @@
 import { Redis } from 'ioredis';
 import type { Config } from '../../config/schema.js';
-import { HotlineError } from '../../errors.js';
+import { HotlineError } from '../../../lib/errors.js';
 import { ApiKeyStore } from '../../http/auth/api-keys.js';
 import { ROLES, type Role } from '../../http/auth/principal.js';
 import { loadSecret } from '../../http/auth/secret-file.js';

@@ -3,8 +3,8 @@ import { defaultFlowsDir } from '../../ivr/directory.js';
 import { loadFlowFolder } from '../../ivr/load.js';
 import { indexPrompts } from '../../ivr/prompt-index.js';
 import { flowJsonSchema } from '../../ivr/schema.js';
-import { loadRouting } from '../../router/config-load.js';
-import { routingDir } from '../../router/directory.js';
+import { loadRouting } from '../../acd/config-load.js';
+import { routingDir } from '../../acd/directory.js';
 import { configFrom } from '../config-option.js';
 
 /**

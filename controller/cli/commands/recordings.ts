@@ -3,7 +3,7 @@ import { pipeline } from 'node:stream/promises';
 import { Redis } from 'ioredis';
 import { pino } from 'pino';
 import type { Config } from '../../config/schema.js';
-import { HotlineError } from '../../errors.js';
+import { HotlineError } from '../../../lib/errors.js';
 import { openRecording } from '../../../recordings/access.js';
 import { location } from '../../../recordings/catalogue/entry.js';
 import { rebuildCatalogue } from '../../../recordings/catalogue/rebuild.js';

@@ -1,11 +1,11 @@
 import { Redis } from 'ioredis';
 import type { Config } from '../../config/schema.js';
-import { AGENT_STATES, type AgentState } from '../../router/agent-state.js';
-import { loadRouting } from '../../router/config-load.js';
-import { RedisAgents } from '../../router/redis-agents.js';
-import { QueueStatistics, type QueueStats } from '../../router/stats.js';
-import { WaitingLine } from '../../router/waiting.js';
-import { loadRegions, routingDir } from '../../router/directory.js';
+import { AGENT_STATES, type AgentState } from '../../acd/agent-state.js';
+import { loadRouting } from '../../acd/config-load.js';
+import { RedisAgents } from '../../acd/redis-agents.js';
+import { QueueStatistics, type QueueStats } from '../../acd/stats.js';
+import { WaitingLine } from '../../acd/waiting.js';
+import { loadRegions, routingDir } from '../../acd/directory.js';
 import { configFrom } from '../config-option.js';
 
 /** `hotline routing check [DIR]`: one line per problem, `file:line: key: reason`; exit 1 if any. */

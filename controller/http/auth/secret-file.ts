@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { chmod, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { HotlineError } from '../../errors.js';
+import { HotlineError } from '../../../lib/errors.js';
 
 /**
  * The token-signing secret: 32 random bytes in a file (mode 0600), created on first start.

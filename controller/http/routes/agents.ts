@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { illegalTransition, type AgentState } from '../../router/agent-state.js';
+import { illegalTransition, type AgentState } from '../../acd/agent-state.js';
 import type { ApiDeps } from '../deps.js';
 import { ApiError } from '../problem.js';
 import { json, route } from '../route.js';

@@ -3,7 +3,7 @@ import type { Hono } from 'hono';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { apiRequester, testApiDeps, type TestApi, refused } from '../../../test/fakes/api-deps.js';
 import { memoryRecordings, WavFactory } from '../../../test/fakes/recordings.js';
-import { ScriptedMediaServer, type FakeChannel } from '../../../test/fakes/scripted-media-server.js';
+import { ScriptedMediaServer, type FakeChannel } from '../../../tools/fakes/scripted-media-server.js';
 import { RecordingCapture } from '../../../recordings/capture.js';
 import type { CallRecord } from '../../calls/record.js';
 import type { CallContext } from '../../session/context.js';

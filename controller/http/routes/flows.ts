@@ -7,7 +7,7 @@ import type { CheckContext } from '../../ivr/check.js';
 import { loadFlowFile, numberConflicts } from '../../ivr/load.js';
 import { indexPrompts } from '../../ivr/prompt-index.js';
 import type { Flow } from '../../ivr/schema.js';
-import { writeFileAtomic } from '../../router/save.js';
+import { writeFileAtomic } from '../../acd/save.js';
 import type { ApiDeps } from '../deps.js';
 import { ApiError } from '../problem.js';
 import { json, route } from '../route.js';

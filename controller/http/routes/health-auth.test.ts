@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { Hono } from 'hono';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { apiRequester, testApiDeps, type TestApi } from '../../../test/fakes/api-deps.js';
-import { ScriptedMediaServer } from '../../../test/fakes/scripted-media-server.js';
+import { ScriptedMediaServer } from '../../../tools/fakes/scripted-media-server.js';
 import { loadConfig } from '../../config/load.js';
 import type { SessionRunner } from '../../session/runner.js';
 import { createApi } from '../app.js';

@@ -1,7 +1,7 @@
 import { Readable } from 'node:stream';
 import { z } from 'zod';
 import { findRecording, openRecording } from '../../../recordings/access.js';
-import { isHotlineError } from '../../errors.js';
+import { isHotlineError } from '../../../lib/errors.js';
 import { location, type RecordingEntry } from '../../../recordings/catalogue/entry.js';
 import { setLegalHold } from '../../../recordings/hold.js';
 import { auditName } from '../auth/principal.js';

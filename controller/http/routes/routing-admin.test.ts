@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { Hono } from 'hono';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { apiRequester, testApiDeps, type TestApi } from '../../../test/fakes/api-deps.js';
-import { RoutingDirectory } from '../../router/directory.js';
+import { RoutingDirectory } from '../../acd/directory.js';
 import { createApi } from '../app.js';
 import { adminRoutes } from './routing-admin.js';
 

@@ -1,9 +1,9 @@
 import { z } from 'zod';
-import { isHotlineError } from '../../errors.js';
-import type { AgentState } from '../../router/agent-state.js';
-import { agentSchema, queueSchema, type AgentConfig, type QueueConfig } from '../../router/config-schema.js';
-import type { RoutingDirectory } from '../../router/directory.js';
-import { saveAgents, saveQueues } from '../../router/save.js';
+import { isHotlineError } from '../../../lib/errors.js';
+import type { AgentState } from '../../acd/agent-state.js';
+import { agentSchema, queueSchema, type AgentConfig, type QueueConfig } from '../../acd/config-schema.js';
+import type { RoutingDirectory } from '../../acd/directory.js';
+import { saveAgents, saveQueues } from '../../acd/save.js';
 import type { ApiDeps } from '../deps.js';
 import { ApiError } from '../problem.js';
 import { json, route } from '../route.js';

@@ -1,4 +1,4 @@
-import { HotlineError } from '../../errors.js';
+import { HotlineError } from '../../../lib/errors.js';
 import type { FlowNode } from '../schema.js';
 import type { NodeHandler } from '../run-state.js';
 import { render } from '../template.js';

@@ -1,6 +1,6 @@
 import { rm } from 'node:fs/promises';
 import type { Recognition, SpeechRecognizer } from '../../../media/speech/types.js';
-import { HotlineError } from '../../errors.js';
+import { HotlineError } from '../../../lib/errors.js';
 import type { Media, Recording } from '../../media-server/types.js';
 import type { CallContext } from '../../session/context.js';
 import type { FlowRun, IvrDeps } from '../run-state.js';

@@ -1,5 +1,5 @@
-import { HotlineError } from '../../errors.js';
-import { queue as queueCall } from '../../session/verbs/queue.js';
+import { HotlineError } from '../../../lib/errors.js';
+import { queue as queueCall } from '../../acd/queue.js';
 import type { FlowNode } from '../schema.js';
 import type { NodeHandler } from '../run-state.js';
 import { render } from '../template.js';

@@ -1,4 +1,4 @@
-import { HotlineError } from '../../errors.js';
+import { HotlineError } from '../../../lib/errors.js';
 import type { Bridge, Channel } from '../../media-server/types.js';
 import { eitherEnds, firstAnswer } from '../../session/verbs/legs.js';
 import type { FlowNode } from '../schema.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { HotlineError, isHotlineError } from '../../errors.js';
+import { HotlineError, isHotlineError } from '../../../lib/errors.js';
 import { AriBridge } from './bridge.js';
 import type { AriContext } from './context.js';
 

@@ -1,5 +1,5 @@
-import { isHotlineError } from '../../errors.js';
-import { sleep, type WaitOptions } from '../../util/wait.js';
+import { isHotlineError } from '../../../lib/errors.js';
+import { sleep, type WaitOptions } from '../../../lib/wait.js';
 import type { Bridge, BridgeKind, RecordOptions, Recording } from '../types.js';
 import type { AriContext } from './context.js';
 import { startRecording } from './recording.js';

@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { isHotlineError } from '../../errors.js';
+import { isHotlineError } from '../../../lib/errors.js';
 import { connectAri } from './connect.js';
 import { AriRest } from './rest.js';
 

@@ -1,5 +1,5 @@
 import ari, { type AriClient } from 'ari-client';
-import { HotlineError } from '../../errors.js';
+import { HotlineError } from '../../../lib/errors.js';
 import type { AriRest } from './rest.js';
 
 /**

@@ -1,5 +1,5 @@
-import { isHotlineError } from '../../errors.js';
-import type { WaitOptions } from '../../util/wait.js';
+import { isHotlineError } from '../../../lib/errors.js';
+import type { WaitOptions } from '../../../lib/wait.js';
 import type { ChannelRecordOptions, Recording, RecordingEvent } from '../types.js';
 import type { AriContext } from './context.js';
 

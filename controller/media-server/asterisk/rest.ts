@@ -1,7 +1,7 @@
 import { Agent, request as httpRequest, type IncomingMessage } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
-import { HotlineError } from '../../errors.js';
-import { withDeadline, type WaitOptions } from '../../util/wait.js';
+import { HotlineError } from '../../../lib/errors.js';
+import { withDeadline, type WaitOptions } from '../../../lib/wait.js';
 
 /**
  * A small ARI REST client on node:http with keep-alive. ari-client turns every HTTP error into a

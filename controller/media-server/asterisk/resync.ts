@@ -1,4 +1,4 @@
-import type { WaitOptions } from '../../util/wait.js';
+import type { WaitOptions } from '../../../lib/wait.js';
 import type { BridgeInfo, ChannelInfo, LiveState } from '../types.js';
 import { AriChannel } from './channel.js';
 import type { AriContext } from './context.js';

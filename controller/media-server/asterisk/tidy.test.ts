@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { HotlineError } from '../../errors.js';
+import { HotlineError } from '../../../lib/errors.js';
 import { createLogger } from '../../log/logger.js';
 import type { AriChannel } from './channel.js';
 import type { AriContext } from './context.js';

@@ -1,5 +1,5 @@
-import { isHotlineError } from '../../errors.js';
-import type { WaitOptions } from '../../util/wait.js';
+import { isHotlineError } from '../../../lib/errors.js';
+import type { WaitOptions } from '../../../lib/wait.js';
 import type { AriChannel } from './channel.js';
 import type { AriContext } from './context.js';
 

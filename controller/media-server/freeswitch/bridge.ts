@@ -1,5 +1,5 @@
-import { HotlineError, isHotlineError } from '../../errors.js';
-import { waitForEvent, type WaitOptions } from '../../util/wait.js';
+import { HotlineError, isHotlineError } from '../../../lib/errors.js';
+import { waitForEvent, type WaitOptions } from '../../../lib/wait.js';
 import type { Bridge, BridgeKind, RecordOptions, Recording } from '../types.js';
 import type { ConferenceEvent, FsContext } from './context.js';
 import { conferenceRecording } from './recording.js';

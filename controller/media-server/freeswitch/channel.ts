@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { HotlineError, isHotlineError } from '../../errors.js';
-import type { Unsubscribe, WaitOptions } from '../../util/wait.js';
+import { HotlineError, isHotlineError } from '../../../lib/errors.js';
+import type { Unsubscribe, WaitOptions } from '../../../lib/wait.js';
 import type { Channel, ChannelEvent, ChannelInfo, ChannelRecordOptions, Media, PlayOptions, Playback, RecordOptions, Recording, SnoopDirection } from '../types.js';
 import { ChannelEvents } from '../channel-events.js';
 import type { ConferenceEvent, FsContext } from './context.js';

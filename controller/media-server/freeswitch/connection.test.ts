@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { isHotlineError } from '../../errors.js';
+import { isHotlineError } from '../../../lib/errors.js';
 import { haveEslFixtures } from '../../../test/freeswitch/fixtures.js';
 import { ReplayServer } from '../../../test/freeswitch/replay-server.js';
 import { EslConnection } from './connection.js';

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { connect, type Socket } from 'node:net';
-import { HotlineError } from '../../errors.js';
-import type { Unsubscribe, WaitOptions } from '../../util/wait.js';
-import { withDeadline } from '../../util/wait.js';
+import { HotlineError } from '../../../lib/errors.js';
+import type { Unsubscribe, WaitOptions } from '../../../lib/wait.js';
+import { withDeadline } from '../../../lib/wait.js';
 import { EslReader, type EslMessage } from './reader.js';
 
 /**

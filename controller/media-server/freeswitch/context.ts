@@ -1,7 +1,7 @@
 import type { FreeswitchServerConfig } from '../../config/schema.js';
-import { HotlineError } from '../../errors.js';
+import { HotlineError } from '../../../lib/errors.js';
 import type { Logger } from '../../log/logger.js';
-import type { Unsubscribe, WaitOptions } from '../../util/wait.js';
+import type { Unsubscribe, WaitOptions } from '../../../lib/wait.js';
 import type { RecordingEvent } from '../types.js';
 import { eslError, type EslConnection } from './connection.js';
 import type { FsEvent } from './translate.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isHotlineError } from '../../errors.js';
+import { isHotlineError } from '../../../lib/errors.js';
 import { CAPTURES, captured, haveEslFixtures } from '../../../test/freeswitch/fixtures.js';
 import { EslReader, type EslMessage } from './reader.js';
 

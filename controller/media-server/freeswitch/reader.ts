@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { createRequire } from 'node:module';
 import type ParserType from 'modesl/lib/esl/Parser.js';
-import { HotlineError } from '../../errors.js';
+import { HotlineError } from '../../../lib/errors.js';
 
 /**
  * One ESL message as it came off the wire. For events (`text/event-plain`, `text/event-json`)

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
-import { HotlineError } from '../../errors.js';
-import { withDeadline, type WaitOptions } from '../../util/wait.js';
+import { HotlineError } from '../../../lib/errors.js';
+import { withDeadline, type WaitOptions } from '../../../lib/wait.js';
 import type { ChannelRecordOptions, RecordOptions, Recording, RecordingEvent } from '../types.js';
 import type { FsChannel } from './channel.js';
 import type { FsContext } from './context.js';

@@ -1,4 +1,4 @@
-import type { WaitOptions } from '../../util/wait.js';
+import type { WaitOptions } from '../../../lib/wait.js';
 import type { ChannelInfo, LiveState } from '../types.js';
 import { FsChannel } from './channel.js';
 import type { FsContext } from './context.js';

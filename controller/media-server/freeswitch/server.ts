@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import type { FreeswitchServerConfig } from '../../config/schema.js';
-import { HotlineError } from '../../errors.js';
+import { HotlineError } from '../../../lib/errors.js';
 import type { Logger } from '../../log/logger.js';
-import { Backoff } from '../../util/backoff.js';
-import { sleep, withDeadline, type Unsubscribe, type WaitOptions } from '../../util/wait.js';
+import { Backoff } from '../../../lib/backoff.js';
+import { sleep, withDeadline, type Unsubscribe, type WaitOptions } from '../../../lib/wait.js';
 import type { Bridge, BridgeInfo, BridgeKind, Capabilities, Channel, ChannelInfo, LiveState, MediaServer, OriginateRequest, RecordOptions, ServerStatus } from '../types.js';
 import { FsBridge } from './bridge.js';
 import { FsChannel } from './channel.js';

@@ -1,4 +1,4 @@
-import { HotlineError, isHotlineError } from '../../errors.js';
+import { HotlineError, isHotlineError } from '../../../lib/errors.js';
 import type { Digit, Media } from '../../media-server/types.js';
 import type { CallContext } from '../context.js';
 import { DigitCollector } from '../digit-collector.js';

@@ -1,4 +1,4 @@
-import { HotlineError } from '../../errors.js';
+import { HotlineError } from '../../../lib/errors.js';
 import type { Channel } from '../../media-server/types.js';
 
 /** Resolves when either signal fires (caller or other leg gone). */

@@ -1,6 +1,0 @@
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-
-const here = dirname(fileURLToPath(import.meta.url));
-/** The checkout (or installed package) root, whether running from source or from dist/. */
-export const PROJECT_ROOT = here.split('/').includes('dist') ? join(here, '..', '..', '..') : join(here, '..', '..');
