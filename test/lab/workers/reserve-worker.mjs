@@ -4,7 +4,7 @@
 // mode 'first' (default): reserve, then confirm by ringing (ring-all's way), some abandoned;
 // mode 'ring': straight to ringing in one step (the queue's way), never abandoned (no lease).
 import { Redis } from 'ioredis';
-import { RedisAgents } from '../../../dist/controller/router/redis-agents.js';
+import { RedisAgents } from '../../../dist/controller/acd/redis-agents.js';
 
 const [url, prefix, agentCountArg, decisionsArg, parallelArg, seedArg, mode = 'first'] = process.argv.slice(2);
 const agentCount = Number(agentCountArg);
