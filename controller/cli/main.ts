@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { isHotlineError } from '../errors.js';
+import { registerPromptsCommand } from './commands/prompts.js';
 
 // Commands load on use: `hotline --help` or `hotline recordings get` need not load the lab,
 // the SIPp runner or the speech engine.
@@ -169,6 +170,8 @@ flows
   .argument('[dir]', 'folder of *.yaml flow files')
   .action((dir: string | undefined) => flowsValidateCommand(dir, global()));
 flows.command('schema').description('print the JSON Schema of flow files (for editors)').action(() => flowsSchemaCommand());
+
+registerPromptsCommand(program);
 
 const agents = program.command('agents').description('list agents with their live state');
 agents.option('--json', 'machine-readable output', false).action((o: { json: boolean }) => agentsListCommand({ ...global(), ...o }));
