@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { isHotlineError } from '../../lib/errors.js';
+import { registerPromptsCommand } from './commands/prompts.js';
 
 type Command_<M, K extends keyof M> = M[K] extends (...a: infer A) => unknown ? (...a: A) => Promise<void> : never;
 /** A command whose module loads on use: `hotline --help` need not load the lab, SIPp or the speech engine. */
@@ -59,6 +60,8 @@ flows
   .argument('[dir]', 'folder of *.yaml flow files')
   .action((dir: string | undefined) => flowsValidateCommand(dir, global()));
 flows.command('schema').description('print the JSON Schema of flow files (for editors)').action(() => flowsSchemaCommand());
+
+registerPromptsCommand(program);
 
 const agents = program.command('agents').description('list agents with their live state');
 agents.option('--json', 'machine-readable output', false).action((o: { json: boolean }) => agentsListCommand({ ...global(), ...o }));

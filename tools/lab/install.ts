@@ -17,6 +17,8 @@ const HOST_PACKAGES: Record<string, string> = {
   // Speech menus: the engine, and its English dictionary (a file proves that package).
   pocketsphinx_continuous: 'pocketsphinx',
   '/usr/share/pocketsphinx/model/en-us/cmudict-en-us.dict': 'pocketsphinx-en-us',
+  // test/unit/docker-stack.test.ts: `docker-compose config` checks docker/compose.yml (no engine needed).
+  'docker-compose': 'docker-compose',
 };
 
 export async function ensureHostPackages(log: (line: string) => void): Promise<void> {
