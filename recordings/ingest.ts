@@ -10,6 +10,7 @@ import { DAY_MS, type RecordingsDeps } from './deps.js';
 import { hashing } from './util/hash-stream.js';
 import { through } from './util/through.js';
 import { assertCopy, checkCopy } from './verify-copy.js';
+import { ignored } from '../lib/settle.js';
 
 /**
  * Takes a finished recording from the media server's folder into the hot tier: encrypted under a
@@ -20,7 +21,7 @@ import { assertCopy, checkCopy } from './verify-copy.js';
 export async function ingest(deps: RecordingsDeps, p: PendingCapture): Promise<RecordingEntry> {
   const existing = await deps.catalogue.get(p.id);
   if (existing) {
-    await unlink(p.file).catch(() => undefined);
+    await unlink(p.file).catch(ignored(deps.log, 'removing the ingested file'));
     await deps.catalogue.removePending(p.id);
     return existing;
   }
@@ -60,7 +61,7 @@ export async function ingest(deps: RecordingsDeps, p: PendingCapture): Promise<R
   await deps.tiers.hot.put(sidecarKey(key), sidecarOf(entry));
   await deps.catalogue.put(entry);
   await deps.step?.('ingest-catalogued', p.id);
-  await unlink(p.file).catch((err: unknown) => deps.log.warn({ err: String(err), recording: p.id }, 'plain recording file not removed'));
+  await unlink(p.file).catch((err: unknown) => deps.log.warn({ err, recording: p.id }, 'plain recording file not removed'));
   await deps.catalogue.removePending(p.id);
   await deps.catalogue.count('ingested');
   deps.log.info({ recording: p.id, call: p.callId, durationMs: wav.durationMs, bytes: size }, 'recording stored (hot)');
@@ -78,7 +79,7 @@ export async function ingestPending(deps: RecordingsDeps, opts: { quietMs: numbe
   for (const p of await deps.catalogue.listPending()) {
     // Still being recorded here or by another controller (whose lease is fresh).
     if (opts.skip?.has(p.id) || (await deps.catalogue.isLive(p.id))) continue;
-    const file = await stat(p.file).catch(() => undefined);
+    const file = await stat(p.file).catch(ignored(deps.log, 'reading the pending file'));
     if (!file) {
       if (await deps.catalogue.get(p.id)) {
         await deps.catalogue.removePending(p.id);
@@ -97,7 +98,7 @@ export async function ingestPending(deps: RecordingsDeps, opts: { quietMs: numbe
     } catch (err) {
       out.failed++;
       await deps.catalogue.count(`failed:${err instanceof HotlineError ? err.code : 'UNKNOWN'}`);
-      deps.log.warn({ err: String(err), recording: p.id }, 'pending recording not stored; will retry');
+      deps.log.warn({ err, recording: p.id }, 'pending recording not stored; will retry');
     }
   }
   return out;

@@ -7,6 +7,7 @@ import { sleep } from '../../lib/wait.js';
 import { eitherEnds, firstAnswer } from '../session/verbs/legs.js';
 import { consent, record } from './queue-recording.js';
 import type { CallContext } from '../session/context.js';
+import { ignored } from '../../lib/settle.js';
 
 export type QueueOutcome = 'connected' | 'abandoned' | 'timeout' | 'overflow';
 
@@ -46,10 +47,10 @@ async function waitAndConnect(call: CallContext, routing: RoutingService, q: Que
   call.note(resumedFrom === undefined ? `queue ${queueId}` : `resume queue ${queueId}`);
   // Counted behind (the figures are written a few times a second), never waited for on the way
   // to an agent; the line and the history go out together, one round trip.
-  if (resumedFrom === undefined) void routing.stats.offered(queueId).catch(() => undefined);
+  if (resumedFrom === undefined) void routing.stats.offered(queueId).catch(ignored(call.log, 'routing.stats.offered'));
   const [joined, lastAgentId] = await Promise.all([
     routing.waiting.join(queueId, call.channel.id, priority, enqueuedAt),
-    routing.history.lastAgent(call.channel.info.callerNumber).catch(() => undefined),
+    routing.history.lastAgent(call.channel.info.callerNumber).catch(ignored(call.log, 'routing.history.lastAgent')),
   ]);
   call.checkpoint();
   call.emit?.('queued');
@@ -78,7 +79,7 @@ async function waitAndConnect(call: CallContext, routing: RoutingService, q: Que
       } catch (err) {
         if (call.signal.aborted) throw err;
         // Redis away (restarting, failing over): the caller keeps its music and its place.
-        call.log.warn({ err: String(err) }, 'queue step failed; retrying');
+        call.log.warn({ err }, 'queue step failed; retrying');
         await sleep(500, call.signal);
         continue;
       }
@@ -86,7 +87,7 @@ async function waitAndConnect(call: CallContext, routing: RoutingService, q: Que
         await holding;
         if (Date.now() - announcedAt >= q.announce.positionEverySeconds * 1000) {
           announcedAt = Date.now();
-          const place = await routing.waiting.position(queueId, call.channel.id).catch(() => undefined);
+          const place = await routing.waiting.position(queueId, call.channel.id).catch(ignored(call.log, 'routing.waiting.position'));
           if (place !== undefined) await announcePosition(call, place + 1);
         }
         await sleep(200, call.signal);
@@ -101,7 +102,7 @@ async function waitAndConnect(call: CallContext, routing: RoutingService, q: Que
       call.record.queueWaitMs = Date.now() - enqueuedAt;
       break;
     }
-    void routing.stats.answered(queueId, call.record.queueWaitMs, q.serviceLevelSeconds).catch(() => undefined);
+    void routing.stats.answered(queueId, call.record.queueWaitMs, q.serviceLevelSeconds).catch(ignored(call.log, 'routing.stats.answered'));
     // Out of the line while the bridge is made: the next caller's place counts at once.
     [mixing] = await Promise.all([call.server.createBridge('mixing', opts), routing.waiting.leave(queueId, call.channel.id)]);
     left = true;
@@ -111,13 +112,13 @@ async function waitAndConnect(call: CallContext, routing: RoutingService, q: Que
     await mixing.add([call.channel.id, leg.id], opts);
     const agentId = call.record.agentId;
     // Informative for supervisors; a Redis hiccup here must not drop a connected call.
-    await routing.agents.change(agentId, 'talking').catch((err: unknown) => call.log.warn({ err: String(err) }, 'agent state not updated'));
+    await routing.agents.change(agentId, 'talking').catch((err: unknown) => call.log.warn({ err }, 'agent state not updated'));
     routing.answered(agentId);
     call.note(`connected ${agentId}`);
     call.emit?.('connected');
     // A controller that dies from here on leaves a conversation the next one can resume.
     call.checkpoint();
-    await routing.history.remember(call.channel.info.callerNumber, agentId).catch(() => undefined);
+    await routing.history.remember(call.channel.info.callerNumber, agentId).catch(ignored(call.log, 'routing.history.remember'));
     unregister = await record(call, q, mixing, agentId);
     call.conversation = { bridge: mixing, agentId, agentLegId: leg.id };
     await converse(call, routing, q, agentId, leg, Date.now());
@@ -125,7 +126,7 @@ async function waitAndConnect(call: CallContext, routing: RoutingService, q: Que
   } catch (err) {
     if (call.signal.aborted && !call.record.agentId) {
       call.note('abandoned');
-      void routing.stats.abandoned(queueId, Date.now() - enqueuedAt, q.serviceLevelSeconds).catch(() => undefined);
+      void routing.stats.abandoned(queueId, Date.now() - enqueuedAt, q.serviceLevelSeconds).catch(ignored(call.log, 'routing.stats.abandoned'));
       return 'abandoned';
     }
     if (call.signal.aborted) return 'connected';
@@ -136,12 +137,12 @@ async function waitAndConnect(call: CallContext, routing: RoutingService, q: Que
     const held = call.conversation?.holding;
     const other = call.conversation?.transferredTo;
     call.conversation = undefined;
-    await held?.destroy(cleanup).catch(() => undefined);
-    await other?.hangup().catch(() => undefined);
-    if (!left) await routing.waiting.leave(queueId, call.channel.id).catch(() => undefined);
-    await leg?.hangup().catch(() => undefined);
-    await mixing?.destroy(cleanup).catch(() => undefined);
-    await (await holding?.catch(() => undefined))?.destroy(cleanup).catch(() => undefined);
+    await held?.destroy(cleanup).catch(ignored(call.log, 'held.destroy'));
+    await other?.hangup().catch(ignored(call.log, 'other.hangup'));
+    if (!left) await routing.waiting.leave(queueId, call.channel.id).catch(ignored(call.log, 'routing.waiting.leave'));
+    await leg?.hangup().catch(ignored(call.log, 'leg.hangup'));
+    await mixing?.destroy(cleanup).catch(ignored(call.log, 'mixing.destroy'));
+    await (await holding?.catch(ignored(call.log, 'making the holding bridge')))?.destroy(cleanup).catch(ignored(call.log, 'holding.destroy'));
   }
 }
 
@@ -160,12 +161,12 @@ async function hold(call: CallContext, q: QueueConfig, adopted: boolean): Promis
       await bridge.add(call.channel.id, opts);
       await bridge.startMusicOnHold(q.musicOnHold, opts);
     } catch (err) {
-      await bridge.destroy({ timeoutMs: call.commandTimeoutMs }).catch(() => undefined);
+      await bridge.destroy({ timeoutMs: call.commandTimeoutMs }).catch(ignored(call.log, 'bridge.destroy'));
       throw err;
     }
     return bridge;
   } catch (err) {
-    if (!call.signal.aborted) call.log.warn({ err: String(err) }, 'caller could not be put on hold');
+    if (!call.signal.aborted) call.log.warn({ err }, 'caller could not be put on hold');
     return undefined;
   }
 }
@@ -175,7 +176,7 @@ async function converse(call: CallContext, routing: RoutingService, q: QueueConf
   await eitherEnds(call.signal, leg.ended);
   const next = call.conversation?.transferredTo;
   call.note(leg.ended.aborted && !call.signal.aborted ? (next ? 'agent handed over' : 'agent hung up') : 'caller hung up');
-  await routing.wrapUp(agentId, q, Date.now() - talkStart).catch((err: unknown) => call.log.warn({ err: String(err) }, 'wrap-up failed'));
+  await routing.wrapUp(agentId, q, Date.now() - talkStart).catch((err: unknown) => call.log.warn({ err }, 'wrap-up failed'));
   // Transferred: the caller goes on talking to whoever took over, in the same bridge.
   if (next && !call.signal.aborted) await eitherEnds(call.signal, next.ended);
 }
@@ -203,8 +204,8 @@ export async function resumeConversation(
   try {
     await converse(call, routing, q, at.agentId, leg, at.talkingSince);
   } finally {
-    await leg.hangup().catch(() => undefined);
-    await call.server.bridge(bridgeInfo).destroy({ timeoutMs: call.commandTimeoutMs }).catch(() => undefined);
+    await leg.hangup().catch(ignored(call.log, 'leg.hangup'));
+    await call.server.bridge(bridgeInfo).destroy({ timeoutMs: call.commandTimeoutMs }).catch(ignored(call.log, 'destroying the agent bridge'));
   }
   return 'connected';
 }
@@ -216,7 +217,7 @@ async function announcePosition(call: CallContext, position: number): Promise<vo
     .play([{ type: 'prompt', id: 'queue-position', language }, { type: 'digits', digits: String(position) }], { timeoutMs: call.commandTimeoutMs, signal: call.signal })
     .then(() => call.note(`announce position ${position}`))
     .catch((err: unknown) => {
-      if (!call.signal.aborted) call.log.debug({ err: String(err) }, 'position announcement failed');
+      if (!call.signal.aborted) call.log.debug({ err }, 'position announcement failed');
     });
 }
 
@@ -288,7 +289,7 @@ async function offer(
         call.note(`ring ${agentId}`);
       } catch (err) {
         if (call.signal.aborted) throw err;
-        call.log.warn({ err: String(err), agentId }, 'could not ring agent (unregistered or refused)');
+        call.log.warn({ err, agentId }, 'could not ring agent (unregistered or refused)');
         await missed(agentId);
       }
     }
@@ -296,7 +297,7 @@ async function offer(
     const winner = await firstAnswer(ringing, (q.noAnswerSeconds + 2) * 1000, call.signal);
     for (const [agentId, leg] of ringing) {
       if (agentId === winner) continue;
-      await leg.hangup().catch(() => undefined);
+      await leg.hangup().catch(ignored(call.log, 'leg.hangup'));
       if (winner) await release(agentId);
       else {
         call.note(`no answer ${agentId}`);
@@ -307,7 +308,7 @@ async function offer(
     return winner && leg ? { agentId: winner, leg } : undefined;
   } catch (err) {
     for (const [agentId, leg] of ringing) {
-      await leg.hangup().catch(() => undefined);
+      await leg.hangup().catch(ignored(call.log, 'leg.hangup'));
       await release(agentId);
     }
     throw err;

@@ -131,7 +131,7 @@ export function createApi(deps: ApiDeps, routes: readonly AnyRoute[] = allRoutes
   });
   app.onError((err, c) => {
     const e = toApiError(err);
-    if (e.status >= 500) deps.log.error({ err: String(err) }, 'unhandled API error');
+    if (e.status >= 500) deps.log.error({ err }, 'unhandled API error');
     return problem(c, e);
   });
   return app;

@@ -57,7 +57,7 @@ export class FlowDirectory {
       });
       this.watcher.on('error', (err) => this.log.warn({ err: err.message }, 'flow folder watch failed'));
     } catch (err) {
-      this.log.warn({ err: String(err), dir: this.dir }, 'cannot watch the flow folder; changes need a restart');
+      this.log.warn({ err, dir: this.dir }, 'cannot watch the flow folder; changes need a restart');
     }
   }
 

@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
 import { CounterBatch } from '../util/counter-batch.js';
+import { ignored } from '../../lib/settle.js';
 
 const KEEP_SECONDS = 90 * 86_400;
 
@@ -34,7 +35,7 @@ export class IvrStats {
 
   /** The day's figures for a flow, as numbers. */
   async read(flow: string, day?: string): Promise<Record<string, number>> {
-    await this.counters.flush().catch(() => undefined);
+    await this.counters.flush().catch(ignored(undefined, 'counters.flush'));
     const raw = await this.redis.hgetall(this.key(flow, day));
     return Object.fromEntries(Object.entries(raw).map(([k, v]) => [k, Number(v)]));
   }

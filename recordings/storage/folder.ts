@@ -6,6 +6,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { HotlineError } from '../../lib/errors.js';
 import { checkKey, notFound, resolveRange, type ObjectInfo, type StorageDriver } from './types.js';
+import { ignored } from '../../lib/settle.js';
 
 export interface FolderStorageOptions {
   name?: string;
@@ -64,7 +65,7 @@ export function folderStorage(options: FolderStorageOptions): StorageDriver {
         await rename(tmp, target);
         await syncDir(dirname(target));
       } catch (err) {
-        await rm(tmp, { force: true }).catch(() => undefined);
+        await rm(tmp, { force: true }).catch(ignored(undefined, 'removing the temporary file'));
         throw translate(err, key);
       }
       const s = await info(key);

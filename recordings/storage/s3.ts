@@ -12,6 +12,7 @@ import { Upload } from '@aws-sdk/lib-storage';
 import { HotlineError, isHotlineError } from '../../lib/errors.js';
 import { translateS3Error, type S3ErrorContext } from './s3-errors.js';
 import { checkKey, resolveRange, type ByteRange, type ObjectInfo, type StorageDriver } from './types.js';
+import { ignored } from '../../lib/settle.js';
 
 export interface S3StorageOptions {
   /** The tier this instance serves; names errors. Default 's3'. */
@@ -142,7 +143,7 @@ export function s3Storage(options: S3StorageOptions): StorageDriver {
         const e = translateS3Error(err, ctx('get', key));
         // Give the range error the object's size, as resolveRange does, for a 416's Content-Range.
         if (range && isHotlineError(e, 'RECORDING_RANGE_INVALID')) {
-          const info = await head(key).catch(() => undefined);
+          const info = await head(key).catch(ignored(undefined, 'reading the object head'));
           if (info) resolveRange(name, key, info.size, range);
         }
         throw e;

@@ -269,7 +269,7 @@ export class AsteriskServer implements MediaServer {
     for (const type of EVENTS) client.on(type, (event: unknown) => this.dispatch(event));
     client.on('WebSocketConnected', () => {
       this.setStatus(true, 'connected');
-      this.filterEvents().catch((err: unknown) => this.ctx.log.warn({ err: String(err) }, 'ARI event filter not set; receiving all events'));
+      this.filterEvents().catch((err: unknown) => this.ctx.log.warn({ err }, 'ARI event filter not set; receiving all events'));
       resync(this.resyncHost).catch((err: unknown) => this.ctx.log.error({ err }, 'resync after connect failed'));
     });
     client.on('WebSocketReconnecting', () => this.setStatus(false, 'ARI WebSocket reconnecting'));

@@ -92,7 +92,7 @@ export class FreeswitchServer implements MediaServer {
       },
       (err: unknown) => {
         // No answer from FreeSWITCH in time, or the connection went: make sure the leg goes.
-        this.ctx.log.warn({ channelId: id, err: String(err) }, 'originate did not finish; hanging the leg up');
+        this.ctx.log.warn({ channelId: id, err }, 'originate did not finish; hanging the leg up');
         this.discard(id);
       },
     );
@@ -162,7 +162,7 @@ export class FreeswitchServer implements MediaServer {
         this.ctx.connection = conn;
         this.setStatus(true, 'connected');
         backoff.reset();
-        resync(this.resyncHost).catch((err: unknown) => log.error({ err: String(err) }, 'resync after connect failed'));
+        resync(this.resyncHost).catch((err: unknown) => log.error({ err }, 'resync after connect failed'));
         const reason = await conn.closed;
         if (!signal.aborted) {
           log.warn({ reason }, 'ESL connection lost; reconnecting');
