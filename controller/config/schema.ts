@@ -139,7 +139,7 @@ export const configSchema = z.strictObject({
     .strictObject({
       /** The recogniser for spoken menus; 'none' makes every menu keypad only. */
       engine: z.enum(['pocketsphinx', 'none']).default('pocketsphinx'),
-      /** Folder with the 8 kHz models (HOTLINE_SPEECH_MODELS_DIR; empty: /var/lib/hotline/speech-models). */
+      /** Folder with the 8 kHz models (HOTLINE_SPEECH_MODELS_DIR; empty: the shipped media/speech/models/). */
       modelsDir: z.string().default(''),
     })
     .default({ engine: 'pocketsphinx', modelsDir: '' }),
