@@ -124,7 +124,7 @@ export const configSchema = z.strictObject({
   speech: z
     .strictObject({
       engine: z.enum(['pocketsphinx', 'none']).default('pocketsphinx').describe('The recogniser for spoken menus; `none` makes every menu keypad only.'),
-      modelsDir: z.string().default('').describe('Folder with the 8 kHz acoustic models (HOTLINE_SPEECH_MODELS_DIR; empty: /var/lib/hotline/speech-models).'),
+      modelsDir: z.string().default('').describe('Folder with the 8 kHz acoustic models (HOTLINE_SPEECH_MODELS_DIR; empty: the shipped media/speech/models/).'),
     })
     .default({ engine: 'pocketsphinx', modelsDir: '' }),
   recordings: recordingsConfigSchema,

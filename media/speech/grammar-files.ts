@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { HotlineError } from '../../lib/errors.js';
 import { DictionaryCache } from './dictionary.js';
 import { buildGrammar, type Grammar } from './grammar.js';
-import { languageModel } from './models.js';
+import { languageModel, requireModel } from './models.js';
 import { phoneLoop } from './phone-loop.js';
 import type { Intent } from './types.js';
 
@@ -36,6 +36,7 @@ export class GrammarFiles {
   grammar(language: 'en' | 'zh', intents: readonly Intent[]): Promise<CompiledGrammar> {
     return memo(this.#compiled, JSON.stringify([language, intents]), async () => {
       const model = languageModel(language, this.opts.modelsDir, this.opts.englishDictionary);
+      await requireModel(model);
       const dict = await this.#dictionaries.get(model.dictionary);
       const grammar = buildGrammar(language, intents, dict);
       const dictText = grammar.words
@@ -48,6 +49,7 @@ export class GrammarFiles {
   phoneLoop(language: 'en' | 'zh'): Promise<DecodeFiles> {
     return memo(this.#loops, language, async () => {
       const model = languageModel(language, this.opts.modelsDir, this.opts.englishDictionary);
+      await requireModel(model);
       const loop = phoneLoop(await this.#dictionaries.get(model.dictionary));
       return { hmm: model.hmm, ...(await this.#write(loop.jsgf, loop.dictText)) };
     });

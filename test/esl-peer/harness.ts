@@ -2,12 +2,14 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, expect } from 'vitest';
+import { ESL_FIXTURES_DIR } from '../freeswitch/fixtures.js';
 import { EslPeer, type EslPeerOptions, writeSilenceWav } from './index.js';
 import { type Frame, RawClient } from './raw-client.js';
 
 /** Shared set-up of the peer's own test files: peers and raw clients closed after each test. */
 
-export const FIXTURES = '/work/shared/fixtures/esl';
+/** The FreeSWITCH 1.10.12 captures in test/fixtures/esl/ (see its INDEX.md). */
+export const FIXTURES = ESL_FIXTURES_DIR;
 export const fixture = (name: string): string => readFileSync(join(FIXTURES, name), 'latin1');
 
 export const GOODBYE_NOTICE = 'Content-Type: text/disconnect-notice\nContent-Length: 67\n\nDisconnected, goodbye.\nSee you at ClueCon! http://www.cluecon.com/\n';

@@ -1,14 +1,12 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { PROJECT_ROOT } from '../../lib/project-root.js';
 
 /**
- * Byte-exact ESL sessions captured from a real FreeSWITCH 1.10.12 (see their INDEX.md). They are
- * shared test data, kept outside the repository like the speech models; set
- * HOTLINE_ESL_FIXTURES_DIR where they live elsewhere.
+ * Byte-exact ESL sessions captured from a real FreeSWITCH 1.10.12, kept in the repository
+ * (test/fixtures/esl/, see its INDEX.md) so the tests that replay them always run.
  */
-export const ESL_FIXTURES_DIR = process.env.HOTLINE_ESL_FIXTURES_DIR ?? '/work/shared/fixtures/esl';
-
-export const haveEslFixtures = existsSync(join(ESL_FIXTURES_DIR, 'INDEX.md'));
+export const ESL_FIXTURES_DIR = join(PROJECT_ROOT, 'test', 'fixtures', 'esl');
 
 /** Server-to-client bytes of one captured session. */
 export function captured(name: string): Buffer {

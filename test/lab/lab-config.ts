@@ -1,6 +1,5 @@
 import { loadConfig } from '../../controller/config/load.js';
 import type { Config } from '../../controller/config/schema.js';
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { PROJECT_ROOT } from '../../lib/project-root.js';
 
@@ -13,9 +12,6 @@ export function labConfig(): Config {
   const base = loadConfig({ env: process.env });
   const url = new URL(base.redis.url);
   url.pathname = '/15';
-  // The speech models: HOTLINE_SPEECH_MODELS_DIR, else the workspace copy beside the checkout.
-  const workspaceModels = join(PROJECT_ROOT, '..', 'shared', 'models');
-  const speech = base.speech.modelsDir || !existsSync(workspaceModels) ? base.speech : { ...base.speech, modelsDir: workspaceModels };
   // Recordings of the lab tests stay apart from a running lab's, and no worker moves them unasked.
   const media = base.mediaServers[0];
   const recordings: Config['recordings'] = {
@@ -26,5 +22,5 @@ export function labConfig(): Config {
     keyFile: '/tmp/hotline-test-recordings/keys.json',
     worker: { ...base.recordings.worker, mode: 'off' },
   };
-  return { ...base, speech, recordings, flows: { ...base.flows, dir: join(PROJECT_ROOT, 'test', 'lab', 'flows'), watch: false }, redis: { ...base.redis, url: url.toString(), keyPrefix: 'hotline-test:' }, log: { ...base.log, level: process.env.TEST_LOG_LEVEL ?? 'silent' } as Config['log'] };
+  return { ...base, recordings, flows: { ...base.flows, dir: join(PROJECT_ROOT, 'test', 'lab', 'flows'), watch: false }, redis: { ...base.redis, url: url.toString(), keyPrefix: 'hotline-test:' }, log: { ...base.log, level: process.env.TEST_LOG_LEVEL ?? 'silent' } as Config['log'] };
 }

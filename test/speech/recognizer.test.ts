@@ -39,7 +39,7 @@ describe('pocketsphinx recognizer on 8 kHz telephone audio', () => {
     const models = resolveModelsDir();
     for (const need of [languageModel('en', models).hmm, languageModel('zh', models).dictionary, DEBIAN_ENGLISH_DICTIONARY]) {
       await access(need).catch(() => {
-        throw new Error(`speech tests need ${need}: set HOTLINE_SPEECH_MODELS_DIR (see media/speech/README.md) and install pocketsphinx-en-us`);
+        throw new Error(`speech tests need ${need}: the models ship in media/speech/models/ (see media/speech/README.md); install pocketsphinx-en-us`);
       });
     }
     for (const tool of [ENGINE, 'espeak-ng', 'sox']) await run('sh', ['-c', `command -v ${tool}`]).catch(() => Promise.reject(new Error(`speech tests need ${tool}`)));

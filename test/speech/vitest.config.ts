@@ -5,8 +5,8 @@ import { defineConfig } from 'vitest/config';
  * The speech engine suite: real pocketsphinx_continuous, espeak-ng and sox, no Asterisk. Separate
  * from `unit` (it takes about two minutes on two cores) and from `lab`:
  *   npx vitest run --config test/speech/vitest.config.ts
- * The 8 kHz models come from HOTLINE_SPEECH_MODELS_DIR, else the workspace copy beside the checkout
- * (../shared/models); they are never part of the repository.
+ * The 8 kHz models are the ones shipped in media/speech/models/ (HOTLINE_SPEECH_MODELS_DIR
+ * overrides them, as in production).
  */
 const root = join(import.meta.dirname, '..', '..');
 
@@ -22,6 +22,5 @@ export default defineConfig({
     poolOptions: { forks: { singleFork: true } },
     testTimeout: 600_000,
     hookTimeout: 600_000,
-    env: { HOTLINE_SPEECH_MODELS_DIR: process.env['HOTLINE_SPEECH_MODELS_DIR'] ?? join(root, '..', 'shared', 'models') },
   },
 });

@@ -1,6 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { isHotlineError } from '../../../lib/errors.js';
-import { haveEslFixtures } from '../../../test/freeswitch/fixtures.js';
 import { ReplayServer } from '../../../test/freeswitch/replay-server.js';
 import { EslConnection } from './connection.js';
 import type { EslMessage } from './reader.js';
@@ -9,7 +8,7 @@ const T = { timeoutMs: 3000 };
 const B_EVENTS = 'CHANNEL_PARK CHANNEL_ANSWER CHANNEL_HANGUP_COMPLETE DTMF CHANNEL_EXECUTE CHANNEL_EXECUTE_COMPLETE BACKGROUND_JOB PLAYBACK_START PLAYBACK_STOP RECORD_START RECORD_STOP'.split(' ');
 
 /** The ESL connection driven against sessions captured from a real FreeSWITCH 1.10.12, played back byte for byte. */
-describe.skipIf(!haveEslFixtures)('ESL connection against captured FreeSWITCH sessions', () => {
+describe('ESL connection against captured FreeSWITCH sessions', () => {
   let replay: ReplayServer | undefined;
   afterEach(async () => {
     await replay?.close();

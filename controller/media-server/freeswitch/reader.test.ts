@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { isHotlineError } from '../../../lib/errors.js';
-import { CAPTURES, captured, haveEslFixtures } from '../../../test/freeswitch/fixtures.js';
+import { CAPTURES, captured } from '../../../test/freeswitch/fixtures.js';
 import { EslReader, type EslMessage } from './reader.js';
 
 function readAll(chunks: Buffer[]): EslMessage[] {
@@ -34,7 +34,7 @@ function split(bytes: Buffer, rnd: () => number): Buffer[] {
   return parts;
 }
 
-describe.skipIf(!haveEslFixtures)('ESL reader on sessions captured from FreeSWITCH 1.10.12', () => {
+describe('ESL reader on sessions captured from FreeSWITCH 1.10.12', () => {
   it('reads the captured frames: replies, api responses, plain and json events, BACKGROUND_JOB bodies, notices', () => {
     const b = readAll([captured('esl-b-events-plain')]);
     const types = b.map((m) => m.contentType);
