@@ -52,7 +52,7 @@ export function labFreeswitchServer(paths: FreeswitchLabPaths, overrides: Partia
  * the stock configuration every start (so the root always runs the checkout's files), then the
  * lab's own settings: everything on loopback, no STUN, ports apart from Asterisk's.
  */
-export async function installFreeswitchConfig(paths: FreeswitchLabPaths, log: (line: string) => void = (l) => process.stderr.write(`${l}\n`)): Promise<void> {
+export async function installFreeswitchConfig(paths: FreeswitchLabPaths, opts: { seedPrompts?: string | undefined } = {}, log: (line: string) => void = (l) => process.stderr.write(`${l}\n`)): Promise<void> {
   const conf = etcOf(paths);
   const stock = `${conf}.stock`;
   // The first start after a build or restore keeps the untouched configuration make install wrote.
@@ -66,7 +66,7 @@ export async function installFreeswitchConfig(paths: FreeswitchLabPaths, log: (l
   await labSettings(conf);
   await mkdir(join(paths.root, LAB_FREESWITCH.recordingsInside.slice(1)), { recursive: true });
   await ensureFreeswitchMedia(
-    { prompts: join(paths.root, LAB_FREESWITCH.promptsInside.slice(1)), sounds: join(paths.root, soundsInside(paths).slice(1), 'hotline') },
+    { prompts: join(paths.root, LAB_FREESWITCH.promptsInside.slice(1)), sounds: join(paths.root, soundsInside(paths).slice(1), 'hotline'), seedPrompts: opts.seedPrompts },
     log,
   );
 }

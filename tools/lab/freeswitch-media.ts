@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { access, mkdir, rename, rm } from 'node:fs/promises';
+import { access, cp, mkdir, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { ensureHoldMusic, ensurePrompts } from '../../media/prompts.js';
@@ -12,8 +12,12 @@ const DIGIT_WORDS = ['zero', 'one', 'two', 'three', 'four', 'five', 'six', 'seve
  * What FreeSWITCH plays that the kit has no sound pack for: the hotline's prompts, the digits
  * (`digits` media: `<soundsDir>/digits/N.wav`) and the music on hold (`local_stream://moh`), all
  * 8 kHz mono 16-bit WAV made with espeak-ng and sox. Files already there are kept.
+ * `seedPrompts`: a folder of the same prompts to copy from first.
  */
-export async function ensureFreeswitchMedia(dirs: { prompts: string; sounds: string }, log: (line: string) => void): Promise<void> {
+export async function ensureFreeswitchMedia(dirs: { prompts: string; sounds: string; seedPrompts?: string | undefined }, log: (line: string) => void): Promise<void> {
+  // The Asterisk lab's prompts are the same files (same catalogue, same synthesis): copying them
+  // takes a moment where making them again takes a minute on a busy machine.
+  if (dirs.seedPrompts && (await exists(dirs.seedPrompts))) await cp(dirs.seedPrompts, dirs.prompts, { recursive: true, force: false });
   const { generated } = await ensurePrompts(dirs.prompts);
   if (generated.length) log(`[lab] FreeSWITCH: generated ${generated.length} prompts`);
   await mkdir(join(dirs.sounds, 'digits'), { recursive: true });

@@ -31,11 +31,11 @@ export async function freeswitchApi(command: string, timeoutMs = 5000): Promise<
  * loopback. A FreeSWITCH already running is left as it is (`hotline lab down` first to load
  * configuration changes: new profiles and modules are read at start).
  */
-export async function startFreeswitch(paths: FreeswitchLabPaths): Promise<number> {
+export async function startFreeswitch(paths: FreeswitchLabPaths, opts: { seedPrompts?: string | undefined } = {}): Promise<number> {
   const running = await freeswitchPid(paths);
   if (running) return running;
   await exec('bash', [paths.script, 'mount', paths.root], { timeoutMs: 20_000 });
-  await installFreeswitchConfig(paths);
+  await installFreeswitchConfig(paths, opts);
   await mkdir(paths.logs, { recursive: true });
   await mkdir(paths.run, { recursive: true });
   const out = openSync(join(paths.logs, 'freeswitch.log'), 'a');

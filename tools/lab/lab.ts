@@ -43,7 +43,7 @@ export async function labFreeswitch(config: Config, log: (line: string) => void 
   if (!availability.available) throw new HotlineError('LAB_FAILED', availability.reason);
   await ensureHostPackages(log);
   await ensureFreeswitchRoot(paths);
-  return startFreeswitch(paths);
+  return startFreeswitch(paths, { seedPrompts: labPaths(config.lab).prompts });
 }
 
 export async function labUp(config: Config, opts: { configFile?: string | undefined; controller: boolean; freeswitch?: boolean }): Promise<LabStatus> {
