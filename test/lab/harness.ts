@@ -31,12 +31,13 @@ export function waitReady(server: MediaServer, timeoutMs = 15_000): Promise<void
   });
 }
 
-/** Places a SIPp call into the lab the way the contract describes. */
-export function placeSippCall(opts: { number: string; dtmf?: string; hangupAfterMs?: number }): { done: Promise<unknown> } {
+/** Places a SIPp call into the lab the way the contract describes (to Asterisk unless `target` says where). */
+export function placeSippCall(opts: { number: string; dtmf?: string; hangupAfterMs?: number; target?: string }): { done: Promise<unknown> } {
+  const target = opts.target ? { target: opts.target } : {};
   const done =
     opts.hangupAfterMs !== undefined
-      ? runSipp({ scenario: 'uac-400-hangup-during-prompt', service: opts.number, timeoutMs: 30_000 })
-      : runSipp({ scenario: 'uac-400-dtmf-expect-bye', service: opts.number, dtmf: opts.dtmf ?? '', timeoutMs: 40_000 });
+      ? runSipp({ scenario: 'uac-400-hangup-during-prompt', service: opts.number, timeoutMs: 30_000, ...target })
+      : runSipp({ scenario: 'uac-400-dtmf-expect-bye', service: opts.number, dtmf: opts.dtmf ?? '', timeoutMs: 40_000, ...target });
   return { done };
 }
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { dtmfPackets, pcapFile } from '../../tools/sipp/rtp-pcap.js';
+import { DTMF_TIMESTAMP_BASE, dtmfPackets, dtmfPcap, pcapFile } from '../../tools/sipp/rtp-pcap.js';
+import { readFileSync } from 'node:fs';
 
 describe('RTP pcap files for SIPp', () => {
   it('RFC 4733 keys: one event per key, end packets repeated, timestamps and sequence numbers only grow', () => {
@@ -31,6 +32,15 @@ describe('RTP pcap files for SIPp', () => {
     expect(rtp[1]! & 0x7f).toBe(101);
     expect(rtp[12]).toBe(5);
     expect(file.length).toBe(24 + packets.length * (16 + incl));
+  });
+
+  it('no key event has RTP timestamp 0 (FreeSWITCH drops such a key), the first one included', () => {
+    const { packets } = dtmfPackets('2');
+    expect(packets[0]!.timestamp).toBe(DTMF_TIMESTAMP_BASE);
+    expect(packets.every((p) => p.timestamp !== 0)).toBe(true);
+    // And so does the cached file SIPp replays: the RTP timestamp of its first packet.
+    const file = readFileSync(dtmfPcap('2').file);
+    expect(file.readUInt32BE(24 + 16 + 14 + 20 + 8 + 4)).toBe(DTMF_TIMESTAMP_BASE);
   });
 
   it('refuses what is not a key', () => {

@@ -16,8 +16,9 @@ lab
   .description('install on first use, then start Redis, Asterisk and the controller')
   .option('--no-controller', 'start only Redis and Asterisk')
   .option('--demo', 'place a demo call once everything is up', false)
-  .action((o: { controller: boolean; demo: boolean }) => labUpCommand({ ...global(), ...o }));
-lab.command('down').description('stop the controller, Asterisk and Redis').action(() => labDownCommand(global()));
+  .option('--freeswitch', 'also start real FreeSWITCH (built once from the source kit, HOTLINE_FS_SOURCES): trunk 127.0.0.1:5090, ESL 8021', false)
+  .action((o: { controller: boolean; demo: boolean; freeswitch: boolean }) => labUpCommand({ ...global(), ...o }));
+lab.command('down').description('stop the controller, Asterisk, FreeSWITCH and Redis').action(() => labDownCommand(global()));
 lab
   .command('status')
   .description('show what runs; exit 1 unless the controller is ready')

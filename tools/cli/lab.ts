@@ -5,13 +5,13 @@ import { callCommand } from './call.js';
 function print(status: LabStatus): void {
   const show = (pid: number | undefined): string => (pid ? `running (pid ${pid})` : 'stopped');
   process.stdout.write(
-    `redis      ${show(status.redis)}\nasterisk   ${show(status.asterisk)}\ncontroller ${show(status.controller)}\nready      ${status.ready ? 'yes' : 'no'}\n`,
+    `redis      ${show(status.redis)}\nasterisk   ${show(status.asterisk)}\nfreeswitch ${show(status.freeswitch)}\ncontroller ${show(status.controller)}\nready      ${status.ready ? 'yes' : 'no'}\n`,
   );
 }
 
-export async function labUpCommand(opts: { config?: string; controller: boolean; demo: boolean }): Promise<void> {
+export async function labUpCommand(opts: { config?: string; controller: boolean; demo: boolean; freeswitch: boolean }): Promise<void> {
   const { config, file } = configFrom(opts);
-  const status = await labUp(config, { configFile: file, controller: opts.controller });
+  const status = await labUp(config, { configFile: file, controller: opts.controller, freeswitch: opts.freeswitch });
   print(status);
   if (opts.demo) {
     process.stdout.write('\ndemo call: 4008001234, pressing 1 (billing), then 1 (your balance)\n');

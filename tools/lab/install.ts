@@ -9,6 +9,8 @@ const HOST_PACKAGES: Record<string, string> = {
   sipp: 'sip-tester',
   'redis-server': 'redis-server',
   zstd: 'zstd',
+  // The FreeSWITCH source kit is xz tarballs.
+  xz: 'xz-utils',
   'espeak-ng': 'espeak-ng',
   sox: 'sox',
   // Recordings' warm tier: WAV to Ogg Opus (libopus) and the decoded-length check.

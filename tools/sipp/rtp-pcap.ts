@@ -77,10 +77,17 @@ function ipChecksum(header: Buffer): number {
 const EVENT: Record<string, number> = { '*': 10, '#': 11 };
 
 /**
+ * The first event's RTP timestamp. Never 0: FreeSWITCH takes a timestamp of 0 for "no key in
+ * progress" and drops that key without a word (a phone starts at a random value anyway).
+ */
+export const DTMF_TIMESTAMP_BASE = 0x00a0_0000;
+
+/**
  * RFC 4733 key presses as one stream: each key an event of `toneMs` (a packet every 20 ms, the
  * end packet three times), keys `gapMs` apart, ',' a one-second pause. Timestamps and sequence
  * numbers only ever grow, as a phone's do; replaying fixed per-key files instead repeats old
- * timestamps, and Asterisk rightly drops those keys as duplicates.
+ * timestamps, and Asterisk rightly drops those keys as duplicates. Timestamps start at
+ * DTMF_TIMESTAMP_BASE.
  */
 export function dtmfPackets(keys: string, opts: { payloadType?: number; toneMs?: number; gapMs?: number } = {}): { packets: RtpPacket[]; durationMs: number } {
   const pt = opts.payloadType ?? 101;
@@ -97,7 +104,7 @@ export function dtmfPackets(keys: string, opts: { payloadType?: number; toneMs?:
     }
     const event = EVENT[key] ?? Number(key);
     if (!Number.isInteger(event) || event < 0 || event > 11) throw new Error(`not a DTMF key: ${key}`);
-    const timestamp = at * 8;
+    const timestamp = (DTMF_TIMESTAMP_BASE + at * 8) >>> 0;
     const steps = Math.ceil(toneMs / 20);
     for (let i = 1; i <= steps + 2; i++) {
       const end = i >= steps;
@@ -121,7 +128,9 @@ export function dtmfPcap(keys: string): { file: string; durationMs: number; last
   const lastKeyEndMs = packets.reduce((m, p) => Math.max(m, p.atMs), 0);
   const dir = join(tmpdir(), 'hotline-dtmf-pcaps');
   mkdirSync(dir, { recursive: true });
-  const file = join(dir, `dtmf-${createHash('sha256').update(keys).digest('hex').slice(0, 16)}.pcap`);
+  // The timestamp base is in the key: a file cached by an older generator (whose first key had
+  // timestamp 0) is never replayed.
+  const file = join(dir, `dtmf-${createHash('sha256').update(`${keys}|${DTMF_TIMESTAMP_BASE}`).digest('hex').slice(0, 16)}.pcap`);
   if (!existsSync(file)) writeFileSync(file, pcapFile(packets));
   return { file, durationMs, lastKeyEndMs };
 }

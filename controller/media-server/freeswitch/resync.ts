@@ -24,10 +24,15 @@ export interface FsResyncHost {
 export async function resync(host: FsResyncHost): Promise<void> {
   const { ctx } = host;
   const opts = { timeoutMs: ctx.config.commandTimeoutMs, signal: host.signal };
+  // Only channels known before the snapshot can be missing from it: a leg originated while it was
+  // being read (the adapter is ready as soon as it connects) is not in it, yet lives.
+  // Likewise playbacks: only those started before this connection lost their completion events.
+  const known = new Set(host.channels.keys());
+  const playing = new Set(ctx.playbacks.keys());
   const live = await host.liveState(opts);
   const present = new Set(live.channels.map((c) => c.id));
   for (const [id, channel] of [...host.channels]) {
-    if (present.has(id)) continue;
+    if (present.has(id) || !known.has(id)) continue;
     host.forget(id);
     channel.deliver({ type: 'ended', channelId: id, cause: { code: 0, text: 'gone while disconnected' } });
   }
@@ -39,6 +44,7 @@ export async function resync(host: FsResyncHost): Promise<void> {
   ctx.members.clear();
   for (const [id, m] of members) ctx.members.set(id, m);
   for (const [playbackId, channelId] of [...ctx.playbacks]) {
+    if (!playing.has(playbackId)) continue;
     ctx.playbacks.delete(playbackId);
     host.channels.get(channelId)?.deliver({ type: 'playback-finished', channelId, playbackId, completed: false });
   }
@@ -58,6 +64,9 @@ export async function resync(host: FsResyncHost): Promise<void> {
     }, 15_000).unref();
   }
   for (const info of orphans.filter((o) => o.role === 'inbound')) {
+    // `show channels` reads FreeSWITCH's database, which lags: a call hung up a moment ago is
+    // still listed there as parked. Offer only calls the core still has.
+    if ((await ctx.api(`uuid_exists ${info.id}`, opts).catch(() => 'false')).trim() !== 'true') continue;
     ctx.log.warn({ channelId: info.id }, 'found a parked call left by another controller');
     host.dispatchInbound({ ...info, adopted: true });
   }
