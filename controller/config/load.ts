@@ -8,8 +8,8 @@ export const ENV_PREFIX = 'HOTLINE_';
 
 /** Environment variables that are not configuration overrides. */
 // HOTLINE_TEST_CRASH_AT: the recordings crash tests' kill switch (see cli/commands/recordings.ts).
-// HOTLINE_FS_SOURCES: the FreeSWITCH source kit the lab builds from (tools/lab/paths.ts).
-const NOT_CONFIG = new Set(['HOTLINE_CONFIG', 'HOTLINE_LAB_NO_CONTROLLER', 'HOTLINE_TEST_CRASH_AT', 'HOTLINE_FS_SOURCES']);
+// HOTLINE_FS_SOURCES, HOTLINE_DEBIAN_MIRROR: where the lab builds FreeSWITCH and Asterisk from (tools/lab/).
+const NOT_CONFIG = new Set(['HOTLINE_CONFIG', 'HOTLINE_LAB_NO_CONTROLLER', 'HOTLINE_TEST_CRASH_AT', 'HOTLINE_FS_SOURCES', 'HOTLINE_DEBIAN_MIRROR']);
 
 export interface LoadOptions {
   /** A YAML file; undefined means defaults plus environment. */
