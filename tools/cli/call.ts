@@ -44,7 +44,7 @@ export interface CallOptions {
 export async function callCommand(number: string, opts: CallOptions): Promise<CallReport> {
   const { config } = configFrom(opts);
   const dtmf = opts.dtmf ?? '';
-  const sipp = await runSipp({ scenario: 'uac-400-dtmf-expect-bye', service: number, dtmf, timeoutMs: 40_000, callerNumber: opts.caller ?? '13812345678' });
+  const sipp = await runSipp({ scenario: 'uac-400-dtmf-expect-bye', service: number, dtmf, timeoutMs: 40_000 + keysMs(dtmf), callerNumber: opts.caller ?? '13812345678' });
   const sipCallId = sipp.callId(1);
   const record = await findRecord(config.redis.url, config.redis.keyPrefix, sipCallId);
   const heard = record?.digits;
@@ -113,4 +113,9 @@ async function findRecord(url: string, prefix: string, sipCallId: string): Promi
   } finally {
     redis.disconnect();
   }
+}
+
+/** How long the keys take to send (',' a second, a key 400 ms): the run's deadline grows by it. */
+function keysMs(dtmf: string): number {
+  return [...dtmf].reduce((ms, k) => ms + (k === ',' ? 1000 : 400), 0);
 }
