@@ -1,9 +1,10 @@
 import { Redis } from 'ioredis';
 import { RedisCallRecordStore } from '../../controller/calls/redis-store.js';
-import type { CallRecord } from '../../controller/calls/record.js';
+import type { CallOutcome, CallRecord } from '../../controller/calls/record.js';
 import { sleep } from '../../lib/wait.js';
 import { runSipp } from '../sipp/sipp.js';
 import { configFrom } from '../../controller/cli/config-option.js';
+import { describeOutcome, judgeCall } from './call-outcome.js';
 
 export interface CallReport {
   number: string;
@@ -14,24 +15,46 @@ export interface CallReport {
   dtmfHeard: string | undefined;
   hangupBy: string | undefined;
   outcome: string | undefined;
+  /** The flow nodes the call passed. */
+  path?: string[] | undefined;
+  /** What happened, in plain words. */
+  summary: string;
+  /** The outcomes asked for with --expect. */
+  expected?: string[] | undefined;
   durationMs: number | undefined;
   sipCallId: string;
   problem?: string | undefined;
 }
 
+/** How long the caller waits for the hotline to hang up (the scenario's BYE timeout). */
+const BYE_TIMEOUT_MS = 30_000;
+
+export interface CallOptions {
+  dtmf?: string;
+  json: boolean;
+  config?: string;
+  caller?: string;
+  /** Outcomes that count as success (`--expect`); none: the hotline must hang up and hear the keys. */
+  expect?: readonly CallOutcome[] | undefined;
+  /** Print nothing (the demo prints its own lines). */
+  quiet?: boolean;
+}
+
 /** Places one SIPp call into the lab and reports it from the controller's own record. */
-export async function callCommand(number: string, opts: { dtmf?: string; json: boolean; config?: string; caller?: string }): Promise<CallReport> {
+export async function callCommand(number: string, opts: CallOptions): Promise<CallReport> {
   const { config } = configFrom(opts);
   const dtmf = opts.dtmf ?? '';
-  const sipp = await runSipp({ scenario: 'uac-400-dtmf-expect-bye', service: number, dtmf, timeoutMs: 40_000, callerNumber: opts.caller ?? '13812345678' });
+  const sipp = await runSipp({ scenario: 'uac-400-dtmf-expect-bye', service: number, dtmf, timeoutMs: 40_000 + keysMs(dtmf), callerNumber: opts.caller ?? '13812345678' });
   const sipCallId = sipp.callId(1);
   const record = await findRecord(config.redis.url, config.redis.keyPrefix, sipCallId);
   const heard = record?.digits;
   const answered = sipp.successful === 1 || record?.answeredAt !== undefined;
   // A comma in --dtmf is a pause, not a key.
   const keys = dtmf.replaceAll(',', '');
-  const keysOk = keys === '' ? true : heard !== undefined && heard.length > 0 && keys.startsWith(heard);
-  const ok = sipp.exitCode === 0 && sipp.successful === 1 && record?.state === 'ended' && keysOk;
+  const { ok, problem } = judgeCall(
+    { sippExit: sipp.exitCode, sippSuccessful: sipp.successful === 1, sippErrors: sipp.errors, answered, record, keys, byeTimeoutMs: BYE_TIMEOUT_MS },
+    opts.expect,
+  );
   const report: CallReport = {
     number,
     ok,
@@ -41,27 +64,34 @@ export async function callCommand(number: string, opts: { dtmf?: string; json: b
     dtmfHeard: heard,
     hangupBy: record?.hangupBy,
     outcome: record?.outcome,
+    path: record?.path,
+    summary: describeOutcome(record?.state === 'ended' ? record : undefined),
+    expected: opts.expect ? [...opts.expect] : undefined,
     durationMs: record?.endedAt && record.answeredAt ? Date.parse(record.endedAt) - Date.parse(record.answeredAt) : undefined,
     sipCallId,
-    problem: ok ? undefined : describeProblem(sipp.exitCode, sipp.errors, record),
+    problem,
   };
   if (opts.json) process.stdout.write(`${JSON.stringify(report)}\n`);
-  else {
-    process.stdout.write(
-      [
-        `call ${number}: ${ok ? 'OK' : 'FAILED'}`,
-        `  answered      ${answered ? 'yes' : 'no'}${report.setupMs !== undefined ? ` (INVITE to 200 OK: ${report.setupMs} ms)` : ''}`,
-        `  DTMF sent     ${dtmf || '-'}`,
-        `  DTMF heard    ${heard || '-'}`,
-        `  hung up by    ${report.hangupBy ?? '-'}`,
-        `  outcome       ${report.outcome ?? '-'}`,
-        `  duration      ${report.durationMs !== undefined ? `${(report.durationMs / 1000).toFixed(2)} s` : '-'}`,
-        ...(report.problem ? [`  problem       ${report.problem}`] : []),
-      ].join('\n') + '\n',
-    );
-  }
+  else if (!opts.quiet) process.stdout.write(formatReport(report));
   if (!ok) process.exitCode = 1;
   return report;
+}
+
+/** The human-readable report: one line per fact, then what happened in plain words. */
+export function formatReport(report: CallReport): string {
+  return (
+    [
+      `call ${report.number}: ${report.ok ? 'OK' : 'FAILED'}`,
+      `  answered      ${report.answered ? 'yes' : 'no'}${report.setupMs !== undefined ? ` (INVITE to 200 OK: ${report.setupMs} ms)` : ''}`,
+      `  DTMF sent     ${report.dtmfSent || '-'}`,
+      `  DTMF heard    ${report.dtmfHeard || '-'}`,
+      `  hung up by    ${report.hangupBy ?? '-'}`,
+      `  outcome       ${report.outcome ?? '-'}${report.expected ? ` (expected ${report.expected.join(' or ')})` : ''}`,
+      `  duration      ${report.durationMs !== undefined ? `${(report.durationMs / 1000).toFixed(2)} s` : '-'}`,
+      `  what happened ${report.summary}`,
+      ...(report.problem ? [`  problem       ${report.problem}`] : []),
+    ].join('\n') + '\n'
+  );
 }
 
 async function findRecord(url: string, prefix: string, sipCallId: string): Promise<CallRecord | undefined> {
@@ -85,9 +115,7 @@ async function findRecord(url: string, prefix: string, sipCallId: string): Promi
   }
 }
 
-function describeProblem(exitCode: number, errors: string, record: CallRecord | undefined): string {
-  const refused = /received 'SIP\/2\.0 (\d{3}) ([^\r\n]*)/.exec(errors);
-  if (refused) return `the PBX refused the call: ${refused[1]} ${refused[2]}`;
-  if (!record) return `no record of the call at the controller (is it running? sipp exit ${exitCode})`;
-  return `sipp exit ${exitCode}, controller outcome ${record.outcome ?? 'unknown'}`;
+/** How long the keys take to send (',' a second, a key 400 ms): the run's deadline grows by it. */
+function keysMs(dtmf: string): number {
+  return [...dtmf].reduce((ms, k) => ms + (k === ',' ? 1000 : 400), 0);
 }

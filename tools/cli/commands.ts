@@ -1,4 +1,6 @@
-import type { Command } from 'commander';
+import { InvalidArgumentError, type Command } from 'commander';
+import type { CallOutcome } from '../../controller/calls/record.js';
+import { CALL_OUTCOMES, parseExpect } from './call-outcome.js';
 import { lazy } from '../../controller/cli/program.js';
 
 const callCommand = lazy(() => import('./call.js'), 'callCommand');
@@ -31,8 +33,9 @@ program
   .argument('<number>', 'the number to dial, e.g. 4008001234')
   .option('--dtmf <digits>', 'keys to press after the call is answered (a comma waits a second)', '')
   .option('--caller <number>', 'caller number', '13812345678')
+  .option('--expect <outcomes>', `outcomes that count as success, comma-separated (${CALL_OUTCOMES.join(', ')}); default: the hotline hangs up and heard the keys`, expectOption)
   .option('--json', 'machine-readable output', false)
-  .action(async (number: string, o: { dtmf: string; json: boolean; caller: string }) => {
+  .action(async (number: string, o: { dtmf: string; json: boolean; caller: string; expect?: CallOutcome[] }) => {
     await callCommand(number, { ...global(), ...o });
   });
 
@@ -64,4 +67,11 @@ program
     await loadCommand({ ...global(), ...o });
   });
 
+}
+
+function expectOption(text: string): CallOutcome[] {
+  const parsed = parseExpect(text);
+  if ('outcomes' in parsed) return parsed.outcomes;
+  const what = parsed.unknown.length > 0 ? `unknown outcome ${parsed.unknown.join(', ')}` : 'no outcome given';
+  throw new InvalidArgumentError(`${what}; one or more of ${CALL_OUTCOMES.join(', ')}`);
 }

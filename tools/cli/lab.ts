@@ -1,6 +1,13 @@
 import { labDown, labStatus, labUp, type LabStatus } from '../lab/lab.js';
 import { configFrom } from '../../controller/cli/config-option.js';
 import { callCommand } from './call.js';
+import { DEMO_NUMBER, demoPlan } from './demo-plan.js';
+import type { Config } from '../../controller/config/schema.js';
+import { defaultFlowsDir } from '../../controller/ivr/directory.js';
+import { loadFlowFolder } from '../../controller/ivr/load.js';
+import { indexPrompts } from '../../controller/ivr/prompt-index.js';
+import { readCatalogue } from '../../media/prompts.js';
+import { HotlineError } from '../../lib/errors.js';
 
 function print(status: LabStatus): void {
   const show = (pid: number | undefined): string => (pid ? `running (pid ${pid})` : 'stopped');
@@ -13,10 +20,23 @@ export async function labUpCommand(opts: { config?: string; controller: boolean;
   const { config, file } = configFrom(opts);
   const status = await labUp(config, { configFile: file, controller: opts.controller, freeswitch: opts.freeswitch });
   print(status);
-  if (opts.demo) {
-    process.stdout.write('\ndemo call: 4008001234, pressing 1 (billing), then 1 (your balance)\n');
-    await callCommand('4008001234', { dtmf: '1,,1', json: false, ...(opts.config ? { config: opts.config } : {}) });
-  }
+  if (opts.demo) await demoCall(config, opts.config);
+}
+
+/** One real call into the sample flow, on whichever path the clock sends it, checked against the flow. */
+async function demoCall(config: Config, configFile: string | undefined): Promise<void> {
+  const dir = config.flows.dir || defaultFlowsDir();
+  const found = loadFlowFolder(dir, { prompts: indexPrompts(await readCatalogue()) });
+  const flow = [...found.flows.values()].find((f) => f.numbers.includes(DEMO_NUMBER));
+  if (!flow) throw new HotlineError('FLOW_NOT_FOUND', `no valid flow in ${dir} serves ${DEMO_NUMBER} (hotline flows validate shows why)`);
+  const plan = demoPlan(flow, new Date());
+  process.stdout.write(`\ndemo call: ${DEMO_NUMBER} (flow ${flow.flow}), ${plan.because}: ${plan.intro}\n`);
+  const report = await callCommand(DEMO_NUMBER, { dtmf: plan.dtmf, json: false, expect: plan.expect, ...(configFile ? { config: configFile } : {}) });
+  process.stdout.write(
+    report.ok
+      ? `\ndemo OK: ${plan.because}: ${plan.done}.\n`
+      : `\ndemo FAILED: ${plan.because}: ${report.problem ?? 'see the report above'}.\n`,
+  );
 }
 
 export async function labDownCommand(opts: { config?: string }): Promise<void> {

@@ -154,8 +154,14 @@ async function scenarioText(scenario: Scenario, dtmf: string, holdMs?: number, s
   const text = await readFile(join(SCENARIO_DIR, `${scenario}.xml`), 'utf8');
   if (!/^[0-9*#,]*$/.test(dtmf)) throw new HotlineError('SIPP_FAILED', `DTMF must be 0-9, * or # (',' waits a second): got ${JSON.stringify(dtmf)}`);
   // One stream for all the keys, with timestamps that only grow (see dtmfPcap).
-  const { file, durationMs } = dtmfPcap(dtmf);
-  let keys = dtmf === '' ? '' : `<nop><action><exec play_pcap_audio="${file}"/></action></nop>\n  <pause milliseconds="${durationMs + 200}"/>`;
+  // SIPp replays a pcap from its first packet, so pauses before the first key are a scenario pause.
+  const lead = dtmf.length - dtmf.replace(/^,+/, '').length;
+  const rest = dtmf.slice(lead);
+  let keys = lead > 0 ? `<pause milliseconds="${lead * 1000}"/>` : '';
+  if (rest !== '') {
+    const { file, durationMs } = dtmfPcap(rest);
+    keys += `${keys ? '\n  ' : ''}<nop><action><exec play_pcap_audio="${file}"/></action></nop>\n  <pause milliseconds="${durationMs + 200}"/>`;
+  }
   if (speech) keys += `\n  <nop><action><exec play_pcap_audio="${speech.file}"/></action></nop>\n  <pause milliseconds="${speech.durationMs + 200}"/>`;
   const held = holdMs === undefined ? text : text.replace(/<pause milliseconds="\d+"\/><!-- hotline:hold -->/, `<pause milliseconds="${Math.round(holdMs)}"/>`);
   return held.replace('<!-- hotline:dtmf -->', keys);
