@@ -78,7 +78,8 @@ describe('ESL reader on sessions captured from FreeSWITCH 1.10.12', () => {
     }
     const all = Buffer.concat(CAPTURES.map(captured));
     expect(readAll([all])).toEqual(CAPTURES.flatMap((n) => readAll([captured(n)])));
-  });
+    // CPU-bound (about 1,800 full reads): over vitest's 5 s default on a busy 2-core machine.
+  }, 60_000);
 });
 
 describe('ESL reader on broken input', () => {
