@@ -3,6 +3,7 @@ import type { ChannelInfo, LiveState } from '../types.js';
 import { FsChannel } from './channel.js';
 import type { FsContext } from './context.js';
 import { conferenceRows } from './translate.js';
+import { ignored } from '../../../lib/settle.js';
 
 export interface FsResyncHost {
   readonly ctx: FsContext;
@@ -32,7 +33,7 @@ export async function resync(host: FsResyncHost): Promise<void> {
     channel.deliver({ type: 'ended', channelId: id, cause: { code: 0, text: 'gone while disconnected' } });
   }
   for (const id of [...ctx.pendingHangups]) {
-    if (present.has(id)) await host.channels.get(id)?.hangup().catch(() => undefined);
+    if (present.has(id)) await host.channels.get(id)?.hangup().catch(ignored(ctx.log, 'sending a hang-up again after the reconnect'));
     else ctx.pendingHangups.delete(id);
   }
   const { members } = conferenceRows(await ctx.api('conference json_list', opts).catch(() => ''), ctx.config.id);
@@ -49,12 +50,12 @@ export async function resync(host: FsResyncHost): Promise<void> {
     host.originated.add(info.id);
     const talking = live.bridges.some((b) => b.kind === 'mixing' && b.channelIds.includes(info.id) && b.channelIds.length > 1);
     if (!talking) {
-      void channel.hangup().catch(() => undefined);
+      void channel.hangup().catch(ignored(ctx.log, 'hanging up an agent leg left ringing'));
       continue;
     }
     host.unclaimed.add(info.id);
     setTimeout(() => {
-      if (host.unclaimed.delete(info.id)) void channel.hangup().catch(() => undefined);
+      if (host.unclaimed.delete(info.id)) void channel.hangup().catch(ignored(ctx.log, 'hanging up an unclaimed adopted agent leg'));
     }, 15_000).unref();
   }
   for (const info of orphans.filter((o) => o.role === 'inbound')) {

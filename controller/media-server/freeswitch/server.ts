@@ -13,6 +13,7 @@ import { FsContext } from './context.js';
 import type { EslMessage } from './reader.js';
 import { resync, type FsResyncHost } from './resync.js';
 import { bridgeName, causeFromJob, channelRows, conferenceRows, ROLE_VARIABLE, SUBSCRIBED_EVENTS, translateEvent } from './translate.js';
+import { ignored } from '../../../lib/settle.js';
 
 const CAPABILITIES: Capabilities = { holdingBridge: true, bridgeRecording: true, tones: true, snoop: false, talkDetection: false };
 
@@ -227,7 +228,7 @@ export class FreeswitchServer implements MediaServer {
     this.channels.set(channel.id, channel);
     if (this.callListeners.size === 0) {
       this.ctx.log.warn({ channelId: channel.id }, 'call with no handler; hanging up');
-      void channel.hangup('congestion').catch(() => undefined);
+      void channel.hangup('congestion').catch(ignored(this.ctx.log, 'hanging up a call with no handler'));
       return;
     }
     for (const listener of this.callListeners) listener(channel);
@@ -242,7 +243,7 @@ export class FreeswitchServer implements MediaServer {
   /** A leg we gave up on may still come to life on FreeSWITCH: kill it by its id, later. */
   private discard(channelId: string): void {
     setTimeout(() => {
-      void this.ctx.connection?.bgapi(`uuid_kill ${channelId}`, { timeoutMs: this.ctx.config.commandTimeoutMs }).result.catch(() => undefined);
+      void this.ctx.connection?.bgapi(`uuid_kill ${channelId}`, { timeoutMs: this.ctx.config.commandTimeoutMs }).result.catch(ignored(this.ctx.log, 'killing a leg given up on'));
     }, 1000).unref();
   }
 
