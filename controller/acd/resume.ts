@@ -1,6 +1,7 @@
 import type { CallOutcome, CallRecord } from '../calls/record.js';
 import type { CallContext } from '../session/context.js';
 import { queue, resumeConversation } from './queue.js';
+import { ignored } from '../../lib/settle.js';
 
 /**
  * The ACD's part of adopting a call left by a controller that is gone: a caller waiting in a queue
@@ -10,7 +11,7 @@ import { queue, resumeConversation } from './queue.js';
 export async function resumeAdopted(call: CallContext, previous: CallRecord | undefined): Promise<CallOutcome | undefined> {
   const routing = call.routing;
   if (!routing) return undefined;
-  const waiting = await routing.waiting.find(call.channel.id).catch(() => undefined);
+  const waiting = await routing.waiting.find(call.channel.id).catch(ignored(call.log, 'looking up the caller in the waiting lines'));
   if (!waiting && previous?.agentId && previous.queue) {
     const connectedAt = previous.timeline.find((t) => t.what === `connected ${previous.agentId}`)?.atMs ?? 0;
     const talkingSince = Date.parse(previous.startedAt) + connectedAt;

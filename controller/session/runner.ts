@@ -9,6 +9,7 @@ import type { Unsubscribe } from '../../lib/wait.js';
 import type { CallContext } from './context.js';
 import type { RoutingService } from '../acd/service.js';
 import type { RecordingCapture } from '../../recordings/capture.js';
+import { ignored } from '../../lib/settle.js';
 
 /** A call handler written in code (the built-in welcome flow, tests). */
 export type CallHandler = (call: CallContext) => Promise<CallOutcome>;
@@ -201,7 +202,7 @@ export class SessionRunner {
    */
   private async resume(call: CallContext): Promise<CallRecord['outcome']> {
     call.note('adopted');
-    const previous = await this.deps.store.get(call.channel.id).catch(() => undefined);
+    const previous = await this.deps.store.get(call.channel.id).catch(ignored(call.log, 'reading the record of the adopted call'));
     if (previous) {
       call.record.startedAt = previous.startedAt;
       call.record.answeredAt = previous.answeredAt;

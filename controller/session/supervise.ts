@@ -3,6 +3,7 @@ import { HotlineError, isHotlineError } from '../../lib/errors.js';
 import type { Bridge, Channel } from '../media-server/types.js';
 import type { CallContext } from './context.js';
 import { eitherEnds, firstAnswer } from './verbs/legs.js';
+import { ignored } from '../../lib/settle.js';
 
 export type SuperviseMode = 'listen' | 'whisper' | 'barge';
 
@@ -79,7 +80,7 @@ async function watch(call: CallContext, leg: Channel, spy: { hangup(): Promise<v
 }
 
 async function cleanUp(call: CallContext, leg: Channel, spy: { hangup(): Promise<void> } | undefined, own: Bridge | undefined): Promise<void> {
-  await leg.hangup().catch(() => undefined);
-  await spy?.hangup().catch(() => undefined);
-  await own?.destroy({ timeoutMs: call.commandTimeoutMs }).catch(() => undefined);
+  await leg.hangup().catch(ignored(call.log, 'hanging up the supervisor leg'));
+  await spy?.hangup().catch(ignored(call.log, 'removing the supervisor spy'));
+  await own?.destroy({ timeoutMs: call.commandTimeoutMs }).catch(ignored(call.log, 'removing the supervisor bridge'));
 }

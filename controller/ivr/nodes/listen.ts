@@ -4,6 +4,7 @@ import { HotlineError } from '../../../lib/errors.js';
 import type { Media, Recording } from '../../media-server/types.js';
 import type { CallContext } from '../../session/context.js';
 import type { FlowRun, IvrDeps } from '../run-state.js';
+import { ignored } from '../../../lib/settle.js';
 
 export interface ListenOptions {
   prompt: Media[];
@@ -71,7 +72,7 @@ export async function listen(call: CallContext, run: FlowRun, deps: IvrDeps & { 
     });
     await until(() => promptDone || talking || key !== undefined, 120_000);
     if (!promptDone) {
-      await playback.stop(opts).catch(() => undefined);
+      await playback.stop(opts).catch(ignored(call.log, 'stopping the prompt on barge-in'));
       call.note('barge-in');
     }
     if (!talking && key === undefined) await until(() => talking || key !== undefined, o.noInputMs);
@@ -82,7 +83,7 @@ export async function listen(call: CallContext, run: FlowRun, deps: IvrDeps & { 
     await recording.done;
     const recognition = await deps.speech.recognize(call.server.recordingFile(name, 'wav'), { language: run.language, intents: o.intents }, { timeoutMs: 5000, signal: call.signal });
     call.note(`heard ${recognition.intent ?? '(nothing)'} ${recognition.confidence.toFixed(2)} in ${recognition.engineMs} ms`);
-    deps.stats.speech(run.flow.flow, run.path.at(-1) ?? '', recognition.intent !== undefined, recognition.confidence).catch(() => undefined);
+    deps.stats.speech(run.flow.flow, run.path.at(-1) ?? '', recognition.intent !== undefined, recognition.confidence).catch(ignored(call.log, 'counting the speech turn'));
     if (recognition.intent !== undefined && recognition.confidence >= o.minConfidence) return { kind: 'speech', recognition };
     return { kind: 'not-understood', recognition };
   } catch (err) {
@@ -96,8 +97,8 @@ export async function listen(call: CallContext, run: FlowRun, deps: IvrDeps & { 
     throw err;
   } finally {
     off();
-    await recording?.stop({ timeoutMs: call.commandTimeoutMs }).catch(() => undefined);
-    await rm(call.server.recordingFile(name, 'wav'), { force: true }).catch(() => undefined);
+    await recording?.stop({ timeoutMs: call.commandTimeoutMs }).catch(ignored(call.log, 'stopping the recording of the speech turn'));
+    await rm(call.server.recordingFile(name, 'wav'), { force: true }).catch(ignored(call.log, 'removing the recording of the speech turn'));
   }
 }
 

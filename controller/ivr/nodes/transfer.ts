@@ -4,6 +4,7 @@ import { eitherEnds, firstAnswer } from '../../session/verbs/legs.js';
 import type { FlowNode } from '../schema.js';
 import type { NodeHandler } from '../run-state.js';
 import { render } from '../template.js';
+import { ignored } from '../../../lib/settle.js';
 
 type Node = Extract<FlowNode, { verb: 'transfer' }>;
 
@@ -39,8 +40,8 @@ export const transfer: NodeHandler<Node> = async (call, node, run, deps) => {
     }
     throw err;
   } finally {
-    await leg?.hangup().catch(() => undefined);
-    await bridge?.destroy({ timeoutMs: call.commandTimeoutMs }).catch(() => undefined);
+    await leg?.hangup().catch(ignored(call.log, 'hanging up the transfer leg'));
+    await bridge?.destroy({ timeoutMs: call.commandTimeoutMs }).catch(ignored(call.log, 'removing the transfer bridge'));
   }
 };
 
