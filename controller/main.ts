@@ -105,7 +105,7 @@ export async function startController(config: Config, opts: ControllerOptions = 
     regionOf: (n) => routing.regionOf(n),
     transferEndpoint: config.flows.transferEndpoint,
     now: () => new Date(),
-    speech: config.speech.engine === 'pocketsphinx' ? new PocketsphinxRecognizer(config.speech.modelsDir ? { modelsDir: config.speech.modelsDir } : {}) : undefined,
+    speech: config.speech.engine === 'pocketsphinx' ? new PocketsphinxRecognizer({ ...(config.speech.modelsDir ? { modelsDir: config.speech.modelsDir } : {}), log: log.child({ component: 'speech' }) }) : undefined,
   };
   if (ivr.speech) void warmSpeech(flows.list(), ivr.speech, log.child({ component: 'speech' }));
   const recordings = config.recordings.enabled ? await startRecordings(config, redis, log, commandTimeoutMs) : undefined;

@@ -5,6 +5,7 @@ import type { MediaRecording, RecordableBridge, RecordingFiles } from './media.j
 import type { PendingCapture, RecordingEntry } from './catalogue/entry.js';
 import type { RecordingsDeps } from './deps.js';
 import { ingest, ingestPending } from './ingest.js';
+import { ignored } from '../lib/settle.js';
 
 /** How long a live recording's lease lasts without renewal (a dead controller's lapses). */
 const LEASE_MS = 60_000;
@@ -107,8 +108,8 @@ export class RecordingCapture {
       rec = await b.bridge.record({ ...opts, name, format: 'wav' });
     } catch (err) {
       this.inFlight.delete(id);
-      await this.deps.catalogue.removePending(id).catch(() => undefined);
-      await this.deps.catalogue.endLive(id).catch(() => undefined);
+      await this.deps.catalogue.removePending(id).catch(ignored(b.log, 'clearing the pending mark of a recording that did not start'));
+      await this.deps.catalogue.endLive(id).catch(ignored(b.log, 'ending the lease of a recording that did not start'));
       throw err;
     }
     let paused = false;
@@ -136,7 +137,7 @@ export class RecordingCapture {
   }
 
   private store(rec: MediaRecording, pending: PendingCapture, log: Logger, over: Promise<void>): Promise<RecordingEntry | undefined> {
-    const lease = setInterval(() => void this.deps.catalogue.touchLive(pending.id, LEASE_MS).catch(() => undefined), LEASE_MS / 3);
+    const lease = setInterval(() => void this.deps.catalogue.touchLive(pending.id, LEASE_MS).catch(ignored(log, 'renewing the lease of a live recording')), LEASE_MS / 3);
     lease.unref();
     const task = (async () => {
       // The media server says when the recording ends; should that word be lost (a connection
@@ -162,11 +163,11 @@ export class RecordingCapture {
       } catch (err) {
         // The pending mark stays: the next sweep tries again.
         log.error({ recording: pending.id, err: String(err) }, 'recording not stored yet; it stays pending');
-        await this.deps.catalogue.count(`failed:${err instanceof HotlineError ? err.code : 'UNKNOWN'}`).catch(() => undefined);
+        await this.deps.catalogue.count(`failed:${err instanceof HotlineError ? err.code : 'UNKNOWN'}`).catch(ignored(log, 'counting a recording not stored'));
         return undefined;
       } finally {
         this.inFlight.delete(pending.id);
-        await this.deps.catalogue.endLive(pending.id).catch(() => undefined);
+        await this.deps.catalogue.endLive(pending.id).catch(ignored(log, 'ending the lease of a recording'));
       }
     })();
     this.storing.add(task);

@@ -8,6 +8,7 @@ import { hashing } from '../util/hash-stream.js';
 import { through } from '../util/through.js';
 import { assertCopy, checkCopy } from '../verify-copy.js';
 import { cleanStale } from './clean.js';
+import { ignored } from '../../lib/settle.js';
 
 /** Decoded audio may differ from the original by at most this much (codec framing). */
 export const DURATION_TOLERANCE_MS = 50;
@@ -51,7 +52,7 @@ export async function moveOn(deps: RecordingsDeps, entry: RecordingEntry, to: Ti
     }
   } catch (err) {
     // A copy that failed its check is removed; the source stays the live copy.
-    await dst.delete(key).catch(() => undefined);
+    await dst.delete(key).catch(ignored(deps.log, 'removing a copy that failed its check'));
     throw err;
   }
   await deps.step?.('verified', entry.id);

@@ -7,6 +7,7 @@ import { cleanStale } from './clean.js';
 import { expire } from './expire.js';
 import { moveOn } from './move.js';
 import { cutoffs, nextTier, rank, targetOf, type Target } from './policy.js';
+import { ignored } from '../../lib/settle.js';
 
 export interface PlannedAction {
   id: string;
@@ -124,7 +125,7 @@ async function withLock<T>(deps: RecordingsDeps, id: string, fn: () => Promise<T
     return await fn();
   } finally {
     clearInterval(renew);
-    await lock.release().catch(() => undefined);
+    await lock.release().catch(ignored(deps.log, 'releasing the lock of a recording'));
   }
 }
 
@@ -149,5 +150,5 @@ async function fail(deps: RecordingsDeps, summary: TierSummary, id: string, err:
   const message = err instanceof Error ? err.message : String(err);
   summary.failed.push({ id, code, message });
   deps.log.error({ recording: id, code, err: message }, 'recording not moved; it stays where it is for the next run');
-  await deps.catalogue.count(`failed:${code}`).catch(() => undefined);
+  await deps.catalogue.count(`failed:${code}`).catch(ignored(deps.log, 'counting a recording not moved'));
 }
