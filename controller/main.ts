@@ -72,7 +72,7 @@ export async function startController(config: Config, opts: ControllerOptions = 
   });
   redis.on('end', () => (redisReady = false));
   redis.on('close', () => (redisReady = false));
-  redis.on('error', (err: Error) => log.debug({ err: err.message }, 'redis error'));
+  redis.on('error', (err: Error) => log.debug({ err }, 'redis error'));
   const store = new RedisCallRecordStore(redis, config.redis.keyPrefix, config.redis.callRecordTtlSeconds);
   const servers: MediaServer[] = config.mediaServers.map((s) => createMediaServer(s, log));
   const commandTimeoutMs = Math.max(...config.mediaServers.map((s) => s.commandTimeoutMs));
@@ -93,7 +93,7 @@ export async function startController(config: Config, opts: ControllerOptions = 
   );
   routingRef.current = routing;
   // Agents' states load in the background: a Redis that is down must not hold up start-up.
-  routing.start().catch((err: unknown) => log.warn({ err: String(err) }, 'agent states not loaded'));
+  routing.start().catch((err: unknown) => log.warn({ err }, 'agent states not loaded'));
   const flows = new FlowDirectory(config.flows.dir || defaultFlowsDir(), () => ({ prompts: promptIndex, queues: new Set(routing.config.queues.map((q) => q.id)) }), log.child({ component: 'flows' }));
   flows.reload();
   if (config.flows.watch) flows.watch();
@@ -166,8 +166,8 @@ export async function startController(config: Config, opts: ControllerOptions = 
       await routing.stop();
       routing.closeSubscriber();
       await new Promise<void>((resolve) => (http ? http.close(() => resolve()) : resolve()));
-      await store.flush().catch((err: unknown) => log.warn({ err: String(err) }, 'last call records not saved'));
-      await counters.flush().catch((err: unknown) => log.warn({ err: String(err) }, 'last queue and IVR counts not saved'));
+      await store.flush().catch((err: unknown) => log.warn({ err }, 'last call records not saved'));
+      await counters.flush().catch((err: unknown) => log.warn({ err }, 'last queue and IVR counts not saved'));
       redis.disconnect();
       log.info('controller stopped');
     },

@@ -162,7 +162,7 @@ export class RecordingCapture {
         return await ingest(this.deps, { ...pending, endedAt: this.deps.now().toISOString() });
       } catch (err) {
         // The pending mark stays: the next sweep tries again.
-        log.error({ recording: pending.id, err: String(err) }, 'recording not stored yet; it stays pending');
+        log.error({ recording: pending.id, err }, 'recording not stored yet; it stays pending');
         await this.deps.catalogue.count(`failed:${err instanceof HotlineError ? err.code : 'UNKNOWN'}`).catch(ignored(log, 'counting a recording not stored'));
         return undefined;
       } finally {

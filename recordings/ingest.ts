@@ -61,7 +61,7 @@ export async function ingest(deps: RecordingsDeps, p: PendingCapture): Promise<R
   await deps.tiers.hot.put(sidecarKey(key), sidecarOf(entry));
   await deps.catalogue.put(entry);
   await deps.step?.('ingest-catalogued', p.id);
-  await unlink(p.file).catch((err: unknown) => deps.log.warn({ err: String(err), recording: p.id }, 'plain recording file not removed'));
+  await unlink(p.file).catch((err: unknown) => deps.log.warn({ err, recording: p.id }, 'plain recording file not removed'));
   await deps.catalogue.removePending(p.id);
   await deps.catalogue.count('ingested');
   deps.log.info({ recording: p.id, call: p.callId, durationMs: wav.durationMs, bytes: size }, 'recording stored (hot)');
@@ -98,7 +98,7 @@ export async function ingestPending(deps: RecordingsDeps, opts: { quietMs: numbe
     } catch (err) {
       out.failed++;
       await deps.catalogue.count(`failed:${err instanceof HotlineError ? err.code : 'UNKNOWN'}`);
-      deps.log.warn({ err: String(err), recording: p.id }, 'pending recording not stored; will retry');
+      deps.log.warn({ err, recording: p.id }, 'pending recording not stored; will retry');
     }
   }
   return out;

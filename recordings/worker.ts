@@ -44,7 +44,7 @@ export class TieringWorker {
       }
       this.opts.onPass?.(s);
     } catch (err) {
-      log.error({ err: String(err) }, 'tiering pass failed; the next pass retries');
+      log.error({ err }, 'tiering pass failed; the next pass retries');
     }
   }
 

@@ -19,7 +19,7 @@ export async function record(call: CallContext, q: QueueConfig, mixing: Bridge, 
     try {
       await capture.start(call.channel.id);
     } catch (err) {
-      if (!call.signal.aborted) call.log.error({ err: String(err) }, 'conversation not recorded: the recording did not start');
+      if (!call.signal.aborted) call.log.error({ err }, 'conversation not recorded: the recording did not start');
     }
   }
   return unregister;
@@ -31,6 +31,6 @@ export async function consent(call: CallContext, prompt: string): Promise<void> 
     .play([{ type: 'prompt', id: prompt, language: call.settings.language }], { timeoutMs: 30_000, signal: call.signal })
     .catch((err: unknown) => {
       if (call.signal.aborted) throw err;
-      call.log.warn({ err: String(err) }, 'recording consent prompt not played');
+      call.log.warn({ err }, 'recording consent prompt not played');
     });
 }

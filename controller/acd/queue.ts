@@ -79,7 +79,7 @@ async function waitAndConnect(call: CallContext, routing: RoutingService, q: Que
       } catch (err) {
         if (call.signal.aborted) throw err;
         // Redis away (restarting, failing over): the caller keeps its music and its place.
-        call.log.warn({ err: String(err) }, 'queue step failed; retrying');
+        call.log.warn({ err }, 'queue step failed; retrying');
         await sleep(500, call.signal);
         continue;
       }
@@ -112,7 +112,7 @@ async function waitAndConnect(call: CallContext, routing: RoutingService, q: Que
     await mixing.add([call.channel.id, leg.id], opts);
     const agentId = call.record.agentId;
     // Informative for supervisors; a Redis hiccup here must not drop a connected call.
-    await routing.agents.change(agentId, 'talking').catch((err: unknown) => call.log.warn({ err: String(err) }, 'agent state not updated'));
+    await routing.agents.change(agentId, 'talking').catch((err: unknown) => call.log.warn({ err }, 'agent state not updated'));
     routing.answered(agentId);
     call.note(`connected ${agentId}`);
     call.emit?.('connected');
@@ -166,7 +166,7 @@ async function hold(call: CallContext, q: QueueConfig, adopted: boolean): Promis
     }
     return bridge;
   } catch (err) {
-    if (!call.signal.aborted) call.log.warn({ err: String(err) }, 'caller could not be put on hold');
+    if (!call.signal.aborted) call.log.warn({ err }, 'caller could not be put on hold');
     return undefined;
   }
 }
@@ -176,7 +176,7 @@ async function converse(call: CallContext, routing: RoutingService, q: QueueConf
   await eitherEnds(call.signal, leg.ended);
   const next = call.conversation?.transferredTo;
   call.note(leg.ended.aborted && !call.signal.aborted ? (next ? 'agent handed over' : 'agent hung up') : 'caller hung up');
-  await routing.wrapUp(agentId, q, Date.now() - talkStart).catch((err: unknown) => call.log.warn({ err: String(err) }, 'wrap-up failed'));
+  await routing.wrapUp(agentId, q, Date.now() - talkStart).catch((err: unknown) => call.log.warn({ err }, 'wrap-up failed'));
   // Transferred: the caller goes on talking to whoever took over, in the same bridge.
   if (next && !call.signal.aborted) await eitherEnds(call.signal, next.ended);
 }
@@ -217,7 +217,7 @@ async function announcePosition(call: CallContext, position: number): Promise<vo
     .play([{ type: 'prompt', id: 'queue-position', language }, { type: 'digits', digits: String(position) }], { timeoutMs: call.commandTimeoutMs, signal: call.signal })
     .then(() => call.note(`announce position ${position}`))
     .catch((err: unknown) => {
-      if (!call.signal.aborted) call.log.debug({ err: String(err) }, 'position announcement failed');
+      if (!call.signal.aborted) call.log.debug({ err }, 'position announcement failed');
     });
 }
 
@@ -289,7 +289,7 @@ async function offer(
         call.note(`ring ${agentId}`);
       } catch (err) {
         if (call.signal.aborted) throw err;
-        call.log.warn({ err: String(err), agentId }, 'could not ring agent (unregistered or refused)');
+        call.log.warn({ err, agentId }, 'could not ring agent (unregistered or refused)');
         await missed(agentId);
       }
     }

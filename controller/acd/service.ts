@@ -32,7 +32,7 @@ export class RoutingService {
     readonly log: Logger,
   ) {
     this.router = routerFor(directory.config);
-    subscriber.on('error', (err: Error) => log.debug({ err: err.message }, 'agent-state subscriber error'));
+    subscriber.on('error', (err: Error) => log.debug({ err }, 'agent-state subscriber error'));
   }
 
   get config(): RoutingConfig {
@@ -105,7 +105,7 @@ export class RoutingService {
    */
   reconfigure(): void {
     this.router = routerFor(this.directory.config);
-    void this.refresh().catch((err: unknown) => this.log.warn({ err: String(err) }, 'agent states not reloaded after a routing change'));
+    void this.refresh().catch((err: unknown) => this.log.warn({ err }, 'agent states not reloaded after a routing change'));
   }
 
   closeSubscriber(): void {
@@ -123,7 +123,7 @@ export class RoutingService {
     this.misses.set(agentId, n);
     if (n < queue.maxNoAnswer) return;
     this.misses.delete(agentId);
-    await this.agents.change(agentId, 'on-break', `missed ${n} calls`).catch((err: unknown) => this.log.warn({ err: String(err), agentId }, 'could not pause agent'));
+    await this.agents.change(agentId, 'on-break', `missed ${n} calls`).catch((err: unknown) => this.log.warn({ err, agentId }, 'could not pause agent'));
   }
 
   answered(agentId: string): void {
@@ -139,7 +139,7 @@ export class RoutingService {
       agentId,
       setTimeout(() => {
         this.wrapUps.delete(agentId);
-        this.agents.change(agentId, 'available').catch((err: unknown) => this.log.warn({ err: String(err), agentId }, 'wrap-up end failed'));
+        this.agents.change(agentId, 'available').catch((err: unknown) => this.log.warn({ err, agentId }, 'wrap-up end failed'));
       }, queue.wrapUpSeconds * 1000),
     );
   }

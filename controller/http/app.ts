@@ -109,7 +109,7 @@ export function createApi(deps: ApiDeps, routes: readonly AnyRoute[] = allRoutes
       } catch (err) {
         const e = toApiError(err);
         status = e.status;
-        if (e.status >= 500) log.error({ err: err instanceof Error ? err.message : String(err), code: e.code }, 'request failed');
+        if (e.status >= 500) log.error({ err, code: e.code }, 'request failed');
         else log.debug({ code: e.code, status: e.status }, 'request refused');
         return problem(c, e, requestId);
       } finally {
@@ -131,7 +131,7 @@ export function createApi(deps: ApiDeps, routes: readonly AnyRoute[] = allRoutes
   });
   app.onError((err, c) => {
     const e = toApiError(err);
-    if (e.status >= 500) deps.log.error({ err: String(err) }, 'unhandled API error');
+    if (e.status >= 500) deps.log.error({ err }, 'unhandled API error');
     return problem(c, e);
   });
   return app;

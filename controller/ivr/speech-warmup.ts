@@ -13,7 +13,7 @@ export async function warmSpeech(flows: readonly Flow[], speech: SpeechRecognize
     for (const [id, node] of Object.entries(flow.nodes)) {
       if (node.verb !== 'menu' || node.intents.length === 0) continue;
       await speech.prepare({ language: flow.language, intents: node.intents.map((i) => ({ id: i.id, phrases: i.phrases })) }).catch((err: unknown) => {
-        log.error({ flow: flow.flow, node: id, err: err instanceof Error ? err.message : String(err) }, 'spoken menu cannot be recognised; callers there will use the keypad');
+        log.error({ flow: flow.flow, node: id, err }, 'spoken menu cannot be recognised; callers there will use the keypad');
       });
     }
   }

@@ -228,6 +228,6 @@ export class SessionRunner {
    * store writes the record as it is when it writes (grouped), so no snapshot is taken here.
    */
   private persist(record: CallRecord, log: Logger): void {
-    this.deps.store.save(record).catch((err: unknown) => log.warn({ err: String(err) }, 'call record not saved'));
+    this.deps.store.save(record).catch((err: unknown) => log.warn({ err }, 'call record not saved'));
   }
 }

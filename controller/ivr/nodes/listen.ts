@@ -90,7 +90,7 @@ export async function listen(call: CallContext, run: FlowRun, deps: IvrDeps & { 
     if (call.signal.aborted) throw ended();
     // An engine that crashed or timed out is a turn not understood, never a dropped call.
     if (err instanceof HotlineError && err.code.startsWith('SPEECH_')) {
-      call.log.warn({ err: err.message, code: err.code }, 'speech recognition failed');
+      call.log.warn({ err, code: err.code }, 'speech recognition failed');
       call.note(`speech failed (${err.code})`);
       return { kind: 'not-understood' };
     }

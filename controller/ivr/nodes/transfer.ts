@@ -35,7 +35,7 @@ export const transfer: NodeHandler<Node> = async (call, node, run, deps) => {
   } catch (err) {
     if (call.signal.aborted) throw err;
     if (err instanceof HotlineError && err.code.startsWith('MEDIA_')) {
-      call.log.warn({ err: err.message }, 'transfer failed');
+      call.log.warn({ err }, 'transfer failed');
       return { next: node.onFail, exit: 'failed' };
     }
     throw err;

@@ -251,7 +251,7 @@ export class AsteriskServer implements MediaServer {
         if (signal.aborted) break;
         const reason = err instanceof Error ? err.message : String(err);
         this.setStatus(false, `cannot reach ${safeUrl(config.url)}: ${reason}`);
-        log.debug({ err: reason }, 'ARI connect failed');
+        log.debug({ err }, 'ARI connect failed');
       }
       this.detach();
       if (signal.aborted) break;
@@ -270,7 +270,7 @@ export class AsteriskServer implements MediaServer {
     for (const type of EVENTS) client.on(type, (event: unknown) => this.dispatch(event));
     client.on('WebSocketConnected', () => {
       this.setStatus(true, 'connected');
-      this.filterEvents().catch((err: unknown) => this.ctx.log.warn({ err: String(err) }, 'ARI event filter not set; receiving all events'));
+      this.filterEvents().catch((err: unknown) => this.ctx.log.warn({ err }, 'ARI event filter not set; receiving all events'));
       resync(this.resyncHost).catch((err: unknown) => this.ctx.log.error({ err }, 'resync after connect failed'));
     });
     client.on('WebSocketReconnecting', () => this.setStatus(false, 'ARI WebSocket reconnecting'));

@@ -93,7 +93,7 @@ export class FreeswitchServer implements MediaServer {
       },
       (err: unknown) => {
         // No answer from FreeSWITCH in time, or the connection went: make sure the leg goes.
-        this.ctx.log.warn({ channelId: id, err: String(err) }, 'originate did not finish; hanging the leg up');
+        this.ctx.log.warn({ channelId: id, err }, 'originate did not finish; hanging the leg up');
         this.discard(id);
       },
     );
@@ -163,7 +163,7 @@ export class FreeswitchServer implements MediaServer {
         this.ctx.connection = conn;
         this.setStatus(true, 'connected');
         backoff.reset();
-        resync(this.resyncHost).catch((err: unknown) => log.error({ err: String(err) }, 'resync after connect failed'));
+        resync(this.resyncHost).catch((err: unknown) => log.error({ err }, 'resync after connect failed'));
         const reason = await conn.closed;
         if (!signal.aborted) {
           log.warn({ reason }, 'ESL connection lost; reconnecting');
@@ -173,7 +173,7 @@ export class FreeswitchServer implements MediaServer {
         if (signal.aborted) break;
         const reason = err instanceof Error ? err.message : String(err);
         this.setStatus(false, `cannot reach ${config.host}:${config.port}: ${reason}`);
-        log.debug({ err: reason }, 'ESL connect failed');
+        log.debug({ err }, 'ESL connect failed');
       }
       this.ctx.connection = undefined;
       if (signal.aborted) break;
