@@ -72,7 +72,7 @@ export async function startController(config: Config, opts: ControllerOptions = 
   });
   redis.on('end', () => (redisReady = false));
   redis.on('close', () => (redisReady = false));
-  redis.on('error', (err: Error) => log.debug({ err: err.message }, 'redis error'));
+  redis.on('error', (err: Error) => log.debug({ err }, 'redis error'));
   const store = new RedisCallRecordStore(redis, config.redis.keyPrefix, config.redis.callRecordTtlSeconds);
   const servers: MediaServer[] = config.mediaServers.map((s) => createMediaServer(s, log));
   const commandTimeoutMs = Math.max(...config.mediaServers.map((s) => s.commandTimeoutMs));
@@ -105,7 +105,7 @@ export async function startController(config: Config, opts: ControllerOptions = 
     regionOf: (n) => routing.regionOf(n),
     transferEndpoint: config.flows.transferEndpoint,
     now: () => new Date(),
-    speech: config.speech.engine === 'pocketsphinx' ? new PocketsphinxRecognizer(config.speech.modelsDir ? { modelsDir: config.speech.modelsDir } : {}) : undefined,
+    speech: config.speech.engine === 'pocketsphinx' ? new PocketsphinxRecognizer({ ...(config.speech.modelsDir ? { modelsDir: config.speech.modelsDir } : {}), log: log.child({ component: 'speech' }) }) : undefined,
   };
   if (ivr.speech) void warmSpeech(flows.list(), ivr.speech, log.child({ component: 'speech' }));
   const recordings = config.recordings.enabled ? await startRecordings(config, redis, log, commandTimeoutMs) : undefined;

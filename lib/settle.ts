@@ -1,13 +1,14 @@
 import type { Logger } from 'pino';
 
 /**
- * For a step whose failure must not stop what follows (a best-effort cleanup, a figure written
- * behind): resolves to undefined, and says why at debug level, so nothing fails silently.
- * `what` says what was being tried: `.catch(ignored(call.log, 'removing the holding bridge'))`.
+ * For promises whose failure changes nothing (best-effort cleanup, a hangup of a channel that may
+ * already be gone): `.catch(ignored(log, 'hanging up the agent leg'))`. The reason still reaches the
+ * debug log as `{ err }`, so nothing fails silently. `what` says what was being tried. Without a
+ * logger it only swallows.
  */
 export function ignored(log: Pick<Logger, 'debug'> | undefined, what: string): (err: unknown) => undefined {
   return (err: unknown) => {
-    log?.debug({ err }, `${what} failed (ignored)`);
+    log?.debug({ err }, `ignored a failure while ${what}`);
     return undefined;
   };
 }

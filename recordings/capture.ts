@@ -108,8 +108,8 @@ export class RecordingCapture {
       rec = await b.bridge.record({ ...opts, name, format: 'wav' });
     } catch (err) {
       this.inFlight.delete(id);
-      await this.deps.catalogue.removePending(id).catch(ignored(b.log, 'catalogue.removePending'));
-      await this.deps.catalogue.endLive(id).catch(ignored(b.log, 'catalogue.endLive'));
+      await this.deps.catalogue.removePending(id).catch(ignored(b.log, 'clearing the pending mark of a recording that did not start'));
+      await this.deps.catalogue.endLive(id).catch(ignored(b.log, 'ending the lease of a recording that did not start'));
       throw err;
     }
     let paused = false;
@@ -137,7 +137,7 @@ export class RecordingCapture {
   }
 
   private store(rec: MediaRecording, pending: PendingCapture, log: Logger, over: Promise<void>): Promise<RecordingEntry | undefined> {
-    const lease = setInterval(() => void this.deps.catalogue.touchLive(pending.id, LEASE_MS).catch(ignored(log, 'catalogue.touchLive')), LEASE_MS / 3);
+    const lease = setInterval(() => void this.deps.catalogue.touchLive(pending.id, LEASE_MS).catch(ignored(log, 'renewing the lease of a live recording')), LEASE_MS / 3);
     lease.unref();
     const task = (async () => {
       // The media server says when the recording ends; should that word be lost (a connection
@@ -163,11 +163,11 @@ export class RecordingCapture {
       } catch (err) {
         // The pending mark stays: the next sweep tries again.
         log.error({ recording: pending.id, err }, 'recording not stored yet; it stays pending');
-        await this.deps.catalogue.count(`failed:${err instanceof HotlineError ? err.code : 'UNKNOWN'}`).catch(ignored(log, 'catalogue.count'));
+        await this.deps.catalogue.count(`failed:${err instanceof HotlineError ? err.code : 'UNKNOWN'}`).catch(ignored(log, 'counting a recording not stored'));
         return undefined;
       } finally {
         this.inFlight.delete(pending.id);
-        await this.deps.catalogue.endLive(pending.id).catch(ignored(log, 'catalogue.endLive'));
+        await this.deps.catalogue.endLive(pending.id).catch(ignored(log, 'ending the lease of a recording'));
       }
     })();
     this.storing.add(task);

@@ -21,7 +21,7 @@ import { ignored } from '../lib/settle.js';
 export async function ingest(deps: RecordingsDeps, p: PendingCapture): Promise<RecordingEntry> {
   const existing = await deps.catalogue.get(p.id);
   if (existing) {
-    await unlink(p.file).catch(ignored(deps.log, 'removing the ingested file'));
+    await unlink(p.file).catch(ignored(deps.log, 'removing the plain file of a recording already stored'));
     await deps.catalogue.removePending(p.id);
     return existing;
   }
@@ -79,7 +79,7 @@ export async function ingestPending(deps: RecordingsDeps, opts: { quietMs: numbe
   for (const p of await deps.catalogue.listPending()) {
     // Still being recorded here or by another controller (whose lease is fresh).
     if (opts.skip?.has(p.id) || (await deps.catalogue.isLive(p.id))) continue;
-    const file = await stat(p.file).catch(ignored(deps.log, 'reading the pending file'));
+    const file = await stat(p.file).catch(ignored(deps.log, 'looking for the file of a pending recording'));
     if (!file) {
       if (await deps.catalogue.get(p.id)) {
         await deps.catalogue.removePending(p.id);

@@ -20,7 +20,7 @@ export async function recordingsFromConfig(
   if (!hotDir) throw new HotlineError('CONFIG_INVALID', '[recordings] no hot folder: set recordings.hotDir');
   const cold: StorageDriver =
     config.cold.driver === 'folder'
-      ? folderStorage({ name: 'cold', root: config.cold.dir })
+      ? folderStorage({ name: 'cold', root: config.cold.dir, log: ctx.log })
       : s3Storage({
           name: 'cold',
           ...(config.cold.endpoint === undefined ? {} : { endpoint: config.cold.endpoint }),
@@ -31,6 +31,7 @@ export async function recordingsFromConfig(
           secretAccessKey: config.cold.secretAccessKey,
           storageClass: config.cold.storageClass,
           forcePathStyle: config.cold.forcePathStyle,
+          log: ctx.log,
         });
   const dirs = [hotDir, config.warm.dir, config.cold.driver === 'folder' ? config.cold.dir : undefined].filter((d): d is string => d !== undefined);
   // Two tiers in one folder would see each other's copies as their own, and delete them as stale.
@@ -39,7 +40,7 @@ export async function recordingsFromConfig(
   const { keys, created } = await loadKeyFile(keyPath, { create: true });
   if (created) ctx.log.warn({ keyFile: keyPath }, 'created a recordings master key; back it up: without it no recording can be played');
   return {
-    tiers: { hot: folderStorage({ name: 'hot', root: hotDir }), warm: folderStorage({ name: 'warm', root: config.warm.dir }), cold },
+    tiers: { hot: folderStorage({ name: 'hot', root: hotDir, log: ctx.log }), warm: folderStorage({ name: 'warm', root: config.warm.dir, log: ctx.log }), cold },
     catalogue: new RedisCatalogue(ctx.redis, ctx.keyPrefix),
     keyring: new Keyring({ current: keys.current, keys: keys.keys }),
     policy: config.policy,

@@ -47,10 +47,10 @@ async function waitAndConnect(call: CallContext, routing: RoutingService, q: Que
   call.note(resumedFrom === undefined ? `queue ${queueId}` : `resume queue ${queueId}`);
   // Counted behind (the figures are written a few times a second), never waited for on the way
   // to an agent; the line and the history go out together, one round trip.
-  if (resumedFrom === undefined) void routing.stats.offered(queueId).catch(ignored(call.log, 'routing.stats.offered'));
+  if (resumedFrom === undefined) void routing.stats.offered(queueId).catch(ignored(call.log, 'counting the call as offered'));
   const [joined, lastAgentId] = await Promise.all([
     routing.waiting.join(queueId, call.channel.id, priority, enqueuedAt),
-    routing.history.lastAgent(call.channel.info.callerNumber).catch(ignored(call.log, 'routing.history.lastAgent')),
+    routing.history.lastAgent(call.channel.info.callerNumber).catch(ignored(call.log, 'looking up the last agent of the caller')),
   ]);
   call.checkpoint();
   call.emit?.('queued');
@@ -87,7 +87,7 @@ async function waitAndConnect(call: CallContext, routing: RoutingService, q: Que
         await holding;
         if (Date.now() - announcedAt >= q.announce.positionEverySeconds * 1000) {
           announcedAt = Date.now();
-          const place = await routing.waiting.position(queueId, call.channel.id).catch(ignored(call.log, 'routing.waiting.position'));
+          const place = await routing.waiting.position(queueId, call.channel.id).catch(ignored(call.log, 'reading the place of the caller in the line'));
           if (place !== undefined) await announcePosition(call, place + 1);
         }
         await sleep(200, call.signal);
@@ -102,7 +102,7 @@ async function waitAndConnect(call: CallContext, routing: RoutingService, q: Que
       call.record.queueWaitMs = Date.now() - enqueuedAt;
       break;
     }
-    void routing.stats.answered(queueId, call.record.queueWaitMs, q.serviceLevelSeconds).catch(ignored(call.log, 'routing.stats.answered'));
+    void routing.stats.answered(queueId, call.record.queueWaitMs, q.serviceLevelSeconds).catch(ignored(call.log, 'counting the call as answered'));
     // Out of the line while the bridge is made: the next caller's place counts at once.
     [mixing] = await Promise.all([call.server.createBridge('mixing', opts), routing.waiting.leave(queueId, call.channel.id)]);
     left = true;
@@ -118,7 +118,7 @@ async function waitAndConnect(call: CallContext, routing: RoutingService, q: Que
     call.emit?.('connected');
     // A controller that dies from here on leaves a conversation the next one can resume.
     call.checkpoint();
-    await routing.history.remember(call.channel.info.callerNumber, agentId).catch(ignored(call.log, 'routing.history.remember'));
+    await routing.history.remember(call.channel.info.callerNumber, agentId).catch(ignored(call.log, 'remembering the agent of the caller'));
     unregister = await record(call, q, mixing, agentId);
     call.conversation = { bridge: mixing, agentId, agentLegId: leg.id };
     await converse(call, routing, q, agentId, leg, Date.now());
@@ -126,7 +126,7 @@ async function waitAndConnect(call: CallContext, routing: RoutingService, q: Que
   } catch (err) {
     if (call.signal.aborted && !call.record.agentId) {
       call.note('abandoned');
-      void routing.stats.abandoned(queueId, Date.now() - enqueuedAt, q.serviceLevelSeconds).catch(ignored(call.log, 'routing.stats.abandoned'));
+      void routing.stats.abandoned(queueId, Date.now() - enqueuedAt, q.serviceLevelSeconds).catch(ignored(call.log, 'counting the call as abandoned'));
       return 'abandoned';
     }
     if (call.signal.aborted) return 'connected';
@@ -137,12 +137,12 @@ async function waitAndConnect(call: CallContext, routing: RoutingService, q: Que
     const held = call.conversation?.holding;
     const other = call.conversation?.transferredTo;
     call.conversation = undefined;
-    await held?.destroy(cleanup).catch(ignored(call.log, 'held.destroy'));
-    await other?.hangup().catch(ignored(call.log, 'other.hangup'));
-    if (!left) await routing.waiting.leave(queueId, call.channel.id).catch(ignored(call.log, 'routing.waiting.leave'));
-    await leg?.hangup().catch(ignored(call.log, 'leg.hangup'));
-    await mixing?.destroy(cleanup).catch(ignored(call.log, 'mixing.destroy'));
-    await (await holding?.catch(ignored(call.log, 'making the holding bridge')))?.destroy(cleanup).catch(ignored(call.log, 'holding.destroy'));
+    await held?.destroy(cleanup).catch(ignored(call.log, 'removing the holding bridge of a transfer'));
+    await other?.hangup().catch(ignored(call.log, 'hanging up the transfer target'));
+    if (!left) await routing.waiting.leave(queueId, call.channel.id).catch(ignored(call.log, 'taking the caller out of the line'));
+    await leg?.hangup().catch(ignored(call.log, 'hanging up the agent leg'));
+    await mixing?.destroy(cleanup).catch(ignored(call.log, 'removing the mixing bridge'));
+    await (await holding?.catch(ignored(call.log, 'putting the caller on hold')))?.destroy(cleanup).catch(ignored(call.log, 'removing the holding bridge'));
   }
 }
 
@@ -161,7 +161,7 @@ async function hold(call: CallContext, q: QueueConfig, adopted: boolean): Promis
       await bridge.add(call.channel.id, opts);
       await bridge.startMusicOnHold(q.musicOnHold, opts);
     } catch (err) {
-      await bridge.destroy({ timeoutMs: call.commandTimeoutMs }).catch(ignored(call.log, 'bridge.destroy'));
+      await bridge.destroy({ timeoutMs: call.commandTimeoutMs }).catch(ignored(call.log, 'removing a holding bridge that could not be set up'));
       throw err;
     }
     return bridge;
@@ -204,8 +204,8 @@ export async function resumeConversation(
   try {
     await converse(call, routing, q, at.agentId, leg, at.talkingSince);
   } finally {
-    await leg.hangup().catch(ignored(call.log, 'leg.hangup'));
-    await call.server.bridge(bridgeInfo).destroy({ timeoutMs: call.commandTimeoutMs }).catch(ignored(call.log, 'destroying the agent bridge'));
+    await leg.hangup().catch(ignored(call.log, 'hanging up the agent leg of a resumed conversation'));
+    await call.server.bridge(bridgeInfo).destroy({ timeoutMs: call.commandTimeoutMs }).catch(ignored(call.log, 'removing the mixing bridge of a resumed conversation'));
   }
   return 'connected';
 }
@@ -297,7 +297,7 @@ async function offer(
     const winner = await firstAnswer(ringing, (q.noAnswerSeconds + 2) * 1000, call.signal);
     for (const [agentId, leg] of ringing) {
       if (agentId === winner) continue;
-      await leg.hangup().catch(ignored(call.log, 'leg.hangup'));
+      await leg.hangup().catch(ignored(call.log, 'hanging up an agent who did not answer first'));
       if (winner) await release(agentId);
       else {
         call.note(`no answer ${agentId}`);
@@ -308,7 +308,7 @@ async function offer(
     return winner && leg ? { agentId: winner, leg } : undefined;
   } catch (err) {
     for (const [agentId, leg] of ringing) {
-      await leg.hangup().catch(ignored(call.log, 'leg.hangup'));
+      await leg.hangup().catch(ignored(call.log, 'hanging up a ringing agent'));
       await release(agentId);
     }
     throw err;

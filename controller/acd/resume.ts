@@ -11,7 +11,7 @@ import { ignored } from '../../lib/settle.js';
 export async function resumeAdopted(call: CallContext, previous: CallRecord | undefined): Promise<CallOutcome | undefined> {
   const routing = call.routing;
   if (!routing) return undefined;
-  const waiting = await routing.waiting.find(call.channel.id).catch(ignored(call.log, 'routing.waiting.find'));
+  const waiting = await routing.waiting.find(call.channel.id).catch(ignored(call.log, 'looking up the caller in the waiting lines'));
   if (!waiting && previous?.agentId && previous.queue) {
     const connectedAt = previous.timeline.find((t) => t.what === `connected ${previous.agentId}`)?.atMs ?? 0;
     const talkingSince = Date.parse(previous.startedAt) + connectedAt;

@@ -32,7 +32,7 @@ export class RoutingService {
     readonly log: Logger,
   ) {
     this.router = routerFor(directory.config);
-    subscriber.on('error', (err: Error) => log.debug({ err: err.message }, 'agent-state subscriber error'));
+    subscriber.on('error', (err: Error) => log.debug({ err }, 'agent-state subscriber error'));
   }
 
   get config(): RoutingConfig {
@@ -60,7 +60,7 @@ export class RoutingService {
       for (const l of this.changeListeners) l(id, state, since);
     });
     this.subscriber.on('ready', this.onReconnect);
-    this.refresher = setInterval(() => void this.refresh().catch(ignored(this.log, 'refresh')), 5000);
+    this.refresher = setInterval(() => void this.refresh().catch(ignored(this.log, 'reading the agent states again')), 5000);
     this.refresher.unref();
     await this.refresh();
   }
@@ -70,12 +70,12 @@ export class RoutingService {
     this.wrapUps.clear();
     clearInterval(this.refresher);
     this.subscriber.off('ready', this.onReconnect);
-    await this.unfollow?.().catch(ignored(this.log, 'unfollowing agent states'));
+    await this.unfollow?.().catch(ignored(this.log, 'no longer following agent changes'));
   }
 
   private readonly onReconnect = (): void => {
     // Give ioredis a moment to subscribe again, so nothing falls between the read and the feed.
-    setTimeout(() => void this.refresh().catch(ignored(this.log, 'refresh')), 200).unref();
+    setTimeout(() => void this.refresh().catch(ignored(this.log, 'reading the agent states again after a reconnect')), 200).unref();
   };
 
   private async refresh(): Promise<void> {
@@ -86,7 +86,7 @@ export class RoutingService {
       // A wrap-up whose controller died before ending it: any controller ends it (the state
       // machine and WATCH make sure only one does).
       if (status.state === 'wrap-up' && status.until !== undefined && status.until + 2000 < now && !this.wrapUps.has(id)) {
-        await this.agents.change(id, 'available').catch(ignored(this.log, 'agents.change'));
+        await this.agents.change(id, 'available').catch(ignored(this.log, 'ending a wrap-up left by a controller that is gone'));
       }
     }
   }
@@ -133,7 +133,7 @@ export class RoutingService {
   /** After the call, wrap-up for the queue's time, then available again. */
   async wrapUp(agentId: string, queue: QueueConfig, talkMs: number): Promise<void> {
     await this.agents.change(agentId, 'wrap-up', undefined, queue.wrapUpSeconds * 1000);
-    void this.stats.handled(queue.id, talkMs, queue.wrapUpSeconds * 1000).catch(ignored(this.log, 'stats.handled'));
+    void this.stats.handled(queue.id, talkMs, queue.wrapUpSeconds * 1000).catch(ignored(this.log, 'counting the handled call'));
     clearTimeout(this.wrapUps.get(agentId));
     this.wrapUps.set(
       agentId,

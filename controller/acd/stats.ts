@@ -61,7 +61,7 @@ export class QueueStatistics {
 
   async get(queueId: string, at = Date.now()): Promise<QueueStats> {
     // This controller's counts still in the batch are written first (others' lag by the batch).
-    await this.counters.flush().catch(ignored(undefined, 'counters.flush'));
+    await this.counters.flush().catch(() => undefined); // a failed write is reported to its waiters
     const h = await this.redis.hgetall(this.key(queueId, at));
     const n = (f: string): number => Number(h[f] ?? 0);
     const ratio = (a: number, b: number): number | null => (b > 0 ? Number((a / b).toFixed(4)) : null);

@@ -109,7 +109,7 @@ export function createApi(deps: ApiDeps, routes: readonly AnyRoute[] = allRoutes
       } catch (err) {
         const e = toApiError(err);
         status = e.status;
-        if (e.status >= 500) log.error({ err: err instanceof Error ? err.message : String(err), code: e.code }, 'request failed');
+        if (e.status >= 500) log.error({ err, code: e.code }, 'request failed');
         else log.debug({ code: e.code, status: e.status }, 'request refused');
         return problem(c, e, requestId);
       } finally {

@@ -10,6 +10,7 @@ import type { ApiDeps } from './deps.js';
 import { EventHub } from './events.js';
 import { ApiMetrics } from './metrics.js';
 import type { Config } from '../config/schema.js';
+import { ignored } from '../../lib/settle.js';
 
 type Given = Omit<ApiDeps, 'keys' | 'tokens' | 'events' | 'metrics' | 'limits' | 'version' | 'superviseEndpoints' | 'transferEndpoint'> & { events: EventHub; metrics: ApiMetrics };
 
@@ -39,7 +40,7 @@ function registerGauges(deps: ApiDeps): void {
   m.gauge('hotline_redis_ready', 'Redis connected (1) or not (0)', [], (set) => set({}, deps.redisReady() ? 1 : 0));
   m.gauge('hotline_agents', 'agents by state', ['state'], async (set) => {
     if (!deps.redisReady()) return;
-    const states = await deps.routing.agents.statuses(deps.routing.config.agents.map((a) => a.id)).catch(() => undefined);
+    const states = await deps.routing.agents.statuses(deps.routing.config.agents.map((a) => a.id)).catch(ignored(deps.log, 'reading agent states for the gauges'));
     if (!states) return;
     const counts = new Map<string, number>();
     for (const a of deps.routing.config.agents) {
@@ -51,7 +52,7 @@ function registerGauges(deps: ApiDeps): void {
   m.gauge('hotline_queue_waiting', 'callers waiting per queue', ['queue'], async (set) => {
     if (!deps.redisReady()) return;
     for (const q of deps.routing.config.queues) {
-      const s = await deps.routing.stats.get(q.id).catch(() => undefined);
+      const s = await deps.routing.stats.get(q.id).catch(ignored(deps.log, 'reading queue figures for the gauges'));
       if (s) set({ queue: q.id }, s.waiting);
     }
   });
@@ -59,18 +60,18 @@ function registerGauges(deps: ApiDeps): void {
   m.gauge('hotline_ivr_today', "today's IVR figures per flow: calls, turns (sum), self-served", ['flow', 'figure'], async (set) => {
     if (!deps.ivrStats || !deps.redisReady()) return;
     for (const f of deps.flows.list()) {
-      const s = await deps.ivrStats.read(f.flow).catch(() => undefined);
+      const s = await deps.ivrStats.read(f.flow).catch(ignored(deps.log, 'reading IVR figures for the gauges'));
       for (const figure of ['calls', 'turns', 'selfServed']) if (s?.[figure] !== undefined) set({ flow: f.flow, figure }, s[figure]);
     }
   });
   m.gauge('hotline_recordings', 'recordings per tier', ['tier'], async (set) => {
     if (!deps.recordings || !deps.redisReady()) return;
-    const c = await deps.recordings.deps.catalogue.counts().catch(() => undefined);
+    const c = await deps.recordings.deps.catalogue.counts().catch(ignored(deps.log, 'counting recordings for the gauges'));
     if (c) for (const [tier, n] of Object.entries(c)) set({ tier }, n);
   });
   m.gauge('hotline_recordings_worker', 'recording worker counters (moves, failures by code)', ['counter'], async (set) => {
     if (!deps.recordings || !deps.redisReady()) return;
-    const c = await deps.recordings.deps.catalogue.counters().catch(() => undefined);
+    const c = await deps.recordings.deps.catalogue.counters().catch(ignored(deps.log, 'reading recording worker counters for the gauges'));
     if (c) for (const [counter, n] of Object.entries(c)) set({ counter }, n);
   });
 }

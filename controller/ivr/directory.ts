@@ -55,7 +55,7 @@ export class FlowDirectory {
         // Editors write in several steps: read once they are done.
         this.pending = setTimeout(() => this.reload(), 200);
       });
-      this.watcher.on('error', (err) => this.log.warn({ err: err.message }, 'flow folder watch failed'));
+      this.watcher.on('error', (err) => this.log.warn({ err }, 'flow folder watch failed'));
     } catch (err) {
       this.log.warn({ err, dir: this.dir }, 'cannot watch the flow folder; changes need a restart');
     }

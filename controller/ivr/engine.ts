@@ -41,7 +41,7 @@ export async function runFlow(call: CallContext, flow: Flow, deps: IvrDeps): Pro
       run.path.push(id);
       call.record.turns = run.turns;
       const step: Step = await (HANDLERS[node.verb] as NodeHandler)(call, node, run, deps);
-      deps.stats.exit(flow.flow, id, step.exit).catch(ignored(call.log, 'stats.exit'));
+      deps.stats.exit(flow.flow, id, step.exit).catch(ignored(call.log, 'counting the node exit'));
       if ('end' in step) {
         outcome = step.end;
         id = undefined;
@@ -51,13 +51,13 @@ export async function runFlow(call: CallContext, flow: Flow, deps: IvrDeps): Pro
     }
     return outcome;
   } catch (err) {
-    if (call.signal.aborted && id !== undefined) deps.stats.exit(flow.flow, id, 'caller-hangup').catch(ignored(call.log, 'stats.exit'));
+    if (call.signal.aborted && id !== undefined) deps.stats.exit(flow.flow, id, 'caller-hangup').catch(ignored(call.log, 'counting the node exit on hang-up'));
     throw err;
   } finally {
     call.record.turns = run.turns;
     // Served by the IVR alone: the flow ran to a normal end without a person. A hang-up mid-menu,
     // a voicemail or a callback request is not (someone still has to act).
     call.record.selfServed = outcome === 'completed' && !run.reachedPerson;
-    deps.stats.call(flow.flow, run.turns, call.record.selfServed).catch(ignored(call.log, 'stats.call'));
+    deps.stats.call(flow.flow, run.turns, call.record.selfServed).catch(ignored(call.log, 'counting the call for the flow'));
   }
 }

@@ -29,6 +29,11 @@ export const REDACT_PATHS = [
   '*.callerHashSecret',
   'headers.authorization',
   'headers.cookie',
+  // ioredis puts the failed command on its errors: AUTH and HELLO carry the password, keys and
+  // values carry caller numbers. Errors are logged whole ({ err }), so their arguments go.
+  '*.command.args',
+  '*.previousErrors[*].command.args',
+  '*.aggregateErrors[*].command.args',
 ];
 
 export function createLogger(opts: { level: string; name: string }, destination?: DestinationStream): Logger {

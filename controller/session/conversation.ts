@@ -26,8 +26,8 @@ export async function holdCaller(call: CallContext, musicClass?: string): Promis
     await holding.add(call.channel.id, opts);
   } catch (err) {
     conv.holding = undefined;
-    await conv.bridge.add(call.channel.id, { timeoutMs: call.commandTimeoutMs }).catch(ignored(call.log, 'conv.bridge.add'));
-    await holding.destroy({ timeoutMs: call.commandTimeoutMs }).catch(ignored(call.log, 'holding.destroy'));
+    await conv.bridge.add(call.channel.id, { timeoutMs: call.commandTimeoutMs }).catch(ignored(call.log, 'moving the caller back into the conversation'));
+    await holding.destroy({ timeoutMs: call.commandTimeoutMs }).catch(ignored(call.log, 'removing a holding bridge that could not be set up'));
     throw err;
   }
   call.note('hold');
@@ -41,7 +41,7 @@ export async function resumeCaller(call: CallContext): Promise<void> {
   const opts = { timeoutMs: call.commandTimeoutMs, signal: call.signal };
   await conv.bridge.add(call.channel.id, opts);
   conv.holding = undefined;
-  await holding.destroy({ timeoutMs: call.commandTimeoutMs }).catch(ignored(call.log, 'holding.destroy'));
+  await holding.destroy({ timeoutMs: call.commandTimeoutMs }).catch(ignored(call.log, 'removing the holding bridge'));
   call.note('resume');
 }
 
@@ -62,7 +62,7 @@ export async function transferCaller(call: CallContext, endpoint: string, ringSe
     await conv.bridge.add(leg.id, opts);
     conv.transferredTo = leg;
   } catch (err) {
-    await leg.hangup().catch(ignored(call.log, 'leg.hangup'));
+    await leg.hangup().catch(ignored(call.log, 'hanging up a transfer target that was not connected'));
     throw err;
   }
   if (conv.holding) await resumeCaller(call);

@@ -202,7 +202,7 @@ export class SessionRunner {
    */
   private async resume(call: CallContext): Promise<CallRecord['outcome']> {
     call.note('adopted');
-    const previous = await this.deps.store.get(call.channel.id).catch(ignored(call.log, 'store.get'));
+    const previous = await this.deps.store.get(call.channel.id).catch(ignored(call.log, 'reading the record of the adopted call'));
     if (previous) {
       call.record.startedAt = previous.startedAt;
       call.record.answeredAt = previous.answeredAt;

@@ -80,7 +80,7 @@ async function watch(call: CallContext, leg: Channel, spy: { hangup(): Promise<v
 }
 
 async function cleanUp(call: CallContext, leg: Channel, spy: { hangup(): Promise<void> } | undefined, own: Bridge | undefined): Promise<void> {
-  await leg.hangup().catch(ignored(call.log, 'leg.hangup'));
-  await spy?.hangup().catch(ignored(call.log, 'spy.hangup'));
-  await own?.destroy({ timeoutMs: call.commandTimeoutMs }).catch(ignored(call.log, 'own.destroy'));
+  await leg.hangup().catch(ignored(call.log, 'hanging up the supervisor leg'));
+  await spy?.hangup().catch(ignored(call.log, 'removing the supervisor spy'));
+  await own?.destroy({ timeoutMs: call.commandTimeoutMs }).catch(ignored(call.log, 'removing the supervisor bridge'));
 }

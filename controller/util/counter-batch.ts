@@ -34,7 +34,7 @@ export class CounterBatch {
     for (const [field, n] of Object.entries(fields)) entry.ints.set(field, (entry.ints.get(field) ?? 0) + Math.round(n));
     for (const [field, n] of Object.entries(floats)) entry.floats.set(field, (entry.floats.get(field) ?? 0) + n);
     this.pending.set(key, entry);
-    this.timer ??= setTimeout(() => void this.flush().catch(ignored(undefined, 'flush')), this.flushMs);
+    this.timer ??= setTimeout(() => void this.flush().catch(() => undefined), this.flushMs); // the waiters get the error
     return new Promise((resolve, reject) => this.waiters.push({ resolve, reject }));
   }
 

@@ -1,6 +1,8 @@
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Logger } from 'pino';
 import { HotlineError, isHotlineError } from '../../lib/errors.js';
+import { ignored } from '../../lib/settle.js';
 import { CALIBRATION, confidence, type Calibration, type Evidence } from './confidence.js';
 import { parseDecodeLog, type Decoded } from './decode-log.js';
 import { GrammarFiles, type DecodeFiles } from './grammar-files.js';
@@ -31,6 +33,8 @@ export interface PocketsphinxOptions {
    * and noise that the phone loop fits better than the grammar does.
    */
   endpoint?: EndpointOptions | false;
+  /** For failures that change nothing (debug). */
+  log?: Pick<Logger, 'debug'>;
 }
 
 /** Where the calibration puts the measured trade-off (confidence.ts). */
@@ -106,12 +110,12 @@ export class PocketsphinxRecognizer implements SpeechRecognizer {
         this.#decode(audio.path, files, language, search, deadline, cancel.signal, opts);
       const loop = run(loopFiles, LOOP_SEARCH);
       loop.catch(() => undefined); // awaited below; never an unhandled rejection meanwhile
-      const heard = await firstOrStop(run(compiled, GRAMMAR_SEARCH[language]), loop, cancel);
+      const heard = await firstOrStop(run(compiled, GRAMMAR_SEARCH[language]), loop, cancel, this.opts.log);
       const text = heard.words.join(' ');
       const intent = compiled.grammar.intentOf(text);
       if (intent === undefined || heard.score === undefined || heard.speechFrames === 0) {
         cancel.abort(); // the phone loop is not needed any more
-        await loop.catch(() => undefined);
+        await loop.catch(ignored(this.opts.log, 'stopping the phone-loop decode'));
         return { recognition: { text, confidence: 0, engineMs: elapsed() }, ...kept };
       }
       const anyLoop = await loop;
@@ -164,12 +168,12 @@ export class PocketsphinxRecognizer implements SpeechRecognizer {
 }
 
 /** `a`'s result; when `a` fails, the parallel decode `b` is stopped and awaited before the error. */
-async function firstOrStop<A>(a: Promise<A>, b: Promise<unknown>, cancel: AbortController): Promise<A> {
+async function firstOrStop<A>(a: Promise<A>, b: Promise<unknown>, cancel: AbortController, log: Pick<Logger, 'debug'> | undefined): Promise<A> {
   try {
     return await a;
   } catch (err) {
     cancel.abort();
-    await b.catch(() => undefined);
+    await b.catch(ignored(log, 'stopping the parallel decode'));
     throw err;
   }
 }

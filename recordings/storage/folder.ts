@@ -4,7 +4,9 @@ import { mkdir, open, readdir, rename, rm, stat, unlink } from 'node:fs/promises
 import { dirname, join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import type { Logger } from 'pino';
 import { HotlineError } from '../../lib/errors.js';
+import { ignored } from '../../lib/settle.js';
 import { checkKey, notFound, resolveRange, type ObjectInfo, type StorageDriver } from './types.js';
 import { ignored } from '../../lib/settle.js';
 
@@ -12,6 +14,8 @@ export interface FolderStorageOptions {
   name?: string;
   /** The folder (or mounted volume) objects live in. */
   root: string;
+  /** For failures that change nothing (debug). */
+  log?: Pick<Logger, 'debug'>;
 }
 
 /**
@@ -65,7 +69,7 @@ export function folderStorage(options: FolderStorageOptions): StorageDriver {
         await rename(tmp, target);
         await syncDir(dirname(target));
       } catch (err) {
-        await rm(tmp, { force: true }).catch(ignored(undefined, 'removing the temporary file'));
+        await rm(tmp, { force: true }).catch(ignored(options.log, 'removing the temporary file of a failed write'));
         throw translate(err, key);
       }
       const s = await info(key);

@@ -9,7 +9,9 @@ import {
   type StorageClass,
 } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
+import type { Logger } from 'pino';
 import { HotlineError, isHotlineError } from '../../lib/errors.js';
+import { ignored } from '../../lib/settle.js';
 import { translateS3Error, type S3ErrorContext } from './s3-errors.js';
 import { checkKey, resolveRange, type ByteRange, type ObjectInfo, type StorageDriver } from './types.js';
 import { ignored } from '../../lib/settle.js';
@@ -37,6 +39,8 @@ export interface S3StorageOptions {
   maxAttempts?: number;
   /** Deadline per request up to the response headers, part upload included (default 60 s). */
   requestTimeoutMs?: number;
+  /** For failures that change nothing (debug). */
+  log?: Pick<Logger, 'debug'>;
 }
 
 const MiB = 1024 * 1024;
@@ -143,7 +147,7 @@ export function s3Storage(options: S3StorageOptions): StorageDriver {
         const e = translateS3Error(err, ctx('get', key));
         // Give the range error the object's size, as resolveRange does, for a 416's Content-Range.
         if (range && isHotlineError(e, 'RECORDING_RANGE_INVALID')) {
-          const info = await head(key).catch(ignored(undefined, 'reading the object head'));
+          const info = await head(key).catch(ignored(options.log, 'reading the size of an object for a range error'));
           if (info) resolveRange(name, key, info.size, range);
         }
         throw e;

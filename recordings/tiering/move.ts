@@ -52,7 +52,7 @@ export async function moveOn(deps: RecordingsDeps, entry: RecordingEntry, to: Ti
     }
   } catch (err) {
     // A copy that failed its check is removed; the source stays the live copy.
-    await dst.delete(key).catch(ignored(deps.log, 'dst.delete'));
+    await dst.delete(key).catch(ignored(deps.log, 'removing a copy that failed its check'));
     throw err;
   }
   await deps.step?.('verified', entry.id);

@@ -125,7 +125,7 @@ async function withLock<T>(deps: RecordingsDeps, id: string, fn: () => Promise<T
     return await fn();
   } finally {
     clearInterval(renew);
-    await lock.release().catch(ignored(deps.log, 'lock.release'));
+    await lock.release().catch(ignored(deps.log, 'releasing the lock of a recording'));
   }
 }
 
@@ -139,7 +139,7 @@ async function retrying<T>(deps: RecordingsDeps, opts: TierRunOptions, fn: () =>
     } catch (err) {
       if (i >= attempts || !isHotlineError(err, 'STORAGE_UNAVAILABLE')) throw err;
       const wait = backoff.next();
-      deps.log.warn({ err: err.message, attempt: i, waitMs: wait }, 'storage unreachable; retrying');
+      deps.log.warn({ err, attempt: i, waitMs: wait }, 'storage unreachable; retrying');
       await sleep(wait);
     }
   }
@@ -149,6 +149,6 @@ async function fail(deps: RecordingsDeps, summary: TierSummary, id: string, err:
   const code = isHotlineError(err) ? err.code : 'UNKNOWN';
   const message = err instanceof Error ? err.message : String(err);
   summary.failed.push({ id, code, message });
-  deps.log.error({ recording: id, code, err: message }, 'recording not moved; it stays where it is for the next run');
-  await deps.catalogue.count(`failed:${code}`).catch(ignored(deps.log, 'catalogue.count'));
+  deps.log.error({ recording: id, code, err }, 'recording not moved; it stays where it is for the next run');
+  await deps.catalogue.count(`failed:${code}`).catch(ignored(deps.log, 'counting a recording not moved'));
 }

@@ -21,6 +21,7 @@ import { createLogger } from '../../controller/log/logger.js';
 import { startController } from '../../controller/main.js';
 import { runSipp, startSippAgents } from '../sipp/sipp.js';
 import { pauseLabController, runBench, saveResult } from './bench.js';
+import { ignored } from '../../lib/settle.js';
 
 const cps = Number(process.env.BENCH_CPS ?? 50);
 const calls = Number(process.env.BENCH_CALLS ?? 500);
@@ -57,7 +58,7 @@ async function main(): Promise<void> {
   try {
     for (let i = 0; i < 100 && !controller.servers[0]?.status().ready; i++) await new Promise((r) => setTimeout(r, 100));
     for (let i = 0; i < agentCount; i++) {
-      await controller.routing.agents.change(`b${i}`, 'logged-out').catch(() => undefined);
+      await controller.routing.agents.change(`b${i}`, 'logged-out').catch(ignored(controller.log, 'logging out a bench agent before the run'));
       await controller.routing.agents.change(`b${i}`, 'available');
     }
     await new Promise((r) => setTimeout(r, 500));

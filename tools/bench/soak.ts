@@ -16,6 +16,7 @@ import { createLogger } from '../../controller/log/logger.js';
 import { startController } from '../../controller/main.js';
 import { runSipp, startSippAgents } from '../sipp/sipp.js';
 import { pauseLabController, runBench, saveResult } from './bench.js';
+import { ignored } from '../../lib/settle.js';
 
 const minutes = Number(process.env.BENCH_MINUTES ?? 30);
 const cps = Number(process.env.BENCH_CPS ?? 3);
@@ -57,7 +58,7 @@ async function main(): Promise<void> {
   try {
     for (let i = 0; i < 100 && !controller.servers[0]?.status().ready; i++) await new Promise((r) => setTimeout(r, 100));
     for (let i = 0; i < AGENTS; i++) {
-      await controller.routing.agents.change(`s${i}`, 'logged-out').catch(() => undefined);
+      await controller.routing.agents.change(`s${i}`, 'logged-out').catch(ignored(controller.log, 'logging out a soak agent before the run'));
       await controller.routing.agents.change(`s${i}`, 'available');
     }
     const calls = Math.round(cps * minutes * 60);

@@ -3,6 +3,7 @@ import { pipeline } from 'node:stream/promises';
 import { Redis } from 'ioredis';
 import { pino } from 'pino';
 import type { Config } from '../../config/schema.js';
+import { REDACT_PATHS } from '../../log/logger.js';
 import { HotlineError } from '../../../lib/errors.js';
 import { openRecording } from '../../../recordings/access.js';
 import { location } from '../../../recordings/catalogue/entry.js';
@@ -30,7 +31,7 @@ async function withRecordings<T>(opts: Common, fn: (deps: RecordingsDeps, config
   const { config } = configFrom(opts);
   const redis = new Redis(config.redis.url, { maxRetriesPerRequest: 2, connectTimeout: 3000, lazyConnect: true });
   redis.on('error', () => undefined);
-  const log = pino({ level: process.env.HOTLINE_LOG_LEVEL ?? 'warn', base: { cli: 'recordings' } }, pino.destination(2));
+  const log = pino({ level: process.env.HOTLINE_LOG_LEVEL ?? 'warn', base: { cli: 'recordings' }, redact: { paths: REDACT_PATHS, censor: '[redacted]' } }, pino.destination(2));
   try {
     await redis.connect().catch((err: unknown) => {
       throw new HotlineError('STORAGE_UNAVAILABLE', `Redis unreachable at the configured URL: ${String(err)}`);

@@ -31,7 +31,7 @@ export const http: NodeHandler<Node> = async (call, node, run) => {
     if (call.signal.aborted) throw new HotlineError('CALL_ENDED', 'call ended during a lookup');
     const reason = err instanceof Error && err.name === 'TimeoutError' ? 'timeout' : 'error';
     // The URL may carry the caller's number: log the host only.
-    call.log.warn({ host: new URL(url).host, reason, err: err instanceof Error ? err.message : String(err) }, 'lookup failed');
+    call.log.warn({ host: new URL(url).host, reason, err }, 'lookup failed');
     call.note(`lookup ${reason}`);
     return { next: node.onError, exit: reason };
   }

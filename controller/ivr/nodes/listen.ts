@@ -72,7 +72,7 @@ export async function listen(call: CallContext, run: FlowRun, deps: IvrDeps & { 
     });
     await until(() => promptDone || talking || key !== undefined, 120_000);
     if (!promptDone) {
-      await playback.stop(opts).catch(ignored(call.log, 'playback.stop'));
+      await playback.stop(opts).catch(ignored(call.log, 'stopping the prompt on barge-in'));
       call.note('barge-in');
     }
     if (!talking && key === undefined) await until(() => talking || key !== undefined, o.noInputMs);
@@ -83,22 +83,22 @@ export async function listen(call: CallContext, run: FlowRun, deps: IvrDeps & { 
     await recording.done;
     const recognition = await deps.speech.recognize(call.server.recordingFile(name, 'wav'), { language: run.language, intents: o.intents }, { timeoutMs: 5000, signal: call.signal });
     call.note(`heard ${recognition.intent ?? '(nothing)'} ${recognition.confidence.toFixed(2)} in ${recognition.engineMs} ms`);
-    deps.stats.speech(run.flow.flow, run.path.at(-1) ?? '', recognition.intent !== undefined, recognition.confidence).catch(ignored(call.log, 'stats.speech'));
+    deps.stats.speech(run.flow.flow, run.path.at(-1) ?? '', recognition.intent !== undefined, recognition.confidence).catch(ignored(call.log, 'counting the speech turn'));
     if (recognition.intent !== undefined && recognition.confidence >= o.minConfidence) return { kind: 'speech', recognition };
     return { kind: 'not-understood', recognition };
   } catch (err) {
     if (call.signal.aborted) throw ended();
     // An engine that crashed or timed out is a turn not understood, never a dropped call.
     if (err instanceof HotlineError && err.code.startsWith('SPEECH_')) {
-      call.log.warn({ err: err.message, code: err.code }, 'speech recognition failed');
+      call.log.warn({ err, code: err.code }, 'speech recognition failed');
       call.note(`speech failed (${err.code})`);
       return { kind: 'not-understood' };
     }
     throw err;
   } finally {
     off();
-    await recording?.stop({ timeoutMs: call.commandTimeoutMs }).catch(ignored(call.log, 'recording.stop'));
-    await rm(call.server.recordingFile(name, 'wav'), { force: true }).catch(ignored(call.log, 'removing the turn recording'));
+    await recording?.stop({ timeoutMs: call.commandTimeoutMs }).catch(ignored(call.log, 'stopping the recording of the speech turn'));
+    await rm(call.server.recordingFile(name, 'wav'), { force: true }).catch(ignored(call.log, 'removing the recording of the speech turn'));
   }
 }
 

@@ -35,13 +35,13 @@ export const transfer: NodeHandler<Node> = async (call, node, run, deps) => {
   } catch (err) {
     if (call.signal.aborted) throw err;
     if (err instanceof HotlineError && err.code.startsWith('MEDIA_')) {
-      call.log.warn({ err: err.message }, 'transfer failed');
+      call.log.warn({ err }, 'transfer failed');
       return { next: node.onFail, exit: 'failed' };
     }
     throw err;
   } finally {
-    await leg?.hangup().catch(ignored(call.log, 'leg.hangup'));
-    await bridge?.destroy({ timeoutMs: call.commandTimeoutMs }).catch(ignored(call.log, 'bridge.destroy'));
+    await leg?.hangup().catch(ignored(call.log, 'hanging up the transfer leg'));
+    await bridge?.destroy({ timeoutMs: call.commandTimeoutMs }).catch(ignored(call.log, 'removing the transfer bridge'));
   }
 };
 

@@ -6,6 +6,7 @@ import { ChannelEvents } from '../channel-events.js';
 import { SNOOP_ARG } from './translate.js';
 import type { AriContext, ChannelListener } from './context.js';
 import { startRecording } from './recording.js';
+import { ignored } from '../../../lib/settle.js';
 
 const HANGUP_REASONS = { normal: 'normal', busy: 'busy', congestion: 'congestion', 'no-answer': 'no_answer' } as const;
 
@@ -121,7 +122,7 @@ export class AriChannel implements Channel {
     return {
       id: snoopId,
       hangup: async () => {
-        await ctx.rest.request('DELETE', `/channels/${snoopId}`, { timeoutMs: ctx.config.commandTimeoutMs }).catch(() => undefined);
+        await ctx.rest.request('DELETE', `/channels/${snoopId}`, { timeoutMs: ctx.config.commandTimeoutMs }).catch(ignored(ctx.log, 'removing the spy channel'));
       },
     };
   }
@@ -130,7 +131,7 @@ export class AriChannel implements Channel {
     const ctx = this.ctx;
     const snoopId = randomUUID();
     await this.command('POST', '/snoop', { ...opts, query: { spy: 'in', whisper: 'none', app: ctx.config.app, appArgs: SNOOP_ARG, snoopId } });
-    const hangupSpy = (): Promise<unknown> => ctx.rest.request('DELETE', `/channels/${snoopId}`, { timeoutMs: ctx.config.commandTimeoutMs }).catch(() => undefined);
+    const hangupSpy = (): Promise<unknown> => ctx.rest.request('DELETE', `/channels/${snoopId}`, { timeoutMs: ctx.config.commandTimeoutMs }).catch(ignored(ctx.log, 'removing the recording spy on the caller'));
     try {
       // The spy joins the application a moment after it is created: a record before that is refused.
       for (let attempt = 0; ; attempt++) {

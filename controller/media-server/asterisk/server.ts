@@ -16,6 +16,7 @@ import { AriRest } from './rest.js';
 import { resync, type ResyncHost } from './resync.js';
 import { tidy } from './tidy.js';
 import { bridgeInfo, channelInfo, ORIGINATED_ARG, translateEvent, type AriChannelJson } from './translate.js';
+import { ignored } from '../../../lib/settle.js';
 
 /** How often failed hang-ups and bridge removals are tried again (tidy.ts). */
 const TIDY_EVERY_MS = 5000;
@@ -181,7 +182,7 @@ export class AsteriskServer implements MediaServer {
    */
   private discard(path: string): void {
     setTimeout(() => {
-      this.ctx.rest.request('DELETE', path, { timeoutMs: this.ctx.config.commandTimeoutMs }).catch(() => undefined);
+      this.ctx.rest.request('DELETE', path, { timeoutMs: this.ctx.config.commandTimeoutMs }).catch(ignored(this.ctx.log, 'removing something created after its deadline'));
     }, 1000).unref();
   }
 
@@ -250,7 +251,7 @@ export class AsteriskServer implements MediaServer {
         if (signal.aborted) break;
         const reason = err instanceof Error ? err.message : String(err);
         this.setStatus(false, `cannot reach ${safeUrl(config.url)}: ${reason}`);
-        log.debug({ err: reason }, 'ARI connect failed');
+        log.debug({ err }, 'ARI connect failed');
       }
       this.detach();
       if (signal.aborted) break;
@@ -353,7 +354,7 @@ export class AsteriskServer implements MediaServer {
     this.channels.set(channel.id, channel);
     if (this.callListeners.size === 0) {
       this.ctx.log.warn({ channelId: channel.id }, 'call with no handler; hanging up');
-      void channel.hangup('congestion').catch(() => undefined);
+      void channel.hangup('congestion').catch(ignored(this.ctx.log, 'hanging up a call with no handler'));
       return;
     }
     for (const listener of this.callListeners) listener(channel);

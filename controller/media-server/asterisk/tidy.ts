@@ -2,6 +2,7 @@ import { isHotlineError } from '../../../lib/errors.js';
 import type { WaitOptions } from '../../../lib/wait.js';
 import type { AriChannel } from './channel.js';
 import type { AriContext } from './context.js';
+import { ignored } from '../../../lib/settle.js';
 
 /**
  * Clean-up that did not get through is sent again. Under overload Asterisk can answer a hang-up
@@ -17,7 +18,7 @@ export async function tidy(ctx: AriContext, channels: Map<string, AriChannel>, o
       ctx.pendingHangups.delete(id);
       continue;
     }
-    await channel.hangup().catch(() => undefined);
+    await channel.hangup().catch(ignored(ctx.log, 'sending a pending hang-up again'));
   }
   for (const id of [...ctx.pendingDestroys]) {
     try {

@@ -3,6 +3,7 @@ import { waitForEvent, type WaitOptions } from '../../../lib/wait.js';
 import type { Bridge, BridgeKind, RecordOptions, Recording } from '../types.js';
 import type { ConferenceEvent, FsContext } from './context.js';
 import { conferenceRecording } from './recording.js';
+import { ignored } from '../../../lib/settle.js';
 
 /**
  * A bridge is a mod_conference conference named by the controller (`hotline-m-…` mixing,
@@ -33,7 +34,7 @@ export class FsBridge implements Bridge {
       const run = this.ctx.conn().execute(channelId, 'conference', `${this.id}@${profile}`, opts);
       await run.accepted;
     } catch (err) {
-      joined.catch(() => undefined);
+      joined.catch(ignored(this.ctx.log, 'waiting for the channel to join the conference after the command failed'));
       throw err;
     }
     await joined;
@@ -84,7 +85,7 @@ async function moveOut(ctx: FsContext, channelId: string, conference: string, op
   try {
     await ctx.api(`uuid_transfer ${channelId} park inline`, opts);
   } catch (err) {
-    left.catch(() => undefined);
+    left.catch(ignored(ctx.log, 'waiting for the channel to leave the conference after the command failed'));
     if (isHotlineError(err, 'MEDIA_NOT_FOUND')) throw new HotlineError('CALL_ENDED', 'the channel has hung up', { cause: err });
     throw err;
   }

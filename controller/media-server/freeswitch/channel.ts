@@ -70,7 +70,7 @@ export class FsChannel implements Channel {
     let stopped = false;
     const channelId = this.id;
     const breakIt = (): void => {
-      void ctx.api(`uuid_break ${channelId}`, { timeoutMs: ctx.config.commandTimeoutMs, silent: true }).catch(ignored(ctx.log, 'uuid_break'));
+      void ctx.api(`uuid_break ${channelId}`, { timeoutMs: ctx.config.commandTimeoutMs, silent: true }).catch(ignored(ctx.log, 'breaking a playback'));
     };
     const run = this.guardSync(() => ctx.conn().execute(channelId, 'playback', arg, { ...opts, signal: opts.signal ?? this.ended }));
     ctx.playbacks.set(id, channelId);
@@ -160,7 +160,7 @@ export class FsChannel implements Channel {
       async stop(stopOpts: WaitOptions): Promise<void> {
         if (settled || stopped) return;
         stopped = true;
-        await ctx.api(`conference ${member.conference} stop current ${member.memberId}`, stopOpts).catch(ignored(ctx.log, 'conference'));
+        await ctx.api(`conference ${member.conference} stop current ${member.memberId}`, stopOpts).catch(ignored(ctx.log, 'stopping a conference playback'));
       },
     };
   }

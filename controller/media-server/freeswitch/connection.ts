@@ -4,6 +4,7 @@ import { HotlineError } from '../../../lib/errors.js';
 import type { Unsubscribe, WaitOptions } from '../../../lib/wait.js';
 import { withDeadline } from '../../../lib/wait.js';
 import { EslReader, type EslMessage } from './reader.js';
+import { ignored } from '../../../lib/settle.js';
 
 /**
  * One inbound event-socket connection to FreeSWITCH (mod_event_socket). modesl reads the frames
@@ -128,7 +129,7 @@ export class EslConnection {
       markAccepted = resolve;
       failAccepted = reject;
     });
-    accepted.catch(() => undefined);
+    accepted.catch(() => undefined); // the caller's to handle; never an unhandled rejection meanwhile
     const result = withDeadline(what, opts, async (signal) => {
       const job = new Promise<string>((resolve, reject) => {
         this.jobs.set(jobId, { resolve, reject });
@@ -137,7 +138,7 @@ export class EslConnection {
           reject(new Error('aborted'));
         }, { once: true });
       });
-      job.catch(() => undefined);
+      job.catch(() => undefined); // returned below; never an unhandled rejection meanwhile
       const reply = await this.command(`bgapi ${command}`, { 'Job-UUID': jobId }, signal);
       if (!replyOk(reply)) {
         this.jobs.delete(jobId);
@@ -159,7 +160,7 @@ export class EslConnection {
   execute(channelId: string, app: string, arg: string, opts: WaitOptions & { eventLock?: boolean }): { eventUuid: string; accepted: Promise<void>; completed: Promise<EslMessage> } {
     const eventUuid = randomUUID();
     const completed = new Promise<EslMessage>((resolve, reject) => this.executions.set(eventUuid, { resolve, reject, channelId }));
-    completed.catch(() => undefined);
+    completed.catch(() => undefined); // the caller's to handle; never an unhandled rejection meanwhile
     const headers: Record<string, string> = { 'call-command': 'execute', 'execute-app-name': app };
     if (arg) headers['execute-app-arg'] = arg;
     if (opts.eventLock) headers['event-lock'] = 'true';
@@ -174,7 +175,7 @@ export class EslConnection {
   /** Says goodbye (`exit`) and closes; pending commands fail with MEDIA_NOT_CONNECTED. */
   async close(timeoutMs = 1000): Promise<void> {
     if (!this.isOpen) return;
-    await withDeadline('ESL exit', { timeoutMs }, (signal) => this.command('exit', {}, signal)).catch(() => undefined);
+    await withDeadline('ESL exit', { timeoutMs }, (signal) => this.command('exit', {}, signal)).catch(ignored(undefined, 'saying goodbye to FreeSWITCH'));
     this.destroy('closed by us');
   }
 

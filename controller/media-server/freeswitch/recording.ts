@@ -32,7 +32,7 @@ export function track(ctx: FsContext, name: string, path: string, maxSeconds: nu
     if (event.type !== 'recording-started') finish({ ...event, name });
   });
   // Conference recordings have no limit of their own: the adapter stops them.
-  if (maxSeconds) timer = setTimeout(() => void stop().catch(ignored(ctx.log, 'stopping the recording at its limit')), maxSeconds * 1000 + 100);
+  if (maxSeconds) timer = setTimeout(() => void stop().catch(ignored(ctx.log, 'stopping a conference recording at its time limit')), maxSeconds * 1000 + 100);
   timer?.unref();
   return { done, finish };
 }
@@ -66,7 +66,7 @@ export async function channelRecording(ctx: FsContext, channel: FsChannel, opts:
     done: t.done,
     async stop(stopOpts: WaitOptions): Promise<void> {
       if (!running) return;
-      await ctx.api(`uuid_break ${channel.id}`, { ...stopOpts, silent: true }).catch(ignored(ctx.log, 'uuid_break'));
+      await ctx.api(`uuid_break ${channel.id}`, { ...stopOpts, silent: true }).catch(ignored(ctx.log, 'stopping a voicemail recording'));
     },
     pause: () => Promise.reject(new HotlineError('MEDIA_UNSUPPORTED', 'a voicemail recording cannot pause on FreeSWITCH')),
     resume: () => Promise.reject(new HotlineError('MEDIA_UNSUPPORTED', 'a voicemail recording cannot pause on FreeSWITCH')),
@@ -80,7 +80,7 @@ export async function channelRecording(ctx: FsContext, channel: FsChannel, opts:
 export async function callerRecording(ctx: FsContext, channel: FsChannel, opts: RecordOptions): Promise<Recording> {
   const path = serverPath(ctx, opts.name, opts.format);
   const stop = async (stopOpts: WaitOptions): Promise<void> => {
-    await ctx.api(`uuid_record ${channel.id} stop ${path}`, stopOpts).catch(ignored(ctx.log, 'uuid_record'));
+    await ctx.api(`uuid_record ${channel.id} stop ${path}`, stopOpts).catch(ignored(ctx.log, 'stopping a caller recording'));
   };
   const t = track(ctx, opts.name, path, undefined, () => stop({ timeoutMs: ctx.config.commandTimeoutMs }));
   const offEnd = channel.on((ev) => {
@@ -94,7 +94,7 @@ export async function callerRecording(ctx: FsContext, channel: FsChannel, opts: 
     t.finish({ type: 'recording-failed', name: opts.name, reason: String(err) });
     throw err;
   } finally {
-    await channel.setVariable('RECORD_READ_ONLY', 'false', { timeoutMs: ctx.config.commandTimeoutMs }).catch(ignored(ctx.log, 'channel.setVariable'));
+    await channel.setVariable('RECORD_READ_ONLY', 'false', { timeoutMs: ctx.config.commandTimeoutMs }).catch(ignored(ctx.log, 'resetting RECORD_READ_ONLY after starting a caller recording'));
   }
   return {
     name: opts.name,
@@ -109,7 +109,7 @@ export async function callerRecording(ctx: FsContext, channel: FsChannel, opts: 
 export async function conferenceRecording(ctx: FsContext, conference: string, opts: RecordOptions): Promise<Recording> {
   const path = serverPath(ctx, opts.name, opts.format);
   const stop = async (stopOpts: WaitOptions): Promise<void> => {
-    await ctx.api(`conference ${conference} norecord ${path}`, stopOpts).catch(ignored(ctx.log, 'conference'));
+    await ctx.api(`conference ${conference} norecord ${path}`, stopOpts).catch(ignored(ctx.log, 'stopping a conference recording'));
   };
   const t = track(ctx, opts.name, path, opts.maxDurationSeconds, () => stop({ timeoutMs: ctx.config.commandTimeoutMs }));
   // The conference ending (its last member left) ends its recordings too.

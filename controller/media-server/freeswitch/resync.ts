@@ -38,7 +38,7 @@ export async function resync(host: FsResyncHost): Promise<void> {
     channel.deliver({ type: 'ended', channelId: id, cause: { code: 0, text: 'gone while disconnected' } });
   }
   for (const id of [...ctx.pendingHangups]) {
-    if (present.has(id)) await host.channels.get(id)?.hangup().catch(ignored(ctx.log, 'a hang-up asked for while disconnected'));
+    if (present.has(id)) await host.channels.get(id)?.hangup().catch(ignored(ctx.log, 'sending a hang-up again after the reconnect'));
     else ctx.pendingHangups.delete(id);
   }
   const { members } = conferenceRows(await ctx.api('conference json_list', opts).catch(() => ''), ctx.config.id);
@@ -56,12 +56,12 @@ export async function resync(host: FsResyncHost): Promise<void> {
     host.originated.add(info.id);
     const talking = live.bridges.some((b) => b.kind === 'mixing' && b.channelIds.includes(info.id) && b.channelIds.length > 1);
     if (!talking) {
-      void channel.hangup().catch(ignored(ctx.log, 'channel.hangup'));
+      void channel.hangup().catch(ignored(ctx.log, 'hanging up an agent leg left ringing'));
       continue;
     }
     host.unclaimed.add(info.id);
     setTimeout(() => {
-      if (host.unclaimed.delete(info.id)) void channel.hangup().catch(ignored(ctx.log, 'channel.hangup'));
+      if (host.unclaimed.delete(info.id)) void channel.hangup().catch(ignored(ctx.log, 'hanging up an unclaimed adopted agent leg'));
     }, 15_000).unref();
   }
   for (const info of orphans.filter((o) => o.role === 'inbound')) {

@@ -173,7 +173,7 @@ export class FreeswitchServer implements MediaServer {
         if (signal.aborted) break;
         const reason = err instanceof Error ? err.message : String(err);
         this.setStatus(false, `cannot reach ${config.host}:${config.port}: ${reason}`);
-        log.debug({ err: reason }, 'ESL connect failed');
+        log.debug({ err }, 'ESL connect failed');
       }
       this.ctx.connection = undefined;
       if (signal.aborted) break;
@@ -228,7 +228,7 @@ export class FreeswitchServer implements MediaServer {
     this.channels.set(channel.id, channel);
     if (this.callListeners.size === 0) {
       this.ctx.log.warn({ channelId: channel.id }, 'call with no handler; hanging up');
-      void channel.hangup('congestion').catch(ignored(this.ctx.log, 'channel.hangup'));
+      void channel.hangup('congestion').catch(ignored(this.ctx.log, 'hanging up a call with no handler'));
       return;
     }
     for (const listener of this.callListeners) listener(channel);
@@ -243,7 +243,7 @@ export class FreeswitchServer implements MediaServer {
   /** A leg we gave up on may still come to life on FreeSWITCH: kill it by its id, later. */
   private discard(channelId: string): void {
     setTimeout(() => {
-      void this.ctx.connection?.bgapi(`uuid_kill ${channelId}`, { timeoutMs: this.ctx.config.commandTimeoutMs }).result.catch(ignored(this.ctx.log, 'uuid_kill'));
+      void this.ctx.connection?.bgapi(`uuid_kill ${channelId}`, { timeoutMs: this.ctx.config.commandTimeoutMs }).result.catch(ignored(this.ctx.log, 'killing a leg given up on'));
     }, 1000).unref();
   }
 
