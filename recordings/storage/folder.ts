@@ -8,7 +8,6 @@ import type { Logger } from 'pino';
 import { HotlineError } from '../../lib/errors.js';
 import { ignored } from '../../lib/settle.js';
 import { checkKey, notFound, resolveRange, type ObjectInfo, type StorageDriver } from './types.js';
-import { ignored } from '../../lib/settle.js';
 
 export interface FolderStorageOptions {
   name?: string;

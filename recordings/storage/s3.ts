@@ -14,7 +14,6 @@ import { HotlineError, isHotlineError } from '../../lib/errors.js';
 import { ignored } from '../../lib/settle.js';
 import { translateS3Error, type S3ErrorContext } from './s3-errors.js';
 import { checkKey, resolveRange, type ByteRange, type ObjectInfo, type StorageDriver } from './types.js';
-import { ignored } from '../../lib/settle.js';
 
 export interface S3StorageOptions {
   /** The tier this instance serves; names errors. Default 's3'. */
