@@ -43,7 +43,9 @@ async function probeApiDocs(rest: AriRest, opts: AriConnectOptions): Promise<voi
   const index = await rest.request<{ apis?: { path: string }[] }>('GET', '/api-docs/resources.json', wait);
   const paths = (index?.apis ?? []).map((a) => a.path.replace('{format}', 'json'));
   if (paths.length === 0) throw new HotlineError('MEDIA_NOT_CONNECTED', 'ARI lists no APIs yet');
-  await Promise.all(paths.map((p) => rest.request('GET', p, wait)));
+  // One after another: in parallel, each request's deadline would add its own abort listener to
+  // the one signal (about twenty documents, past Node's leak warning).
+  for (const p of paths) await rest.request('GET', p, wait);
 }
 
 function eventsUrl(base: string, app: string): string {
