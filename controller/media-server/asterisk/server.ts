@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
-import type { AriClient } from 'ari-client';
-import { connectAri } from './connect.js';
+import { connectAri, type AriEvents } from './connect.js';
 import type { AsteriskServerConfig } from '../../config/schema.js';
 import { HotlineError, isHotlineError } from '../../../lib/errors.js';
 import type { Logger } from '../../log/logger.js';
@@ -23,7 +22,7 @@ const TIDY_EVERY_MS = 5000;
 
 const CAPABILITIES: Capabilities = { holdingBridge: true, bridgeRecording: true, tones: true, snoop: true, talkDetection: true };
 
-/** ARI events the adapter acts on; everything else on the socket is dropped unread. */
+/** ARI events the adapter acts on (the event filter asks Asterisk for these alone). */
 const EVENTS = [
   'StasisStart',
   'StasisEnd',
@@ -39,11 +38,12 @@ const EVENTS = [
   'RecordingFinished',
   'RecordingFailed',
 ] as const;
+const ACTED_ON: ReadonlySet<string> = new Set(EVENTS);
 
 /**
- * Asterisk over ARI. ari-client holds the event WebSocket (and retries it briefly by itself);
- * around it this class keeps its own capped, jittered reconnect loop, and after every
- * (re)connect re-reads live channels, because Asterisk keeps no events while we are away.
+ * Asterisk over ARI: commands through AriRest, events from one WebSocket (connect.ts). This class
+ * keeps a capped, jittered reconnect loop around the socket, and after every (re)connect re-reads
+ * live channels, because Asterisk keeps no events while we are away.
  */
 export class AsteriskServer implements MediaServer {
   readonly kind = 'asterisk' as const;
@@ -60,7 +60,7 @@ export class AsteriskServer implements MediaServer {
   private readonly statusListeners = new Set<(status: ServerStatus) => void>();
   private current: ServerStatus = { ready: false, reason: 'not started' };
   private readonly closing = new AbortController();
-  private client: AriClient | undefined;
+  private events: AriEvents | undefined;
   private loop: Promise<void> | undefined;
 
   constructor(
@@ -239,14 +239,28 @@ export class AsteriskServer implements MediaServer {
     const signal = this.closing.signal;
     while (!signal.aborted) {
       try {
-        const client = await withDeadline('ARI connect', { timeoutMs: 10_000, signal }, () =>
-          connectAri(this.ctx.rest, config.url, config.username, config.password, config.commandTimeoutMs),
+        const events = await withDeadline('ARI connect', { timeoutMs: 10_000, signal }, (s) =>
+          connectAri(this.ctx.rest, {
+            url: config.url,
+            username: config.username,
+            password: config.password,
+            app: config.app,
+            timeoutMs: config.commandTimeoutMs,
+            signal: s,
+            onEvent: (event) => this.receive(event),
+            log,
+          }),
         );
-        const lost = this.attach(client);
-        await withDeadline('ARI WebSocket', { timeoutMs: 60_000, signal }, () => Promise.resolve(client.start(config.app)));
+        this.events = events;
+        if (signal.aborted) break;
+        this.connected();
         backoff.reset();
-        const reason = await lost;
-        if (!signal.aborted) log.warn({ reason }, 'ARI connection lost; reconnecting');
+        // close() closes the socket, so this also ends when we are closing.
+        const reason = await events.lost;
+        if (!signal.aborted) {
+          this.setStatus(false, reason);
+          log.warn({ reason }, 'ARI connection lost; reconnecting');
+        }
       } catch (err) {
         if (signal.aborted) break;
         const reason = err instanceof Error ? err.message : String(err);
@@ -261,33 +275,24 @@ export class AsteriskServer implements MediaServer {
         break;
       }
     }
+    this.detach();
   }
 
-  /** Wires a fresh client; resolves when it is lost for good (ari-client gave up retrying). */
-  private attach(client: AriClient): Promise<string> {
-    this.detach();
-    this.client = client;
-    for (const type of EVENTS) client.on(type, (event: unknown) => this.dispatch(event));
-    client.on('WebSocketConnected', () => {
-      this.setStatus(true, 'connected');
-      this.filterEvents().catch((err: unknown) => this.ctx.log.warn({ err }, 'ARI event filter not set; receiving all events'));
-      resync(this.resyncHost).catch((err: unknown) => this.ctx.log.error({ err }, 'resync after connect failed'));
-    });
-    client.on('WebSocketReconnecting', () => this.setStatus(false, 'ARI WebSocket reconnecting'));
-    return new Promise((resolve) => {
-      // Removed again when the connection is lost, so reconnect cycles do not pile listeners up.
-      const onClose = (): void => resolve('closing');
-      client.once('WebSocketMaxRetries', () => {
-        this.closing.signal.removeEventListener('abort', onClose);
-        resolve('WebSocket retries exhausted');
-      });
-      this.closing.signal.addEventListener('abort', onClose, { once: true });
-    });
+  /** The socket is open: ready, with the event filter set and live state re-read. */
+  private connected(): void {
+    this.setStatus(true, 'connected');
+    this.filterEvents().catch((err: unknown) => this.ctx.log.warn({ err }, 'ARI event filter not set; receiving all events'));
+    resync(this.resyncHost).catch((err: unknown) => this.ctx.log.error({ err }, 'resync after connect failed'));
+  }
+
+  /** Events other than those we act on (before the filter is set) are dropped unread. */
+  private receive(event: unknown): void {
+    const type = (event as { type?: unknown } | null)?.type;
+    if (typeof type === 'string' && ACTED_ON.has(type)) this.dispatch(event);
   }
 
   /**
-   * Asks Asterisk to send only the events we act on: it then builds less JSON, and ari-client
-   * (which decodes every event it receives into objects) does less work per call.
+   * Asks Asterisk to send only the events we act on: it then builds less JSON, and we parse less.
    */
   private async filterEvents(): Promise<void> {
     await this.ctx.rest.request('PUT', `/applications/${encodeURIComponent(this.ctx.config.app)}/eventFilter`, {
@@ -298,17 +303,8 @@ export class AsteriskServer implements MediaServer {
   }
 
   private detach(): void {
-    const client = this.client;
-    if (!client) return;
-    this.client = undefined;
-    client.removeAllListeners();
-    // ari-client emits 'error' on some failures; an EventEmitter without a listener would throw.
-    client.on('error', () => undefined);
-    try {
-      client.stop();
-    } catch {
-      // The socket may never have opened.
-    }
+    this.events?.close();
+    this.events = undefined;
   }
 
   private dispatch(raw: unknown): void {
