@@ -90,6 +90,12 @@ export const nodeSchema = z.discriminatedUnion('verb', [
     pattern: regexSchema.optional(),
     /** The variable the digits go into. */
     saveAs: z.string().regex(/^[a-zA-Z_]\w*$/),
+    /**
+     * The digits are personal data (a card, an ID, a phone number): the variable has them for the
+     * flow (templates, lookups, saying them back), the call's record, timeline, logs and the API
+     * show them as `*`. false only for codes that are not (a product code the record may show).
+     */
+    sensitive: z.boolean().default(true),
     next: nodeId,
     ...keypad,
   }),
@@ -137,6 +143,11 @@ export const nodeSchema = z.discriminatedUnion('verb', [
     whenPrompt: sounds.optional(),
     slots: z.record(digitKey, z.string().min(1)).default({ '1': 'asap', '2': 'morning', '3': 'afternoon', '4': 'evening' }),
     confirm: sounds.optional(),
+    /**
+     * A number keyed in is personal data: the callback request keeps it (it is needed to call
+     * back, and expires), the call's record and timeline show it as `*`. false shows it there.
+     */
+    sensitive: z.boolean().default(true),
   }),
   z.strictObject({ verb: z.literal('language'), prompt: sounds, options: z.record(digitKey, language), ...keypad, next: nodeId }),
   z.strictObject({ verb: z.literal('hangup'), prompt: sounds.optional() }),
