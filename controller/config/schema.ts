@@ -133,8 +133,10 @@ export const configSchema = z.strictObject({
       watch: z.boolean().default(true),
       /** How a flow's `transfer` to a phone number is dialled. */
       transferEndpoint: z.string().regex(/\{number\}/, 'must contain {number}').default('PJSIP/{number}@carrier'),
+      /** How long callback requests (with the number to call) and voicemail messages are kept. */
+      requestsRetentionDays: z.number().min(1).max(3650).default(30),
     })
-    .default({ dir: '', watch: true, transferEndpoint: 'PJSIP/{number}@carrier' }),
+    .default({ dir: '', watch: true, transferEndpoint: 'PJSIP/{number}@carrier', requestsRetentionDays: 30 }),
   speech: z
     .strictObject({
       /** The recogniser for spoken menus; 'none' makes every menu keypad only. */

@@ -24,7 +24,7 @@ export const callback: NodeHandler<Node> = async (call, node, run, deps) => {
   }
   const when = await ask(call, run, { ...keypad, prompt: node.whenPrompt ?? 'callback-when' }, { maxDigits: 1 }, (d) => node.slots[d]);
   const slot = when.ok ? when.value : 'asap';
-  await deps.requests.addCallback({ callId: call.channel.id, flow: run.flow.flow, number, slot, requestedAt: new Date().toISOString() });
+  await deps.requests.addCallback({ callId: call.channel.id, flow: run.flow.flow, number, callerHash: call.record.callerHash, slot, requestedAt: new Date().toISOString() });
   call.note(`callback ${slot}`);
   await playSounds(call, run, node.confirm ?? 'callback-confirmed', 30_000);
   await hangupCall(call);

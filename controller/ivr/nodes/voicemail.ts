@@ -21,6 +21,7 @@ export const voicemail: NodeHandler<Node> = async (call, node, run, deps) => {
     flow: run.flow.flow,
     mailbox: node.mailbox,
     callerMasked: call.record.callerMasked,
+    callerHash: call.record.callerHash,
     recording: name,
     durationMs: end.type === 'recording-finished' ? end.durationMs : undefined,
     leftAt: new Date().toISOString(),
