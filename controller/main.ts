@@ -21,6 +21,8 @@ import { WaitingLine } from './acd/waiting.js';
 import { defaultFlowsDir, FlowDirectory } from './ivr/directory.js';
 import { indexPrompts } from './ivr/prompt-index.js';
 import { IvrRequests } from './ivr/requests.js';
+import { callerHasher, loadCallerSecret } from './privacy/caller-hash.js';
+import { voicemailAudioRemover, type EraseDeps } from './privacy/erase.js';
 import type { IvrDeps } from './ivr/run-state.js';
 import { IvrStats } from './ivr/stats.js';
 import { warmSpeech } from './ivr/speech-warmup.js';
@@ -42,6 +44,8 @@ export interface Controller {
   readonly routing: RoutingService;
   readonly flows: FlowDirectory;
   readonly ivr: IvrDeps;
+  /** What erasing a caller's data reaches (the API's `/v1/privacy/erase`, tests). */
+  readonly privacy: EraseDeps;
   /** The recording lifecycle; absent when recording is off. */
   readonly recordings: { deps: RecordingsDeps; capture: RecordingCapture; worker: TieringWorker | undefined } | undefined;
   /** The address the HTTP server listens on, once listening. */
@@ -74,6 +78,9 @@ export async function startController(config: Config, opts: ControllerOptions = 
   redis.on('close', () => (redisReady = false));
   redis.on('error', (err: Error) => log.debug({ err }, 'redis error'));
   const store = new RedisCallRecordStore(redis, config.redis.keyPrefix, config.redis.callRecordTtlSeconds);
+  // One secret, outside Redis, for every caller hash: records, history, requests, recordings.
+  const callerSecret = await loadCallerSecret(config);
+  const callerHash = callerHasher(callerSecret);
   const servers: MediaServer[] = config.mediaServers.map((s) => createMediaServer(s, log));
   const commandTimeoutMs = Math.max(...config.mediaServers.map((s) => s.commandTimeoutMs));
   // Changes to agents and queues (file reload or the API) rebuild the router in place.
@@ -85,7 +92,7 @@ export async function startController(config: Config, opts: ControllerOptions = 
   const routing = new RoutingService(
     directory,
     new RedisAgents(redis, config.redis.keyPrefix),
-    new ServiceHistory(redis, config.redis.keyPrefix, directory.config.historyHours * 3600, config.redis.keyPrefix),
+    new ServiceHistory(redis, config.redis.keyPrefix, directory.config.historyHours * 3600, callerSecret),
     waiting,
     new QueueStatistics(redis, config.redis.keyPrefix, waiting, counters),
     redis.duplicate(),
@@ -98,10 +105,11 @@ export async function startController(config: Config, opts: ControllerOptions = 
   flows.reload();
   if (config.flows.watch) flows.watch();
   const ivrStats = new IvrStats(redis, config.redis.keyPrefix, counters);
+  const requests = new IvrRequests(redis, config.redis.keyPrefix, config.flows.requestsRetentionDays * 86_400);
   const ivr: IvrDeps = {
     routing,
     stats: ivrStats,
-    requests: new IvrRequests(redis, config.redis.keyPrefix),
+    requests,
     regionOf: (n) => routing.regionOf(n),
     transferEndpoint: config.flows.transferEndpoint,
     now: () => new Date(),
@@ -125,7 +133,16 @@ export async function startController(config: Config, opts: ControllerOptions = 
     const flow = flows.forNumber(number);
     return flow && ((call) => runFlow(call, flow, ivr));
   };
-  const runner = new SessionRunner({ config, log, store, flow: opts.flow ?? welcomeFlow, flowFor, adopt: resumeAdopted, commandTimeoutMs, routing, recordings: recordings?.capture, onCallEvent });
+  const runner = new SessionRunner({ config, log, store, flow: opts.flow ?? welcomeFlow, flowFor, adopt: resumeAdopted, commandTimeoutMs, routing, recordings: recordings?.capture, callerHash, onCallEvent });
+  const privacy: EraseDeps = {
+    hash: callerHash,
+    calls: store,
+    history: routing.history,
+    requests,
+    removeVoicemailAudio: voicemailAudioRemover(config.mediaServers.map((s) => s.recordingsDir)),
+    recordings: recordings?.deps,
+    log: log.child({ component: 'privacy' }),
+  };
   if (opts.mediaServers !== false) {
     for (const server of servers) {
       runner.attach(server);
@@ -135,7 +152,7 @@ export async function startController(config: Config, opts: ControllerOptions = 
   let http: ServerType | undefined;
   let port: number | undefined;
   if (opts.http !== false) {
-    const { app } = await buildApi(config, { servers, runner, redis, store, redisReady: () => redisReady, routing, flows, recordings, ivrStats, events, metrics, log: log.child({ component: 'api' }) });
+    const { app } = await buildApi(config, { servers, runner, redis, store, redisReady: () => redisReady, routing, flows, recordings, ivrStats, events, metrics, privacy, log: log.child({ component: 'api' }) });
     http = await new Promise<ServerType>((resolve, reject) => {
       const server = serve({ fetch: app.fetch, hostname: config.api.host, port: config.api.port }, (info) => {
         port = info.port;
@@ -155,6 +172,7 @@ export async function startController(config: Config, opts: ControllerOptions = 
     routing,
     flows,
     ivr,
+    privacy,
     recordings,
     httpPort: () => port,
     async stop(drainMs = 10_000) {

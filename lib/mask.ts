@@ -11,3 +11,11 @@ export function maskNumber(number: string | undefined | null): string {
   if (bare.length >= 3) return `${plus}${'*'.repeat(bare.length - 2)}${bare.slice(-2)}`;
   return '*'.repeat(bare.length);
 }
+
+/**
+ * Keys a caller typed that are personal data (a card, an ID, a number to call back): one `*` per
+ * key, so the record still shows how many were pressed and when, never which.
+ */
+export function maskDigits(digits: string): string {
+  return '*'.repeat(digits.length);
+}

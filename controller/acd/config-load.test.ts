@@ -103,4 +103,9 @@ describe('routing configuration', () => {
       expect((err as Error).message).toMatch(/agents\.yaml: cannot read \(ENOENT\)/);
     }
   });
+
+  it('a name with a control character (here an escape, written as YAML allows) is refused, with its line', () => {
+    expect(problems(AGENTS.replace('name: A', 'name: "A\\e[2J"'), QUEUES)).toEqual([expect.stringMatching(/^agents\.yaml:3: agents\.0\.name: no control characters/)]);
+    expect(problems(AGENTS, QUEUES.replace('skill: general\n', 'skill: general\n    name: "night\\0shift"\n'))).toEqual([expect.stringMatching(/^queues\.yaml:\d+: queues\.1\.name: no control characters/)]);
+  });
 });

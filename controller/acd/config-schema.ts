@@ -1,13 +1,16 @@
 import { z } from 'zod';
+import { NO_CONTROL, noControl } from '../../lib/text.js';
 import { STRATEGY_NAMES } from './strategies/index.js';
 
 /** Routing data as admins write it: dialplan/routing/agents.yaml and queues.yaml. */
 const id = z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'letters, digits, _ . - (at most 64)');
 const code = z.string().regex(/^[a-z][a-z0-9-]{0,31}$/, 'a lowercase code');
+/** A name people read (supervisors' screens, the CLI, logs): any script, no control characters. */
+export const displayName = z.string().min(1).max(100).refine(noControl, NO_CONTROL);
 
 export const agentSchema = z.strictObject({
   id,
-  name: z.string().min(1).max(100),
+  name: displayName,
   /** Dial string on the media server, e.g. PJSIP/1001 or PJSIP/1001@agents-lab. */
   endpoint: z.string().min(3).max(200),
   /**
@@ -30,7 +33,7 @@ const overflow = z.discriminatedUnion('type', [
 
 export const queueSchema = z.strictObject({
   id,
-  name: z.string().min(1).max(100).optional(),
+  name: displayName.optional(),
   skill: code,
   strategy: z.enum(STRATEGY_NAMES).default('longest-idle'),
   /** Higher first when one agent could serve several queues. */

@@ -4,13 +4,15 @@ import { basename, dirname, join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { isCollection, isMap, isNode, isSeq, parseDocument, visit, YAMLSeq, type Document, type Node, type YAMLMap } from 'yaml';
 import { HotlineError } from '../../lib/errors.js';
+import { quoteAmbiguous } from '../../lib/yaml.js';
 import { agentSchema, queueSchema, type AgentConfig, type QueueConfig } from './config-schema.js';
 
 /**
  * Writes run-time routing changes back to dialplan/routing/{agents,queues}.yaml, so a restart
  * serves what was serving. The file ends up listing exactly the entries given (those in service),
  * but is edited in place: comments, key order and styles of what did not change stay, a changed
- * entry keeps its position, and a value equal to the schema's default is not spelled out.
+ * entry keeps its position, and a value equal to the schema's default is not spelled out. A string
+ * that a YAML 1.1 or 1.2 reader would take for anything else (`yes`, `0755`) is written quoted.
  * Synchronous on purpose: two API changes can never interleave their read-modify-write.
  */
 export function saveAgents(folder: string, agents: readonly AgentConfig[]): void {
@@ -64,6 +66,7 @@ function saveList(file: string, key: string, entries: readonly Entry[], schema: 
   });
   for (const e of entries) if (!seen.has(e.id)) seq.add(styled(doc.createNode(minimal(e, schema)), 0));
   visit(doc, { Seq: (_key, node) => (node.flow && !(node instanceof TightFlowSeq) ? Object.assign(new TightFlowSeq(doc.schema), node) : undefined) });
+  quoteAmbiguous(doc);
   // lineWidth 0: a long name stays on its line rather than being folded.
   writeFileAtomic(file, doc.toString({ lineWidth: 0 }));
 }

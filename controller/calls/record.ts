@@ -1,6 +1,8 @@
 /**
  * The controller's own record of a call: what it did and heard, kept in Redis so any controller,
- * the CLI and the tests can read it. Caller numbers are stored masked.
+ * the CLI and the tests can read it. Caller numbers are stored masked (and as a keyed hash, to find
+ * a caller's records when they ask for them to be erased); keys the caller typed that the flow
+ * marks sensitive are stored as `*`.
  */
 export type CallOutcome =
   | 'completed'
@@ -25,6 +27,11 @@ export interface CallRecord {
   sipCallId?: string | undefined;
   calledNumber: string;
   callerMasked: string;
+  /**
+   * Keyed hash of the caller number (the caller-hash secret of the recordings key file): finds a
+   * caller's records for erasure, cannot be turned back into the number. Never shown by the API.
+   */
+  callerHash?: string | undefined;
   startedAt: string;
   answeredAt?: string | undefined;
   endedAt?: string | undefined;
@@ -35,7 +42,7 @@ export interface CallRecord {
   queueWaitMs?: number | undefined;
   /** The conversation's recording in the recordings catalogue. */
   recordingId?: string | undefined;
-  /** DTMF digits the controller heard, in order. */
+  /** DTMF keys the controller heard, in order; sensitive ones (typed numbers) as `*`. */
   digits: string;
   outcome?: CallOutcome | undefined;
   hangupBy?: 'caller' | 'controller' | undefined;
@@ -55,6 +62,16 @@ export interface CallRecordStore {
   save(record: CallRecord): Promise<void>;
   get(id: string): Promise<CallRecord | undefined>;
   findBySipCallId(sipCallId: string): Promise<CallRecord | undefined>;
+  /** A caller's records still kept, by the caller's keyed hash (erasure requests). */
+  findByCaller(callerHash: string): Promise<CallRecord[]>;
+  /** Deletes a record and what points at it. */
+  remove(id: string): Promise<void>;
+}
+
+/** What the API shows of a record: all but the caller's keyed hash (of use only to erasure). */
+export function publicRecord(record: CallRecord): Omit<CallRecord, 'callerHash'> {
+  const { callerHash: _hash, ...rest } = record;
+  return rest;
 }
 
 /** The reference implementation and test double. */
@@ -66,6 +83,16 @@ export class MemoryCallRecordStore implements CallRecordStore {
     this.byId.set(record.id, structuredClone(record));
     if (record.sipCallId) this.bySip.set(record.sipCallId, record.id);
     return Promise.resolve();
+  }
+
+  async findByCaller(callerHash: string): Promise<CallRecord[]> {
+    return [...this.byId.values()].filter((r) => r.callerHash === callerHash).map((r) => structuredClone(r));
+  }
+
+  async remove(id: string): Promise<void> {
+    const r = this.byId.get(id);
+    this.byId.delete(id);
+    if (r?.sipCallId && this.bySip.get(r.sipCallId) === id) this.bySip.delete(r.sipCallId);
   }
 
   get(id: string): Promise<CallRecord | undefined> {

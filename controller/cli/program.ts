@@ -31,6 +31,7 @@ const apiKeyCreateCommand = lazy(() => import('./commands/api.js'), 'apiKeyCreat
 const apiKeyListCommand = lazy(() => import('./commands/api.js'), 'apiKeyListCommand');
 const apiKeyRevokeCommand = lazy(() => import('./commands/api.js'), 'apiKeyRevokeCommand');
 const apiTokenCommand = lazy(() => import('./commands/api.js'), 'apiTokenCommand');
+const privacyEraseCommand = lazy(() => import('./commands/privacy.js'), 'privacyEraseCommand');
 
 export interface Program {
   program: Command;
@@ -164,6 +165,15 @@ api
   .option('--agent <id>', 'the agent an agent token acts as')
   .option('--ttl <seconds>', 'lifetime', '3600')
   .action((o: { role: string; agent?: string; ttl?: string }) => apiTokenCommand({ ...global(), ...o }));
+
+const privacy = program.command('privacy').description('personal data of callers (docs/personal-data.md)');
+privacy
+  .command('erase')
+  .description('find and delete what is kept about a caller: call records, service history, callback requests, voicemail, recordings (not those on legal hold)')
+  .requiredOption('--number <number>', 'the caller number; repeat for every form it may have arrived in (13812345678, +8613812345678)', (v: string, list: string[]) => [...list, v], [] as string[])
+  .option('--dry-run', 'only show what would be erased')
+  .option('--json', 'machine-readable report', false)
+  .action((o: { number: string[]; dryRun?: boolean; json?: boolean }) => privacyEraseCommand({ ...global(), ...o }));
 
 return { program, global };
 }

@@ -119,8 +119,9 @@ export const configSchema = z.strictObject({
         .regex(/\{number\}/, 'must contain {number}')
         .default('PJSIP/{number}@carrier')
         .describe("How a transfer to a phone number (a flow's `transfer`, the API's) is dialled; with the form `TECH/{number}@trunk` a `sip:` URI goes out through the same trunk. One setting for every media server."),
+      requestsRetentionDays: z.number().min(1).max(3650).default(30).describe('How long callback requests (with the number to call) and voicemail messages are kept, in days.'),
     })
-    .default({ dir: '', watch: true, transferEndpoint: 'PJSIP/{number}@carrier' }),
+    .default({ dir: '', watch: true, transferEndpoint: 'PJSIP/{number}@carrier', requestsRetentionDays: 30 }),
   speech: z
     .strictObject({
       engine: z.enum(['pocketsphinx', 'none']).default('pocketsphinx').describe('The recogniser for spoken menus; `none` makes every menu keypad only.'),

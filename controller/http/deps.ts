@@ -5,6 +5,7 @@ import type { FlowDirectory } from '../ivr/directory.js';
 import type { IvrStats } from '../ivr/stats.js';
 import type { MediaServer } from '../media-server/types.js';
 import type { RoutingService } from '../acd/service.js';
+import type { EraseDeps } from '../privacy/erase.js';
 import type { SessionRunner } from '../session/runner.js';
 import type { RecordingCapture } from '../../recordings/capture.js';
 import type { RecordingsDeps } from '../../recordings/deps.js';
@@ -23,6 +24,8 @@ export interface ApiDeps {
   routing: RoutingService;
   flows: FlowDirectory;
   recordings?: { deps: RecordingsDeps; capture: RecordingCapture } | undefined;
+  /** What erasing a caller's data reaches; absent: the erase endpoint answers 503. */
+  privacy?: EraseDeps | undefined;
   /** Today's IVR figures per flow (for /metrics). */
   ivrStats?: IvrStats | undefined;
   keys: ApiKeyStore;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { NO_CONTROL, noControl } from '../../lib/text.js';
 import { regexSchema } from '../util/regex-schema.js';
 
 /**
@@ -13,6 +14,8 @@ const promptId = z.string().regex(/^[a-z0-9_-]+$/, 'a prompt id from media/promp
 const digitKey = z.string().regex(/^[0-9*#]$/, 'one key: 0-9, * or #');
 const language = z.enum(['en', 'zh']);
 const ms = (min: number, max: number, def: number) => z.number().int().min(min).max(max).default(def);
+/** Text people read (the flow's description, callback slots in records and requests). */
+const text = (max: number) => z.string().min(1).max(max).refine(noControl, NO_CONTROL);
 
 /** What is played: a prompt id, or one of these. */
 export const soundSchema = z.union([
@@ -90,6 +93,12 @@ export const nodeSchema = z.discriminatedUnion('verb', [
     pattern: regexSchema.optional(),
     /** The variable the digits go into. */
     saveAs: z.string().regex(/^[a-zA-Z_]\w*$/),
+    /**
+     * The digits are personal data (a card, an ID, a phone number): the variable has them for the
+     * flow (templates, lookups, saying them back), the call's record, timeline, logs and the API
+     * show them as `*`. false only for codes that are not (a product code the record may show).
+     */
+    sensitive: z.boolean().default(true),
     next: nodeId,
     ...keypad,
   }),
@@ -135,8 +144,13 @@ export const nodeSchema = z.discriminatedUnion('verb', [
     prompt: sounds.optional(),
     /** Asked next: when to call back (keys mapped to slots). */
     whenPrompt: sounds.optional(),
-    slots: z.record(digitKey, z.string().min(1)).default({ '1': 'asap', '2': 'morning', '3': 'afternoon', '4': 'evening' }),
+    slots: z.record(digitKey, text(64)).default({ '1': 'asap', '2': 'morning', '3': 'afternoon', '4': 'evening' }),
     confirm: sounds.optional(),
+    /**
+     * A number keyed in is personal data: the callback request keeps it (it is needed to call
+     * back, and expires), the call's record and timeline show it as `*`. false shows it there.
+     */
+    sensitive: z.boolean().default(true),
   }),
   z.strictObject({ verb: z.literal('language'), prompt: sounds, options: z.record(digitKey, language), ...keypad, next: nodeId }),
   z.strictObject({ verb: z.literal('hangup'), prompt: sounds.optional() }),
@@ -158,7 +172,7 @@ export const calendarSchema = z.strictObject({
 
 export const flowFileSchema = z.strictObject({
   flow: nodeId,
-  description: z.string().optional(),
+  description: text(500).optional(),
   /** Exact called numbers this flow serves. */
   numbers: z.array(z.string().regex(/^\+?\d{3,20}$/, 'digits only')).default([]),
   /** Or regular expressions over the called number (tried after every exact number). */

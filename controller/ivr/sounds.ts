@@ -1,6 +1,9 @@
 import { sayFragments } from '../../media/say.js';
 import type { Media } from '../media-server/types.js';
+import type { CallContext } from '../session/context.js';
+import { play } from '../session/verbs/play.js';
 import { asList } from './check.js';
+import type { FlowRun } from './run-state.js';
 import type { Language, Sounds } from './schema.js';
 import { render, type TemplateScope } from './template.js';
 
@@ -14,4 +17,27 @@ export function toMedia(sounds: Sounds | undefined, language: Language, scope: T
     if ('tone' in s) return [{ type: 'tone', tone: s.tone, durationMs: 1000 }];
     return sayFragments(s.say, render(s.value, scope), language).map((id) => ({ type: 'prompt', id, language }));
   });
+}
+
+/**
+ * How sounds are named in the call's timeline: prompts by id, said values as the flow writes them
+ * (`say:digits:{{vars.card}}`), so a value the caller typed, or the caller's number, said back
+ * never lands in the record.
+ */
+export function soundsLabel(...parts: (Sounds | undefined)[]): string {
+  return parts
+    .flatMap((s) => (s === undefined ? [] : asList(s)))
+    .map((s) => {
+      if (typeof s === 'string') return `prompt:${s}`;
+      if ('prompt' in s) return `prompt:${s.prompt}`;
+      if ('file' in s) return 'file';
+      if ('tone' in s) return `tone:${s.tone}`;
+      return `say:${s.say}:${s.value}`;
+    })
+    .join('+');
+}
+
+/** Plays a flow's sounds to the end, named in the timeline by `soundsLabel`. */
+export async function playSounds(call: CallContext, run: FlowRun, sounds: Sounds, maxMs: number): Promise<void> {
+  await play(call, toMedia(sounds, run.language, run.scope()), { maxMs, label: soundsLabel(sounds) });
 }

@@ -127,7 +127,7 @@ describe('session runner', () => {
 
   it('a Redis outage costs the record, not the call', async () => {
     const server = new ScriptedMediaServer({ mediaMs: () => 20 });
-    const store = { save: () => Promise.reject(new Error('redis down')), get: () => Promise.resolve(undefined), findBySipCallId: () => Promise.resolve(undefined) };
+    const store = { save: () => Promise.reject(new Error('redis down')), get: () => Promise.resolve(undefined), findBySipCallId: () => Promise.resolve(undefined), findByCaller: () => Promise.resolve([]), remove: () => Promise.resolve() };
     const runner = new SessionRunner({ config, log, store, flow: welcomeFlow, commandTimeoutMs: 1000 });
     runner.attach(server);
     server.start();

@@ -32,6 +32,11 @@ export interface RunnerDeps {
   adopt?: AdoptedCallHandler | undefined;
   commandTimeoutMs: number;
   recordings?: RecordingCapture | undefined;
+  /**
+   * The caller number's keyed hash, kept on the record so a caller's records can be found and
+   * erased on request; none: records carry no hash.
+   */
+  callerHash?: ((callerNumber: string) => string) | undefined;
   /** Calls starting and ending (the API's event stream and metrics). */
   onCallEvent?: ((type: 'started' | 'ended' | 'queued' | 'connected', record: CallRecord) => void) | undefined;
 }
@@ -89,6 +94,7 @@ export class SessionRunner {
       sipCallId: channel.info.sipCallId,
       calledNumber: channel.info.calledNumber,
       callerMasked: config.log.maskCallerNumbers ? maskNumber(channel.info.callerNumber) : channel.info.callerNumber,
+      ...(channel.info.callerNumber && this.deps.callerHash ? { callerHash: this.deps.callerHash(channel.info.callerNumber) } : {}),
       startedAt: new Date(startedAt).toISOString(),
       state: 'active',
       digits: '',

@@ -8,7 +8,8 @@ import { spawn } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { stringify, parse } from 'yaml';
+import { parse } from 'yaml';
+import { toYaml } from '../../lib/yaml.js';
 import { loadConfig } from '../../controller/config/load.js';
 import type { Config } from '../../controller/config/schema.js';
 import { ApiKeyStore } from '../../controller/http/auth/api-keys.js';
@@ -39,7 +40,7 @@ async function main(): Promise<void> {
   cpSync(join(PROJECT_ROOT, 'dialplan', 'routing'), routing, { recursive: true });
   const doc = parse(readFileSync(join(routing, 'agents.yaml'), 'utf8')) as { agents: Record<string, unknown>[] };
   for (let i = 0; i < AGENTS; i++) doc.agents.push({ id: `b${i}`, name: `Bench ${i}`, endpoint: `PJSIP/b${i}@agents-lab`, skills: { general: 2 } });
-  writeFileSync(join(routing, 'agents.yaml'), stringify(doc));
+  writeFileSync(join(routing, 'agents.yaml'), toYaml(doc));
   const base = loadConfig({ env: process.env });
   const config: Config = {
     ...base,

@@ -1,6 +1,7 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { parse, stringify } from 'yaml';
+import { parse } from 'yaml';
+import { toYaml } from '../../lib/yaml.js';
 import type { LoadAgent } from './lab-agents.js';
 import type { BaselineQueue } from './baseline.js';
 
@@ -19,10 +20,10 @@ export async function writeHotlineFiles(dir: string, o: { agents: LoadAgent[]; q
   const flows = join(dir, 'flows');
   await mkdir(routing, { recursive: true });
   await mkdir(flows, { recursive: true });
-  await writeFile(join(routing, 'agents.yaml'), stringify({ agents: o.agents.map((a) => ({ id: a.id, name: a.id, endpoint: a.endpoint, skills: { load: 1 } })) }));
+  await writeFile(join(routing, 'agents.yaml'), toYaml({ agents: o.agents.map((a) => ({ id: a.id, name: a.id, endpoint: a.endpoint, skills: { load: 1 } })) }));
   await writeFile(
     join(routing, 'queues.yaml'),
-    stringify({
+    toYaml({
       skills: ['load'],
       queues: [
         {
@@ -39,7 +40,7 @@ export async function writeHotlineFiles(dir: string, o: { agents: LoadAgent[]; q
       ],
     }),
   );
-  await writeFile(join(flows, 'load.yaml'), stringify(loadFlow(o.keys, o.service)));
+  await writeFile(join(flows, 'load.yaml'), toYaml(loadFlow(o.keys, o.service)));
   const base = o.baseConfigFile ? ((parse(await readFile(o.baseConfigFile, 'utf8')) as Record<string, unknown> | null) ?? {}) : {};
   const config = {
     ...base,
@@ -50,7 +51,7 @@ export async function writeHotlineFiles(dir: string, o: { agents: LoadAgent[]; q
     ...(o.overload ? { overload: { ...(base.overload as object | undefined), ...o.overload } } : {}),
   };
   const file = join(dir, 'hotline.yaml');
-  await writeFile(file, stringify(config));
+  await writeFile(file, toYaml(config));
   return file;
 }
 

@@ -1,6 +1,7 @@
 import { Redis } from 'ioredis';
 import type { Config } from '../../config/schema.js';
 import { HotlineError } from '../../../lib/errors.js';
+import { hasControl, NO_CONTROL, printable, terminalJson } from '../../../lib/text.js';
 import { ApiKeyStore } from '../../http/auth/api-keys.js';
 import { ROLES, type Role } from '../../http/auth/principal.js';
 import { loadSecret } from '../../http/auth/secret-file.js';
@@ -28,6 +29,7 @@ export async function apiKeyCreateCommand(opts: { config?: string; role: string;
   const { config } = configFrom(opts);
   const r = role(opts.role);
   if (r === 'agent' && !opts.agent) throw new HotlineError('CONFIG_INVALID', 'an agent key needs --agent ID');
+  if (opts.name !== undefined && (opts.name === '' || opts.name.length > 100 || hasControl(opts.name))) throw new HotlineError('CONFIG_INVALID', `--name: 1 to 100 characters, ${NO_CONTROL}`);
   const { key, info } = await withKeys(config, (keys) => keys.create({ name: opts.name ?? `${r} key`, role: r, agentId: opts.agent }));
   process.stderr.write(`key ${info.id} (${info.role}${info.agentId ? ` ${info.agentId}` : ''}) created; it is shown once:\n`);
   process.stdout.write(`${key}\n`);
@@ -36,8 +38,8 @@ export async function apiKeyCreateCommand(opts: { config?: string; role: string;
 export async function apiKeyListCommand(opts: { config?: string; json?: boolean }): Promise<void> {
   const { config } = configFrom(opts);
   const list = await withKeys(config, (keys) => keys.list());
-  if (opts.json) return void process.stdout.write(`${JSON.stringify(list)}\n`);
-  for (const k of list) process.stdout.write(`${k.id}  ${k.role.padEnd(10)} ${(k.agentId ?? '-').padEnd(8)} ${k.createdAt.slice(0, 19)}  ${k.revokedAt ? `revoked ${k.revokedAt.slice(0, 19)}` : 'active'}  ${k.name}\n`);
+  if (opts.json) return void process.stdout.write(`${terminalJson(list)}\n`);
+  for (const k of list) process.stdout.write(`${k.id}  ${k.role.padEnd(10)} ${(k.agentId ?? '-').padEnd(8)} ${k.createdAt.slice(0, 19)}  ${k.revokedAt ? `revoked ${k.revokedAt.slice(0, 19)}` : 'active'}  ${printable(k.name)}\n`);
 }
 
 export async function apiKeyRevokeCommand(id: string, opts: { config?: string }): Promise<void> {

@@ -1,6 +1,9 @@
 import { Redis } from 'ioredis';
+import { HotlineError } from '../../../lib/errors.js';
+import { hasControl, NO_CONTROL, printable, terminalJson } from '../../../lib/text.js';
 import type { Config } from '../../config/schema.js';
-import { AGENT_STATES, type AgentState } from '../../acd/agent-state.js';
+import { AGENT_STATES, type AgentState, type AgentStatus } from '../../acd/agent-state.js';
+import type { AgentConfig } from '../../acd/config-schema.js';
 import { loadRouting } from '../../acd/config-load.js';
 import { RedisAgents } from '../../acd/redis-agents.js';
 import { QueueStatistics, type QueueStats } from '../../acd/stats.js';
@@ -33,16 +36,22 @@ export async function agentsListCommand(opts: { config?: string; json: boolean }
   const rows = await withAgents(config, async (store) =>
     Promise.all(routing.agents.map(async (a) => ({ ...a, status: (await store.status(a.id)) ?? { state: 'logged-out' as const, since: 0 } }))),
   );
-  if (opts.json) {
-    process.stdout.write(`${JSON.stringify(rows)}\n`);
-    return;
-  }
-  process.stdout.write('id        name             state              skills\n');
+  process.stdout.write(agentsTable(rows, opts.json));
+}
+
+/**
+ * `hotline agents` output. Names and reasons are checked where they come in; what Redis or a file
+ * holds is still never written to the terminal as control characters.
+ */
+export function agentsTable(rows: readonly (AgentConfig & { status: Pick<AgentStatus, 'state' | 'reason'> })[], json: boolean): string {
+  if (json) return `${terminalJson(rows)}\n`;
+  const lines = ['id        name             state              skills'];
   for (const r of rows) {
     const skills = Object.entries(r.skills).map(([s, l]) => `${s}:${l}`).join(' ');
     const state = r.status.state + (r.status.reason ? ` (${r.status.reason})` : '');
-    process.stdout.write(`${r.id.padEnd(9)} ${r.name.padEnd(16)} ${state.padEnd(18)} ${skills}\n`);
+    lines.push(`${printable(r.id).padEnd(9)} ${printable(r.name).padEnd(16)} ${printable(state).padEnd(18)} ${printable(skills)}`);
   }
+  return `${lines.join('\n')}\n`;
 }
 
 export async function agentStateCommand(id: string, state: string, opts: { config?: string; reason?: string }): Promise<void> {
@@ -50,8 +59,9 @@ export async function agentStateCommand(id: string, state: string, opts: { confi
   const routing = loadRouting(routingDir(config));
   if (!routing.agents.some((a) => a.id === id)) throw new Error(`unknown agent ${id}`);
   if (!(AGENT_STATES as readonly string[]).includes(state)) throw new Error(`state must be one of ${AGENT_STATES.join(', ')}`);
+  if (opts.reason !== undefined && (opts.reason === '' || opts.reason.length > 100 || hasControl(opts.reason))) throw new HotlineError('CONFIG_INVALID', `--reason: 1 to 100 characters, ${NO_CONTROL}`);
   const status = await withAgents(config, (store) => store.change(id, state as AgentState, opts.reason));
-  process.stdout.write(`agent ${id}: ${status.state}${status.reason ? ` (${status.reason})` : ''}\n`);
+  process.stdout.write(`agent ${printable(id)}: ${status.state}${status.reason ? ` (${printable(status.reason)})` : ''}\n`);
 }
 
 export async function queuesListCommand(opts: { config?: string; json: boolean }): Promise<void> {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { hasControl, NO_CONTROL } from '../../../lib/text.js';
 import { ApiError } from '../problem.js';
 import { ROLES } from '../auth/principal.js';
 import { json, route } from '../route.js';
@@ -51,6 +52,8 @@ export const authRoutes = [
     responses: { 201: { description: 'the key, once', schema: z.object({ key: z.string(), info: keyInfo }) } },
     handler: async ({ c, deps, body }) => {
       if (body.role === 'agent' && !body.agentId) throw new ApiError(400, 'BODY_INVALID', 'an agent key names its agentId');
+      // A name is listed to people (`hotline api key list`): a well-formed request with a value refused.
+      if (hasControl(body.name)) throw new ApiError(422, 'BODY_INVALID', `name: ${NO_CONTROL}`, { errors: [{ path: 'name', message: NO_CONTROL }] });
       if (body.agentId && !deps.routing.config.agents.some((a) => a.id === body.agentId)) throw new ApiError(404, 'AGENT_NOT_FOUND', `unknown agent ${body.agentId}`);
       return json(c, 201, await deps.keys.create(body));
     },

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { CallRecord } from '../../calls/record.js';
+import { publicRecord, type CallRecord } from '../../calls/record.js';
 import type { CallContext } from '../../session/context.js';
 import { endpointFor } from '../../ivr/nodes/transfer.js';
 import { holdCaller, resumeCaller, transferCaller } from '../../session/conversation.js';
@@ -80,7 +80,7 @@ export const callRoutes = [
     tag: 'calls',
     roles: EVERYONE,
     responses: { 200: { description: 'live calls', schema: z.object({ calls: z.array(record) }) } },
-    handler: ({ c, deps, principal }) => json(c, 200, { calls: deps.runner.liveCalls().filter((r) => visible(r, principal)) }),
+    handler: ({ c, deps, principal }) => json(c, 200, { calls: deps.runner.liveCalls().filter((r) => visible(r, principal)).map(publicRecord) }),
   }),
   route({
     method: 'get',
@@ -96,7 +96,7 @@ export const callRoutes = [
       if (!live && !deps.redisReady()) throw new ApiError(503, 'REDIS_UNAVAILABLE', 'Redis is unreachable; try again shortly');
       const r = live ?? (await deps.store.get(params.id));
       if (!r || !visible(r, principal)) throw new ApiError(404, 'NOT_FOUND', `no call ${params.id}`);
-      return json(c, 200, r);
+      return json(c, 200, publicRecord(r));
     },
   }),
   route({

@@ -6,7 +6,8 @@ import { callRoutes } from './calls.js';
 import { eventRoutes } from './events.js';
 import { flowRoutes } from './flows.js';
 import { healthRoutes } from './health.js';
+import { privacyRoutes } from './privacy.js';
 import { recordingRoutes } from './recordings.js';
 
 /** Every endpoint of the API, in the order the reference lists them. */
-export const allRoutes: readonly AnyRoute[] = [...healthRoutes, ...authRoutes, ...callRoutes, ...agentRoutes, ...adminRoutes, ...flowRoutes, ...recordingRoutes, ...eventRoutes];
+export const allRoutes: readonly AnyRoute[] = [...healthRoutes, ...authRoutes, ...callRoutes, ...agentRoutes, ...adminRoutes, ...flowRoutes, ...recordingRoutes, ...eventRoutes, ...privacyRoutes];

@@ -178,3 +178,57 @@ describe('documentation', () => {
     expect(Object.keys(doc.paths['/v1/agents/{id}'] ?? {}).sort()).toEqual(['delete', 'put']);
   });
 });
+
+describe('names people read', () => {
+  const agent = (id: string) => ({ ...t.deps.routing.config.agents.find((a) => a.id === id) });
+  const queue = (id: string) => ({ ...t.deps.routing.config.queues.find((q) => q.id === id) });
+
+  it.each([
+    ['NUL', 'Zhao\u0000Lei'],
+    ['ESC (a terminal escape)', 'Zhao\u001b[2J\u001b[HLei'],
+    ['a newline (a forged log line)', 'Zhao Lei\nlevel=info msg=admin'],
+    ['a tab', 'Zhao\tLei'],
+    ['DEL', 'Zhao\u007fLei'],
+    ['a C1 control (CSI)', 'Zhao\u009b2JLei'],
+  ])('refuse %s: 422, nothing changed, nothing written', async (_what, name) => {
+    const agents = file('agents.yaml');
+    const queues = file('queues.yaml');
+    for (const [method, path, body] of [
+      ['POST', '/v1/agents', { ...NEW_AGENT, name }],
+      ['PUT', '/v1/agents/1001', { ...agent('1001'), name }],
+      ['POST', '/v1/queues', { id: 'night', skill: 'tech', name }],
+      ['PUT', '/v1/queues/billing', { ...queue('billing'), name }],
+    ] as const) {
+      const r = await call(method, path, { body });
+      expect(r, `${method} ${path}`).toMatchObject({ status: 422, type: 'application/problem+json', body: { code: 'ROUTER_CONFIG_INVALID' } });
+      expect((r.body.errors as string[]).join(), `${method} ${path}`).toMatch(/name: no control characters/);
+    }
+    expect(file('agents.yaml')).toBe(agents);
+    expect(file('queues.yaml')).toBe(queues);
+    expect(t.deps.routing.config.agents.find((a) => a.id === '1001')?.name).not.toContain('Zhao');
+  });
+
+  it('any script and punctuation is fine', async () => {
+    for (const name of ['张伟', 'Ängel O’Brien (senior)', 'Team 🙂']) expect((await call('PUT', '/v1/agents/1001', { body: { ...agent('1001'), name } })).status).toBe(200);
+  });
+
+  it('YAML values every YAML version reads as the same string: `yes` stays the string "yes"', async () => {
+    const tricky = ['yes', 'No', 'on', 'OFF', 'y', 'n', 'true', 'null', '~', '0755', '0x1F', '1e3', '12:30', '2026-01-01', '.inf', '-.nan', '+1', '=', 'x: y', '#1', ' padded '];
+    for (const [i, name] of tricky.entries()) {
+      expect((await call('POST', '/v1/agents', { body: { ...NEW_AGENT, id: `30${String(i).padStart(2, '0')}`, name } })).status).toBe(201);
+    }
+    expect((await call('PUT', '/v1/queues/billing', { body: { ...queue('billing'), name: 'yes' } })).status).toBe(200);
+    const written = file('agents.yaml');
+    const { parse } = await import('yaml');
+    for (const version of ['1.1', '1.2'] as const) {
+      const doc = parse(written, { version }) as { agents: { id: unknown; name: unknown }[] };
+      const names = tricky.map((_n, i) => doc.agents.find((a) => String(a.id) === `30${String(i).padStart(2, '0')}`)?.name);
+      expect(names, `YAML ${version}`).toEqual(tricky);
+      // Ids that look like numbers stay strings too.
+      expect(doc.agents.every((a) => typeof a.id === 'string'), `YAML ${version}`).toBe(true);
+      expect((parse(file('queues.yaml'), { version }) as { queues: { id: string; name?: unknown }[] }).queues.find((q) => q.id === 'billing')?.name, `YAML ${version}`).toBe('yes');
+    }
+    // What is served after a restart is what was given.
+    expect(restarted().config.agents.filter((a) => a.id.startsWith('30')).map((a) => a.name)).toEqual(tricky);
+  });
+});

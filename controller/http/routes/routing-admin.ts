@@ -10,8 +10,13 @@ import { json, route } from '../route.js';
 
 const ID = /^[A-Za-z0-9_.-]{1,64}$/;
 const idParams = z.strictObject({ id: z.string().regex(ID) });
-const agentChange = agentSchema.partial({ id: true });
-const queueChange = queueSchema.partial({ id: true });
+// Names are checked with the rest of the change (422 ROUTER_CONFIG_INVALID, like the files): a
+// control character in one is not a malformed request but a value the configuration refuses.
+const name = z.string().min(1).max(100).describe('shown to people: no control characters (NUL, ESC, newline...)');
+const agentBody = agentSchema.extend({ name });
+const queueBody = queueSchema.extend({ name: name.optional() });
+const agentChange = agentBody.partial({ id: true });
+const queueChange = queueBody.partial({ id: true });
 const deleted = z.object({ id: z.string(), deleted: z.literal(true) });
 const statsSchema = z.object({
   queue: z.string(),
@@ -84,7 +89,7 @@ export const adminRoutes = [
     summary: 'Create an agent (saved to agents.yaml)',
     tag: 'routing',
     roles: ['admin'],
-    body: agentSchema,
+    body: agentBody,
     responses: { 201: { description: 'the agent as now in service', schema: agentSchema }, 409: { description: 'AGENT_EXISTS' }, 422: { description: 'ROUTER_CONFIG_INVALID: the change breaks the routing configuration' } },
     handler: ({ c, deps, body }) => {
       if (agentOf(deps, body.id)) throw new ApiError(409, 'AGENT_EXISTS', `agent ${body.id} exists; change it with PUT /v1/agents/${body.id}`);
@@ -160,7 +165,7 @@ export const adminRoutes = [
     summary: 'Create a queue (saved to queues.yaml)',
     tag: 'routing',
     roles: ['admin'],
-    body: queueSchema,
+    body: queueBody,
     responses: { 201: { description: 'the queue as now in service', schema: queueSchema }, 409: { description: 'QUEUE_EXISTS' }, 422: { description: 'ROUTER_CONFIG_INVALID' } },
     handler: ({ c, deps, body }) => {
       if (queueOf(deps, body.id)) throw new ApiError(409, 'QUEUE_EXISTS', `queue ${body.id} exists; change it with PUT /v1/queues/${body.id}`);

@@ -5,10 +5,14 @@ import { ask } from './ask.js';
 
 type Gather = Extract<FlowNode, { verb: 'gather' }>;
 
-/** Collects a number (an order number, a card's last digits) into a variable. */
+/**
+ * Collects a number (an order number, a card's last digits) into a variable. The variable holds
+ * the digits as typed; unless the node says `sensitive: false`, the call's record, timeline and
+ * logs show them only as `*`.
+ */
 export const gatherNode: NodeHandler<Gather> = async (call, node, run) => {
   const pattern = node.pattern === undefined ? undefined : new RegExp(node.pattern);
-  const answer = await ask(call, run, node, { maxDigits: node.maxDigits, terminator: node.terminator as Digit }, (digits) =>
+  const answer = await ask(call, run, node, { maxDigits: node.maxDigits, terminator: node.terminator as Digit, sensitive: node.sensitive }, (digits) =>
     digits.length >= node.minDigits && (!pattern || pattern.test(digits)) ? digits : undefined,
   );
   if (!answer.ok) return { next: node.onFail, exit: answer.reason };

@@ -1,5 +1,4 @@
-import { play as playMedia } from '../../session/verbs/play.js';
-import { toMedia } from '../sounds.js';
+import { playSounds } from '../sounds.js';
 import type { FlowNode } from '../schema.js';
 import type { NodeHandler } from '../run-state.js';
 
@@ -7,6 +6,6 @@ type Node = Extract<FlowNode, { verb: 'play' }>;
 
 /** Plays prompts, files, tones or spoken values to the end. */
 export const play: NodeHandler<Node> = async (call, node, run) => {
-  await playMedia(call, toMedia(node.play, run.language, run.scope()), { maxMs: 120_000 });
+  await playSounds(call, run, node.play, 120_000);
   return { next: node.next, exit: 'played' };
 };

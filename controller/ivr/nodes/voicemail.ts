@@ -1,8 +1,7 @@
-import { play as playMedia } from '../../session/verbs/play.js';
 import { hangup as hangupCall } from '../../session/verbs/hangup.js';
 import type { FlowNode } from '../schema.js';
 import type { NodeHandler } from '../run-state.js';
-import { toMedia } from '../sounds.js';
+import { playSounds } from '../sounds.js';
 
 type Node = Extract<FlowNode, { verb: 'voicemail' }>;
 
@@ -12,7 +11,7 @@ type Node = Extract<FlowNode, { verb: 'voicemail' }>;
  * the caller hangs up to end it (the usual way).
  */
 export const voicemail: NodeHandler<Node> = async (call, node, run, deps) => {
-  if (node.prompt) await playMedia(call, toMedia(node.prompt, run.language, run.scope()), { maxMs: 60_000 });
+  if (node.prompt) await playSounds(call, run, node.prompt, 60_000);
   const name = `voicemail-${node.mailbox}-${call.channel.id}`;
   const recording = await call.channel.record({ name, format: 'wav', beep: true, maxDurationSeconds: node.maxSeconds, maxSilenceSeconds: 5, terminateOn: '#', timeoutMs: call.commandTimeoutMs });
   call.note(`voicemail ${node.mailbox}`);
@@ -22,6 +21,7 @@ export const voicemail: NodeHandler<Node> = async (call, node, run, deps) => {
     flow: run.flow.flow,
     mailbox: node.mailbox,
     callerMasked: call.record.callerMasked,
+    callerHash: call.record.callerHash,
     recording: name,
     durationMs: end.type === 'recording-finished' ? end.durationMs : undefined,
     leftAt: new Date().toISOString(),

@@ -15,6 +15,10 @@ export interface GatherOptions {
   terminator?: Digit;
   /** Longest the prompt may play. */
   maxPromptMs: number;
+  /** The keys are personal data: the timeline notes each as `dtmf *`, never the key. */
+  sensitive?: boolean | undefined;
+  /** How the prompt is named in the timeline (default: the media, values and all). */
+  label?: string | undefined;
 }
 
 /**
@@ -22,10 +26,10 @@ export interface GatherOptions {
  * counts. Returns the digits ('' on no input).
  */
 export async function gather(call: CallContext, opts: GatherOptions): Promise<string> {
-  const keys = new DigitCollector(call.channel, opts.maxDigits, opts.terminator, (d) => call.note(`dtmf ${d}`));
+  const keys = new DigitCollector(call.channel, opts.maxDigits, opts.terminator, (d) => call.note(`dtmf ${opts.sensitive ? '*' : d}`));
   try {
     const playback = await call.channel.play(opts.prompt, { timeoutMs: call.commandTimeoutMs, signal: call.signal });
-    call.note(`play ${describe(opts.prompt)} (playback ${playback.id})`);
+    call.note(`play ${opts.label ?? describe(opts.prompt)} (playback ${playback.id})`);
     const promptOver = new AbortController();
     const bargeIn = keys.nextKey(opts.maxPromptMs, AbortSignal.any([call.signal, promptOver.signal]));
     const first = await Promise.race([playback.done.then(() => 'prompt-end' as const), bargeIn.then((k) => (k ? ('key' as const) : ('prompt-overran' as const)))]);

@@ -2,10 +2,14 @@ import { HotlineError } from '../../../lib/errors.js';
 import type { Media } from '../../media-server/types.js';
 import type { CallContext } from '../context.js';
 
-/** Plays media to the end (or until the call ends). The deadline covers the whole playback. */
-export async function play(call: CallContext, media: Media | Media[], opts: { maxMs: number }): Promise<void> {
+/**
+ * Plays media to the end (or until the call ends). The deadline covers the whole playback. `label`
+ * names the media in the timeline instead of the media itself: a flow saying back what the caller
+ * typed names the variable there, not its value.
+ */
+export async function play(call: CallContext, media: Media | Media[], opts: { maxMs: number; label?: string | undefined }): Promise<void> {
   const playback = await call.channel.play(media, { timeoutMs: call.commandTimeoutMs, signal: call.signal });
-  call.note(`play ${describe(media)} (playback ${playback.id})`);
+  call.note(`play ${opts.label ?? describe(media)} (playback ${playback.id})`);
   let timer: NodeJS.Timeout | undefined;
   const deadline = new Promise<'deadline'>((resolve) => (timer = setTimeout(() => resolve('deadline'), opts.maxMs)));
   try {
