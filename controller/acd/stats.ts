@@ -1,7 +1,6 @@
 import type { Redis } from 'ioredis';
 import { CounterBatch } from '../util/counter-batch.js';
 import type { WaitingLine } from './waiting.js';
-import { ignored } from '../../lib/settle.js';
 
 /**
  * Per-queue figures supervisors live by, as app_queue defines them: service level SL = answered

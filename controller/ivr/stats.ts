@@ -1,6 +1,5 @@
 import type { Redis } from 'ioredis';
 import { CounterBatch } from '../util/counter-batch.js';
-import { ignored } from '../../lib/settle.js';
 
 const KEEP_SECONDS = 90 * 86_400;
 

@@ -1,5 +1,4 @@
 import type { Redis } from 'ioredis';
-import { ignored } from '../../lib/settle.js';
 
 interface PendingKey {
   ttlSeconds: number;
