@@ -11,7 +11,18 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
-          include: ['lib/**/*.test.ts', 'controller/**/*.test.ts', 'tools/**/*.test.ts', 'dialplan/**/*.test.ts', 'test/freeswitch/**/*.test.ts', 'test/esl-peer/**/*.test.ts', 'media/**/*.test.ts', 'recordings/**/*.test.ts', 'test/unit/**/*.test.ts', 'test/contract/**/*.test.ts'],
+          include: [
+            'lib/**/*.test.ts',
+            'controller/**/*.test.ts',
+            'tools/**/*.test.ts',
+            'dialplan/**/*.test.ts',
+            'test/freeswitch/**/*.test.ts',
+            'test/esl-peer/**/*.test.ts',
+            'media/**/*.test.ts',
+            'recordings/**/*.test.ts',
+            'test/unit/**/*.test.ts',
+            'test/contract/**/*.test.ts',
+          ],
           environment: 'node',
         },
       },

@@ -7,7 +7,8 @@ export function maskNumber(number: string | undefined | null): string {
   const digits = number.replace(/[^\d+]/g, '');
   const plus = digits.startsWith('+') ? '+' : '';
   const bare = plus ? digits.slice(1) : digits;
-  if (bare.length >= 8) return `${plus}${bare.slice(0, 3)}${'*'.repeat(bare.length - 7)}${bare.slice(-4)}`;
+  if (bare.length >= 8)
+    return `${plus}${bare.slice(0, 3)}${'*'.repeat(bare.length - 7)}${bare.slice(-4)}`;
   if (bare.length >= 3) return `${plus}${'*'.repeat(bare.length - 2)}${bare.slice(-2)}`;
   return '*'.repeat(bare.length);
 }

@@ -6,7 +6,10 @@ import type { Logger } from 'pino';
  * debug log as `{ err }`, so nothing fails silently. `what` says what was being tried. Without a
  * logger it only swallows.
  */
-export function ignored(log: Pick<Logger, 'debug'> | undefined, what: string): (err: unknown) => undefined {
+export function ignored(
+  log: Pick<Logger, 'debug'> | undefined,
+  what: string,
+): (err: unknown) => undefined {
   return (err: unknown) => {
     log?.debug({ err }, `ignored a failure while ${what}`);
     return undefined;

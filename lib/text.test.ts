@@ -5,7 +5,8 @@ describe('control characters', () => {
   it('are found: every C0, DEL and C1, and nothing else', () => {
     for (let c = 0; c < 0x20; c++) expect(hasControl(`a${String.fromCharCode(c)}b`)).toBe(true);
     for (let c = 0x7f; c <= 0x9f; c++) expect(hasControl(String.fromCharCode(c))).toBe(true);
-    for (const ok of ['Zhang Wei', '张伟', 'Ängel', 'O’Brien (senior)', '🙂', '\u00a0x']) expect(hasControl(ok)).toBe(false);
+    for (const ok of ['Zhang Wei', '张伟', 'Ängel', 'O’Brien (senior)', '🙂', '\u00a0x'])
+      expect(hasControl(ok)).toBe(false);
   });
 
   it('never reach a terminal', () => {

@@ -3,7 +3,8 @@
  * strings short in C code and logs, ESC and the C1 controls drive terminals (a name could clear a
  * supervisor's screen or rewrite what it shows), newlines forge log lines. None is ever needed.
  */
-export const NO_CONTROL = 'no control characters (NUL, ESC, tab, newline or any other C0/C1 control)';
+export const NO_CONTROL =
+  'no control characters (NUL, ESC, tab, newline or any other C0/C1 control)';
 
 /** C0 (U+0000–U+001F), DEL (U+007F) and C1 (U+0080–U+009F). */
 function isControl(code: number): boolean {

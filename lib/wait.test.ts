@@ -27,7 +27,9 @@ describe('waitForEvent', () => {
 
   it('rejects WAIT_TIMEOUT at the deadline, listener removed', async () => {
     const s = source();
-    const err = await waitForEvent(s.subscribe, () => true, { timeoutMs: 20 }).catch((e: unknown) => e);
+    const err = await waitForEvent(s.subscribe, () => true, { timeoutMs: 20 }).catch(
+      (e: unknown) => e,
+    );
     expect(isHotlineError(err, 'WAIT_TIMEOUT')).toBe(true);
     expect(s.em.listenerCount('e')).toBe(0);
   });
@@ -43,7 +45,10 @@ describe('waitForEvent', () => {
 
   it('rejects at once if the call already ended', async () => {
     const s = source();
-    const err = await waitForEvent(s.subscribe, () => true, { timeoutMs: 1000, signal: AbortSignal.abort() }).catch((e: unknown) => e);
+    const err = await waitForEvent(s.subscribe, () => true, {
+      timeoutMs: 1000,
+      signal: AbortSignal.abort(),
+    }).catch((e: unknown) => e);
     expect(isHotlineError(err, 'CALL_ENDED')).toBe(true);
     expect(s.em.listenerCount('e')).toBe(0);
   });
@@ -53,7 +58,9 @@ describe('withDeadline and sleep', () => {
   it('turns a slow job into WAIT_TIMEOUT and aborts it', async () => {
     let aborted = false;
     const err = await withDeadline('job', { timeoutMs: 20 }, (signal) => {
-      return new Promise((_, reject) => signal.addEventListener('abort', () => ((aborted = true), reject(new Error('x')))));
+      return new Promise((_, reject) =>
+        signal.addEventListener('abort', () => ((aborted = true), reject(new Error('x')))),
+      );
     }).catch((e: unknown) => e);
     expect(isHotlineError(err, 'WAIT_TIMEOUT')).toBe(true);
     expect(aborted).toBe(true);
@@ -61,13 +68,20 @@ describe('withDeadline and sleep', () => {
 
   it('reports CALL_ENDED when the caller’s signal fires', async () => {
     const ac = new AbortController();
-    const p = withDeadline('job', { timeoutMs: 1000, signal: ac.signal }, (signal) => new Promise((_, reject) => signal.addEventListener('abort', () => reject(new Error('x')))));
+    const p = withDeadline(
+      'job',
+      { timeoutMs: 1000, signal: ac.signal },
+      (signal) =>
+        new Promise((_, reject) => signal.addEventListener('abort', () => reject(new Error('x')))),
+    );
     ac.abort();
     expect(isHotlineError(await p.catch((e: unknown) => e), 'CALL_ENDED')).toBe(true);
   });
 
   it('passes other errors through', async () => {
-    const err = await withDeadline('job', { timeoutMs: 1000 }, () => Promise.reject(new Error('boom'))).catch((e: unknown) => e);
+    const err = await withDeadline('job', { timeoutMs: 1000 }, () =>
+      Promise.reject(new Error('boom')),
+    ).catch((e: unknown) => e);
     expect((err as Error).message).toBe('boom');
   });
 
@@ -82,7 +96,9 @@ describe('withDeadline and sleep', () => {
 describe('Backoff', () => {
   it('grows to its cap with jitter in [cap/2, cap], and resets', () => {
     const b = new Backoff({ initialMs: 100, maxMs: 1000, random: () => 1 });
-    expect([b.next(), b.next(), b.next(), b.next(), b.next(), b.next()]).toEqual([100, 200, 400, 800, 1000, 1000]);
+    expect([b.next(), b.next(), b.next(), b.next(), b.next(), b.next()]).toEqual([
+      100, 200, 400, 800, 1000, 1000,
+    ]);
     b.reset();
     expect(b.next()).toBe(100);
     const low = new Backoff({ initialMs: 100, maxMs: 1000, random: () => 0 });

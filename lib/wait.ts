@@ -35,7 +35,11 @@ export function waitForEvent<E>(
     };
     const timer = setTimeout(() => {
       finish();
-      reject(new HotlineError('WAIT_TIMEOUT', `no ${what} within ${opts.timeoutMs} ms`, { details: { timeoutMs: opts.timeoutMs } }));
+      reject(
+        new HotlineError('WAIT_TIMEOUT', `no ${what} within ${opts.timeoutMs} ms`, {
+          details: { timeoutMs: opts.timeoutMs },
+        }),
+      );
     }, opts.timeoutMs);
     opts.signal?.addEventListener('abort', onAbort, { once: true });
     unsubscribe = subscribe((event) => {
@@ -70,7 +74,10 @@ export async function withDeadline<T>(
   } catch (err) {
     if (outer?.aborted) throw callEnded(what, err);
     if (timedOut) {
-      throw new HotlineError('WAIT_TIMEOUT', `${what} took longer than ${opts.timeoutMs} ms`, { cause: err, details: { timeoutMs: opts.timeoutMs } });
+      throw new HotlineError('WAIT_TIMEOUT', `${what} took longer than ${opts.timeoutMs} ms`, {
+        cause: err,
+        details: { timeoutMs: opts.timeoutMs },
+      });
     }
     throw err;
   } finally {
@@ -99,5 +106,9 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
 }
 
 function callEnded(what: string, cause?: unknown): HotlineError {
-  return new HotlineError('CALL_ENDED', `call ended while waiting for ${what}`, cause === undefined ? {} : { cause });
+  return new HotlineError(
+    'CALL_ENDED',
+    `call ended while waiting for ${what}`,
+    cause === undefined ? {} : { cause },
+  );
 }

@@ -34,4 +34,3 @@ function plainReadsAsItself(text: string): boolean {
   }
   return true;
 }
-

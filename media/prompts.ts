@@ -16,8 +16,16 @@ export const CATALOGUE = join(MEDIA_DIR, 'prompts', 'catalogue.yaml');
 export const FRAGMENTS = join(MEDIA_DIR, 'prompts', 'fragments.yaml');
 
 const entry = z.union([
-  z.strictObject({ id: z.string().regex(/^[a-z0-9_-]+$/), language: z.literal('en'), text: z.string().min(1) }),
-  z.strictObject({ id: z.string().regex(/^[a-z0-9_-]+$/), language: z.literal('zh'), pinyin: z.string().min(1) }),
+  z.strictObject({
+    id: z.string().regex(/^[a-z0-9_-]+$/),
+    language: z.literal('en'),
+    text: z.string().min(1),
+  }),
+  z.strictObject({
+    id: z.string().regex(/^[a-z0-9_-]+$/),
+    language: z.literal('zh'),
+    pinyin: z.string().min(1),
+  }),
 ]);
 const catalogueSchema = z.strictObject({ prompts: z.array(entry) });
 export type PromptEntry = z.infer<typeof entry>;
@@ -27,7 +35,9 @@ export type PromptEntry = z.infer<typeof entry>;
  * the fragments). An id may appear once per language: a second entry would make which text gets
  * synthesised depend on file order.
  */
-export async function readCatalogue(files: string | readonly string[] = [CATALOGUE, FRAGMENTS]): Promise<PromptEntry[]> {
+export async function readCatalogue(
+  files: string | readonly string[] = [CATALOGUE, FRAGMENTS],
+): Promise<PromptEntry[]> {
   const seen = new Map<string, string>();
   const all: PromptEntry[] = [];
   for (const file of typeof files === 'string' ? [files] : files) {
@@ -35,7 +45,11 @@ export async function readCatalogue(files: string | readonly string[] = [CATALOG
       const key = `${p.language}/${p.id}`;
       const first = seen.get(key);
       if (first !== undefined) {
-        throw new HotlineError('CONFIG_INVALID', `[prompts] ${key} is in ${file} and already in ${first}`, { details: { id: p.id, language: p.language, file, first } });
+        throw new HotlineError(
+          'CONFIG_INVALID',
+          `[prompts] ${key} is in ${file} and already in ${first}`,
+          { details: { id: p.id, language: p.language, file, first } },
+        );
       }
       seen.set(key, file);
       all.push(p);
@@ -49,18 +63,26 @@ export async function readCatalogue(files: string | readonly string[] = [CATALOG
  * (what Asterisk plays without transcoding from slin). Recorded files already there are kept;
  * missing ones are synthesised with espeak-ng and resampled with sox.
  */
-export async function ensurePrompts(outDir: string, catalogue?: PromptEntry[]): Promise<{ generated: string[] }> {
+export async function ensurePrompts(
+  outDir: string,
+  catalogue?: PromptEntry[],
+): Promise<{ generated: string[] }> {
   const generated: string[] = [];
   for (const p of catalogue ?? (await readCatalogue())) {
     const target = join(outDir, p.language, `${p.id}.wav`);
     if (await exists(target)) continue;
     await mkdir(dirname(target), { recursive: true });
     const raw = `${target}.espeak.wav`;
-    const voice = p.language === 'zh' ? ['-v', 'cmn-latn-pinyin', '-s', '150'] : ['-v', 'en-us', '-s', '165'];
+    const voice =
+      p.language === 'zh' ? ['-v', 'cmn-latn-pinyin', '-s', '150'] : ['-v', 'en-us', '-s', '165'];
     const text = p.language === 'zh' ? p.pinyin : p.text;
     await run('espeak-ng', [...voice, '-w', raw, text], { timeout: 30_000 });
     const tmp = `${target}.tmp.wav`;
-    await run('sox', [raw, '-r', '8000', '-c', '1', '-b', '16', '-e', 'signed-integer', tmp, 'gain', '-n', '-3'], { timeout: 30_000 });
+    await run(
+      'sox',
+      [raw, '-r', '8000', '-c', '1', '-b', '16', '-e', 'signed-integer', tmp, 'gain', '-n', '-3'],
+      { timeout: 30_000 },
+    );
     await rename(tmp, target);
     await rm(raw, { force: true });
     generated.push(`${p.language}/${p.id}`);
@@ -73,7 +95,35 @@ export async function ensureHoldMusic(file: string): Promise<void> {
   if (await exists(file)) return;
   await mkdir(dirname(file), { recursive: true });
   const tmp = `${file}.tmp.wav`;
-  await run('sox', ['-n', '-r', '8000', '-c', '1', '-b', '16', tmp, 'synth', '0.6', 'sine', '523', 'sine', '659', 'synth', '0.6', 'sine', 'mix', '392', 'repeat', '4', 'vol', '0.3'], { timeout: 30_000 });
+  await run(
+    'sox',
+    [
+      '-n',
+      '-r',
+      '8000',
+      '-c',
+      '1',
+      '-b',
+      '16',
+      tmp,
+      'synth',
+      '0.6',
+      'sine',
+      '523',
+      'sine',
+      '659',
+      'synth',
+      '0.6',
+      'sine',
+      'mix',
+      '392',
+      'repeat',
+      '4',
+      'vol',
+      '0.3',
+    ],
+    { timeout: 30_000 },
+  );
   await rename(tmp, file);
 }
 

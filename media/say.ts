@@ -38,9 +38,13 @@ export interface SayValues {
 const MAX_INTEGER = 999_999_999_999;
 
 function invalid(kind: SayKind, value: string, why: string): HotlineError {
-  return new HotlineError('FLOW_INVALID', `[say] cannot say ${JSON.stringify(value)} as ${kind}: ${why}`, {
-    details: { kind, value },
-  });
+  return new HotlineError(
+    'FLOW_INVALID',
+    `[say] cannot say ${JSON.stringify(value)} as ${kind}: ${why}`,
+    {
+      details: { kind, value },
+    },
+  );
 }
 
 function integerPart(kind: SayKind, value: string, digits: string): number {
@@ -75,7 +79,8 @@ const PARSERS: { [K in SayKind]: (value: string) => SayValues[K] } = {
     if (year < 1000) throw invalid('date', value, 'years before 1000 are not said');
     if (month < 1 || month > 12) throw invalid('date', value, 'no such month');
     // Day 0 of the next month is the last day of this one (leap years included).
-    if (day < 1 || day > new Date(Date.UTC(year, month, 0)).getUTCDate()) throw invalid('date', value, 'no such day');
+    if (day < 1 || day > new Date(Date.UTC(year, month, 0)).getUTCDate())
+      throw invalid('date', value, 'no such day');
     return { year, month, day };
   },
   time: (value) => {
@@ -106,7 +111,10 @@ function enBelow100(n: number): string[] {
 
 function enBelow1000(n: number): string[] {
   const hundreds = Math.floor(n / 100);
-  return [...(hundreds ? [digit(hundreds), 'n-hundred'] : []), ...(n % 100 ? enBelow100(n % 100) : [])];
+  return [
+    ...(hundreds ? [digit(hundreds), 'n-hundred'] : []),
+    ...(n % 100 ? enBelow100(n % 100) : []),
+  ];
 }
 
 const EN_SCALES = [
@@ -139,7 +147,20 @@ function enOrdinal(n: number): string[] {
   return [digit(n - (n % 10)), `en-ord-${n % 10}`];
 }
 
-const EN_MONTHS = ['january', 'february', 'march', 'april', 'may', 'june', 'july', 'august', 'september', 'october', 'november', 'december'].map((m) => `en-${m}`);
+const EN_MONTHS = [
+  'january',
+  'february',
+  'march',
+  'april',
+  'may',
+  'june',
+  'july',
+  'august',
+  'september',
+  'october',
+  'november',
+  'december',
+].map((m) => `en-${m}`);
 
 const EN: Readers = {
   digits: (value) => [...value].map(digit),
@@ -153,7 +174,11 @@ const EN: Readers = {
     const centWords = [...enBelow100(cents), cents === 1 ? 'en-cent' : 'en-cents'];
     return yuan ? [...enInteger(yuan), 'yuan', 'en-and', ...centWords] : centWords;
   },
-  date: ({ year, month, day }) => [...EN_MONTHS.slice(month - 1, month), ...enOrdinal(day), ...enYear(year)],
+  date: ({ year, month, day }) => [
+    ...EN_MONTHS.slice(month - 1, month),
+    ...enOrdinal(day),
+    ...enYear(year),
+  ],
   time: ({ hour, minute }) => [
     ...enInteger(hour % 12 || 12),
     ...(minute === 0 ? ['en-oclock'] : minute < 10 ? ['en-oh', digit(minute)] : enBelow100(minute)),
@@ -248,7 +273,9 @@ const ZH: Readers = {
       zhPeriod(hour),
       ...(clock === 2 ? ['zh-liang'] : zhInteger(clock)),
       'zh-dian',
-      ...(minute === 0 ? ['zh-zheng'] : [...(minute < 10 ? [digit(0), digit(minute)] : zhInteger(minute)), 'zh-fen']),
+      ...(minute === 0
+        ? ['zh-zheng']
+        : [...(minute < 10 ? [digit(0), digit(minute)] : zhInteger(minute)), 'zh-fen']),
     ];
   },
 };
@@ -256,7 +283,11 @@ const ZH: Readers = {
 const READERS: Record<SayLanguage, Readers> = { en: EN, zh: ZH };
 
 /** The prompt ids that say `value` as `kind` in `language`, in order. Throws FLOW_INVALID. */
-export function sayFragments<K extends SayKind>(kind: K, value: string, language: SayLanguage): string[] {
+export function sayFragments<K extends SayKind>(
+  kind: K,
+  value: string,
+  language: SayLanguage,
+): string[] {
   const read: Readers[K] = READERS[language][kind];
   return read(parseSayValue(kind, value));
 }
@@ -266,22 +297,30 @@ export function sayFragments<K extends SayKind>(kind: K, value: string, language
 const range = (from: number, to: number, step = 1): number[] =>
   Array.from({ length: Math.floor((to - from) / step) + 1 }, (_, i) => from + i * step);
 
-const SHARED_IDS = [...range(0, 19), ...range(20, 90, 10)].map(digit).concat('n-hundred', 'n-thousand', 'minus', 'point', 'yuan');
+const SHARED_IDS = [...range(0, 19), ...range(20, 90, 10)]
+  .map(digit)
+  .concat('n-hundred', 'n-thousand', 'minus', 'point', 'yuan');
 
 /** Every id sayFragments can return, per language: what each language's catalogue must record. */
 export const SAY_FRAGMENT_IDS_BY_LANGUAGE: Readonly<Record<SayLanguage, readonly string[]>> = {
   en: [
     ...SHARED_IDS,
-    ...['million', 'billion', 'and', 'cent', 'cents', 'oh', 'oclock', 'am', 'pm'].map((w) => `en-${w}`),
+    ...['million', 'billion', 'and', 'cent', 'cents', 'oh', 'oclock', 'am', 'pm'].map(
+      (w) => `en-${w}`,
+    ),
     ...EN_MONTHS,
     ...[...range(1, 20), 30].map((n) => `en-ord-${n}`),
   ],
   zh: [
     ...SHARED_IDS,
-    ...['wan', 'yi', 'yao', 'liang', 'jiao', 'fen', 'zheng', 'nian', 'yue', 'ri', 'dian'].map((w) => `zh-${w}`),
+    ...['wan', 'yi', 'yao', 'liang', 'jiao', 'fen', 'zheng', 'nian', 'yue', 'ri', 'dian'].map(
+      (w) => `zh-${w}`,
+    ),
     ...['lingchen', 'shangwu', 'zhongwu', 'xiawu', 'wanshang'].map((w) => `zh-${w}`),
   ],
 };
 
 /** Every id sayFragments can ever return, in any language. */
-export const SAY_FRAGMENT_IDS: readonly string[] = [...new Set(Object.values(SAY_FRAGMENT_IDS_BY_LANGUAGE).flat())];
+export const SAY_FRAGMENT_IDS: readonly string[] = [
+  ...new Set(Object.values(SAY_FRAGMENT_IDS_BY_LANGUAGE).flat()),
+];

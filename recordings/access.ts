@@ -29,14 +29,24 @@ export async function openRecording(
   const asked = typeof opts.range === 'function' ? opts.range(entry.size) : opts.range;
   const range = asked ? resolveRange(entry.tier, id, entry.size, asked) : undefined;
   const stream = await openCopy(deps, entry, range);
-  await deps.catalogue.audit({ recordingId: id, user: opts.user, at: deps.now().toISOString(), range: range ? `${range.start}-${range.end}` : undefined, tier: entry.tier });
+  await deps.catalogue.audit({
+    recordingId: id,
+    user: opts.user,
+    at: deps.now().toISOString(),
+    range: range ? `${range.start}-${range.end}` : undefined,
+    tier: entry.tier,
+  });
   deps.log.info({ recording: id, user: opts.user, tier: entry.tier, range }, 'recording opened');
   return { entry, stream, contentType: contentType(entry), size: entry.size, range };
 }
 
 /** A catalogued recording that is not being deleted, or RECORDING_NOT_FOUND. */
-export async function findRecording(deps: Pick<RecordingsDeps, 'catalogue'>, id: string): Promise<RecordingEntry> {
+export async function findRecording(
+  deps: Pick<RecordingsDeps, 'catalogue'>,
+  id: string,
+): Promise<RecordingEntry> {
   const entry = await deps.catalogue.get(id);
-  if (!entry || entry.deleting) throw new HotlineError('RECORDING_NOT_FOUND', `[recordings] no recording ${id}`);
+  if (!entry || entry.deleting)
+    throw new HotlineError('RECORDING_NOT_FOUND', `[recordings] no recording ${id}`);
   return entry;
 }

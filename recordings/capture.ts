@@ -58,11 +58,22 @@ export class RecordingCapture {
 
   constructor(
     private readonly deps: RecordingsDeps,
-    private readonly opts: { commandTimeoutMs: number; quietMs?: number; giveUpMs?: number; finishGraceMs?: number },
+    private readonly opts: {
+      commandTimeoutMs: number;
+      quietMs?: number;
+      giveUpMs?: number;
+      finishGraceMs?: number;
+    },
   ) {}
 
   /** Registers a conversation; returns the function that unregisters it when the call ends. */
-  register(meta: CaptureMeta, bridge: RecordableBridge, server: RecordingFiles, log: Logger, onStart?: (recordingId: string) => void): () => void {
+  register(
+    meta: CaptureMeta,
+    bridge: RecordableBridge,
+    server: RecordingFiles,
+    log: Logger,
+    onStart?: (recordingId: string) => void,
+  ): () => void {
     let end: () => void = () => undefined;
     const over = new Promise<void>((resolve) => (end = resolve));
     this.bridged.set(meta.callId, { meta, bridge, server, log, onStart, over });
@@ -84,7 +95,8 @@ export class RecordingCapture {
   async start(callId: string): Promise<LiveRecording> {
     const b = this.bridged.get(callId);
     if (!b) throw new HotlineError('MEDIA_NOT_FOUND', `call ${callId} is not in a conversation`);
-    if (b.live) throw new HotlineError('MEDIA_CONFLICT', `call ${callId} is already being recorded`);
+    if (b.live)
+      throw new HotlineError('MEDIA_CONFLICT', `call ${callId} is already being recorded`);
     const id = `rec-${randomUUID()}`;
     const name = `hotline-${id}`;
     const pending: PendingCapture = {
@@ -108,8 +120,12 @@ export class RecordingCapture {
       rec = await b.bridge.record({ ...opts, name, format: 'wav' });
     } catch (err) {
       this.inFlight.delete(id);
-      await this.deps.catalogue.removePending(id).catch(ignored(b.log, 'clearing the pending mark of a recording that did not start'));
-      await this.deps.catalogue.endLive(id).catch(ignored(b.log, 'ending the lease of a recording that did not start'));
+      await this.deps.catalogue
+        .removePending(id)
+        .catch(ignored(b.log, 'clearing the pending mark of a recording that did not start'));
+      await this.deps.catalogue
+        .endLive(id)
+        .catch(ignored(b.log, 'ending the lease of a recording that did not start'));
       throw err;
     }
     let paused = false;
@@ -136,8 +152,19 @@ export class RecordingCapture {
     return live;
   }
 
-  private store(rec: MediaRecording, pending: PendingCapture, log: Logger, over: Promise<void>): Promise<RecordingEntry | undefined> {
-    const lease = setInterval(() => void this.deps.catalogue.touchLive(pending.id, LEASE_MS).catch(ignored(log, 'renewing the lease of a live recording')), LEASE_MS / 3);
+  private store(
+    rec: MediaRecording,
+    pending: PendingCapture,
+    log: Logger,
+    over: Promise<void>,
+  ): Promise<RecordingEntry | undefined> {
+    const lease = setInterval(
+      () =>
+        void this.deps.catalogue
+          .touchLive(pending.id, LEASE_MS)
+          .catch(ignored(log, 'renewing the lease of a live recording')),
+      LEASE_MS / 3,
+    );
     lease.unref();
     const task = (async () => {
       // The media server says when the recording ends; should that word be lost (a connection
@@ -148,7 +175,10 @@ export class RecordingCapture {
         () =>
           new Promise<'deadline'>((resolve) => {
             if (settled) return;
-            grace = setTimeout(() => resolve('deadline'), this.opts.finishGraceMs ?? FINISH_GRACE_MS);
+            grace = setTimeout(
+              () => resolve('deadline'),
+              this.opts.finishGraceMs ?? FINISH_GRACE_MS,
+            );
             grace.unref();
           }),
       );
@@ -156,18 +186,30 @@ export class RecordingCapture {
       settled = true;
       clearTimeout(grace);
       clearInterval(lease);
-      if (end === 'deadline') log.warn({ recording: pending.id }, 'no word from the media server that the recording ended; storing what was written');
-      else if (end.type === 'recording-failed') log.error({ recording: pending.id, reason: end.reason }, 'media server reports the recording failed; storing what was written');
+      if (end === 'deadline')
+        log.warn(
+          { recording: pending.id },
+          'no word from the media server that the recording ended; storing what was written',
+        );
+      else if (end.type === 'recording-failed')
+        log.error(
+          { recording: pending.id, reason: end.reason },
+          'media server reports the recording failed; storing what was written',
+        );
       try {
         return await ingest(this.deps, { ...pending, endedAt: this.deps.now().toISOString() });
       } catch (err) {
         // The pending mark stays: the next sweep tries again.
         log.error({ recording: pending.id, err }, 'recording not stored yet; it stays pending');
-        await this.deps.catalogue.count(`failed:${err instanceof HotlineError ? err.code : 'UNKNOWN'}`).catch(ignored(log, 'counting a recording not stored'));
+        await this.deps.catalogue
+          .count(`failed:${err instanceof HotlineError ? err.code : 'UNKNOWN'}`)
+          .catch(ignored(log, 'counting a recording not stored'));
         return undefined;
       } finally {
         this.inFlight.delete(pending.id);
-        await this.deps.catalogue.endLive(pending.id).catch(ignored(log, 'ending the lease of a recording'));
+        await this.deps.catalogue
+          .endLive(pending.id)
+          .catch(ignored(log, 'ending the lease of a recording'));
       }
     })();
     this.storing.add(task);
@@ -177,7 +219,11 @@ export class RecordingCapture {
 
   /** Stores recordings left pending by a controller that stopped or crashed (not our live ones). */
   sweep(): Promise<{ ingested: number; failed: number; lost: number }> {
-    return ingestPending(this.deps, { quietMs: this.opts.quietMs ?? 10_000, giveUpMs: this.opts.giveUpMs ?? 24 * 3600_000, skip: this.inFlight });
+    return ingestPending(this.deps, {
+      quietMs: this.opts.quietMs ?? 10_000,
+      giveUpMs: this.opts.giveUpMs ?? 24 * 3600_000,
+      skip: this.inFlight,
+    });
   }
 
   /** Waits for recordings being stored (at shutdown). */

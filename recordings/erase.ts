@@ -21,14 +21,20 @@ export interface ErasedRecordings {
  * Recordings on legal hold are kept and reported; so are those a worker holds at the moment and
  * those not stored yet. The audit trail of who listened stays (it names no caller).
  */
-export async function eraseCallerRecordings(deps: RecordingsDeps, hashes: readonly string[], opts: { dryRun?: boolean } = {}): Promise<ErasedRecordings> {
+export async function eraseCallerRecordings(
+  deps: RecordingsDeps,
+  hashes: readonly string[],
+  opts: { dryRun?: boolean } = {},
+): Promise<ErasedRecordings> {
   const out: ErasedRecordings = { deleted: [], held: [], busy: [], pending: [], failed: [] };
   const wanted = new Set(hashes);
   for (const p of await deps.catalogue.listPending()) {
     if (wanted.has(callerHash(deps.callerHashSecret, p.callerNumber))) out.pending.push(p.id);
   }
   const found = new Map<string, true>();
-  for (const h of wanted) for (const e of await deps.catalogue.search({ callerHash: h, limit: 1_000_000 })) found.set(e.id, true);
+  for (const h of wanted)
+    for (const e of await deps.catalogue.search({ callerHash: h, limit: 1_000_000 }))
+      found.set(e.id, true);
   for (const id of found.keys()) {
     const lock = await deps.catalogue.lock(id, deps.lockMs);
     if (!lock) {
@@ -44,7 +50,11 @@ export async function eraseCallerRecordings(deps: RecordingsDeps, hashes: readon
       else if ((await expire(deps, e, 'erasure')) === 'deleted') out.deleted.push(id);
       else out.held.push(id);
     } catch (err) {
-      out.failed.push({ id, code: isHotlineError(err) ? err.code : 'UNKNOWN', message: err instanceof Error ? err.message : String(err) });
+      out.failed.push({
+        id,
+        code: isHotlineError(err) ? err.code : 'UNKNOWN',
+        message: err instanceof Error ? err.message : String(err),
+      });
     } finally {
       await lock.release().catch(() => undefined);
     }

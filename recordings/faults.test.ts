@@ -16,9 +16,20 @@ describe('cold storage that is unreachable, then back', () => {
   it('retries with backoff, keeps the warm copy, counts the failure, and moves on the next run', async () => {
     const s3 = await startLocalS3({ bucket: 'cold-later' });
     try {
-      const creds = { region: 'us-east-1', bucket: 'cold-later', ...s3.credentials, forcePathStyle: true };
+      const creds = {
+        region: 'us-east-1',
+        bucket: 'cold-later',
+        ...s3.credentials,
+        forcePathStyle: true,
+      };
       // Nothing listens on port 9 of loopback (discard, closed here).
-      const down = s3Storage({ ...creds, name: 'cold', endpoint: 'http://127.0.0.1:9', maxAttempts: 1, requestTimeoutMs: 1000 });
+      const down = s3Storage({
+        ...creds,
+        name: 'cold',
+        endpoint: 'http://127.0.0.1:9',
+        maxAttempts: 1,
+        requestTimeoutMs: 1000,
+      });
       const d = memoryRecordings({ tiers: { cold: down } });
       const e = await ingest(d, wavs.pending(d.clock, 2));
       d.clock.days(8);
@@ -26,7 +37,9 @@ describe('cold storage that is unreachable, then back', () => {
       d.clock.days(30);
       const started = Date.now();
       const s = await runTiering(d, { attempts: 3, retryInitialMs: 100 });
-      expect(s.failed).toEqual([expect.objectContaining({ id: e.id, code: 'STORAGE_UNAVAILABLE' })]);
+      expect(s.failed).toEqual([
+        expect.objectContaining({ id: e.id, code: 'STORAGE_UNAVAILABLE' }),
+      ]);
       // Three attempts, with backoff between them (50–100 ms, then 100–200 ms).
       expect(Date.now() - started).toBeGreaterThanOrEqual(150);
       const warm = await d.catalogue.get(e.id);
@@ -35,7 +48,10 @@ describe('cold storage that is unreachable, then back', () => {
       expect((await d.catalogue.counters())['failed:STORAGE_UNAVAILABLE']).toBe(1);
       await down.close?.();
 
-      const up = { ...d, tiers: { ...d.tiers, cold: s3Storage({ ...creds, name: 'cold', endpoint: s3.endpoint }) } };
+      const up = {
+        ...d,
+        tiers: { ...d.tiers, cold: s3Storage({ ...creds, name: 'cold', endpoint: s3.endpoint }) },
+      };
       expect((await runTiering(up)).moved.cold).toBe(1);
       const cold = await up.catalogue.get(e.id);
       expect(cold).toMatchObject({ tier: 'cold', sha256: warm!.sha256 });
@@ -53,10 +69,20 @@ describe('a recording whose end the media server never reports', () => {
     const capture = new RecordingCapture(d, { commandTimeoutMs: 1000, finishGraceMs: 200 });
     const wav = wavs.make(1);
     // A bridge whose recording never says it finished (the event was lost with a connection).
-    const silentEnd: MediaRecording = { done: new Promise(() => undefined), stop: async () => undefined, pause: async () => undefined, resume: async () => undefined };
+    const silentEnd: MediaRecording = {
+      done: new Promise(() => undefined),
+      stop: async () => undefined,
+      pause: async () => undefined,
+      resume: async () => undefined,
+    };
     const bridge = { record: async () => silentEnd } as unknown as RecordableBridge;
     const server = { recordingFile: () => wav } as unknown as RecordingFiles;
-    const unregister = capture.register({ callId: 'c1', number: '4008001234', callerNumber: '13800138000' }, bridge, server, d.log);
+    const unregister = capture.register(
+      { callId: 'c1', number: '4008001234', callerNumber: '13800138000' },
+      bridge,
+      server,
+      d.log,
+    );
     const live = await capture.start('c1');
     let stored = false;
     void live.stored.then(() => (stored = true));
@@ -71,27 +97,40 @@ describe('a recording whose end the media server never reports', () => {
 });
 
 describe('recordings a controller left behind (it stopped or crashed mid-call)', () => {
-  it('are stored by the next sweep once their file is quiet, but not while another controller still records them', async () => {
-    const d = memoryRecordings();
-    const capture = new RecordingCapture(d, { commandTimeoutMs: 1000, quietMs: 1000, giveUpMs: 3600_000 });
-    const p = wavs.pending(d.clock, 2);
-    await d.catalogue.addPending(p);
-    // Another controller is recording it (lease fresh): hands off, however quiet the file.
-    await d.catalogue.touchLive(p.id, 60_000);
-    const old = new Date(Date.now() - 60_000);
-    utimesSync(p.file, old, old);
-    expect(await capture.sweep()).toEqual({ ingested: 0, failed: 0, lost: 0 });
-    // Its lease lapses (the controller died): stored, the plain file removed, the mark cleared.
-    await d.catalogue.endLive(p.id);
-    expect(await capture.sweep()).toEqual({ ingested: 1, failed: 0, lost: 0 });
-    expect(await d.catalogue.get(p.id)).toMatchObject({ tier: 'hot', callId: p.callId });
-    expect(existsSync(p.file)).toBe(false);
-    expect(await d.catalogue.listPending()).toEqual([]);
-  }, 30_000);
+  it(
+    'are stored by the next sweep once their file is quiet, ' +
+      'but not while another controller still records them',
+    async () => {
+      const d = memoryRecordings();
+      const capture = new RecordingCapture(d, {
+        commandTimeoutMs: 1000,
+        quietMs: 1000,
+        giveUpMs: 3600_000,
+      });
+      const p = wavs.pending(d.clock, 2);
+      await d.catalogue.addPending(p);
+      // Another controller is recording it (lease fresh): hands off, however quiet the file.
+      await d.catalogue.touchLive(p.id, 60_000);
+      const old = new Date(Date.now() - 60_000);
+      utimesSync(p.file, old, old);
+      expect(await capture.sweep()).toEqual({ ingested: 0, failed: 0, lost: 0 });
+      // Its lease lapses (the controller died): stored, the plain file removed, the mark cleared.
+      await d.catalogue.endLive(p.id);
+      expect(await capture.sweep()).toEqual({ ingested: 1, failed: 0, lost: 0 });
+      expect(await d.catalogue.get(p.id)).toMatchObject({ tier: 'hot', callId: p.callId });
+      expect(existsSync(p.file)).toBe(false);
+      expect(await d.catalogue.listPending()).toEqual([]);
+    },
+    30_000,
+  );
 
   it('waits while the file still grows, and gives up loudly on a file that never appears', async () => {
     const d = memoryRecordings();
-    const capture = new RecordingCapture(d, { commandTimeoutMs: 1000, quietMs: 5000, giveUpMs: 3600_000 });
+    const capture = new RecordingCapture(d, {
+      commandTimeoutMs: 1000,
+      quietMs: 5000,
+      giveUpMs: 3600_000,
+    });
     const fresh = wavs.pending(d.clock, 1);
     await d.catalogue.addPending(fresh);
     expect(await capture.sweep()).toEqual({ ingested: 0, failed: 0, lost: 0 });
@@ -108,9 +147,12 @@ describe('recordings a controller left behind (it stopped or crashed mid-call)',
     const d = memoryRecordings();
     const p = wavs.pending(d.clock, 1);
     await d.catalogue.addPending(p);
-    const dying = { ...d, step: (name: string) => {
-      if (name === 'ingest-stored') throw new Error('killed');
-    } };
+    const dying = {
+      ...d,
+      step: (name: string) => {
+        if (name === 'ingest-stored') throw new Error('killed');
+      },
+    };
     await expect(ingest(dying, p)).rejects.toThrow('killed');
     expect(await d.catalogue.get(p.id)).toBeUndefined();
     const e = await ingest(d, p);

@@ -3,7 +3,13 @@ import { stat, unlink } from 'node:fs/promises';
 import { HotlineError } from '../lib/errors.js';
 import { maskNumber } from '../lib/mask.js';
 import { readWavInfo } from './audio/wav.js';
-import { objectKey, sidecarKey, sidecarOf, type PendingCapture, type RecordingEntry } from './catalogue/entry.js';
+import {
+  objectKey,
+  sidecarKey,
+  sidecarOf,
+  type PendingCapture,
+  type RecordingEntry,
+} from './catalogue/entry.js';
 import { callerHash, Keyring } from './crypto/keyring.js';
 import { encryptStream } from './crypto/segments.js';
 import { DAY_MS, type RecordingsDeps } from './deps.js';
@@ -21,7 +27,9 @@ import { ignored } from '../lib/settle.js';
 export async function ingest(deps: RecordingsDeps, p: PendingCapture): Promise<RecordingEntry> {
   const existing = await deps.catalogue.get(p.id);
   if (existing) {
-    await unlink(p.file).catch(ignored(deps.log, 'removing the plain file of a recording already stored'));
+    await unlink(p.file).catch(
+      ignored(deps.log, 'removing the plain file of a recording already stored'),
+    );
     await deps.catalogue.removePending(p.id);
     return existing;
   }
@@ -31,7 +39,10 @@ export async function ingest(deps: RecordingsDeps, p: PendingCapture): Promise<R
   const startedAt = p.startedAt;
   const key = objectKey({ id: p.id, startedAt }, 'wav');
   const h = hashing();
-  const stored = await deps.tiers.hot.put(key, through(createReadStream(p.file), h.stream, encryptStream(dataKey)));
+  const stored = await deps.tiers.hot.put(
+    key,
+    through(createReadStream(p.file), h.stream, encryptStream(dataKey)),
+  );
   const { sha256, size } = h.result();
   const entry: RecordingEntry = {
     id: p.id,
@@ -61,10 +72,15 @@ export async function ingest(deps: RecordingsDeps, p: PendingCapture): Promise<R
   await deps.tiers.hot.put(sidecarKey(key), sidecarOf(entry));
   await deps.catalogue.put(entry);
   await deps.step?.('ingest-catalogued', p.id);
-  await unlink(p.file).catch((err: unknown) => deps.log.warn({ err, recording: p.id }, 'plain recording file not removed'));
+  await unlink(p.file).catch((err: unknown) =>
+    deps.log.warn({ err, recording: p.id }, 'plain recording file not removed'),
+  );
   await deps.catalogue.removePending(p.id);
   await deps.catalogue.count('ingested');
-  deps.log.info({ recording: p.id, call: p.callId, durationMs: wav.durationMs, bytes: size }, 'recording stored (hot)');
+  deps.log.info(
+    { recording: p.id, call: p.callId, durationMs: wav.durationMs, bytes: size },
+    'recording stored (hot)',
+  );
   return entry;
 }
 
@@ -73,18 +89,26 @@ export async function ingest(deps: RecordingsDeps, p: PendingCapture): Promise<R
  * been quiet for `quietMs` (the media server finished writing it). A file that never appears is
  * given up after `giveUpMs`, loudly.
  */
-export async function ingestPending(deps: RecordingsDeps, opts: { quietMs: number; giveUpMs: number; skip?: ReadonlySet<string> }): Promise<{ ingested: number; failed: number; lost: number }> {
+export async function ingestPending(
+  deps: RecordingsDeps,
+  opts: { quietMs: number; giveUpMs: number; skip?: ReadonlySet<string> },
+): Promise<{ ingested: number; failed: number; lost: number }> {
   const out = { ingested: 0, failed: 0, lost: 0 };
   const now = deps.now().getTime();
   for (const p of await deps.catalogue.listPending()) {
     // Still being recorded here or by another controller (whose lease is fresh).
     if (opts.skip?.has(p.id) || (await deps.catalogue.isLive(p.id))) continue;
-    const file = await stat(p.file).catch(ignored(deps.log, 'looking for the file of a pending recording'));
+    const file = await stat(p.file).catch(
+      ignored(deps.log, 'looking for the file of a pending recording'),
+    );
     if (!file) {
       if (await deps.catalogue.get(p.id)) {
         await deps.catalogue.removePending(p.id);
       } else if (now - Date.parse(p.startedAt) > opts.giveUpMs) {
-        deps.log.error({ recording: p.id, call: p.callId }, 'recording file never appeared; giving up on it');
+        deps.log.error(
+          { recording: p.id, call: p.callId },
+          'recording file never appeared; giving up on it',
+        );
         await deps.catalogue.count('lost');
         await deps.catalogue.removePending(p.id);
         out.lost++;

@@ -34,7 +34,13 @@ describe('recording lifecycle on memory storage (real crypto, real ffmpeg)', () 
     const p = wavs.pending(d.clock, 4);
     const original = readFileSync(p.file);
     const e = await ingest(d, p);
-    expect(e).toMatchObject({ tier: 'hot', format: 'wav', size: original.length, callerMasked: '138****8000', durationMs: 4000 });
+    expect(e).toMatchObject({
+      tier: 'hot',
+      format: 'wav',
+      size: original.length,
+      callerMasked: '138****8000',
+      durationMs: 4000,
+    });
     expect(e.callerHash).toMatch(/^[0-9a-f]{64}$/);
     expect(JSON.stringify(e)).not.toContain('13800138000');
     const stored = d.tiers.hot as ReturnType<typeof import('./storage/memory.js').memoryStorage>;
@@ -56,7 +62,10 @@ describe('recording lifecycle on memory storage (real crypto, real ffmpeg)', () 
     const warmAudio = await buffer(await openCopy(d, warm!));
     expect(warmAudio.subarray(0, 4).toString()).toBe('OggS');
     expect(warmAudio.length).toBeLessThan(original.length / 4);
-    const ms = await decodedDurationMs(await openCopy(d, warm!), { timeoutMs: 10_000, format: 'ogg' });
+    const ms = await decodedDurationMs(await openCopy(d, warm!), {
+      timeoutMs: 10_000,
+      format: 'ogg',
+    });
     expect(Math.abs(ms - 4000)).toBeLessThanOrEqual(50);
 
     d.clock.days(23);
@@ -103,23 +112,41 @@ describe('recording lifecycle on memory storage (real crypto, real ffmpeg)', () 
     const p = wavs.pending(d.clock, 3);
     const original = readFileSync(p.file);
     const e = await ingest(d, p);
-    const r = await openRecording(d, e.id, { user: 'supervisor-7', range: { start: 1000, end: 40_000 } });
+    const r = await openRecording(d, e.id, {
+      user: 'supervisor-7',
+      range: { start: 1000, end: 40_000 },
+    });
     expect((await buffer(r.stream)).equals(original.subarray(1000, 40_001))).toBe(true);
     expect(r.range).toEqual({ start: 1000, end: 40_000 });
-    expect(await d.catalogue.audits(e.id)).toEqual([expect.objectContaining({ recordingId: e.id, user: 'supervisor-7', range: '1000-40000', tier: 'hot' })]);
+    expect(await d.catalogue.audits(e.id)).toEqual([
+      expect.objectContaining({
+        recordingId: e.id,
+        user: 'supervisor-7',
+        range: '1000-40000',
+        tier: 'hot',
+      }),
+    ]);
     expect(await code(openRecording(d, 'rec-nope', { user: 'x' }))).toBe('RECORDING_NOT_FOUND');
-    expect(await code(openRecording(d, e.id, { user: 'x', range: { start: original.length + 5 } }))).toBe('RECORDING_RANGE_INVALID');
+    expect(
+      await code(openRecording(d, e.id, { user: 'x', range: { start: original.length + 5 } })),
+    ).toBe('RECORDING_RANGE_INVALID');
   }, 30_000);
 
   it('rotates the master key without touching the audio; the old key can then go', async () => {
     const k1 = masterKey();
     const d = memoryRecordings({ keyring: new Keyring({ current: 'k1', keys: { k1 } }) });
     const e = await ingest(d, wavs.pending(d.clock, 1));
-    const before = (d.tiers.hot as ReturnType<typeof import('./storage/memory.js').memoryStorage>).objects.get(e.key)?.data;
+    const before = (
+      d.tiers.hot as ReturnType<typeof import('./storage/memory.js').memoryStorage>
+    ).objects.get(e.key)?.data;
     const k2 = masterKey();
     const rotated = { ...d, keyring: new Keyring({ current: 'k2', keys: { k1, k2 } }) };
     expect(await rotateKeys(rotated)).toMatchObject({ rewrapped: 1, current: 0, failed: [] });
-    expect((d.tiers.hot as ReturnType<typeof import('./storage/memory.js').memoryStorage>).objects.get(e.key)?.data.equals(before!)).toBe(true);
+    expect(
+      (d.tiers.hot as ReturnType<typeof import('./storage/memory.js').memoryStorage>).objects
+        .get(e.key)
+        ?.data.equals(before!),
+    ).toBe(true);
     const only2 = { ...d, keyring: new Keyring({ current: 'k2', keys: { k2 } }) };
     expect((await verifyAll(only2)).ok).toBe(1);
     // And the sidecar carries the rewrapped key, so a rebuilt catalogue opens with k2 alone.
@@ -129,7 +156,15 @@ describe('recording lifecycle on memory storage (real crypto, real ffmpeg)', () 
     // A wrong master key is named as such, not as damaged audio.
     const wrong = { ...d, keyring: new Keyring({ current: 'k2', keys: { k2: masterKey() } }) };
     expect(await code(openRecording(wrong, e.id, { user: 'x' }))).toBe('RECORDING_KEY_MISMATCH');
-    expect(await code(openRecording({ ...d, keyring: new Keyring({ current: 'k9', keys: { k9: masterKey() } }) }, e.id, { user: 'x' }))).toBe('RECORDING_KEY_MISSING');
+    expect(
+      await code(
+        openRecording(
+          { ...d, keyring: new Keyring({ current: 'k9', keys: { k9: masterKey() } }) },
+          e.id,
+          { user: 'x' },
+        ),
+      ),
+    ).toBe('RECORDING_KEY_MISSING');
   }, 30_000);
 
   it('rebuilds every entry from storage alone, across tiers, with holds', async () => {
@@ -142,7 +177,9 @@ describe('recording lifecycle on memory storage (real crypto, real ffmpeg)', () 
     await setLegalHold(d, ids[0]!, true);
     await runTiering(d);
     const before = new Map((await d.catalogue.search({ limit: 100 })).map((e) => [e.id, e]));
-    expect(new Set([...before.values()].map((e) => e.tier))).toEqual(new Set(['hot', 'warm', 'cold']));
+    expect(new Set([...before.values()].map((e) => e.tier))).toEqual(
+      new Set(['hot', 'warm', 'cold']),
+    );
     const fresh = { ...d, catalogue: new MemoryCatalogue() };
     const r = await rebuildCatalogue(fresh);
     expect(r).toMatchObject({ restored: 6, duplicates: 0, orphans: [], unreadable: [] });

@@ -9,7 +9,11 @@ import { through } from './util/through.js';
  * The plain audio of a recording's current copy (or a byte range of it), decrypted as it streams.
  * A wrong master key fails before any byte is read; damaged audio fails the stream.
  */
-export async function openCopy(deps: Pick<RecordingsDeps, 'tiers' | 'keyring'>, entry: RecordingEntry, range?: ByteRange): Promise<Readable> {
+export async function openCopy(
+  deps: Pick<RecordingsDeps, 'tiers' | 'keyring'>,
+  entry: RecordingEntry,
+  range?: ByteRange,
+): Promise<Readable> {
   const key = deps.keyring.unwrap(entry.dataKey, entry.id);
   const store = deps.tiers[entry.tier];
   if (!range) return through(await store.get(entry.key), decryptStream(key));

@@ -14,7 +14,10 @@ export interface RotateSummary {
  * old one and wrapped with the current one, in the sidecar and then the catalogue. The audio is
  * never read. Keep the old key configured until this reports nothing left to rewrap.
  */
-export async function rotateKeys(deps: RecordingsDeps, onProgress?: (done: number) => void): Promise<RotateSummary> {
+export async function rotateKeys(
+  deps: RecordingsDeps,
+  onProgress?: (done: number) => void,
+): Promise<RotateSummary> {
   const out: RotateSummary = { rewrapped: 0, current: 0, busy: 0, failed: [] };
   let done = 0;
   for await (const id of everyId(deps.catalogue)) {
@@ -31,7 +34,11 @@ export async function rotateKeys(deps: RecordingsDeps, onProgress?: (done: numbe
         out.current++;
         continue;
       }
-      const next = { ...e, dataKey: deps.keyring.rewrap(e.dataKey, id), updatedAt: deps.now().toISOString() };
+      const next = {
+        ...e,
+        dataKey: deps.keyring.rewrap(e.dataKey, id),
+        updatedAt: deps.now().toISOString(),
+      };
       await deps.tiers[e.tier].put(sidecarKey(e.key), sidecarOf(next));
       await deps.catalogue.put(next);
       out.rewrapped++;

@@ -14,10 +14,18 @@ import type { StorageDriver } from './storage/types.js';
 /** Builds the recording lifecycle's dependencies from configuration (controller and CLI alike). */
 export async function recordingsFromConfig(
   config: RecordingsConfig,
-  ctx: { redis: Redis; keyPrefix: string; mediaRecordingsDir: string | undefined; log: Logger; now?: () => Date },
+  ctx: {
+    redis: Redis;
+    keyPrefix: string;
+    mediaRecordingsDir: string | undefined;
+    log: Logger;
+    now?: () => Date;
+  },
 ): Promise<RecordingsDeps> {
-  const hotDir = config.hotDir || (ctx.mediaRecordingsDir ? join(ctx.mediaRecordingsDir, 'hot') : '');
-  if (!hotDir) throw new HotlineError('CONFIG_INVALID', '[recordings] no hot folder: set recordings.hotDir');
+  const hotDir =
+    config.hotDir || (ctx.mediaRecordingsDir ? join(ctx.mediaRecordingsDir, 'hot') : '');
+  if (!hotDir)
+    throw new HotlineError('CONFIG_INVALID', '[recordings] no hot folder: set recordings.hotDir');
   const cold: StorageDriver =
     config.cold.driver === 'folder'
       ? folderStorage({ name: 'cold', root: config.cold.dir, log: ctx.log })
@@ -33,14 +41,30 @@ export async function recordingsFromConfig(
           forcePathStyle: config.cold.forcePathStyle,
           log: ctx.log,
         });
-  const dirs = [hotDir, config.warm.dir, config.cold.driver === 'folder' ? config.cold.dir : undefined].filter((d): d is string => d !== undefined);
+  const dirs = [
+    hotDir,
+    config.warm.dir,
+    config.cold.driver === 'folder' ? config.cold.dir : undefined,
+  ].filter((d): d is string => d !== undefined);
   // Two tiers in one folder would see each other's copies as their own, and delete them as stale.
-  if (new Set(dirs).size !== dirs.length) throw new HotlineError('CONFIG_INVALID', '[recordings] the hot, warm and cold folders must differ');
+  if (new Set(dirs).size !== dirs.length)
+    throw new HotlineError(
+      'CONFIG_INVALID',
+      '[recordings] the hot, warm and cold folders must differ',
+    );
   const keyPath = config.keyFile;
   const { keys, created } = await loadKeyFile(keyPath, { create: true });
-  if (created) ctx.log.warn({ keyFile: keyPath }, 'created a recordings master key; back it up: without it no recording can be played');
+  if (created)
+    ctx.log.warn(
+      { keyFile: keyPath },
+      'created a recordings master key; back it up: without it no recording can be played',
+    );
   return {
-    tiers: { hot: folderStorage({ name: 'hot', root: hotDir, log: ctx.log }), warm: folderStorage({ name: 'warm', root: config.warm.dir, log: ctx.log }), cold },
+    tiers: {
+      hot: folderStorage({ name: 'hot', root: hotDir, log: ctx.log }),
+      warm: folderStorage({ name: 'warm', root: config.warm.dir, log: ctx.log }),
+      cold,
+    },
     catalogue: new RedisCatalogue(ctx.redis, ctx.keyPrefix),
     keyring: new Keyring({ current: keys.current, keys: keys.keys }),
     policy: config.policy,

@@ -16,13 +16,20 @@ export interface CopyCheck {
  * Reads a copy back whole: every segment's integrity tag is checked while decrypting, and the
  * plain audio's SHA-256 and size must be the catalogue's.
  */
-export async function checkCopy(deps: Pick<RecordingsDeps, 'tiers' | 'keyring'>, entry: RecordingEntry): Promise<CopyCheck> {
+export async function checkCopy(
+  deps: Pick<RecordingsDeps, 'tiers' | 'keyring'>,
+  entry: RecordingEntry,
+): Promise<CopyCheck> {
   try {
     const h = hashing();
     for await (const chunk of through(await openCopy(deps, entry), h.stream)) void chunk;
     const got = h.result();
     if (got.size !== entry.size || got.sha256 !== entry.sha256) {
-      return { ok: false, code: 'RECORDING_CORRUPT', reason: `checksum mismatch on ${entry.tier} (${got.size} bytes, sha256 ${got.sha256.slice(0, 12)}…)` };
+      return {
+        ok: false,
+        code: 'RECORDING_CORRUPT',
+        reason: `checksum mismatch on ${entry.tier} (${got.size} bytes, sha256 ${got.sha256.slice(0, 12)}…)`,
+      };
     }
     return { ok: true };
   } catch (err) {
@@ -32,5 +39,9 @@ export async function checkCopy(deps: Pick<RecordingsDeps, 'tiers' | 'keyring'>,
 }
 
 export function assertCopy(check: CopyCheck, entry: RecordingEntry): void {
-  if (!check.ok) throw new HotlineError(check.code === 'STORAGE_UNAVAILABLE' ? 'STORAGE_UNAVAILABLE' : 'RECORDING_CORRUPT', `[recordings] ${entry.id}: ${check.reason ?? 'copy failed its check'}`);
+  if (!check.ok)
+    throw new HotlineError(
+      check.code === 'STORAGE_UNAVAILABLE' ? 'STORAGE_UNAVAILABLE' : 'RECORDING_CORRUPT',
+      `[recordings] ${entry.id}: ${check.reason ?? 'copy failed its check'}`,
+    );
 }

@@ -11,7 +11,10 @@ export interface VerifySummary {
 }
 
 /** Reads every catalogued recording back whole from its tier: decrypted, tag-checked, hashed. */
-export async function verifyAll(deps: RecordingsDeps, onProgress?: (done: number, total: number) => void): Promise<VerifySummary> {
+export async function verifyAll(
+  deps: RecordingsDeps,
+  onProgress?: (done: number, total: number) => void,
+): Promise<VerifySummary> {
   const started = Date.now();
   const counts = await deps.catalogue.counts();
   const total = counts.hot + counts.warm + counts.cold;
@@ -25,7 +28,12 @@ export async function verifyAll(deps: RecordingsDeps, onProgress?: (done: number
       out.ok++;
       out.bytes += e.size;
     } else {
-      out.failed.push({ id, tier: e.tier, code: r.code ?? 'RECORDING_CORRUPT', reason: r.reason ?? '' });
+      out.failed.push({
+        id,
+        tier: e.tier,
+        code: r.code ?? 'RECORDING_CORRUPT',
+        reason: r.reason ?? '',
+      });
       await deps.catalogue.count(`verify-failed:${r.code ?? 'RECORDING_CORRUPT'}`);
     }
     onProgress?.(out.checked, total);

@@ -15,7 +15,12 @@ export class TieringWorker {
 
   constructor(
     private readonly deps: RecordingsDeps,
-    private readonly opts: { intervalMs: number; concurrency: number; capture?: RecordingCapture | undefined; onPass?: (s: TierSummary) => void },
+    private readonly opts: {
+      intervalMs: number;
+      concurrency: number;
+      capture?: RecordingCapture | undefined;
+      onPass?: (s: TierSummary) => void;
+    },
   ) {}
 
   start(firstDelayMs = 5000): void {
@@ -36,11 +41,23 @@ export class TieringWorker {
   async pass(): Promise<void> {
     const log = this.deps.log;
     try {
-      const swept = this.opts.capture ? await this.opts.capture.sweep() : await ingestPending(this.deps, { quietMs: 10_000, giveUpMs: 24 * 3600_000 });
+      const swept = this.opts.capture
+        ? await this.opts.capture.sweep()
+        : await ingestPending(this.deps, { quietMs: 10_000, giveUpMs: 24 * 3600_000 });
       if (swept.ingested || swept.failed || swept.lost) log.info(swept, 'pending recordings swept');
       const s = await runTiering(this.deps, { concurrency: this.opts.concurrency });
       if (s.planned || s.cleaned || s.failed.length) {
-        log.info({ moved: s.moved, deleted: s.deleted, held: s.held, cleaned: s.cleaned, failed: s.failed.length, ms: s.ms }, 'tiering pass');
+        log.info(
+          {
+            moved: s.moved,
+            deleted: s.deleted,
+            held: s.held,
+            cleaned: s.cleaned,
+            failed: s.failed.length,
+            ms: s.ms,
+          },
+          'tiering pass',
+        );
       }
       this.opts.onPass?.(s);
     } catch (err) {

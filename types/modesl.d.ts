@@ -14,7 +14,14 @@ declare module 'modesl/lib/esl/Parser.js' {
     /** Bytes held while a frame is incomplete (undocumented, read for the size guard). */
     buffer: Buffer;
     bodyLen: number;
-    on(event: 'esl::event', listener: (event: ModeslEvent, headers: Record<string, string | number>, body?: string) => void): this;
+    on(
+      event: 'esl::event',
+      listener: (
+        event: ModeslEvent,
+        headers: Record<string, string | number>,
+        body?: string,
+      ) => void,
+    ): this;
     on(event: 'error', listener: (err: unknown) => void): this;
   }
   export = Parser;

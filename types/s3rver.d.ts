@@ -16,7 +16,10 @@ declare module 's3rver' {
 
   /** An S3 event notification, as s3rver emits it on every object write and delete. */
   interface S3rverEvent {
-    Records: { eventName: string; s3: { bucket: { name: string }; object: { key: string; size?: number } } }[];
+    Records: {
+      eventName: string;
+      s3: { bucket: { name: string }; object: { key: string; size?: number } };
+    }[];
   }
 
   class S3rver {

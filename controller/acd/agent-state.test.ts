@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { isHotlineError } from '../../lib/errors.js';
-import { AGENT_STATES, allowedFrom, canTransition, transition, type AgentState } from './agent-state.js';
+import {
+  AGENT_STATES,
+  allowedFrom,
+  canTransition,
+  transition,
+  type AgentState,
+} from './agent-state.js';
 
 const legal: [AgentState, AgentState][] = [
   ['logged-out', 'available'],
@@ -26,13 +32,23 @@ const legal: [AgentState, AgentState][] = [
 
 describe('agent state machine', () => {
   it.each(legal)('%s -> %s is allowed, stamped and published', (from, to) => {
-    const { status, event } = transition('a1', { state: from, since: 1 }, to, 5, to === 'on-break' ? 'lunch' : undefined);
+    const { status, event } = transition(
+      'a1',
+      { state: from, since: 1 },
+      to,
+      5,
+      to === 'on-break' ? 'lunch' : undefined,
+    );
     expect(status.state).toBe(to);
     expect(status.since).toBe(5);
     expect(event).toMatchObject({ agentId: 'a1', from, to, at: 5 });
   });
 
-  const illegal = AGENT_STATES.flatMap((from) => AGENT_STATES.filter((to) => !legal.some(([f, t]) => f === from && t === to)).map((to) => [from, to] as [AgentState, AgentState]));
+  const illegal = AGENT_STATES.flatMap((from) =>
+    AGENT_STATES.filter((to) => !legal.some(([f, t]) => f === from && t === to)).map(
+      (to) => [from, to] as [AgentState, AgentState],
+    ),
+  );
 
   it.each(illegal)('%s -> %s is refused with a typed error', (from, to) => {
     expect(canTransition(from, to)).toBe(false);
@@ -45,9 +61,17 @@ describe('agent state machine', () => {
     }
   });
 
-  it.each(AGENT_STATES)('the Redis script is told exactly the states %s may be entered from', (to) => {
-    expect(allowedFrom(to).sort()).toEqual(legal.filter(([, t]) => t === to).map(([f]) => f).sort());
-  });
+  it.each(AGENT_STATES)(
+    'the Redis script is told exactly the states %s may be entered from',
+    (to) => {
+      expect(allowedFrom(to).sort()).toEqual(
+        legal
+          .filter(([, t]) => t === to)
+          .map(([f]) => f)
+          .sort(),
+      );
+    },
+  );
 
   it('a talking agent cannot be taken off a call by a break or a logout', () => {
     expect(canTransition('talking', 'on-break')).toBe(false);
@@ -55,7 +79,11 @@ describe('agent state machine', () => {
   });
 
   it('a break always carries a reason', () => {
-    expect(transition('a1', { state: 'available', since: 0 }, 'on-break', 1).status.reason).toBe('break');
-    expect(transition('a1', { state: 'available', since: 0 }, 'on-break', 1, 'training').status.reason).toBe('training');
+    expect(transition('a1', { state: 'available', since: 0 }, 'on-break', 1).status.reason).toBe(
+      'break',
+    );
+    expect(
+      transition('a1', { state: 'available', since: 0 }, 'on-break', 1, 'training').status.reason,
+    ).toBe('training');
   });
 });

@@ -5,7 +5,15 @@ import { HotlineError } from '../../lib/errors.js';
  * reserved (chosen, not yet rung), ringing, talking, wrap-up. Every change is checked against this
  * table; anything else is refused with AGENT_ILLEGAL_TRANSITION.
  */
-export const AGENT_STATES = ['logged-out', 'available', 'on-break', 'reserved', 'ringing', 'talking', 'wrap-up'] as const;
+export const AGENT_STATES = [
+  'logged-out',
+  'available',
+  'on-break',
+  'reserved',
+  'ringing',
+  'talking',
+  'wrap-up',
+] as const;
 export type AgentState = (typeof AGENT_STATES)[number];
 
 const ALLOWED: Record<AgentState, readonly AgentState[]> = {
@@ -48,7 +56,13 @@ export function canTransition(from: AgentState, to: AgentState): boolean {
 }
 
 /** The next status, or AGENT_ILLEGAL_TRANSITION. Pure: the caller stores and publishes it. */
-export function transition(agentId: string, current: AgentStatus, to: AgentState, at: number, reason?: string): { status: AgentStatus; event: AgentTransition } {
+export function transition(
+  agentId: string,
+  current: AgentStatus,
+  to: AgentState,
+  at: number,
+  reason?: string,
+): { status: AgentStatus; event: AgentTransition } {
   if (!canTransition(current.state, to)) throw illegalTransition(agentId, current.state, to);
   if (to === 'on-break' && !reason) reason = 'break';
   const status: AgentStatus = { state: to, since: at, ...(to === 'on-break' ? { reason } : {}) };
@@ -56,5 +70,9 @@ export function transition(agentId: string, current: AgentStatus, to: AgentState
 }
 
 export function illegalTransition(agentId: string, from: AgentState, to: AgentState): HotlineError {
-  return new HotlineError('AGENT_ILLEGAL_TRANSITION', `agent ${agentId}: cannot go from ${from} to ${to}`, { details: { agentId, from, to } });
+  return new HotlineError(
+    'AGENT_ILLEGAL_TRANSITION',
+    `agent ${agentId}: cannot go from ${from} to ${to}`,
+    { details: { agentId, from, to } },
+  );
 }

@@ -12,31 +12,61 @@ export interface RoutingProblem {
  * overflow targets that exist and chains that end. One function for the files at load and for
  * changes made at run time.
  */
-export function checkRouting(config: Pick<RoutingConfig, 'skills' | 'agents' | 'queues'>): RoutingProblem[] {
+export function checkRouting(
+  config: Pick<RoutingConfig, 'skills' | 'agents' | 'queues'>,
+): RoutingProblem[] {
   const problems: RoutingProblem[] = [];
   const skills = new Set(config.skills);
   const agentIds = new Map<string, number>();
   config.agents.forEach((a, i) => {
-    if (agentIds.has(a.id)) problems.push({ file: 'agents', path: ['agents', i, 'id'], message: `duplicate of agents.${String(agentIds.get(a.id))}` });
+    if (agentIds.has(a.id))
+      problems.push({
+        file: 'agents',
+        path: ['agents', i, 'id'],
+        message: `duplicate of agents.${String(agentIds.get(a.id))}`,
+      });
     agentIds.set(a.id, i);
     for (const s of Object.keys(a.skills)) {
-      if (!skills.has(s)) problems.push({ file: 'agents', path: ['agents', i, 'skills', s], message: 'unknown skill (declare it in queues.yaml skills)' });
+      if (!skills.has(s))
+        problems.push({
+          file: 'agents',
+          path: ['agents', i, 'skills', s],
+          message: 'unknown skill (declare it in queues.yaml skills)',
+        });
     }
   });
   const queueIds = new Map<string, number>();
   config.queues.forEach((q, i) => {
-    if (queueIds.has(q.id)) problems.push({ file: 'queues', path: ['queues', i, 'id'], message: `duplicate of queues.${String(queueIds.get(q.id))}` });
+    if (queueIds.has(q.id))
+      problems.push({
+        file: 'queues',
+        path: ['queues', i, 'id'],
+        message: `duplicate of queues.${String(queueIds.get(q.id))}`,
+      });
     queueIds.set(q.id, i);
-    if (!skills.has(q.skill)) problems.push({ file: 'queues', path: ['queues', i, 'skill'], message: `unknown skill ${q.skill}` });
+    if (!skills.has(q.skill))
+      problems.push({
+        file: 'queues',
+        path: ['queues', i, 'skill'],
+        message: `unknown skill ${q.skill}`,
+      });
     q.steps.forEach((step, s) => {
       if (s < q.steps.length - 1 && step.timeoutSeconds === undefined) {
-        problems.push({ file: 'queues', path: ['queues', i, 'steps', s, 'timeoutSeconds'], message: 'every step but the last needs a timeout' });
+        problems.push({
+          file: 'queues',
+          path: ['queues', i, 'steps', s, 'timeoutSeconds'],
+          message: 'every step but the last needs a timeout',
+        });
       }
     });
   });
   config.queues.forEach((q, i) => {
     if (q.overflow?.type === 'queue' && !queueIds.has(q.overflow.target)) {
-      problems.push({ file: 'queues', path: ['queues', i, 'overflow', 'target'], message: `unknown queue ${q.overflow.target}` });
+      problems.push({
+        file: 'queues',
+        path: ['queues', i, 'overflow', 'target'],
+        message: `unknown queue ${q.overflow.target}`,
+      });
     }
   });
   // Overflow chains must end: a -> b -> a would bounce a caller forever.
@@ -45,7 +75,11 @@ export function checkRouting(config: Pick<RoutingConfig, 'skills' | 'agents' | '
     let next = q.overflow?.type === 'queue' ? q.overflow.target : undefined;
     while (next !== undefined) {
       if (seen.includes(next)) {
-        problems.push({ file: 'queues', path: ['queues', i, 'overflow'], message: `loop ${[...seen, next].join(' -> ')}` });
+        problems.push({
+          file: 'queues',
+          path: ['queues', i, 'overflow'],
+          message: `loop ${[...seen, next].join(' -> ')}`,
+        });
         break;
       }
       seen.push(next);
@@ -56,4 +90,5 @@ export function checkRouting(config: Pick<RoutingConfig, 'skills' | 'agents' | '
   return problems;
 }
 
-export const describeProblem = (p: RoutingProblem): string => `${p.path.map(String).join('.')}: ${p.message}`;
+export const describeProblem = (p: RoutingProblem): string =>
+  `${p.path.map(String).join('.')}: ${p.message}`;

@@ -16,12 +16,25 @@ export function loadRouting(dir: string): RoutingConfig {
   const queues = parseFile(queuesFile, queuesFileSchema, problems);
   if (agents && queues) {
     const at = { agents: agents.where, queues: queues.where };
-    for (const p of checkRouting({ skills: queues.value.skills, agents: agents.value.agents, queues: queues.value.queues })) {
+    for (const p of checkRouting({
+      skills: queues.value.skills,
+      agents: agents.value.agents,
+      queues: queues.value.queues,
+    })) {
       problems.push(`${at[p.file](p.path)}: ${describeProblem(p)}`);
     }
   }
   if (problems.length > 0 || !agents || !queues) {
-    throw new HotlineError('ROUTER_CONFIG_INVALID', `routing configuration rejected:\n  ${problems.join('\n  ')}`, { details: { problems } });
+    throw new HotlineError(
+      'ROUTER_CONFIG_INVALID',
+      `routing configuration rejected:\n  ${problems.join('\n  ')}`,
+      { details: { problems } },
+    );
   }
-  return { skills: queues.value.skills, historyHours: queues.value.historyHours, agents: agents.value.agents, queues: queues.value.queues };
+  return {
+    skills: queues.value.skills,
+    historyHours: queues.value.historyHours,
+    agents: agents.value.agents,
+    queues: queues.value.queues,
+  };
 }

@@ -17,8 +17,12 @@ export const agentSchema = z.strictObject({
    * Dial strings per media server id, where the agent is reached differently from a server
    * (`user/1001@hotline` on a FreeSWITCH); a server without one dials `endpoint`.
    */
-  endpoints: z.record(z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/), z.string().min(3).max(200)).optional(),
-  skills: z.record(code, z.number().int().min(1).max(5)).refine((s) => Object.keys(s).length > 0, 'at least one skill'),
+  endpoints: z
+    .record(z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/), z.string().min(3).max(200))
+    .optional(),
+  skills: z
+    .record(code, z.number().int().min(1).max(5))
+    .refine((s) => Object.keys(s).length > 0, 'at least one skill'),
   regions: z.array(code).default([]),
   languages: z.array(z.enum(['zh', 'en', 'yue'])).default([]),
   weight: z.number().int().min(1, 'a weight of at least 1').max(100).default(1),
@@ -48,16 +52,26 @@ export const queueSchema = z.strictObject({
   busyDelaySeconds: z.number().int().min(0).max(3600).default(10),
   overflow: overflow.optional(),
   musicOnHold: z.string().min(1).default('default'),
-  announce: z.strictObject({ positionEverySeconds: z.number().int().min(5).max(3600).default(30) }).default({ positionEverySeconds: 30 }),
+  announce: z
+    .strictObject({ positionEverySeconds: z.number().int().min(5).max(3600).default(30) })
+    .default({ positionEverySeconds: 30 }),
   steps: z
-    .array(z.strictObject({ minLevel: z.number().int().min(1).max(5), timeoutSeconds: z.number().int().min(1).max(3600).optional() }))
+    .array(
+      z.strictObject({
+        minLevel: z.number().int().min(1).max(5),
+        timeoutSeconds: z.number().int().min(1).max(3600).optional(),
+      }),
+    )
     .min(1)
     .default([{ minLevel: 1 }]),
   preferRegion: z.boolean().default(true),
   /** Record caller and agent: from the moment they connect, never, or when asked (API). */
   record: z.enum(['always', 'never', 'on-demand']).default('always'),
   /** A prompt the caller hears on joining the queue when the conversation may be recorded. */
-  recordingConsent: z.string().regex(/^[a-z0-9_-]+$/).optional(),
+  recordingConsent: z
+    .string()
+    .regex(/^[a-z0-9_-]+$/)
+    .optional(),
 });
 
 export const agentsFileSchema = z.strictObject({ agents: z.array(agentSchema) });
@@ -65,7 +79,11 @@ export const queuesFileSchema = z.strictObject({
   /** Every skill the contact center routes on; agents and queues may only name these. */
   skills: z.array(code).min(1),
   /** How long the last agent who served a caller is preferred. */
-  historyHours: z.number().min(0).max(24 * 90).default(72),
+  historyHours: z
+    .number()
+    .min(0)
+    .max(24 * 90)
+    .default(72),
   queues: z.array(queueSchema),
 });
 

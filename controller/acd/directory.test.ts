@@ -39,8 +39,17 @@ describe('RoutingDirectory', () => {
     const changes: number[] = [];
     const dir = new RoutingDirectory(copy(), (c) => changes.push(c.agents.length));
     dir.upsertAgent({ id: '2001', name: 'New', endpoint: 'PJSIP/2001', skills: { tech: 3 } });
-    expect(dir.config.agents.find((a) => a.id === '2001')).toMatchObject({ weight: 1, skills: { tech: 3 } });
-    dir.upsertAgent({ id: '2001', name: 'New', endpoint: 'PJSIP/2001', skills: { tech: 5 }, weight: 4 });
+    expect(dir.config.agents.find((a) => a.id === '2001')).toMatchObject({
+      weight: 1,
+      skills: { tech: 3 },
+    });
+    dir.upsertAgent({
+      id: '2001',
+      name: 'New',
+      endpoint: 'PJSIP/2001',
+      skills: { tech: 5 },
+      weight: 4,
+    });
     expect(dir.config.agents.filter((a) => a.id === '2001')).toHaveLength(1);
     dir.removeAgent('2001');
     dir.upsertQueue({ id: 'sales', skill: 'general', strategy: 'random' });
@@ -51,9 +60,31 @@ describe('RoutingDirectory', () => {
   it('refuses a bad change whole and keeps serving the last good configuration', () => {
     const dir = new RoutingDirectory(copy());
     const before = dir.config;
-    expect(refused(() => dir.upsertAgent({ id: 'x', name: 'X', endpoint: 'PJSIP/x', skills: { sales: 3 } }))).toBe(true);
-    expect(refused(() => dir.upsertAgent({ id: 'x', name: 'X', endpoint: 'PJSIP/x', skills: { tech: 3 }, weight: 0 }))).toBe(true);
-    expect(refused(() => dir.upsertQueue({ id: 'general', skill: 'general', overflow: { type: 'queue', target: 'billing' } }))).toBe(true);
+    expect(
+      refused(() =>
+        dir.upsertAgent({ id: 'x', name: 'X', endpoint: 'PJSIP/x', skills: { sales: 3 } }),
+      ),
+    ).toBe(true);
+    expect(
+      refused(() =>
+        dir.upsertAgent({
+          id: 'x',
+          name: 'X',
+          endpoint: 'PJSIP/x',
+          skills: { tech: 3 },
+          weight: 0,
+        }),
+      ),
+    ).toBe(true);
+    expect(
+      refused(() =>
+        dir.upsertQueue({
+          id: 'general',
+          skill: 'general',
+          overflow: { type: 'queue', target: 'billing' },
+        }),
+      ),
+    ).toBe(true);
     expect(refused(() => dir.removeQueue('general'))).toBe(true);
     expect(refused(() => dir.removeAgent('nobody'))).toBe(true);
     expect(dir.config).toBe(before);
@@ -70,9 +101,16 @@ describe('RoutingDirectory', () => {
   it('builds a router that routes by the configuration', () => {
     const dir = new RoutingDirectory(copy());
     const router = routerFor(dir.config);
-    for (const a of dir.config.agents) router.update(a.id, 'available', { idleSince: Number(a.id) });
+    for (const a of dir.config.agents)
+      router.update(a.id, 'available', { idleSince: Number(a.id) });
     // Billing's first step wants level 3 or more: 1001 (5) and 1004 (3), by weighted round robin.
-    expect(router.decide({ queueId: 'billing', waitedMs: 0 }).ranked.sort()).toEqual(['1001', '1004']);
-    expect(router.decide({ queueId: 'billing', waitedMs: 0, region: 'beijing' })).toMatchObject({ ranked: ['1001'], preferred: 'region' });
+    expect(router.decide({ queueId: 'billing', waitedMs: 0 }).ranked.sort()).toEqual([
+      '1001',
+      '1004',
+    ]);
+    expect(router.decide({ queueId: 'billing', waitedMs: 0, region: 'beijing' })).toMatchObject({
+      ranked: ['1001'],
+      preferred: 'region',
+    });
   });
 });

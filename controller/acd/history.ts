@@ -15,7 +15,10 @@ export class ServiceHistory {
   ) {}
 
   private key(callerNumber: string): string {
-    const digest = createHash('sha256').update(`${this.salt}:${callerNumber.replace(/[^0-9+]/g, '')}`).digest('hex').slice(0, 32);
+    const digest = createHash('sha256')
+      .update(`${this.salt}:${callerNumber.replace(/[^0-9+]/g, '')}`)
+      .digest('hex')
+      .slice(0, 32);
     return `${this.prefix}history:${digest}`;
   }
 

@@ -27,18 +27,38 @@ export interface QueueOptions {
  * in Redis (priority, then age) and hears the position now and then. When the wait or the line is
  * too long, or nobody is logged in, the queue's overflow applies. Every wait ends with the call.
  */
-export async function queue(call: CallContext, routing: RoutingService, queueId: string, options: QueueOptions = {}): Promise<QueueOutcome> {
+export async function queue(
+  call: CallContext,
+  routing: RoutingService,
+  queueId: string,
+  options: QueueOptions = {},
+): Promise<QueueOutcome> {
   const q = routing.queue(queueId);
   if (!q) throw new HotlineError('ROUTER_CONFIG_INVALID', `unknown queue ${queueId}`);
-  const outcome = await waitAndConnect(call, routing, q, options.priority ?? 0, options.enqueuedAt, options.language);
-  if (outcome !== 'overflow' || q.overflow === undefined) return outcome === 'overflow' ? 'timeout' : outcome;
+  const outcome = await waitAndConnect(
+    call,
+    routing,
+    q,
+    options.priority ?? 0,
+    options.enqueuedAt,
+    options.language,
+  );
+  if (outcome !== 'overflow' || q.overflow === undefined)
+    return outcome === 'overflow' ? 'timeout' : outcome;
   call.note(`overflow ${q.overflow.type === 'queue' ? q.overflow.target : q.overflow.type}`);
   // Another queue takes over; voicemail and callbacks are IVR verbs (the IVR issue).
   if (q.overflow.type === 'queue') return queue(call, routing, q.overflow.target, options);
   return 'overflow';
 }
 
-async function waitAndConnect(call: CallContext, routing: RoutingService, q: QueueConfig, priority: number, resumedFrom?: number, language?: string): Promise<QueueOutcome> {
+async function waitAndConnect(
+  call: CallContext,
+  routing: RoutingService,
+  q: QueueConfig,
+  priority: number,
+  resumedFrom?: number,
+  language?: string,
+): Promise<QueueOutcome> {
   const queueId = q.id;
   const opts = { timeoutMs: call.commandTimeoutMs, signal: call.signal };
   const enqueuedAt = resumedFrom ?? Date.now();
@@ -47,21 +67,26 @@ async function waitAndConnect(call: CallContext, routing: RoutingService, q: Que
   call.note(resumedFrom === undefined ? `queue ${queueId}` : `resume queue ${queueId}`);
   // Counted behind (the figures are written a few times a second), never waited for on the way
   // to an agent; the line and the history go out together, one round trip.
-  if (resumedFrom === undefined) void routing.stats.offered(queueId).catch(ignored(call.log, 'counting the call as offered'));
+  if (resumedFrom === undefined)
+    void routing.stats.offered(queueId).catch(ignored(call.log, 'counting the call as offered'));
   const [joined, lastAgentId] = await Promise.all([
     routing.waiting.join(queueId, call.channel.id, priority, enqueuedAt),
-    routing.history.lastAgent(call.channel.info.callerNumber).catch(ignored(call.log, 'looking up the last agent of the caller')),
+    routing.history
+      .lastAgent(call.channel.info.callerNumber)
+      .catch(ignored(call.log, 'looking up the last agent of the caller')),
   ]);
   call.checkpoint();
   call.emit?.('queued');
-  if (q.recordingConsent && q.record !== 'never' && call.recordings) await consent(call, q.recordingConsent);
+  if (q.recordingConsent && q.record !== 'never' && call.recordings)
+    await consent(call, q.recordingConsent);
   let mixing: Bridge | undefined;
   let unregister: (() => void) | undefined;
   let leg: Channel | undefined;
   let holding: Promise<Bridge | undefined> | undefined;
   let left = false;
   try {
-    if (joined.length > q.maxLength || routing.router.loggedInCount(queueId) === 0) return 'overflow';
+    if (joined.length > q.maxLength || routing.router.loggedInCount(queueId) === 0)
+      return 'overflow';
     // The music starts while the first agent is already being rung: an idle agent's phone rings
     // without waiting for the holding bridge. A caller who must wait hears music before waiting.
     holding = hold(call, q, resumedFrom !== undefined);
@@ -70,12 +95,21 @@ async function waitAndConnect(call: CallContext, routing: RoutingService, q: Que
     let knownPlace: number | undefined = joined.place;
     for (;;) {
       const waitedMs = Date.now() - enqueuedAt;
-      if (waitedMs > q.maxWaitSeconds * 1000 || routing.router.loggedInCount(queueId) === 0) return 'overflow';
+      if (waitedMs > q.maxWaitSeconds * 1000 || routing.router.loggedInCount(queueId) === 0)
+        return 'overflow';
       let step: Awaited<ReturnType<typeof attempt>>;
       const place = knownPlace;
       knownPlace = undefined;
       try {
-        step = await attempt(call, routing, q, { priority, enqueuedAt, waitedMs, lastAgentId, region, language, place });
+        step = await attempt(call, routing, q, {
+          priority,
+          enqueuedAt,
+          waitedMs,
+          lastAgentId,
+          region,
+          language,
+          place,
+        });
       } catch (err) {
         if (call.signal.aborted) throw err;
         // Redis away (restarting, failing over): the caller keeps its music and its place.
@@ -87,7 +121,9 @@ async function waitAndConnect(call: CallContext, routing: RoutingService, q: Que
         await holding;
         if (Date.now() - announcedAt >= q.announce.positionEverySeconds * 1000) {
           announcedAt = Date.now();
-          const place = await routing.waiting.position(queueId, call.channel.id).catch(ignored(call.log, 'reading the place of the caller in the line'));
+          const place = await routing.waiting
+            .position(queueId, call.channel.id)
+            .catch(ignored(call.log, 'reading the place of the caller in the line'));
           if (place !== undefined) await announcePosition(call, place + 1);
         }
         await sleep(200, call.signal);
@@ -102,9 +138,14 @@ async function waitAndConnect(call: CallContext, routing: RoutingService, q: Que
       call.record.queueWaitMs = Date.now() - enqueuedAt;
       break;
     }
-    void routing.stats.answered(queueId, call.record.queueWaitMs, q.serviceLevelSeconds).catch(ignored(call.log, 'counting the call as answered'));
+    void routing.stats
+      .answered(queueId, call.record.queueWaitMs, q.serviceLevelSeconds)
+      .catch(ignored(call.log, 'counting the call as answered'));
     // Out of the line while the bridge is made: the next caller's place counts at once.
-    [mixing] = await Promise.all([call.server.createBridge('mixing', opts), routing.waiting.leave(queueId, call.channel.id)]);
+    [mixing] = await Promise.all([
+      call.server.createBridge('mixing', opts),
+      routing.waiting.leave(queueId, call.channel.id),
+    ]);
     left = true;
     // The caller leaves the music by moving (one request for both legs); the hold must be set up
     // first, or it could pull the caller back into the music afterwards.
@@ -112,13 +153,17 @@ async function waitAndConnect(call: CallContext, routing: RoutingService, q: Que
     await mixing.add([call.channel.id, leg.id], opts);
     const agentId = call.record.agentId;
     // Informative for supervisors; a Redis hiccup here must not drop a connected call.
-    await routing.agents.change(agentId, 'talking').catch((err: unknown) => call.log.warn({ err }, 'agent state not updated'));
+    await routing.agents
+      .change(agentId, 'talking')
+      .catch((err: unknown) => call.log.warn({ err }, 'agent state not updated'));
     routing.answered(agentId);
     call.note(`connected ${agentId}`);
     call.emit?.('connected');
     // A controller that dies from here on leaves a conversation the next one can resume.
     call.checkpoint();
-    await routing.history.remember(call.channel.info.callerNumber, agentId).catch(ignored(call.log, 'remembering the agent of the caller'));
+    await routing.history
+      .remember(call.channel.info.callerNumber, agentId)
+      .catch(ignored(call.log, 'remembering the agent of the caller'));
     unregister = await record(call, q, mixing, agentId);
     call.conversation = { bridge: mixing, agentId, agentLegId: leg.id };
     await converse(call, routing, q, agentId, leg, Date.now());
@@ -126,7 +171,9 @@ async function waitAndConnect(call: CallContext, routing: RoutingService, q: Que
   } catch (err) {
     if (call.signal.aborted && !call.record.agentId) {
       call.note('abandoned');
-      void routing.stats.abandoned(queueId, Date.now() - enqueuedAt, q.serviceLevelSeconds).catch(ignored(call.log, 'counting the call as abandoned'));
+      void routing.stats
+        .abandoned(queueId, Date.now() - enqueuedAt, q.serviceLevelSeconds)
+        .catch(ignored(call.log, 'counting the call as abandoned'));
       return 'abandoned';
     }
     if (call.signal.aborted) return 'connected';
@@ -137,12 +184,21 @@ async function waitAndConnect(call: CallContext, routing: RoutingService, q: Que
     const held = call.conversation?.holding;
     const other = call.conversation?.transferredTo;
     call.conversation = undefined;
-    await held?.destroy(cleanup).catch(ignored(call.log, 'removing the holding bridge of a transfer'));
+    await held
+      ?.destroy(cleanup)
+      .catch(ignored(call.log, 'removing the holding bridge of a transfer'));
     await other?.hangup().catch(ignored(call.log, 'hanging up the transfer target'));
-    if (!left) await routing.waiting.leave(queueId, call.channel.id).catch(ignored(call.log, 'taking the caller out of the line'));
+    if (!left)
+      await routing.waiting
+        .leave(queueId, call.channel.id)
+        .catch(ignored(call.log, 'taking the caller out of the line'));
     await leg?.hangup().catch(ignored(call.log, 'hanging up the agent leg'));
     await mixing?.destroy(cleanup).catch(ignored(call.log, 'removing the mixing bridge'));
-    await (await holding?.catch(ignored(call.log, 'putting the caller on hold')))?.destroy(cleanup).catch(ignored(call.log, 'removing the holding bridge'));
+    await (
+      await holding?.catch(ignored(call.log, 'putting the caller on hold'))
+    )
+      ?.destroy(cleanup)
+      .catch(ignored(call.log, 'removing the holding bridge'));
   }
 }
 
@@ -151,17 +207,27 @@ async function waitAndConnect(call: CallContext, routing: RoutingService, q: Que
  * still in the bridge its first controller made, which is kept. Undefined when the caller left
  * meanwhile (the wait ends with the call anyway).
  */
-async function hold(call: CallContext, q: QueueConfig, adopted: boolean): Promise<Bridge | undefined> {
+async function hold(
+  call: CallContext,
+  q: QueueConfig,
+  adopted: boolean,
+): Promise<Bridge | undefined> {
   const opts = { timeoutMs: call.commandTimeoutMs, signal: call.signal };
   try {
-    const existing = adopted ? (await call.server.liveState(opts)).bridges.find((b) => b.kind === 'holding' && b.channelIds.includes(call.channel.id)) : undefined;
+    const existing = adopted
+      ? (await call.server.liveState(opts)).bridges.find(
+          (b) => b.kind === 'holding' && b.channelIds.includes(call.channel.id),
+        )
+      : undefined;
     if (existing) return call.server.bridge(existing);
     const bridge = await call.server.createBridge('holding', { timeoutMs: call.commandTimeoutMs });
     try {
       await bridge.add(call.channel.id, opts);
       await bridge.startMusicOnHold(q.musicOnHold, opts);
     } catch (err) {
-      await bridge.destroy({ timeoutMs: call.commandTimeoutMs }).catch(ignored(call.log, 'removing a holding bridge that could not be set up'));
+      await bridge
+        .destroy({ timeoutMs: call.commandTimeoutMs })
+        .catch(ignored(call.log, 'removing a holding bridge that could not be set up'));
       throw err;
     }
     return bridge;
@@ -172,11 +238,26 @@ async function hold(call: CallContext, q: QueueConfig, adopted: boolean): Promis
 }
 
 /** Until caller or agent hangs up; then the agent's wrap-up. */
-async function converse(call: CallContext, routing: RoutingService, q: QueueConfig, agentId: string, leg: Channel, talkStart: number): Promise<void> {
+async function converse(
+  call: CallContext,
+  routing: RoutingService,
+  q: QueueConfig,
+  agentId: string,
+  leg: Channel,
+  talkStart: number,
+): Promise<void> {
   await eitherEnds(call.signal, leg.ended);
   const next = call.conversation?.transferredTo;
-  call.note(leg.ended.aborted && !call.signal.aborted ? (next ? 'agent handed over' : 'agent hung up') : 'caller hung up');
-  await routing.wrapUp(agentId, q, Date.now() - talkStart).catch((err: unknown) => call.log.warn({ err }, 'wrap-up failed'));
+  call.note(
+    leg.ended.aborted && !call.signal.aborted
+      ? next
+        ? 'agent handed over'
+        : 'agent hung up'
+      : 'caller hung up',
+  );
+  await routing
+    .wrapUp(agentId, q, Date.now() - talkStart)
+    .catch((err: unknown) => call.log.warn({ err }, 'wrap-up failed'));
   // Transferred: the caller goes on talking to whoever took over, in the same bridge.
   if (next && !call.signal.aborted) await eitherEnds(call.signal, next.ended);
 }
@@ -193,7 +274,9 @@ export async function resumeConversation(
 ): Promise<'connected' | undefined> {
   const q = routing.queue(at.queueId);
   const opts = { timeoutMs: call.commandTimeoutMs, signal: call.signal };
-  const bridgeInfo = (await call.server.liveState(opts)).bridges.find((b) => b.kind === 'mixing' && b.channelIds.includes(call.channel.id));
+  const bridgeInfo = (await call.server.liveState(opts)).bridges.find(
+    (b) => b.kind === 'mixing' && b.channelIds.includes(call.channel.id),
+  );
   const legId = bridgeInfo?.channelIds.find((id) => id !== call.channel.id);
   const leg = legId === undefined ? undefined : call.server.channel(legId);
   if (!q || !bridgeInfo || !leg) return undefined;
@@ -204,8 +287,13 @@ export async function resumeConversation(
   try {
     await converse(call, routing, q, at.agentId, leg, at.talkingSince);
   } finally {
-    await leg.hangup().catch(ignored(call.log, 'hanging up the agent leg of a resumed conversation'));
-    await call.server.bridge(bridgeInfo).destroy({ timeoutMs: call.commandTimeoutMs }).catch(ignored(call.log, 'removing the mixing bridge of a resumed conversation'));
+    await leg
+      .hangup()
+      .catch(ignored(call.log, 'hanging up the agent leg of a resumed conversation'));
+    await call.server
+      .bridge(bridgeInfo)
+      .destroy({ timeoutMs: call.commandTimeoutMs })
+      .catch(ignored(call.log, 'removing the mixing bridge of a resumed conversation'));
   }
   return 'connected';
 }
@@ -214,13 +302,18 @@ export async function resumeConversation(
 async function announcePosition(call: CallContext, position: number): Promise<void> {
   const language = call.settings.language;
   await call.channel
-    .play([{ type: 'prompt', id: 'queue-position', language }, { type: 'digits', digits: String(position) }], { timeoutMs: call.commandTimeoutMs, signal: call.signal })
+    .play(
+      [
+        { type: 'prompt', id: 'queue-position', language },
+        { type: 'digits', digits: String(position) },
+      ],
+      { timeoutMs: call.commandTimeoutMs, signal: call.signal },
+    )
     .then(() => call.note(`announce position ${position}`))
     .catch((err: unknown) => {
       if (!call.signal.aborted) call.log.debug({ err }, 'position announcement failed');
     });
 }
-
 
 /**
  * One turn of the wait: 'wait' while callers ahead of us take the free agents, 'retry' when the
@@ -230,7 +323,15 @@ async function attempt(
   call: CallContext,
   routing: RoutingService,
   q: QueueConfig,
-  at: { priority: number; enqueuedAt: number; waitedMs: number; lastAgentId: string | undefined; region: string | undefined; language: string | undefined; place?: number | undefined },
+  at: {
+    priority: number;
+    enqueuedAt: number;
+    waitedMs: number;
+    lastAgentId: string | undefined;
+    region: string | undefined;
+    language: string | undefined;
+    place?: number | undefined;
+  },
 ): Promise<'wait' | 'retry' | { agentId: string; leg: Channel }> {
   const queueId = q.id;
   // Only the head of the line may take a free agent: nobody is overtaken. A place lost with a
@@ -241,13 +342,21 @@ async function attempt(
     place = (await routing.waiting.position(queueId, call.channel.id)) ?? 0;
   }
   if (place >= routing.router.availableCount(queueId)) return 'wait';
-  const decision = routing.router.decide({ queueId, waitedMs: at.waitedMs, lastAgentId: at.lastAgentId, region: at.region, language: at.language });
+  const decision = routing.router.decide({
+    queueId,
+    waitedMs: at.waitedMs,
+    lastAgentId: at.lastAgentId,
+    region: at.region,
+    language: at.language,
+  });
   const reservation = randomUUID();
   const leaseMs = (q.noAnswerSeconds + 10) * 1000;
   // One agent is taken straight to ringing (one round trip); ring-all reserves first, then rings.
   const reserved = decision.ringAll
     ? await routing.agents.reserveAll(decision.ranked, reservation, leaseMs)
-    : [await routing.agents.reserveToRing(decision.ranked, reservation, leaseMs)].filter((id): id is string => id !== undefined);
+    : [await routing.agents.reserveToRing(decision.ranked, reservation, leaseMs)].filter(
+        (id): id is string => id !== undefined,
+      );
   if (reserved.length === 0) return 'retry';
   for (const id of reserved) routing.router.taken(queueId, id);
   return (await offer(call, routing, q, reserved, reservation, !decision.ringAll)) ?? 'retry';
@@ -266,7 +375,8 @@ async function offer(
   reservation: string,
   alreadyRinging: boolean,
 ): Promise<{ agentId: string; leg: Channel } | undefined> {
-  const release = (agentId: string, cooldownMs = 0): Promise<unknown> => routing.agents.settle(agentId, reservation, 'available', cooldownMs).catch(() => false);
+  const release = (agentId: string, cooldownMs = 0): Promise<unknown> =>
+    routing.agents.settle(agentId, reservation, 'available', cooldownMs).catch(() => false);
   const missed = async (agentId: string): Promise<void> => {
     await release(agentId, q.busyDelaySeconds * 1000);
     await routing.missed(agentId, q);
@@ -275,14 +385,22 @@ async function offer(
   try {
     for (const agentId of agentIds) {
       const agent = routing.router.agent(agentId);
-      if (!agent || !(alreadyRinging || (await routing.agents.settle(agentId, reservation, 'ringing')))) {
+      if (
+        !agent ||
+        !(alreadyRinging || (await routing.agents.settle(agentId, reservation, 'ringing')))
+      ) {
         await release(agentId);
         continue;
       }
       try {
         const leg = await call.server.originate(
           // Rung on the caller's own media server, with that server's dial string for the agent.
-          { endpoint: agent.endpoints?.[call.server.id] ?? agent.endpoint, ringTimeoutSeconds: q.noAnswerSeconds, callerNumber: call.channel.info.callerNumber, variables: { HOTLINE_CALL: call.channel.id } },
+          {
+            endpoint: agent.endpoints?.[call.server.id] ?? agent.endpoint,
+            ringTimeoutSeconds: q.noAnswerSeconds,
+            callerNumber: call.channel.info.callerNumber,
+            variables: { HOTLINE_CALL: call.channel.id },
+          },
           { timeoutMs: call.commandTimeoutMs, signal: call.signal },
         );
         ringing.set(agentId, leg);

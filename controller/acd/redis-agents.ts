@@ -2,10 +2,16 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PROJECT_ROOT } from '../../lib/project-root.js';
 import type { Redis } from 'ioredis';
-import { allowedFrom, illegalTransition, type AgentState, type AgentStatus } from './agent-state.js';
+import {
+  allowedFrom,
+  illegalTransition,
+  type AgentState,
+  type AgentStatus,
+} from './agent-state.js';
 
 /** The Lua scripts ship as files beside this one in the source tree. */
-const lua = (name: string): string => readFileSync(join(PROJECT_ROOT, 'controller', 'acd', name), 'utf8');
+const lua = (name: string): string =>
+  readFileSync(join(PROJECT_ROOT, 'controller', 'acd', name), 'utf8');
 
 type ScriptCommand = (numKeys: number, ...keysAndArgs: string[]) => Promise<unknown>;
 
@@ -26,7 +32,10 @@ export class RedisAgents {
     redis.defineCommand('hotlineReserve', { lua: lua('reserve.lua') });
     redis.defineCommand('hotlineSettle', { lua: lua('settle.lua') });
     redis.defineCommand('hotlineChange', { lua: lua('change.lua') });
-    const commands = redis as unknown as Record<'hotlineReserve' | 'hotlineSettle' | 'hotlineChange', ScriptCommand>;
+    const commands = redis as unknown as Record<
+      'hotlineReserve' | 'hotlineSettle' | 'hotlineChange',
+      ScriptCommand
+    >;
     this.reserveScript = commands.hotlineReserve.bind(redis);
     this.settleScript = commands.hotlineSettle.bind(redis);
     this.changeScript = commands.hotlineChange.bind(redis);
@@ -42,7 +51,11 @@ export class RedisAgents {
   }
 
   /** Reserves the first free agent of `ranked`; undefined if all were taken meanwhile. */
-  async reserveFirst(ranked: readonly string[], reservationId: string, leaseMs: number): Promise<string | undefined> {
+  async reserveFirst(
+    ranked: readonly string[],
+    reservationId: string,
+    leaseMs: number,
+  ): Promise<string | undefined> {
     return (await this.reserve(ranked, reservationId, leaseMs, 'first'))[0];
   }
 
@@ -50,18 +63,39 @@ export class RedisAgents {
    * Takes the first free agent of `ranked` straight to ringing, for a caller who rings that agent
    * at once: the reservation and its confirmation in one step. Released with `settle` as usual.
    */
-  async reserveToRing(ranked: readonly string[], reservationId: string, leaseMs: number): Promise<string | undefined> {
+  async reserveToRing(
+    ranked: readonly string[],
+    reservationId: string,
+    leaseMs: number,
+  ): Promise<string | undefined> {
     return (await this.reserve(ranked, reservationId, leaseMs, 'ring'))[0];
   }
 
   /** Reserves every free agent of `ranked` under one reservation (ring-all). */
-  async reserveAll(ranked: readonly string[], reservationId: string, leaseMs: number): Promise<string[]> {
+  async reserveAll(
+    ranked: readonly string[],
+    reservationId: string,
+    leaseMs: number,
+  ): Promise<string[]> {
     return this.reserve(ranked, reservationId, leaseMs, 'all');
   }
 
-  private async reserve(ranked: readonly string[], reservationId: string, leaseMs: number, mode: 'first' | 'ring' | 'all'): Promise<string[]> {
+  private async reserve(
+    ranked: readonly string[],
+    reservationId: string,
+    leaseMs: number,
+    mode: 'first' | 'ring' | 'all',
+  ): Promise<string[]> {
     if (ranked.length === 0) return [];
-    const indexes = (await this.reserveScript(ranked.length, ...ranked.map((id) => this.key(id)), reservationId, String(leaseMs), this.channel, mode, ...ranked)) as number[];
+    const indexes = (await this.reserveScript(
+      ranked.length,
+      ...ranked.map((id) => this.key(id)),
+      reservationId,
+      String(leaseMs),
+      this.channel,
+      mode,
+      ...ranked,
+    )) as number[];
     return indexes.map((i) => ranked[i - 1]).filter((id): id is string => id !== undefined);
   }
 
@@ -69,12 +103,30 @@ export class RedisAgents {
    * Confirms (ringing) or releases (available) our own reservation; false if it lapsed. A release
    * after a missed or refused offer can hold the agent back for `cooldownMs`.
    */
-  async settle(agentId: string, reservationId: string, next: 'ringing' | 'available', cooldownMs = 0): Promise<boolean> {
-    return (await this.settleScript(1, this.key(agentId), reservationId, next, this.channel, agentId, String(cooldownMs))) === 1;
+  async settle(
+    agentId: string,
+    reservationId: string,
+    next: 'ringing' | 'available',
+    cooldownMs = 0,
+  ): Promise<boolean> {
+    return (
+      (await this.settleScript(
+        1,
+        this.key(agentId),
+        reservationId,
+        next,
+        this.channel,
+        agentId,
+        String(cooldownMs),
+      )) === 1
+    );
   }
 
   /** Follows every agent's state changes (any controller's); the returned function stops. */
-  async follow(subscriber: Redis, onChange: (agentId: string, state: AgentState, since: number) => void): Promise<() => Promise<void>> {
+  async follow(
+    subscriber: Redis,
+    onChange: (agentId: string, state: AgentState, since: number) => void,
+  ): Promise<() => Promise<void>> {
     const listener = (channel: string, message: string): void => {
       if (channel !== this.channel) return;
       const [agentId, state, since] = message.split(' ');
@@ -97,13 +149,23 @@ export class RedisAgents {
     agentIds.forEach((id, i) => {
       const [err, value] = replies[i] ?? [];
       const [state, since, until, reason] = (err ? [] : (value as (string | null)[])) ?? [];
-      out.set(id, { state: (state ?? 'logged-out') as AgentState, since: Number(since ?? 0), ...(until ? { until: Number(until) } : {}), ...(reason ? { reason } : {}) });
+      out.set(id, {
+        state: (state ?? 'logged-out') as AgentState,
+        since: Number(since ?? 0),
+        ...(until ? { until: Number(until) } : {}),
+        ...(reason ? { reason } : {}),
+      });
     });
     return out;
   }
 
   async status(agentId: string): Promise<AgentStatus | undefined> {
-    const [state, since, reason] = await this.redis.hmget(this.key(agentId), 'state', 'since', 'reason');
+    const [state, since, reason] = await this.redis.hmget(
+      this.key(agentId),
+      'state',
+      'since',
+      'reason',
+    );
     if (!state) return undefined;
     return { state: state as AgentState, since: Number(since ?? 0), ...(reason ? { reason } : {}) };
   }
@@ -114,16 +176,32 @@ export class RedisAgents {
    * at the same moment. A timed state (wrap-up) stores when it ends (`forMs` from now, on Redis's
    * clock), so any controller can end it if its owner died.
    */
-  async change(agentId: string, to: AgentState, reason?: string, forMs?: number): Promise<AgentStatus> {
+  async change(
+    agentId: string,
+    to: AgentState,
+    reason?: string,
+    forMs?: number,
+  ): Promise<AgentStatus> {
     const why = to === 'on-break' ? (reason ?? 'break') : '';
     const lease = to !== 'reserved' && to !== 'ringing' ? '1' : '0';
-    const reply = (await this.changeScript(1, this.key(agentId), agentId, to, allowedFrom(to).join(' '), why, forMs === undefined ? '' : String(Math.round(forMs)), this.channel, lease)) as [
-      number,
-      number | string,
-      string?,
-    ];
+    const reply = (await this.changeScript(
+      1,
+      this.key(agentId),
+      agentId,
+      to,
+      allowedFrom(to).join(' '),
+      why,
+      forMs === undefined ? '' : String(Math.round(forMs)),
+      this.channel,
+      lease,
+    )) as [number, number | string, string?];
     if (reply[0] !== 1) throw illegalTransition(agentId, String(reply[1]) as AgentState, to);
     const until = reply[2] ? Number(reply[2]) : undefined;
-    return { state: to, since: Number(reply[1]), ...(why ? { reason: why } : {}), ...(until !== undefined ? { until } : {}) };
+    return {
+      state: to,
+      since: Number(reply[1]),
+      ...(why ? { reason: why } : {}),
+      ...(until !== undefined ? { until } : {}),
+    };
   }
 }

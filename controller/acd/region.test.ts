@@ -5,7 +5,10 @@ import { PROJECT_ROOT } from '../../lib/project-root.js';
 import { normalizeNumber, RegionTable } from './region.js';
 
 const REGIONS = join(PROJECT_ROOT, 'dialplan', 'routing', 'regions');
-const table = RegionTable.load([join(REGIONS, 'landline.tsv'), join(REGIONS, 'mobile-sample.tsv')], 'default');
+const table = RegionTable.load(
+  [join(REGIONS, 'landline.tsv'), join(REGIONS, 'mobile-sample.tsv')],
+  'default',
+);
 
 describe('normalizeNumber', () => {
   it.each([
@@ -62,7 +65,8 @@ describe('RegionTable', () => {
   });
 
   it('falls back to the default region for foreign, withheld and unlisted numbers', () => {
-    for (const n of ['+14155550100', 'anonymous', '', '12345']) expect(table.lookup(n)).toMatchObject({ region: 'default', matched: false });
+    for (const n of ['+14155550100', 'anonymous', '', '12345'])
+      expect(table.lookup(n)).toMatchObject({ region: 'default', matched: false });
   });
 
   it('a later table overrides an earlier one', () => {
@@ -73,7 +77,10 @@ describe('RegionTable', () => {
   });
 
   it('rejects a malformed table with file, line and field', () => {
-    const { problems } = RegionTable.parse('# ok\n010\tbeijing\tBeijing\nabc\tx\n0755\tBad Region\n010\tbeijing\n999\tfoo\n021\tshanghai\tS\textra\n', 'bad.tsv');
+    const { problems } = RegionTable.parse(
+      '# ok\n010\tbeijing\tBeijing\nabc\tx\n0755\tBad Region\n010\tbeijing\n999\tfoo\n021\tshanghai\tS\textra\n',
+      'bad.tsv',
+    );
     expect(problems).toEqual([
       'bad.tsv:3: prefix: "abc" is not 2 to 8 digits',
       'bad.tsv:4: region: "Bad Region" is not a lowercase region code',

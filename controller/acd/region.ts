@@ -24,9 +24,13 @@ export function normalizeNumber(raw: string): NormalizedNumber {
     if (!cleaned.startsWith('+86')) return { kind: 'international', e164: cleaned, national: '' };
     nsn = cleaned.slice(3);
   } else if (cleaned.startsWith('00')) {
-    if (!cleaned.startsWith('0086')) return { kind: 'international', e164: `+${cleaned.slice(2)}`, national: '' };
+    if (!cleaned.startsWith('0086'))
+      return { kind: 'international', e164: `+${cleaned.slice(2)}`, national: '' };
     nsn = cleaned.slice(4);
-  } else if (cleaned.startsWith('86') && (/^861[3-9]\d{9}$/.test(cleaned) || /^86(10\d{8}|[2-9]\d{9,10})$/.test(cleaned))) {
+  } else if (
+    cleaned.startsWith('86') &&
+    (/^861[3-9]\d{9}$/.test(cleaned) || /^86(10\d{8}|[2-9]\d{9,10})$/.test(cleaned))
+  ) {
     nsn = cleaned.slice(2);
   } else if (cleaned.startsWith('0')) {
     nsn = cleaned.slice(1);
@@ -37,7 +41,8 @@ export function normalizeNumber(raw: string): NormalizedNumber {
   if (nsn.startsWith('0')) nsn = nsn.slice(1);
   if (/^1[3-9]\d{9}$/.test(nsn)) return { kind: 'mobile', e164: `+86${nsn}`, national: nsn };
   // Beijing's area code is 10; every other starts with 2-9.
-  if (/^(10\d{8}|[2-9]\d{8,10})$/.test(nsn)) return { kind: 'landline', e164: `+86${nsn}`, national: `0${nsn}` };
+  if (/^(10\d{8}|[2-9]\d{8,10})$/.test(nsn))
+    return { kind: 'landline', e164: `+86${nsn}`, national: `0${nsn}` };
   return { kind: 'unknown', e164: '', national: '' };
 }
 
@@ -64,11 +69,22 @@ export class RegionTable {
       const trimmed = line.replace(/\r$/, '');
       if (trimmed.trim() === '' || trimmed.startsWith('#')) return;
       const [prefix, region, place = '', ...extra] = trimmed.split('\t');
-      if (extra.length > 0) problems.push(`${file}:${n}: line: expected 2 or 3 tab-separated fields, got ${3 + extra.length}`);
-      else if (!prefix || !/^\d{2,8}$/.test(prefix)) problems.push(`${file}:${n}: prefix: ${JSON.stringify(prefix ?? '')} is not 2 to 8 digits`);
-      else if (!/^(0|1[3-9])/.test(prefix)) problems.push(`${file}:${n}: prefix: ${prefix} is neither a landline area code (0...) nor a mobile segment (13-19...)`);
-      else if (!region || !/^[a-z][a-z0-9-]*$/.test(region)) problems.push(`${file}:${n}: region: ${JSON.stringify(region ?? '')} is not a lowercase region code`);
-      else if (seen.has(prefix)) problems.push(`${file}:${n}: prefix: ${prefix} repeats line ${String(seen.get(prefix))}`);
+      if (extra.length > 0)
+        problems.push(
+          `${file}:${n}: line: expected 2 or 3 tab-separated fields, got ${3 + extra.length}`,
+        );
+      else if (!prefix || !/^\d{2,8}$/.test(prefix))
+        problems.push(`${file}:${n}: prefix: ${JSON.stringify(prefix ?? '')} is not 2 to 8 digits`);
+      else if (!/^(0|1[3-9])/.test(prefix))
+        problems.push(
+          `${file}:${n}: prefix: ${prefix} is neither a landline area code (0...) nor a mobile segment (13-19...)`,
+        );
+      else if (!region || !/^[a-z][a-z0-9-]*$/.test(region))
+        problems.push(
+          `${file}:${n}: region: ${JSON.stringify(region ?? '')} is not a lowercase region code`,
+        );
+      else if (seen.has(prefix))
+        problems.push(`${file}:${n}: prefix: ${prefix} repeats line ${String(seen.get(prefix))}`);
       else {
         seen.set(prefix, n);
         rows.push({ prefix, region, place });
@@ -93,7 +109,12 @@ export class RegionTable {
       problems.push(...parsed.problems);
       for (const row of parsed.rows) table.add(row);
     }
-    if (problems.length > 0) throw new HotlineError('ROUTER_CONFIG_INVALID', `region table rejected:\n  ${problems.join('\n  ')}`, { details: { problems } });
+    if (problems.length > 0)
+      throw new HotlineError(
+        'ROUTER_CONFIG_INVALID',
+        `region table rejected:\n  ${problems.join('\n  ')}`,
+        { details: { problems } },
+      );
     return table;
   }
 

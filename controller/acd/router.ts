@@ -58,10 +58,21 @@ export class Router {
   constructor(agents: readonly AgentDef[], queues: readonly QueueDef[], opts: RouterOptions = {}) {
     this.k = opts.k ?? 3;
     this.random = opts.random ?? Math.random;
-    for (const q of queues) this.queues.set(q.id, { def: q, strategy: STRATEGIES[q.strategy](), members: [], availableCount: 0, loggedInCount: 0, all: [], local: [] });
+    for (const q of queues)
+      this.queues.set(q.id, {
+        def: q,
+        strategy: STRATEGIES[q.strategy](),
+        members: [],
+        availableCount: 0,
+        loggedInCount: 0,
+        all: [],
+        local: [],
+      });
     for (const a of agents) {
       this.agents.set(a.id, { def: a, state: 'logged-out', memberships: new Map() });
-      for (const r of a.regions) if (!this.regionBit.has(r) && this.regionBit.size < 64) this.regionBit.set(r, this.regionBit.size);
+      for (const r of a.regions)
+        if (!this.regionBit.has(r) && this.regionBit.size < 64)
+          this.regionBit.set(r, this.regionBit.size);
     }
     // Queue by queue, so one queue's members sit next to each other in memory: a decision scans
     // them in order, and at 20,000 agents cache misses, not comparisons, set its cost.
@@ -71,7 +82,21 @@ export class Router {
         if (level === undefined) continue;
         const slot = index.members.length;
         const [regionLo, regionHi] = this.regionBits(a.regions);
-        const member: Member = { id: a.id, weight: a.weight, idleSince: 0, callsTaken: 0, talkTimeMs: 0, position: a.position, level, slot, regionLo, regionHi, languages: a.languages, available: false, loggedIn: false };
+        const member: Member = {
+          id: a.id,
+          weight: a.weight,
+          idleSince: 0,
+          callsTaken: 0,
+          talkTimeMs: 0,
+          position: a.position,
+          level,
+          slot,
+          regionLo,
+          regionHi,
+          languages: a.languages,
+          available: false,
+          loggedIn: false,
+        };
         this.agents.get(a.id)?.memberships.set(index.def.id, member);
         index.members.push(member);
       }
@@ -96,7 +121,11 @@ export class Router {
   }
 
   /** Keeps the index in step with the shared state (fed by Redis events). */
-  update(agentId: string, state: AgentState, stats: { idleSince?: number; callsTaken?: number; talkTimeMs?: number } = {}): void {
+  update(
+    agentId: string,
+    state: AgentState,
+    stats: { idleSince?: number; callsTaken?: number; talkTimeMs?: number } = {},
+  ): void {
     const entry = this.agents.get(agentId);
     if (!entry) throw new HotlineError('AGENT_NOT_FOUND', `unknown agent ${agentId}`);
     entry.state = state;
@@ -139,21 +168,31 @@ export class Router {
       const byRegion = lo !== 0 || hi !== 0;
       for (const member of index.members) {
         if (!member.available || member.level < minLevel) continue;
-        if (language && member.languages.length > 0 && !member.languages.includes(language)) continue;
+        if (language && member.languages.length > 0 && !member.languages.includes(language))
+          continue;
         all.push(member);
-        if (byRegion && ((member.regionLo & lo) !== 0 || (member.regionHi & hi) !== 0)) local.push(member);
+        if (byRegion && ((member.regionLo & lo) !== 0 || (member.regionHi & hi) !== 0))
+          local.push(member);
         if (member.id === lastAgentId) last = member;
       }
     }
     const pool = index.def.preferRegion && local.length > 0 ? local : all;
-    const ranked = index.strategy.rank(pool, index.strategy.ringAll ? pool.length : this.k, { random: this.random });
-    let preferred: Decision['preferred'] = pool === local && local.length > 0 ? 'region' : undefined;
+    const ranked = index.strategy.rank(pool, index.strategy.ringAll ? pool.length : this.k, {
+      random: this.random,
+    });
+    let preferred: Decision['preferred'] =
+      pool === local && local.length > 0 ? 'region' : undefined;
     if (last && !index.strategy.ringAll) {
       const rest = ranked.filter((c) => c !== last);
       ranked.splice(0, ranked.length, last, ...rest.slice(0, this.k - 1));
       preferred = 'history';
     }
-    return { ranked: ranked.map((c) => c.id), ringAll: index.strategy.ringAll, step, ...(preferred ? { preferred } : {}) };
+    return {
+      ranked: ranked.map((c) => c.id),
+      ringAll: index.strategy.ringAll,
+      step,
+      ...(preferred ? { preferred } : {}),
+    };
   }
 
   /** Tells the queue's strategy who took the call (weighted round robin keeps score). */

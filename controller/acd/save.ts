@@ -1,8 +1,28 @@
 import { randomBytes } from 'node:crypto';
-import { closeSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  fsyncSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeSync,
+} from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
-import { isCollection, isMap, isNode, isSeq, parseDocument, visit, YAMLSeq, type Document, type Node, type YAMLMap } from 'yaml';
+import {
+  isCollection,
+  isMap,
+  isNode,
+  isSeq,
+  parseDocument,
+  visit,
+  YAMLSeq,
+  type Document,
+  type Node,
+  type YAMLMap,
+} from 'yaml';
 import { HotlineError } from '../../lib/errors.js';
 import { quoteAmbiguous } from '../../lib/yaml.js';
 import { agentSchema, queueSchema, type AgentConfig, type QueueConfig } from './config-schema.js';
@@ -26,7 +46,10 @@ export function saveQueues(folder: string, queues: readonly QueueConfig[]): void
 /** Writes a temporary file beside the target (same file system), flushes it, then renames it over. */
 export function writeFileAtomic(file: string, text: string): void {
   // A dot name ending in .tmp: folder readers (*.yaml) and watchers never pick it up as a file.
-  const tmp = join(dirname(file), `.${basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  const tmp = join(
+    dirname(file),
+    `.${basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`,
+  );
   const mode = (statSync(file, { throwIfNoEntry: false })?.mode ?? 0o644) & 0o777;
   try {
     const fd = openSync(tmp, 'wx', mode);
@@ -50,7 +73,11 @@ interface Schema {
 
 function saveList(file: string, key: string, entries: readonly Entry[], schema: Schema): void {
   const doc = parseDocument(readFileSync(file, 'utf8'));
-  if (doc.errors.length > 0) throw new HotlineError('ROUTER_CONFIG_INVALID', `${file} no longer parses (edited by hand?); change not saved: ${doc.errors[0]?.message.split('\n')[0] ?? ''}`);
+  if (doc.errors.length > 0)
+    throw new HotlineError(
+      'ROUTER_CONFIG_INVALID',
+      `${file} no longer parses (edited by hand?); change not saved: ${doc.errors[0]?.message.split('\n')[0] ?? ''}`,
+    );
   const found = doc.get(key, true);
   const seq = isSeq(found) ? found : new YAMLSeq();
   if (seq !== found) doc.set(key, seq);
@@ -64,8 +91,14 @@ function saveList(file: string, key: string, entries: readonly Entry[], schema: 
     merge(doc, node as YAMLMap, entry, schema);
     return true;
   });
-  for (const e of entries) if (!seen.has(e.id)) seq.add(styled(doc.createNode(minimal(e, schema)), 0));
-  visit(doc, { Seq: (_key, node) => (node.flow && !(node instanceof TightFlowSeq) ? Object.assign(new TightFlowSeq(doc.schema), node) : undefined) });
+  for (const e of entries)
+    if (!seen.has(e.id)) seq.add(styled(doc.createNode(minimal(e, schema)), 0));
+  visit(doc, {
+    Seq: (_key, node) =>
+      node.flow && !(node instanceof TightFlowSeq)
+        ? Object.assign(new TightFlowSeq(doc.schema), node)
+        : undefined,
+  });
   quoteAmbiguous(doc);
   // lineWidth 0: a long name stays on its line rather than being folded.
   writeFileAtomic(file, doc.toString({ lineWidth: 0 }));
@@ -77,7 +110,11 @@ function saveList(file: string, key: string, entries: readonly Entry[], schema: 
  */
 class TightFlowSeq extends YAMLSeq {
   override toString(...[ctx, onComment, onChompKeep]: Parameters<YAMLSeq['toString']>): string {
-    return super.toString(ctx && this.flow ? { ...ctx, flowCollectionPadding: '' } : ctx, onComment, onChompKeep);
+    return super.toString(
+      ctx && this.flow ? { ...ctx, flowCollectionPadding: '' } : ctx,
+      onComment,
+      onChompKeep,
+    );
   }
 }
 
@@ -88,12 +125,14 @@ function merge(doc: Document, node: YAMLMap, entry: Entry, schema: Schema): void
   const effective = parsed.success ? parsed.data : {};
   for (const [k, v] of Object.entries(entry)) {
     if (v === undefined) continue;
-    if (node.has(k) ? isDeepStrictEqual(current[k], v) : isDeepStrictEqual(effective[k], v)) continue;
+    if (node.has(k) ? isDeepStrictEqual(current[k], v) : isDeepStrictEqual(effective[k], v))
+      continue;
     const old = node.get(k, true);
     const next = styled(doc.createNode(v), 1);
     if (isCollection(old) && isCollection(next)) next.flow = old.flow ?? false;
     // A comment beside the old value (`weight: 2  # senior`) describes the key: keep it.
-    if (isNode(old)) Object.assign(next, { comment: old.comment, commentBefore: old.commentBefore });
+    if (isNode(old))
+      Object.assign(next, { comment: old.comment, commentBefore: old.commentBefore });
     node.set(k, next);
   }
   for (const k of Object.keys(current)) if (entry[k] === undefined) node.delete(k);
@@ -104,7 +143,9 @@ function minimal(entry: Entry, schema: Schema): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(entry)) {
     if (v === undefined) continue;
-    const without = schema.safeParse(Object.fromEntries(Object.entries(entry).filter(([key]) => key !== k)));
+    const without = schema.safeParse(
+      Object.fromEntries(Object.entries(entry).filter(([key]) => key !== k)),
+    );
     if (!(without.success && isDeepStrictEqual(without.data[k], v))) out[k] = v;
   }
   return out;

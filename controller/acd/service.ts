@@ -60,7 +60,10 @@ export class RoutingService {
       for (const l of this.changeListeners) l(id, state, since);
     });
     this.subscriber.on('ready', this.onReconnect);
-    this.refresher = setInterval(() => void this.refresh().catch(ignored(this.log, 'reading the agent states again')), 5000);
+    this.refresher = setInterval(
+      () => void this.refresh().catch(ignored(this.log, 'reading the agent states again')),
+      5000,
+    );
     this.refresher.unref();
     await this.refresh();
   }
@@ -75,7 +78,13 @@ export class RoutingService {
 
   private readonly onReconnect = (): void => {
     // Give ioredis a moment to subscribe again, so nothing falls between the read and the feed.
-    setTimeout(() => void this.refresh().catch(ignored(this.log, 'reading the agent states again after a reconnect')), 200).unref();
+    setTimeout(
+      () =>
+        void this.refresh().catch(
+          ignored(this.log, 'reading the agent states again after a reconnect'),
+        ),
+      200,
+    ).unref();
   };
 
   private async refresh(): Promise<void> {
@@ -85,8 +94,15 @@ export class RoutingService {
       this.apply(id, status.state, status.since);
       // A wrap-up whose controller died before ending it: any controller ends it (the state
       // machine and WATCH make sure only one does).
-      if (status.state === 'wrap-up' && status.until !== undefined && status.until + 2000 < now && !this.wrapUps.has(id)) {
-        await this.agents.change(id, 'available').catch(ignored(this.log, 'ending a wrap-up left by a controller that is gone'));
+      if (
+        status.state === 'wrap-up' &&
+        status.until !== undefined &&
+        status.until + 2000 < now &&
+        !this.wrapUps.has(id)
+      ) {
+        await this.agents
+          .change(id, 'available')
+          .catch(ignored(this.log, 'ending a wrap-up left by a controller that is gone'));
       }
     }
   }
@@ -97,7 +113,9 @@ export class RoutingService {
     return () => this.changeListeners.delete(listener);
   }
 
-  private readonly changeListeners = new Set<(agentId: string, state: AgentState, since: number) => void>();
+  private readonly changeListeners = new Set<
+    (agentId: string, state: AgentState, since: number) => void
+  >();
 
   /**
    * The routing files changed (reload, or the API): a fresh router over the new agents and
@@ -105,7 +123,9 @@ export class RoutingService {
    */
   reconfigure(): void {
     this.router = routerFor(this.directory.config);
-    void this.refresh().catch((err: unknown) => this.log.warn({ err }, 'agent states not reloaded after a routing change'));
+    void this.refresh().catch((err: unknown) =>
+      this.log.warn({ err }, 'agent states not reloaded after a routing change'),
+    );
   }
 
   closeSubscriber(): void {
@@ -123,7 +143,9 @@ export class RoutingService {
     this.misses.set(agentId, n);
     if (n < queue.maxNoAnswer) return;
     this.misses.delete(agentId);
-    await this.agents.change(agentId, 'on-break', `missed ${n} calls`).catch((err: unknown) => this.log.warn({ err, agentId }, 'could not pause agent'));
+    await this.agents
+      .change(agentId, 'on-break', `missed ${n} calls`)
+      .catch((err: unknown) => this.log.warn({ err, agentId }, 'could not pause agent'));
   }
 
   answered(agentId: string): void {
@@ -133,13 +155,17 @@ export class RoutingService {
   /** After the call, wrap-up for the queue's time, then available again. */
   async wrapUp(agentId: string, queue: QueueConfig, talkMs: number): Promise<void> {
     await this.agents.change(agentId, 'wrap-up', undefined, queue.wrapUpSeconds * 1000);
-    void this.stats.handled(queue.id, talkMs, queue.wrapUpSeconds * 1000).catch(ignored(this.log, 'counting the handled call'));
+    void this.stats
+      .handled(queue.id, talkMs, queue.wrapUpSeconds * 1000)
+      .catch(ignored(this.log, 'counting the handled call'));
     clearTimeout(this.wrapUps.get(agentId));
     this.wrapUps.set(
       agentId,
       setTimeout(() => {
         this.wrapUps.delete(agentId);
-        this.agents.change(agentId, 'available').catch((err: unknown) => this.log.warn({ err, agentId }, 'wrap-up end failed'));
+        this.agents
+          .change(agentId, 'available')
+          .catch((err: unknown) => this.log.warn({ err, agentId }, 'wrap-up end failed'));
       }, queue.wrapUpSeconds * 1000),
     );
   }

@@ -47,11 +47,18 @@ export class QueueStatistics {
   }
 
   answered(queueId: string, waitedMs: number, slSeconds: number, at = Date.now()): Promise<void> {
-    return this.add(queueId, at, { answered: 1, answeredWithinSl: waitedMs <= slSeconds * 1000 ? 1 : 0, waitMs: waitedMs });
+    return this.add(queueId, at, {
+      answered: 1,
+      answeredWithinSl: waitedMs <= slSeconds * 1000 ? 1 : 0,
+      waitMs: waitedMs,
+    });
   }
 
   abandoned(queueId: string, waitedMs: number, slSeconds: number, at = Date.now()): Promise<void> {
-    return this.add(queueId, at, { abandoned: 1, abandonedWithinSl: waitedMs <= slSeconds * 1000 ? 1 : 0 });
+    return this.add(queueId, at, {
+      abandoned: 1,
+      abandonedWithinSl: waitedMs <= slSeconds * 1000 ? 1 : 0,
+    });
   }
 
   handled(queueId: string, talkMs: number, wrapUpMs: number, at = Date.now()): Promise<void> {
@@ -63,7 +70,8 @@ export class QueueStatistics {
     await this.counters.flush().catch(() => undefined); // a failed write is reported to its waiters
     const h = await this.redis.hgetall(this.key(queueId, at));
     const n = (f: string): number => Number(h[f] ?? 0);
-    const ratio = (a: number, b: number): number | null => (b > 0 ? Number((a / b).toFixed(4)) : null);
+    const ratio = (a: number, b: number): number | null =>
+      b > 0 ? Number((a / b).toFixed(4)) : null;
     const answered = n('answered');
     const abandoned = n('abandoned');
     return {
@@ -76,9 +84,13 @@ export class QueueStatistics {
       abandoned,
       serviceLevel: ratio(n('answeredWithinSl'), answered),
       serviceLevel2: ratio(n('answeredWithinSl') + n('abandonedWithinSl'), answered + abandoned),
-      averageSpeedOfAnswerSeconds: answered ? Number((n('waitMs') / answered / 1000).toFixed(2)) : null,
+      averageSpeedOfAnswerSeconds: answered
+        ? Number((n('waitMs') / answered / 1000).toFixed(2))
+        : null,
       abandonmentRate: ratio(abandoned, n('offered')),
-      averageHandleTimeSeconds: answered ? Number((n('handleMs') / answered / 1000).toFixed(2)) : null,
+      averageHandleTimeSeconds: answered
+        ? Number((n('handleMs') / answered / 1000).toFixed(2))
+        : null,
     };
   }
 }

@@ -30,13 +30,26 @@ export class WaitingLine {
    * returns the number of callers now waiting, the caller included, and the caller's 0-based place,
    * in the same round trip (the first routing attempt needs it at once).
    */
-  async join(queueId: string, callId: string, priority: number, enqueuedAt: number): Promise<{ length: number; place: number }> {
+  async join(
+    queueId: string,
+    callId: string,
+    priority: number,
+    enqueuedAt: number,
+  ): Promise<{ length: number; place: number }> {
     const score = (999 - Math.max(0, Math.min(999, priority))) * PRIORITY_SPAN + enqueuedAt;
     const res = await this.redis
       .multi()
       .zadd(this.key(queueId), score, callId)
       .hset(this.sinceKey(queueId), callId, String(enqueuedAt))
-      .hset(this.callKey(callId), 'queue', queueId, 'priority', String(priority), 'enqueuedAt', String(enqueuedAt))
+      .hset(
+        this.callKey(callId),
+        'queue',
+        queueId,
+        'priority',
+        String(priority),
+        'enqueuedAt',
+        String(enqueuedAt),
+      )
       .expire(this.callKey(callId), 86_400)
       .zcard(this.key(queueId))
       .zrank(this.key(queueId), callId)
@@ -45,14 +58,25 @@ export class WaitingLine {
   }
 
   async leave(queueId: string, callId: string): Promise<void> {
-    await this.redis.multi().zrem(this.key(queueId), callId).hdel(this.sinceKey(queueId), callId).del(this.callKey(callId)).exec();
+    await this.redis
+      .multi()
+      .zrem(this.key(queueId), callId)
+      .hdel(this.sinceKey(queueId), callId)
+      .del(this.callKey(callId))
+      .exec();
   }
 
   /** Where a call waits, if it does: what a controller needs to resume a caller it adopted. */
-  async find(callId: string): Promise<{ queueId: string; priority: number; enqueuedAt: number } | undefined> {
+  async find(
+    callId: string,
+  ): Promise<{ queueId: string; priority: number; enqueuedAt: number } | undefined> {
     const h = await this.redis.hgetall(this.callKey(callId));
     if (!h.queue) return undefined;
-    return { queueId: h.queue, priority: Number(h.priority ?? 0), enqueuedAt: Number(h.enqueuedAt ?? Date.now()) };
+    return {
+      queueId: h.queue,
+      priority: Number(h.priority ?? 0),
+      enqueuedAt: Number(h.enqueuedAt ?? Date.now()),
+    };
   }
 
   /** 0-based place in the line, or undefined if not in it. */

@@ -86,7 +86,9 @@ export class MemoryCallRecordStore implements CallRecordStore {
   }
 
   async findByCaller(callerHash: string): Promise<CallRecord[]> {
-    return [...this.byId.values()].filter((r) => r.callerHash === callerHash).map((r) => structuredClone(r));
+    return [...this.byId.values()]
+      .filter((r) => r.callerHash === callerHash)
+      .map((r) => structuredClone(r));
   }
 
   async remove(id: string): Promise<void> {

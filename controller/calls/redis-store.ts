@@ -9,7 +9,10 @@ import type { CallRecord, CallRecordStore } from './record.js';
  * calls a second cost a few round trips, not hundreds. A crash loses at most `flushMs` of changes.
  */
 export class RedisCallRecordStore implements CallRecordStore {
-  private readonly pending = new Map<string, { record: CallRecord; waiters: { resolve: () => void; reject: (err: unknown) => void }[] }>();
+  private readonly pending = new Map<
+    string,
+    { record: CallRecord; waiters: { resolve: () => void; reject: (err: unknown) => void }[] }
+  >();
   /** Records whose Call-ID pointer and caller entry are written: once per call. */
   private readonly pointed = new Set<string>();
   private timer: NodeJS.Timeout | undefined;
@@ -42,9 +45,13 @@ export class RedisCallRecordStore implements CallRecordStore {
     for (const { record } of batch) {
       pipe.set(this.key(record.id), JSON.stringify(record), 'EX', this.ttlSeconds);
       if (!this.pointed.has(record.id)) {
-        if (record.sipCallId) pipe.set(this.sipKey(record.sipCallId), record.id, 'EX', this.ttlSeconds);
+        if (record.sipCallId)
+          pipe.set(this.sipKey(record.sipCallId), record.id, 'EX', this.ttlSeconds);
         // The set lives as long as its newest record; older ids in it that expired are skipped.
-        if (record.callerHash) pipe.sadd(this.callerKey(record.callerHash), record.id).expire(this.callerKey(record.callerHash), this.ttlSeconds);
+        if (record.callerHash)
+          pipe
+            .sadd(this.callerKey(record.callerHash), record.id)
+            .expire(this.callerKey(record.callerHash), this.ttlSeconds);
       }
       if (record.state === 'ended') this.pointed.delete(record.id);
       else this.pointed.add(record.id);

@@ -2,7 +2,10 @@
  * A progress bar on stderr for long CLI runs: redrawn in place on a terminal, a line every tenth
  * of the way otherwise (logs and CI keep a readable trace).
  */
-export function progressBar(label: string, stream: NodeJS.WriteStream = process.stderr): { update(done: number, total: number, note?: string): void; end(): void } {
+export function progressBar(
+  label: string,
+  stream: NodeJS.WriteStream = process.stderr,
+): { update(done: number, total: number, note?: string): void; end(): void } {
   const tty = stream.isTTY === true;
   let lastTenth = -1;
   let drawn = false;
@@ -12,7 +15,11 @@ export function progressBar(label: string, stream: NodeJS.WriteStream = process.
       if (tty) {
         const width = 30;
         const fill = Math.round(frac * width);
-        stream.write(`\r${label} [${'#'.repeat(fill)}${'-'.repeat(width - fill)}] ${done}/${total} ${note}`.slice(0, (stream.columns || 100) - 1).padEnd(Math.min(99, (stream.columns || 100) - 1)));
+        stream.write(
+          `\r${label} [${'#'.repeat(fill)}${'-'.repeat(width - fill)}] ${done}/${total} ${note}`
+            .slice(0, (stream.columns || 100) - 1)
+            .padEnd(Math.min(99, (stream.columns || 100) - 1)),
+        );
         drawn = true;
         return;
       }

@@ -9,7 +9,13 @@ export const ENV_PREFIX = 'HOTLINE_';
 /** Environment variables that are not configuration overrides. */
 // HOTLINE_TEST_CRASH_AT: the recordings crash tests' kill switch (see cli/commands/recordings.ts).
 // HOTLINE_FS_SOURCES, HOTLINE_DEBIAN_MIRROR: where the lab builds FreeSWITCH and Asterisk from (tools/lab/).
-const NOT_CONFIG = new Set(['HOTLINE_CONFIG', 'HOTLINE_LAB_NO_CONTROLLER', 'HOTLINE_TEST_CRASH_AT', 'HOTLINE_FS_SOURCES', 'HOTLINE_DEBIAN_MIRROR']);
+const NOT_CONFIG = new Set([
+  'HOTLINE_CONFIG',
+  'HOTLINE_LAB_NO_CONTROLLER',
+  'HOTLINE_TEST_CRASH_AT',
+  'HOTLINE_FS_SOURCES',
+  'HOTLINE_DEBIAN_MIRROR',
+]);
 
 export interface LoadOptions {
   /** A YAML file; undefined means defaults plus environment. */
@@ -29,7 +35,9 @@ export function loadConfig(opts: LoadOptions = {}): Config {
   const result = configSchema.safeParse(raw);
   if (result.success) return result.data;
   const lines = result.error.issues.map((issue) => describeIssue(issue, raw, sources, opts.file));
-  throw new HotlineError('CONFIG_INVALID', `invalid configuration:\n  ${lines.join('\n  ')}`, { details: { problems: lines } });
+  throw new HotlineError('CONFIG_INVALID', `invalid configuration:\n  ${lines.join('\n  ')}`, {
+    details: { problems: lines },
+  });
 }
 
 function readYaml(file: string): Record<string, unknown> {
@@ -38,7 +46,11 @@ function readYaml(file: string): Record<string, unknown> {
     text = readFileSync(file, 'utf8');
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code ?? 'unknown';
-    throw new HotlineError('CONFIG_INVALID', `invalid configuration: cannot read ${file} (${code})`, { cause: err });
+    throw new HotlineError(
+      'CONFIG_INVALID',
+      `invalid configuration: cannot read ${file} (${code})`,
+      { cause: err },
+    );
   }
   let doc: unknown;
   try {
@@ -46,11 +58,18 @@ function readYaml(file: string): Record<string, unknown> {
   } catch (err) {
     const where = err instanceof YAMLParseError && err.linePos ? `:${err.linePos[0].line}` : '';
     const why = err instanceof Error ? err.message.split('\n')[0] : String(err);
-    throw new HotlineError('CONFIG_INVALID', `invalid configuration: ${file}${where}: not valid YAML: ${why}`, { cause: err });
+    throw new HotlineError(
+      'CONFIG_INVALID',
+      `invalid configuration: ${file}${where}: not valid YAML: ${why}`,
+      { cause: err },
+    );
   }
   if (doc === null || doc === undefined) return {};
   if (typeof doc !== 'object' || Array.isArray(doc)) {
-    throw new HotlineError('CONFIG_INVALID', `invalid configuration: ${file}: expected a mapping of settings at the top level`);
+    throw new HotlineError(
+      'CONFIG_INVALID',
+      `invalid configuration: ${file}: expected a mapping of settings at the top level`,
+    );
   }
   return doc as Record<string, unknown>;
 }
@@ -60,16 +79,24 @@ function readYaml(file: string): Record<string, unknown> {
  * mediaServers[0].password. Names are matched against the schema's keys (camelCase as SNAKE_CASE),
  * values are read as YAML scalars so numbers and booleans keep their types.
  */
-function applyEnv(raw: Record<string, unknown>, env: NodeJS.ProcessEnv, sources: Map<string, string>): void {
+function applyEnv(
+  raw: Record<string, unknown>,
+  env: NodeJS.ProcessEnv,
+  sources: Map<string, string>,
+): void {
   for (const [name, value] of Object.entries(env)) {
     if (!name.startsWith(ENV_PREFIX) || NOT_CONFIG.has(name) || value === undefined) continue;
     const tokens = name.slice(ENV_PREFIX.length).split('_');
     const path = resolvePath(tokens);
     if (!path) {
-      throw new HotlineError('CONFIG_INVALID', `invalid configuration: ${name} names no setting (see the configuration reference in README.md)`);
+      throw new HotlineError(
+        'CONFIG_INVALID',
+        `invalid configuration: ${name} names no setting (see the configuration reference in README.md)`,
+      );
     }
     // Overriding a field of the default media server keeps the rest of that default.
-    if (path[0] === 'mediaServers' && raw.mediaServers === undefined) raw.mediaServers = [{ id: 'asterisk-lab', kind: 'asterisk' }];
+    if (path[0] === 'mediaServers' && raw.mediaServers === undefined)
+      raw.mediaServers = [{ id: 'asterisk-lab', kind: 'asterisk' }];
     setPath(raw, path, parseScalar(value));
     sources.set(path.join('.'), name);
   }
@@ -81,7 +108,12 @@ function resolvePath(tokens: string[]): (string | number)[] | undefined {
   const walk = (schema: z.ZodType, rest: string[]): (string | number)[] | undefined => {
     if (rest.length === 0) return [];
     const inner = unwrap(schema);
-    const def = inner.def as { type: string; shape?: Shape; element?: z.ZodType; options?: z.ZodType[] };
+    const def = inner.def as {
+      type: string;
+      shape?: Shape;
+      element?: z.ZodType;
+      options?: z.ZodType[];
+    };
     // A choice of shapes (recordings.cold: folder or s3): the first whose keys match.
     if (def.type === 'union' && def.options) {
       for (const option of def.options) {
@@ -114,7 +146,14 @@ function unwrap(schema: z.ZodType): z.ZodType {
   let s = schema;
   for (;;) {
     const def = s.def as { type: string; innerType?: z.ZodType; in?: z.ZodType };
-    if ((def.type === 'default' || def.type === 'optional' || def.type === 'nullable' || def.type === 'prefault') && def.innerType) s = def.innerType;
+    if (
+      (def.type === 'default' ||
+        def.type === 'optional' ||
+        def.type === 'nullable' ||
+        def.type === 'prefault') &&
+      def.innerType
+    )
+      s = def.innerType;
     else if (def.type === 'pipe' && def.in) s = def.in;
     else return s;
   }
@@ -149,7 +188,12 @@ function parseScalar(value: string): unknown {
   }
 }
 
-function describeIssue(issue: z.core.$ZodIssue, raw: unknown, sources: Map<string, string>, file?: string): string {
+function describeIssue(
+  issue: z.core.$ZodIssue,
+  raw: unknown,
+  sources: Map<string, string>,
+  file?: string,
+): string {
   const key = issue.path.map(String).join('.') || '(top level)';
   const from = sources.get(key) ?? (file ? file : 'defaults');
   if (issue.code === 'unrecognized_keys') {

@@ -9,7 +9,11 @@ import type { z } from 'zod';
  */
 export type Where = (path: (string | number)[]) => string;
 
-export function parseYamlFile<S extends z.ZodType>(file: string, schema: S, problems: string[]): { value: z.infer<S>; where: Where } | undefined {
+export function parseYamlFile<S extends z.ZodType>(
+  file: string,
+  schema: S,
+  problems: string[],
+): { value: z.infer<S>; where: Where } | undefined {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
@@ -21,7 +25,10 @@ export function parseYamlFile<S extends z.ZodType>(file: string, schema: S, prob
   const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: true });
   const where: Where = (path) => `${file}:${lineOf(doc, lines, path)}`;
   if (doc.errors.length > 0) {
-    for (const e of doc.errors) problems.push(`${file}:${e.linePos?.[0].line ?? 1}: yaml: ${e.message.split('\n')[0] ?? 'syntax error'}`);
+    for (const e of doc.errors)
+      problems.push(
+        `${file}:${e.linePos?.[0].line ?? 1}: yaml: ${e.message.split('\n')[0] ?? 'syntax error'}`,
+      );
     return undefined;
   }
   const result = schema.safeParse(doc.toJS());
@@ -31,7 +38,9 @@ export function parseYamlFile<S extends z.ZodType>(file: string, schema: S, prob
       for (const k of keys) {
         const path = k ? [...issue.path, k] : issue.path;
         const reason = issue.code === 'unrecognized_keys' ? 'unknown key' : issue.message;
-        problems.push(`${where(path as (string | number)[])}: ${path.map(String).join('.') || '(top)'}: ${reason}`);
+        problems.push(
+          `${where(path as (string | number)[])}: ${path.map(String).join('.') || '(top)'}: ${reason}`,
+        );
       }
     }
     return undefined;

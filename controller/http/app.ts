@@ -19,7 +19,12 @@ declare module 'hono' {
   /** What the steps before a handler leave for it on the context (`requestId` is hono's). */
   interface ContextVariableMap {
     log: Logger;
-    admitted: { params: Record<string, unknown>; query: unknown; principal: Principal; anonymous: boolean };
+    admitted: {
+      params: Record<string, unknown>;
+      query: unknown;
+      principal: Principal;
+      anonymous: boolean;
+    };
   }
 }
 
@@ -53,7 +58,11 @@ export function createApi(deps: ApiDeps, routes: readonly AnyRoute[] = allRoutes
       app,
       onMethodNotAllowed: (c, methods) => {
         c.header('Allow', methods.join(', '));
-        return problem(c, new ApiError(405, 'METHOD_NOT_ALLOWED', `${c.req.method} is not allowed here`), c.get('requestId'));
+        return problem(
+          c,
+          new ApiError(405, 'METHOD_NOT_ALLOWED', `${c.req.method} is not allowed here`),
+          c.get('requestId'),
+        );
       },
     }),
   );
@@ -71,10 +80,17 @@ export function createApi(deps: ApiDeps, routes: readonly AnyRoute[] = allRoutes
     app.on(r.method.toUpperCase(), honoPath(r.path), ...steps);
   }
 
-  app.notFound((c) => problem(c, new ApiError(404, 'NOT_FOUND', 'no such endpoint (see /openapi.json)'), c.get('requestId')));
+  app.notFound((c) =>
+    problem(
+      c,
+      new ApiError(404, 'NOT_FOUND', 'no such endpoint (see /openapi.json)'),
+      c.get('requestId'),
+    ),
+  );
   app.onError((err, c) => {
     const e = toApiError(err);
-    const log = (c.var.log as Logger | undefined) ?? deps.log.child({ requestId: c.get('requestId') });
+    const log =
+      (c.var.log as Logger | undefined) ?? deps.log.child({ requestId: c.get('requestId') });
     if (e.status >= 500) log.error({ err, code: e.code }, 'request failed');
     else log.debug({ code: e.code, status: e.status }, 'request refused');
     return problem(c, e, c.get('requestId'));
@@ -89,8 +105,15 @@ export function createApi(deps: ApiDeps, routes: readonly AnyRoute[] = allRoutes
       try {
         await next();
       } finally {
-        deps.metrics.requests.inc({ route: r.path, method: r.method, status: String(c.finalized ? c.res.status : 500) });
-        deps.metrics.latency.observe({ route: r.path }, Number(process.hrtime.bigint() - started) / 1e9);
+        deps.metrics.requests.inc({
+          route: r.path,
+          method: r.method,
+          status: String(c.finalized ? c.res.status : 500),
+        });
+        deps.metrics.latency.observe(
+          { route: r.path },
+          Number(process.hrtime.bigint() - started) / 1e9,
+        );
       }
     };
   }
@@ -98,7 +121,11 @@ export function createApi(deps: ApiDeps, routes: readonly AnyRoute[] = allRoutes
   /** Everything that can refuse a request before a byte of its body is read. */
   function admit(r: AnyRoute): MiddlewareHandler {
     return async (c, next) => {
-      const params = parse(r.params as ZodType | undefined, c.req.param(), 'PARAMS_INVALID') as Record<string, unknown>;
+      const params = parse(
+        r.params as ZodType | undefined,
+        c.req.param(),
+        'PARAMS_INVALID',
+      ) as Record<string, unknown>;
       // Public routes (health) get the least privilege, should a handler ever look.
       let principal: Principal = { id: 'anonymous', role: 'agent', via: 'key' };
       if (r.roles.length) {
@@ -106,7 +133,11 @@ export function createApi(deps: ApiDeps, routes: readonly AnyRoute[] = allRoutes
         const wait = limiter.take(`${principal.via}:${principal.id}`);
         if (wait > 0) {
           c.header('Retry-After', String(Math.ceil(wait / 1000)));
-          throw new ApiError(429, 'RATE_LIMITED', `rate limit of ${deps.limits.perSecond}/s reached; retry in ${wait} ms`);
+          throw new ApiError(
+            429,
+            'RATE_LIMITED',
+            `rate limit of ${deps.limits.perSecond}/s reached; retry in ${wait} ms`,
+          );
         }
         authorize(r, principal, params);
       }
@@ -120,9 +151,13 @@ export function createApi(deps: ApiDeps, routes: readonly AnyRoute[] = allRoutes
   function handle(r: AnyRoute): MiddlewareHandler {
     return async (c) => {
       const { params, query, principal, anonymous } = c.get('admitted');
-      const body: unknown = r.body ? parse(r.body as ZodType, await readJson(c), 'BODY_INVALID') : undefined;
+      const body: unknown = r.body
+        ? parse(r.body as ZodType, await readJson(c), 'BODY_INVALID')
+        : undefined;
       needs(r, deps);
-      const log = anonymous ? c.get('log') : c.get('log').child({ principal: principal.id, role: principal.role });
+      const log = anonymous
+        ? c.get('log')
+        : c.get('log').child({ principal: principal.id, role: principal.role });
       try {
         return await r.handler({ params, query, body, principal, deps, log, c });
       } catch (err) {

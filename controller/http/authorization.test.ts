@@ -16,7 +16,17 @@ function pathFor(r: AnyRoute, agent: string): string {
     .replace('{number}', '4008001234');
 }
 
-type Caller = 'none' | 'garbage' | 'revoked-key' | 'expired-token' | 'agent-other' | 'agent-self' | 'supervisor-key' | 'supervisor' | 'admin-key' | 'admin';
+type Caller =
+  | 'none'
+  | 'garbage'
+  | 'revoked-key'
+  | 'expired-token'
+  | 'agent-other'
+  | 'agent-self'
+  | 'supervisor-key'
+  | 'supervisor'
+  | 'admin-key'
+  | 'admin';
 
 /**
  * Every role against every endpoint: no credentials, garbage, a revoked key and an expired token
@@ -37,31 +47,63 @@ describe('authorization matrix', () => {
     headers.set('none', {});
     headers.set('garbage', { authorization: 'Bearer not.a.token' });
     headers.set('revoked-key', { 'x-api-key': revoked.key });
-    headers.set('expired-token', { authorization: `Bearer ${t.deps.tokens.issue({ sub: 'x', role: 'admin' }, 60, Date.now() - 3600_000).token}` });
+    headers.set('expired-token', {
+      authorization: `Bearer ${t.deps.tokens.issue({ sub: 'x', role: 'admin' }, 60, Date.now() - 3600_000).token}`,
+    });
     headers.set('agent-other', t.auth('agent', '1004'));
     headers.set('agent-self', t.auth('agent', '1001'));
-    headers.set('supervisor-key', { 'x-api-key': (await keys.create({ name: 'sup', role: 'supervisor' })).key });
+    headers.set('supervisor-key', {
+      'x-api-key': (await keys.create({ name: 'sup', role: 'supervisor' })).key,
+    });
     headers.set('supervisor', t.auth('supervisor'));
-    headers.set('admin-key', { 'x-api-key': (await keys.create({ name: 'adm', role: 'admin' })).key });
+    headers.set('admin-key', {
+      'x-api-key': (await keys.create({ name: 'adm', role: 'admin' })).key,
+    });
     headers.set('admin', t.auth('admin'));
   });
   afterAll(() => t.cleanup());
 
-  const ORDER: Caller[] = ['none', 'garbage', 'revoked-key', 'expired-token', 'agent-other', 'agent-self', 'supervisor-key', 'supervisor', 'admin-key', 'admin'];
+  const ORDER: Caller[] = [
+    'none',
+    'garbage',
+    'revoked-key',
+    'expired-token',
+    'agent-other',
+    'agent-self',
+    'supervisor-key',
+    'supervisor',
+    'admin-key',
+    'admin',
+  ];
 
   it('answers every (endpoint, caller) pair as the roles say', async () => {
     const rows: string[] = [];
     const failures: string[] = [];
     // Destructive endpoints last, so the others see the shipped agents and queues.
-    const routes = [...allRoutes].sort((a, b) => Number(a.method === 'delete') - Number(b.method === 'delete'));
+    const routes = [...allRoutes].sort(
+      (a, b) => Number(a.method === 'delete') - Number(b.method === 'delete'),
+    );
     for (const r of routes) {
       const cells: string[] = [];
       for (const who of ORDER) {
         const self = who === 'agent-self';
         const path = pathFor(r, '1001');
-        const res = await app.request(path, { method: r.method.toUpperCase(), headers: { ...headers.get(who), ...(r.body ? { 'content-type': 'application/json' } : {}) }, ...(r.body ? { body: '{}' } : {}) });
+        const res = await app.request(path, {
+          method: r.method.toUpperCase(),
+          headers: {
+            ...headers.get(who),
+            ...(r.body ? { 'content-type': 'application/json' } : {}),
+          },
+          ...(r.body ? { body: '{}' } : {}),
+        });
         if (r.path === '/v1/events' && res.body) await res.body.cancel();
-        const role = who.startsWith('admin') ? 'admin' : who.startsWith('supervisor') ? 'supervisor' : who.startsWith('agent') ? 'agent' : undefined;
+        const role = who.startsWith('admin')
+          ? 'admin'
+          : who.startsWith('supervisor')
+            ? 'supervisor'
+            : who.startsWith('agent')
+              ? 'agent'
+              : undefined;
         let want: string;
         if (r.roles.length === 0) want = 'open';
         else if (!role) want = '401';
@@ -70,14 +112,26 @@ describe('authorization matrix', () => {
         else want = 'open';
         const got = res.status;
         const ok = want === 'open' ? got !== 401 && got !== 403 && got < 500 : String(got) === want;
-        if (!ok) failures.push(`${r.method.toUpperCase()} ${r.path} as ${who}: ${got}, expected ${want}`);
+        if (!ok)
+          failures.push(`${r.method.toUpperCase()} ${r.path} as ${who}: ${got}, expected ${want}`);
         // Every refusal is a problem document (readiness answers 503 with its own report).
-        if (got >= 400 && r.path !== '/readyz' && !/application\/problem\+json/.test(res.headers.get('content-type') ?? '')) failures.push(`${r.method.toUpperCase()} ${r.path} as ${who}: ${got} is not a problem document`);
+        if (
+          got >= 400 &&
+          r.path !== '/readyz' &&
+          !/application\/problem\+json/.test(res.headers.get('content-type') ?? '')
+        )
+          failures.push(
+            `${r.method.toUpperCase()} ${r.path} as ${who}: ${got} is not a problem document`,
+          );
         cells.push(String(got));
       }
-      rows.push(`${(r.method.toUpperCase() + ' ' + r.path).padEnd(42)} ${cells.map((c) => c.padStart(4)).join('')}`);
+      rows.push(
+        `${(r.method.toUpperCase() + ' ' + r.path).padEnd(42)} ${cells.map((c) => c.padStart(4)).join('')}`,
+      );
     }
-    console.log(`${''.padEnd(42)} ${ORDER.map((o) => o.slice(0, 3).padStart(4)).join('')}\n${rows.join('\n')}`);
+    console.log(
+      `${''.padEnd(42)} ${ORDER.map((o) => o.slice(0, 3).padStart(4)).join('')}\n${rows.join('\n')}`,
+    );
     expect(failures).toEqual([]);
     expect(allRoutes.length).toBeGreaterThanOrEqual(35);
   }, 60_000);

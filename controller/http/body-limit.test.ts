@@ -49,11 +49,20 @@ describe('body limit on streamed bodies', () => {
     return { body, pulled: () => Math.min(at, text.length) };
   }
 
-  const headers = (): Record<string, string> => ({ ...t.auth('admin'), 'content-type': 'application/json', 'transfer-encoding': 'chunked' });
+  const headers = (): Record<string, string> => ({
+    ...t.auth('admin'),
+    'content-type': 'application/json',
+    'transfer-encoding': 'chunked',
+  });
 
   it('lets a chunked body under the limit through', async () => {
     const { body } = chunked(500);
-    const res = await app.request('/v1/upload', { method: 'POST', headers: headers(), body, duplex: 'half' });
+    const res = await app.request('/v1/upload', {
+      method: 'POST',
+      headers: headers(),
+      body,
+      duplex: 'half',
+    });
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({ length: 500 });
   });
@@ -61,7 +70,12 @@ describe('body limit on streamed bodies', () => {
   it('refuses a chunked body over the limit with 413 after reading just past the limit', async () => {
     received.mockClear();
     const { body, pulled } = chunked(64 * 1024);
-    const res = await app.request('/v1/upload', { method: 'POST', headers: headers(), body, duplex: 'half' });
+    const res = await app.request('/v1/upload', {
+      method: 'POST',
+      headers: headers(),
+      body,
+      duplex: 'half',
+    });
     expect(res.status).toBe(413);
     expect(res.headers.get('content-type')).toMatch(/application\/problem\+json/);
     expect(await res.json()).toMatchObject({ status: 413, code: 'BODY_TOO_LARGE' });
@@ -78,30 +92,38 @@ describe('body limit on streamed bodies', () => {
     try {
       const total = 400; // chunks of CHUNK bytes: 100 KiB, far over the limit
       let sent = 0;
-      const answer = await new Promise<{ status: number; body: string; sentWhenAnswered: number }>((resolve, reject) => {
-        const req = httpRequest({ host: '127.0.0.1', port, method: 'POST', path: '/v1/upload', headers: headers() });
-        req.on('error', reject);
-        req.on('response', (res) => {
-          const sentWhenAnswered = sent;
-          let body = '';
-          res.setEncoding('utf8');
-          res.on('data', (d: string) => (body += d));
-          res.on('end', () => {
-            resolve({ status: res.statusCode ?? 0, body, sentWhenAnswered });
-            req.destroy();
+      const answer = await new Promise<{ status: number; body: string; sentWhenAnswered: number }>(
+        (resolve, reject) => {
+          const req = httpRequest({
+            host: '127.0.0.1',
+            port,
+            method: 'POST',
+            path: '/v1/upload',
+            headers: headers(),
           });
-        });
-        req.write('{"data":"');
-        const timer = setInterval(() => {
-          if (req.destroyed || sent >= total) {
-            clearInterval(timer);
-            if (!req.destroyed) req.end('"}');
-            return;
-          }
-          req.write('x'.repeat(CHUNK));
-          sent++;
-        }, 2);
-      });
+          req.on('error', reject);
+          req.on('response', (res) => {
+            const sentWhenAnswered = sent;
+            let body = '';
+            res.setEncoding('utf8');
+            res.on('data', (d: string) => (body += d));
+            res.on('end', () => {
+              resolve({ status: res.statusCode ?? 0, body, sentWhenAnswered });
+              req.destroy();
+            });
+          });
+          req.write('{"data":"');
+          const timer = setInterval(() => {
+            if (req.destroyed || sent >= total) {
+              clearInterval(timer);
+              if (!req.destroyed) req.end('"}');
+              return;
+            }
+            req.write('x'.repeat(CHUNK));
+            sent++;
+          }, 2);
+        },
+      );
       expect(answer.status).toBe(413);
       expect(JSON.parse(answer.body)).toMatchObject({ code: 'BODY_TOO_LARGE' });
       expect(answer.sentWhenAnswered).toBeLessThan(total);

@@ -4,7 +4,16 @@
  * in order; a slow one is dropped rather than allowed to hold memory.
  */
 export type LiveEvent =
-  | { kind: 'call'; type: 'started' | 'connected' | 'ended'; callId: string; at: string; calledNumber?: string | undefined; agentId?: string | undefined; queue?: string | undefined; outcome?: string | undefined }
+  | {
+      kind: 'call';
+      type: 'started' | 'connected' | 'ended';
+      callId: string;
+      at: string;
+      calledNumber?: string | undefined;
+      agentId?: string | undefined;
+      queue?: string | undefined;
+      outcome?: string | undefined;
+    }
   | { kind: 'agent'; type: 'state'; agentId: string; state: string; at: string }
   | { kind: 'queue'; type: 'joined' | 'left'; queue: string; callId: string; at: string };
 

@@ -66,7 +66,23 @@ function value(r: () => number, depth = 0): unknown {
       return Array.from({ length: Math.floor(r() * 4) }, () => value(r, depth + 1));
     default: {
       const o: Record<string, unknown> = {};
-      const keys = ['id', 'name', 'role', 'agentId', 'digits', 'hold', 'reason', 'yaml', 'skills', 'endpoint', 'strategy', 'ttlSeconds', '__proto__', 'constructor', pick(r, NASTY)];
+      const keys = [
+        'id',
+        'name',
+        'role',
+        'agentId',
+        'digits',
+        'hold',
+        'reason',
+        'yaml',
+        'skills',
+        'endpoint',
+        'strategy',
+        'ttlSeconds',
+        '__proto__',
+        'constructor',
+        pick(r, NASTY),
+      ];
       for (let i = 0; i < 1 + Math.floor(r() * 4); i++) o[pick(r, keys)] = value(r, depth + 1);
       return o;
     }
@@ -79,7 +95,7 @@ function body(r: () => number): string | undefined {
   if (k < 0.2) return '{"unterminated": ';
   if (k < 0.25) return 'x'.repeat(70_000);
   if (k < 0.3) return '\u0000\u0001\u0002';
-  if (k < 0.35) return '[' .repeat(5000) + ']'.repeat(5000);
+  if (k < 0.35) return '['.repeat(5000) + ']'.repeat(5000);
   return JSON.stringify(value(r));
 }
 
@@ -93,7 +109,13 @@ function enc(s: string): string {
 }
 
 function path(r: () => number, template: string): string {
-  return template.replace(/\{(\w+)\}/g, () => enc(r() < 0.3 ? pick(r, ['1001', 'billing', 'hotline-en', '4008001234', 'rec-x', '0123456789ab']) : pick(r, NASTY)));
+  return template.replace(/\{(\w+)\}/g, () =>
+    enc(
+      r() < 0.3
+        ? pick(r, ['1001', 'billing', 'hotline-en', '4008001234', 'rec-x', '0123456789ab'])
+        : pick(r, NASTY),
+    ),
+  );
 }
 
 describe('fuzzing the API with malformed requests', () => {
@@ -116,14 +138,27 @@ describe('fuzzing the API with malformed requests', () => {
       const method = r() < 0.8 ? route.method.toUpperCase() : pick(r, methods);
       const p = r() < 0.9 ? path(r, route.path) : `/v1/${enc(pick(r, NASTY))}`;
       const b = method === 'GET' ? undefined : body(r);
-      const query = r() < 0.3 ? `?${pick(r, ['from', 'limit', 'agent', 'kinds', 'x'])}=${enc(pick(r, NASTY))}` : '';
-      const headers: Record<string, string> = { ...(r() < 0.9 ? admin : { 'x-api-key': pick(r, HEADER_SAFE) }) };
-      if (b !== undefined) headers['content-type'] = r() < 0.9 ? 'application/json' : pick(r, ['text/plain', 'application/xml', 'multipart/form-data']);
+      const query =
+        r() < 0.3
+          ? `?${pick(r, ['from', 'limit', 'agent', 'kinds', 'x'])}=${enc(pick(r, NASTY))}`
+          : '';
+      const headers: Record<string, string> = {
+        ...(r() < 0.9 ? admin : { 'x-api-key': pick(r, HEADER_SAFE) }),
+      };
+      if (b !== undefined)
+        headers['content-type'] =
+          r() < 0.9
+            ? 'application/json'
+            : pick(r, ['text/plain', 'application/xml', 'multipart/form-data']);
       if (r() < 0.05) headers['x-request-id'] = 'bad id with spaces';
       const url = `${p}${query}`;
       let res: Response;
       try {
-        res = await app.request(url.startsWith('/') ? url : `/${url}`, { method, headers, ...(b === undefined ? {} : { body: b }) });
+        res = await app.request(url.startsWith('/') ? url : `/${url}`, {
+          method,
+          headers,
+          ...(b === undefined ? {} : { body: b }),
+        });
       } catch (err) {
         bad.push(`${method} ${url.slice(0, 80)}: threw ${String(err)}`);
         continue;
@@ -131,7 +166,8 @@ describe('fuzzing the API with malformed requests', () => {
       if (route.path === '/v1/events' && res.body) await res.body.cancel();
       else await res.arrayBuffer();
       seen.set(res.status, (seen.get(res.status) ?? 0) + 1);
-      if (res.status >= 500) bad.push(`${method} ${url.slice(0, 80)} body ${String(b).slice(0, 60)}: ${res.status}`);
+      if (res.status >= 500)
+        bad.push(`${method} ${url.slice(0, 80)} body ${String(b).slice(0, 60)}: ${res.status}`);
     }
     return bad;
   }
@@ -143,7 +179,9 @@ describe('fuzzing the API with malformed requests', () => {
     const before = process.memoryUsage().heapUsed;
     expect(await storm(r, 4000, seen)).toEqual([]);
     const grown = (process.memoryUsage().heapUsed - before) / 1e6;
-    console.log(`fuzz: 5000 requests, statuses ${JSON.stringify(Object.fromEntries([...seen].sort((a, b) => a[0] - b[0])))}, heap growth over the last 4000: ${grown.toFixed(1)} MB`);
+    console.log(
+      `fuzz: 5000 requests, statuses ${JSON.stringify(Object.fromEntries([...seen].sort((a, b) => a[0] - b[0])))}, heap growth over the last 4000: ${grown.toFixed(1)} MB`,
+    );
     expect(grown).toBeLessThan(40);
     // Still answering.
     expect((await app.request('/healthz')).status).toBe(200);

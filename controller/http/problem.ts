@@ -82,21 +82,38 @@ const TITLE: Record<number, string> = {
 function isRedisDown(err: unknown): boolean {
   const name = (err as { name?: string } | undefined)?.name ?? '';
   const msg = err instanceof Error ? err.message : '';
-  return name === 'MaxRetriesPerRequestError' || /Connection is closed|ECONNREFUSED|Stream isn't writeable|enableOfflineQueue/.test(msg);
+  return (
+    name === 'MaxRetriesPerRequestError' ||
+    /Connection is closed|ECONNREFUSED|Stream isn't writeable|enableOfflineQueue/.test(msg)
+  );
 }
 
 export function toApiError(err: unknown): ApiError {
   if (err instanceof ApiError) return err;
   if (isHotlineError(err)) {
     const problems = err.details.problems;
-    return new ApiError(STATUS[err.code] ?? 500, err.code, err.message, Array.isArray(problems) ? { errors: problems } : {});
+    return new ApiError(
+      STATUS[err.code] ?? 500,
+      err.code,
+      err.message,
+      Array.isArray(problems) ? { errors: problems } : {},
+    );
   }
-  if (isRedisDown(err)) return new ApiError(503, 'REDIS_UNAVAILABLE', 'Redis is unreachable; try again shortly');
+  if (isRedisDown(err))
+    return new ApiError(503, 'REDIS_UNAVAILABLE', 'Redis is unreachable; try again shortly');
   return new ApiError(500, 'INTERNAL', 'internal error (logged with this request id)');
 }
 
 export function problem(c: Context, err: ApiError, requestId?: string): Response {
-  const body = { type: `https://hotline.dev/problems/${err.code.toLowerCase().replaceAll('_', '-')}`, title: TITLE[err.status] ?? 'Error', status: err.status, code: err.code, detail: err.detail, ...(requestId ? { requestId } : {}), ...err.extra };
+  const body = {
+    type: `https://hotline.dev/problems/${err.code.toLowerCase().replaceAll('_', '-')}`,
+    title: TITLE[err.status] ?? 'Error',
+    status: err.status,
+    code: err.code,
+    detail: err.detail,
+    ...(requestId ? { requestId } : {}),
+    ...err.extra,
+  };
   c.header('Content-Type', 'application/problem+json');
   return c.body(JSON.stringify(body), err.status);
 }

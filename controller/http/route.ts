@@ -52,7 +52,9 @@ export interface RouteDef<P = Record<string, never>, Q = Record<string, never>, 
 export type AnyRoute = RouteDef<any, any, any>;
 
 /** Keeps the input types of one definition (inference), and erases them for the registry. */
-export function route<P = Record<string, never>, Q = Record<string, never>, B = undefined>(def: RouteDef<P, Q, B>): AnyRoute {
+export function route<P = Record<string, never>, Q = Record<string, never>, B = undefined>(
+  def: RouteDef<P, Q, B>,
+): AnyRoute {
   return def as AnyRoute;
 }
 

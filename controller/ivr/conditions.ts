@@ -15,7 +15,11 @@ export function holds(cond: Condition, run: FlowRun, deps: IvrDeps): boolean {
   if ('vip' in cond) return Boolean(run.vars.vip) === cond.vip;
   if ('language' in cond) return run.language === cond.language;
   const value = lookup(cond.var, run.scope());
-  if (cond.exists !== undefined && (value !== undefined && value !== null && value !== '') !== cond.exists) return false;
+  if (
+    cond.exists !== undefined &&
+    (value !== undefined && value !== null && value !== '') !== cond.exists
+  )
+    return false;
   const text = asText(value);
   if (cond.equals !== undefined && text !== String(cond.equals)) return false;
   if (cond.in !== undefined && !cond.in.map(String).includes(text)) return false;
@@ -27,7 +31,16 @@ export function holds(cond: Condition, run: FlowRun, deps: IvrDeps): boolean {
 export function isOpen(cal: Calendar | undefined, at: Date): boolean {
   if (!cal) return false;
   const parts = Object.fromEntries(
-    new Intl.DateTimeFormat('en-GB', { timeZone: cal.timezone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', weekday: 'short', hourCycle: 'h23' })
+    new Intl.DateTimeFormat('en-GB', {
+      timeZone: cal.timezone,
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      weekday: 'short',
+      hourCycle: 'h23',
+    })
       .formatToParts(at)
       .map((p) => [p.type, p.value]),
   );
@@ -35,6 +48,7 @@ export function isOpen(cal: Calendar | undefined, at: Date): boolean {
   const weekday = WEEKDAYS.find((d) => d === parts.weekday?.toLowerCase().slice(0, 3));
   const time = `${parts.hour}:${parts.minute}`;
   if (cal.holidays.includes(date)) return false;
-  const workday = cal.workdays.includes(date) || (weekday !== undefined && cal.days.includes(weekday));
+  const workday =
+    cal.workdays.includes(date) || (weekday !== undefined && cal.days.includes(weekday));
   return workday && time >= cal.open && time < cal.close;
 }

@@ -38,12 +38,22 @@ export class FlowDirectory {
       if (previous) next.set(file, previous);
     }
     if (numberConflicts([...next.values()]).length > 0) {
-      this.log.error({ problems }, 'flows rejected: numbers claimed twice; the previous flows keep serving');
+      this.log.error(
+        { problems },
+        'flows rejected: numbers claimed twice; the previous flows keep serving',
+      );
       return problems;
     }
     this.install(next);
-    if (problems.length > 0) this.log.error({ problems }, 'some flow files rejected; their last good versions keep serving');
-    this.log.info({ flows: [...next.values()].map((f) => `${f.flow}@${f.version}`) }, 'flows loaded');
+    if (problems.length > 0)
+      this.log.error(
+        { problems },
+        'some flow files rejected; their last good versions keep serving',
+      );
+    this.log.info(
+      { flows: [...next.values()].map((f) => `${f.flow}@${f.version}`) },
+      'flows loaded',
+    );
     return problems;
   }
 

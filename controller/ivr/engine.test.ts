@@ -4,7 +4,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readCatalogue } from '../../media/prompts.js';
-import { ScriptedMediaServer, type FakeChannel, type ScriptOptions } from '../../tools/fakes/scripted-media-server.js';
+import {
+  ScriptedMediaServer,
+  type FakeChannel,
+  type ScriptOptions,
+} from '../../tools/fakes/scripted-media-server.js';
 import { MemoryCallRecordStore, type CallRecord } from '../calls/record.js';
 import { loadConfig } from '../config/load.js';
 import { createLogger } from '../log/logger.js';
@@ -25,7 +29,10 @@ const config = loadConfig({ env: {} });
 const prompts = indexPrompts(await readCatalogue());
 
 /** Prompts "play" 60 ms, fragments 5 ms: fast, but long enough for keys to barge in. */
-const mediaMs = (m: Media): number => (m.type === 'prompt' && (m.id.startsWith('n-') || m.id.startsWith('en-') || m.id.startsWith('zh-')) ? 5 : 60);
+const mediaMs = (m: Media): number =>
+  m.type === 'prompt' && (m.id.startsWith('n-') || m.id.startsWith('en-') || m.id.startsWith('zh-'))
+    ? 5
+    : 60;
 
 let lookups: Server;
 let lookupUrl = '';
@@ -35,7 +42,13 @@ beforeAll(async () => {
     if (req.url?.startsWith('/broken')) return void res.writeHead(500).end('oops');
     if (req.url?.startsWith('/text')) return void res.end('not json');
     res.setHeader('content-type', 'application/json');
-    res.end(JSON.stringify({ vip: req.url?.includes('13900000000') ?? false, balance: '42.50', caller: decodeURIComponent(req.url?.split('=')[1] ?? '') }));
+    res.end(
+      JSON.stringify({
+        vip: req.url?.includes('13900000000') ?? false,
+        balance: '42.50',
+        caller: decodeURIComponent(req.url?.split('=')[1] ?? ''),
+      }),
+    );
   });
   await new Promise<void>((r) => lookups.listen(0, '127.0.0.1', r));
   const address = lookups.address();
@@ -43,7 +56,15 @@ beforeAll(async () => {
 });
 afterAll(() => lookups.close());
 
-function setup(flowText: string, opts: { now?: Date; endpoint?: ScriptOptions['endpoint']; speech?: SpeechRecognizer; callerSays?: ScriptOptions['callerSays'] } = {}) {
+function setup(
+  flowText: string,
+  opts: {
+    now?: Date;
+    endpoint?: ScriptOptions['endpoint'];
+    speech?: SpeechRecognizer;
+    callerSays?: ScriptOptions['callerSays'];
+  } = {},
+) {
   const dir = mkdtempSync(join(tmpdir(), 'hotline-engine-'));
   writeFileSync(join(dir, 'flow.yaml'), flowText.replaceAll('LOOKUP', lookupUrl));
   const flows = new FlowDirectory(dir, () => ({ prompts }), log);
@@ -53,20 +74,39 @@ function setup(flowText: string, opts: { now?: Date; endpoint?: ScriptOptions['e
   const callbacks: CallbackRequest[] = [];
   const voicemails: VoicemailMessage[] = [];
   const ivr: IvrDeps = {
-    stats: { exit: (_f, node, exit) => Promise.resolve(void exits.push(`${node}:${exit}`)), call: () => Promise.resolve(), speech: () => Promise.resolve() },
-    requests: { addCallback: (r) => Promise.resolve(void callbacks.push(r)), addVoicemail: (m) => Promise.resolve(void voicemails.push(m)) },
+    stats: {
+      exit: (_f, node, exit) => Promise.resolve(void exits.push(`${node}:${exit}`)),
+      call: () => Promise.resolve(),
+      speech: () => Promise.resolve(),
+    },
+    requests: {
+      addCallback: (r) => Promise.resolve(void callbacks.push(r)),
+      addVoicemail: (m) => Promise.resolve(void voicemails.push(m)),
+    },
     regionOf: (n) => (n.startsWith('010') ? 'beijing' : undefined),
     transferEndpoint: 'PJSIP/{number}@carrier',
     now: () => opts.now ?? new Date('2026-11-25T03:00:00Z'),
     speech: opts.speech,
   };
-  const server = new ScriptedMediaServer({ mediaMs, ...(opts.endpoint ? { endpoint: opts.endpoint } : {}), ...(opts.callerSays ? { callerSays: opts.callerSays } : {}), recordMs: 200 });
+  const server = new ScriptedMediaServer({
+    mediaMs,
+    ...(opts.endpoint ? { endpoint: opts.endpoint } : {}),
+    ...(opts.callerSays ? { callerSays: opts.callerSays } : {}),
+    recordMs: 200,
+  });
   const store = new MemoryCallRecordStore();
   const flowFor = (n: string): CallHandler | undefined => {
     const flow = flows.forNumber(n);
     return flow && ((call) => runFlow(call, flow, ivr));
   };
-  const runner = new SessionRunner({ config, log, store, flow: welcomeFlow, flowFor, commandTimeoutMs: 1000 });
+  const runner = new SessionRunner({
+    config,
+    log,
+    store,
+    flow: welcomeFlow,
+    flowFor,
+    commandTimeoutMs: 1000,
+  });
   runner.attach(server);
   server.start();
   return { server, store, exits, callbacks, voicemails, flows, dir };
@@ -95,7 +135,8 @@ async function finished(store: MemoryCallRecordStore, id: string): Promise<CallR
   throw new Error('call did not end');
 }
 
-const prompted = (server: ScriptedMediaServer): string[] => server.played.map((p) => p.media.map((m) => (m.type === 'prompt' ? m.id : m.type)).join('+'));
+const prompted = (server: ScriptedMediaServer): string[] =>
+  server.played.map((p) => p.media.map((m) => (m.type === 'prompt' ? m.id : m.type)).join('+'));
 
 const THREE_LEVELS = `flow: three
 numbers: ["4008009001"]
@@ -121,12 +162,32 @@ describe('IVR engine on the scripted media server', { timeout: 20_000 }, () => {
       ['menu-tech', '3'],
     ]);
     const r = await finished(store, ch.id);
-    expect(r).toMatchObject({ outcome: 'completed', flow: 'three', flowVersion: flows.forNumber('4008009001')?.version, turns: 3, selfServed: true, digits: '123' });
+    expect(r).toMatchObject({
+      outcome: 'completed',
+      flow: 'three',
+      flowVersion: flows.forNumber('4008009001')?.version,
+      turns: 3,
+      selfServed: true,
+      digits: '123',
+    });
     expect(r.path).toEqual(['answer', 'one', 'two', 'three', 'done', 'bye']);
-    expect(prompted(server)).toEqual(['menu-main', 'menu-billing', 'menu-tech', 'balance-is+n-12+yuan+en-and+n-50+en-cents', 'goodbye']);
+    expect(prompted(server)).toEqual([
+      'menu-main',
+      'menu-billing',
+      'menu-tech',
+      'balance-is+n-12+yuan+en-and+n-50+en-cents',
+      'goodbye',
+    ]);
     // Barge-in: each menu prompt was cut by the key.
     expect(server.played.slice(0, 3).map((p) => p.completed)).toEqual([false, false, false]);
-    expect(exits).toEqual(['answer:answered', 'one:chosen', 'two:chosen', 'three:chosen', 'done:played', 'bye:hung-up']);
+    expect(exits).toEqual([
+      'answer:answered',
+      'one:chosen',
+      'two:chosen',
+      'three:chosen',
+      'done:played',
+      'bye:hung-up',
+    ]);
     expect(ch.listenerCount()).toBe(0);
   });
 
@@ -139,7 +200,11 @@ describe('IVR engine on the scripted media server', { timeout: 20_000 }, () => {
       ['no-match', '9'],
     ]);
     const r = await finished(store, ch.id);
-    expect(prompted(server).slice(0, 3)).toEqual(['menu-main', 'no-input+menu-main', 'no-match+menu-main']);
+    expect(prompted(server).slice(0, 3)).toEqual([
+      'menu-main',
+      'no-input+menu-main',
+      'no-match+menu-main',
+    ]);
     expect(r).toMatchObject({ turns: 3, path: ['answer', 'one', 'bye'], digits: '*9' });
     expect(r.timeline.map((t) => t.what)).toContain('no match *');
   });
@@ -210,7 +275,10 @@ nodes:
 `;
     // Wednesday 11:00 in Shanghai: open.
     const open = new Date('2026-11-25T03:00:00Z');
-    const run = async (callerNumber: string, now = open): Promise<{ r: CallRecord; played: string[] }> => {
+    const run = async (
+      callerNumber: string,
+      now = open,
+    ): Promise<{ r: CallRecord; played: string[] }> => {
       const { server, store } = setup(flow, { now });
       const ch = server.injectCall({ calledNumber: '4008009003', callerNumber });
       const r = await finished(store, ch.id);
@@ -222,9 +290,21 @@ nodes:
     expect(plain.r.path).toEqual(['lookup', 'vip', 'route', 'balance', 'closed']);
     expect(plain.played[0]).toBe('balance-is+n-40+n-2+yuan+en-and+n-50+en-cents');
     // National Day holiday (a Thursday) and the Sunday that is a working day.
-    expect((await run('13812345678', new Date('2026-10-01T03:00:00Z'))).r.path).toEqual(['lookup', 'vip', 'route', 'closed']);
-    expect((await run('13812345678', new Date('2026-10-11T03:00:00Z'))).r.path).toContain('balance');
-    expect((await run('13812345678', new Date('2026-11-25T11:00:00Z'))).r.path).toEqual(['lookup', 'vip', 'route', 'closed']);
+    expect((await run('13812345678', new Date('2026-10-01T03:00:00Z'))).r.path).toEqual([
+      'lookup',
+      'vip',
+      'route',
+      'closed',
+    ]);
+    expect((await run('13812345678', new Date('2026-10-11T03:00:00Z'))).r.path).toContain(
+      'balance',
+    );
+    expect((await run('13812345678', new Date('2026-11-25T11:00:00Z'))).r.path).toEqual([
+      'lookup',
+      'vip',
+      'route',
+      'closed',
+    ]);
   });
 
   it.each([
@@ -249,7 +329,9 @@ nodes:
     const ch = server.injectCall({ calledNumber: '4008009005' });
     caller(server, ch, [['menu-main', '1']]);
     await finished(store, ch.id);
-    const langs = server.played.map((p) => (p.media[0]?.type === 'prompt' ? p.media[0].language : ''));
+    const langs = server.played.map((p) =>
+      p.media[0]?.type === 'prompt' ? p.media[0].language : '',
+    );
     expect(langs).toEqual(['en', 'zh']);
   });
 
@@ -258,7 +340,10 @@ nodes:
     const ok = setup(flow, { endpoint: () => ({ answerAfterMs: 30 }) });
     const ch = ok.server.injectCall({ calledNumber: '4008009006' });
     setTimeout(() => ch.farHangup(), 300);
-    expect(await finished(ok.store, ch.id)).toMatchObject({ outcome: 'transferred', selfServed: false });
+    expect(await finished(ok.store, ch.id)).toMatchObject({
+      outcome: 'transferred',
+      selfServed: false,
+    });
     const refused = setup(flow, { endpoint: () => ({ failAfterMs: 30, cause: 17 }) });
     const ch2 = refused.server.injectCall({ calledNumber: '4008009006' });
     expect((await finished(refused.store, ch2.id)).path).toEqual(['go', 'sorry']);
@@ -269,7 +354,13 @@ nodes:
     const { server, store, voicemails, callbacks } = setup(flow);
     const a = server.injectCall({ calledNumber: '4008009007' });
     expect(await finished(store, a.id)).toMatchObject({ outcome: 'voicemail', selfServed: false });
-    expect(voicemails).toEqual([expect.objectContaining({ mailbox: 'sales', callerMasked: '138****5678', recording: `voicemail-sales-${a.id}` })]);
+    expect(voicemails).toEqual([
+      expect.objectContaining({
+        mailbox: 'sales',
+        callerMasked: '138****5678',
+        recording: `voicemail-sales-${a.id}`,
+      }),
+    ]);
     const b = server.injectCall({ calledNumber: '4008009008', callerNumber: '13711112222' });
     caller(server, b, [
       ['callback-which-number', '2'],
@@ -277,7 +368,9 @@ nodes:
       ['callback-when', '3'],
     ]);
     expect(await finished(store, b.id)).toMatchObject({ outcome: 'callback' });
-    expect(callbacks).toEqual([expect.objectContaining({ number: '02088889999', slot: 'afternoon', flow: 'v' })]);
+    expect(callbacks).toEqual([
+      expect.objectContaining({ number: '02088889999', slot: 'afternoon', flow: 'v' }),
+    ]);
   });
 
   it('a call keeps the flow version it started with while the file is replaced', async () => {
@@ -290,7 +383,10 @@ nodes:
       ['menu-tech', '3'],
     ]);
     await new Promise((r) => setTimeout(r, 30));
-    writeFileSync(join(dir, 'flow.yaml'), THREE_LEVELS.replace('prompt: goodbye', 'prompt: no-match'));
+    writeFileSync(
+      join(dir, 'flow.yaml'),
+      THREE_LEVELS.replace('prompt: goodbye', 'prompt: no-match'),
+    );
     flows.reload();
     expect(flows.forNumber('4008009001')?.version).not.toBe(first);
     const r = await finished(store, ch.id);
@@ -327,13 +423,22 @@ function textRecognizer(calls: string[] = []): SpeechRecognizer {
     recognize(path) {
       const said = readFileSync(path, 'utf8').trim();
       calls.push(said);
-      if (said === 'crash') return Promise.reject(new HotlineError('SPEECH_FAILED', 'engine crashed'));
-      return Promise.resolve({ text: said, confidence: said === 'mumble' ? 0.1 : 0.9, engineMs: 1, ...(said === 'mumble' || said === 'crash' ? {} : { intent: said }) });
+      if (said === 'crash')
+        return Promise.reject(new HotlineError('SPEECH_FAILED', 'engine crashed'));
+      return Promise.resolve({
+        text: said,
+        confidence: said === 'mumble' ? 0.1 : 0.9,
+        engineMs: 1,
+        ...(said === 'mumble' || said === 'crash' ? {} : { intent: said }),
+      });
     },
   };
 }
 
-function saying(dir: string, ...utterances: (string | undefined)[]): (ch: FakeChannel) => string | undefined {
+function saying(
+  dir: string,
+  ...utterances: (string | undefined)[]
+): (ch: FakeChannel) => string | undefined {
   let n = 0;
   return () => {
     const u = utterances[n++];
@@ -348,27 +453,41 @@ describe('speech menus on the scripted media server', { timeout: 20_000 }, () =>
   const tmp = mkdtempSync(join(tmpdir(), 'hotline-said-'));
 
   it('a spoken intent picks the node; speaking stops the prompt; the audio is not kept', async () => {
-    const { server, store } = setup(SPOKEN, { speech: textRecognizer(), callerSays: saying(tmp, 'tech') });
+    const { server, store } = setup(SPOKEN, {
+      speech: textRecognizer(),
+      callerSays: saying(tmp, 'tech'),
+    });
     const ch = server.injectCall({ calledNumber: '4008009010' });
     const r = await finished(store, ch.id);
     expect(r.path).toEqual(['main', 'tech']);
     expect(r.turns).toBe(1);
-    expect(r.timeline.map((t) => t.what)).toEqual(expect.arrayContaining(['barge-in', 'heard tech 0.90 in 1 ms']));
+    expect(r.timeline.map((t) => t.what)).toEqual(
+      expect.arrayContaining(['barge-in', 'heard tech 0.90 in 1 ms']),
+    );
     expect(server.played[0]?.completed).toBe(false);
     expect(readdirSync(server.recordingsDir)).toEqual([]);
   });
 
-  it('a media server without talk detection (FreeSWITCH) serves a spoken menu as a keypad menu: nothing recorded, keys work', async () => {
-    const heard: string[] = [];
-    const { server, store } = setup(SPOKEN, { speech: textRecognizer(heard), callerSays: saying(tmp, 'tech') });
-    Object.defineProperty(server, 'capabilities', { value: { ...server.capabilities, talkDetection: false } });
-    const ch = server.injectCall({ calledNumber: '4008009010' });
-    caller(server, ch, [['menu-main', '1']]);
-    const r = await finished(store, ch.id);
-    expect(r.path).toEqual(['main', 'billing']);
-    expect(heard).toEqual([]);
-    expect(server.recordings).toEqual([]);
-  });
+  it(
+    'a media server without talk detection (FreeSWITCH) serves ' +
+      'a spoken menu as a keypad menu: nothing recorded, keys work',
+    async () => {
+      const heard: string[] = [];
+      const { server, store } = setup(SPOKEN, {
+        speech: textRecognizer(heard),
+        callerSays: saying(tmp, 'tech'),
+      });
+      Object.defineProperty(server, 'capabilities', {
+        value: { ...server.capabilities, talkDetection: false },
+      });
+      const ch = server.injectCall({ calledNumber: '4008009010' });
+      caller(server, ch, [['menu-main', '1']]);
+      const r = await finished(store, ch.id);
+      expect(r.path).toEqual(['main', 'billing']);
+      expect(heard).toEqual([]);
+      expect(server.recordings).toEqual([]);
+    },
+  );
 
   it('a key still works in a speech menu', async () => {
     const { server, store } = setup(SPOKEN, { speech: textRecognizer() });
@@ -379,7 +498,10 @@ describe('speech menus on the scripted media server', { timeout: 20_000 }, () =>
 
   it('speech that fails twice (low confidence, engine crash) falls back to the keypad', async () => {
     const heard: string[] = [];
-    const { server, store } = setup(SPOKEN, { speech: textRecognizer(heard), callerSays: saying(tmp, 'mumble', 'crash') });
+    const { server, store } = setup(SPOKEN, {
+      speech: textRecognizer(heard),
+      callerSays: saying(tmp, 'mumble', 'crash'),
+    });
     const ch = server.injectCall({ calledNumber: '4008009010' });
     caller(server, ch, [
       ['menu-main', ''],
@@ -389,7 +511,9 @@ describe('speech menus on the scripted media server', { timeout: 20_000 }, () =>
     const r = await finished(store, ch.id);
     expect(heard).toEqual(['mumble', 'crash']);
     expect(r.path).toEqual(['main', 'tech']);
-    expect(r.timeline.map((t) => t.what)).toEqual(expect.arrayContaining(['speech failed (SPEECH_FAILED)', 'speech fallback to keypad']));
+    expect(r.timeline.map((t) => t.what)).toEqual(
+      expect.arrayContaining(['speech failed (SPEECH_FAILED)', 'speech fallback to keypad']),
+    );
     expect(r.turns).toBe(3);
   });
 

@@ -24,7 +24,12 @@ export async function runFlow(call: CallContext, flow: Flow, deps: IvrDeps): Pro
     reachedPerson: false,
     talkDetection: false,
     scope() {
-      return { caller: call.channel.info.callerNumber, called: call.channel.info.calledNumber, language: this.language, vars: this.vars };
+      return {
+        caller: call.channel.info.callerNumber,
+        called: call.channel.info.calledNumber,
+        language: this.language,
+        vars: this.vars,
+      };
     },
   };
   call.record.flow = flow.flow;
@@ -35,7 +40,11 @@ export async function runFlow(call: CallContext, flow: Flow, deps: IvrDeps): Pro
   let id: string | undefined = flow.start;
   try {
     for (let steps = 0; id !== undefined; steps++) {
-      if (steps >= MAX_STEPS) throw new HotlineError('FLOW_INVALID', `flow ${flow.flow} ran ${MAX_STEPS} nodes without ending`);
+      if (steps >= MAX_STEPS)
+        throw new HotlineError(
+          'FLOW_INVALID',
+          `flow ${flow.flow} ran ${MAX_STEPS} nodes without ending`,
+        );
       const node: FlowNode | undefined = flow.nodes[id];
       if (!node) throw new HotlineError('FLOW_INVALID', `flow ${flow.flow}: no node ${id}`);
       run.path.push(id);
@@ -51,13 +60,18 @@ export async function runFlow(call: CallContext, flow: Flow, deps: IvrDeps): Pro
     }
     return outcome;
   } catch (err) {
-    if (call.signal.aborted && id !== undefined) deps.stats.exit(flow.flow, id, 'caller-hangup').catch(ignored(call.log, 'counting the node exit on hang-up'));
+    if (call.signal.aborted && id !== undefined)
+      deps.stats
+        .exit(flow.flow, id, 'caller-hangup')
+        .catch(ignored(call.log, 'counting the node exit on hang-up'));
     throw err;
   } finally {
     call.record.turns = run.turns;
     // Served by the IVR alone: the flow ran to a normal end without a person. A hang-up mid-menu,
     // a voicemail or a callback request is not (someone still has to act).
     call.record.selfServed = outcome === 'completed' && !run.reachedPerson;
-    deps.stats.call(flow.flow, run.turns, call.record.selfServed).catch(ignored(call.log, 'counting the call for the flow'));
+    deps.stats
+      .call(flow.flow, run.turns, call.record.selfServed)
+      .catch(ignored(call.log, 'counting the call for the flow'));
   }
 }

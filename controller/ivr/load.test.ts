@@ -55,22 +55,75 @@ describe('flow files', () => {
   });
 
   const cases: [string, string, RegExp][] = [
-    ['an unknown verb', GOOD.replace('verb: hangup', 'verb: dance'), /f\.yaml:11: nodes\.bye\.verb: /],
-    ['a missing prompt', GOOD.replace('prompt: goodbye', 'prompt: no-such-prompt'), /f\.yaml:11: nodes\.bye\.prompt: prompt "no-such-prompt" missing in language en/],
-    ['a dangling node', GOOD.replace('"1": bye', '"1": nowhere'), /f\.yaml:9: nodes\.main\.options\.1: no node "nowhere"/],
-    ['an unreachable node', `${GOOD}  lost: { verb: hangup }\n`, /f\.yaml:12: nodes\.lost: unreachable from the start/],
+    [
+      'an unknown verb',
+      GOOD.replace('verb: hangup', 'verb: dance'),
+      /f\.yaml:11: nodes\.bye\.verb: /,
+    ],
+    [
+      'a missing prompt',
+      GOOD.replace('prompt: goodbye', 'prompt: no-such-prompt'),
+      /f\.yaml:11: nodes\.bye\.prompt: prompt "no-such-prompt" missing in language en/,
+    ],
+    [
+      'a dangling node',
+      GOOD.replace('"1": bye', '"1": nowhere'),
+      /f\.yaml:9: nodes\.main\.options\.1: no node "nowhere"/,
+    ],
+    [
+      'an unreachable node',
+      `${GOOD}  lost: { verb: hangup }\n`,
+      /f\.yaml:12: nodes\.lost: unreachable from the start/,
+    ],
     [
       'a loop with no exit',
-      GOOD.replace('options: { "1": bye }\n    onFail: bye', 'options: { "1": again }\n    onFail: again').replace('  bye: { verb: hangup, prompt: goodbye }', '  again: { verb: play, play: goodbye, next: main }\n  bye: { verb: hangup }'),
+      GOOD.replace(
+        'options: { "1": bye }\n    onFail: bye',
+        'options: { "1": again }\n    onFail: again',
+      ).replace(
+        '  bye: { verb: hangup, prompt: goodbye }',
+        '  again: { verb: play, play: goodbye, next: main }\n  bye: { verb: hangup }',
+      ),
       /nodes\.main: a loop with no exit/,
     ],
-    ['a bad pattern', GOOD.replace('numbers: ["4008009001"]', 'patterns: ["^400(8"]'), /f\.yaml:2: patterns\.0: a valid regular expression/],
-    ['a duplicate key', GOOD.replace('  bye: {', '  main: { verb: hangup }\n  bye: {'), /f\.yaml:11: yaml: Map keys must be unique/],
-    ['a wrong type', GOOD.replace('onFail: bye', 'onFail: bye\n    retries: many'), /f\.yaml:11: nodes\.main\.retries: /],
-    ['an unknown key', GOOD.replace('onFail: bye', 'onFail: bye\n    colour: blue'), /f\.yaml:11: nodes\.main\.colour: unknown key/],
-    ['an unknown queue', GOOD.replace('  bye: { verb: hangup, prompt: goodbye }', '  bye: { verb: queue, queue: sales }'), /nodes\.bye\.queue: no queue "sales"/],
-    ['a missing start', GOOD.replace('start: main', 'start: begin'), /f\.yaml:4: start: no node "begin"/],
-    ['no number at all', GOOD.replace('numbers: ["4008009001"]\n', ''), /f\.yaml:\d+: numbers: the flow serves no number/],
+    [
+      'a bad pattern',
+      GOOD.replace('numbers: ["4008009001"]', 'patterns: ["^400(8"]'),
+      /f\.yaml:2: patterns\.0: a valid regular expression/,
+    ],
+    [
+      'a duplicate key',
+      GOOD.replace('  bye: {', '  main: { verb: hangup }\n  bye: {'),
+      /f\.yaml:11: yaml: Map keys must be unique/,
+    ],
+    [
+      'a wrong type',
+      GOOD.replace('onFail: bye', 'onFail: bye\n    retries: many'),
+      /f\.yaml:11: nodes\.main\.retries: /,
+    ],
+    [
+      'an unknown key',
+      GOOD.replace('onFail: bye', 'onFail: bye\n    colour: blue'),
+      /f\.yaml:11: nodes\.main\.colour: unknown key/,
+    ],
+    [
+      'an unknown queue',
+      GOOD.replace(
+        '  bye: { verb: hangup, prompt: goodbye }',
+        '  bye: { verb: queue, queue: sales }',
+      ),
+      /nodes\.bye\.queue: no queue "sales"/,
+    ],
+    [
+      'a missing start',
+      GOOD.replace('start: main', 'start: begin'),
+      /f\.yaml:4: start: no node "begin"/,
+    ],
+    [
+      'no number at all',
+      GOOD.replace('numbers: ["4008009001"]\n', ''),
+      /f\.yaml:\d+: numbers: the flow serves no number/,
+    ],
   ];
 
   it.each(cases)('%s is refused with file:line: key: reason', (_what, text, expected) => {
@@ -80,12 +133,19 @@ describe('flow files', () => {
   });
 
   it('a number served by two flows is a conflict', () => {
-    const r = loadFlowFolder(folder({ 'a.yaml': GOOD, 'b.yaml': GOOD.replace('flow: t', 'flow: u') }), ctx);
-    expect(r.conflicts.join('\n')).toMatch(/b\.yaml:1: numbers: 4008009001 is also served by .*a\.yaml/);
+    const r = loadFlowFolder(
+      folder({ 'a.yaml': GOOD, 'b.yaml': GOOD.replace('flow: t', 'flow: u') }),
+      ctx,
+    );
+    expect(r.conflicts.join('\n')).toMatch(
+      /b\.yaml:1: numbers: 4008009001 is also served by .*a\.yaml/,
+    );
   });
 
   it('the committed JSON Schema is the one the code generates', () => {
-    const committed: unknown = JSON.parse(readFileSync(join(PROJECT_ROOT, 'dialplan', 'flows', 'flow.schema.json'), 'utf8'));
+    const committed: unknown = JSON.parse(
+      readFileSync(join(PROJECT_ROOT, 'dialplan', 'flows', 'flow.schema.json'), 'utf8'),
+    );
     expect(committed).toEqual(flowJsonSchema());
   });
 });
@@ -94,7 +154,13 @@ describe('FlowDirectory', () => {
   const log = createLogger({ level: 'silent', name: 'test' });
 
   it('serves exact numbers before patterns, and keeps the last good version of a broken file', () => {
-    const dir = folder({ 'a.yaml': GOOD, 'b.yaml': GOOD.replace('flow: t', 'flow: p').replace('numbers: ["4008009001"]', 'patterns: ["^40080090"]') });
+    const dir = folder({
+      'a.yaml': GOOD,
+      'b.yaml': GOOD.replace('flow: t', 'flow: p').replace(
+        'numbers: ["4008009001"]',
+        'patterns: ["^40080090"]',
+      ),
+    });
     const flows = new FlowDirectory(dir, () => ctx, log);
     expect(flows.reload()).toEqual([]);
     expect(flows.forNumber('4008009001')?.flow).toBe('t');
@@ -119,7 +185,8 @@ describe('FlowDirectory', () => {
     try {
       const before = flows.forNumber('4008009001')?.version;
       writeFileSync(join(dir, 'a.yaml'), `${GOOD}# changed\n`);
-      for (let i = 0; i < 40 && flows.forNumber('4008009001')?.version === before; i++) await new Promise((r) => setTimeout(r, 50));
+      for (let i = 0; i < 40 && flows.forNumber('4008009001')?.version === before; i++)
+        await new Promise((r) => setTimeout(r, 50));
       expect(flows.forNumber('4008009001')?.version).not.toBe(before);
     } finally {
       flows.close();

@@ -15,11 +15,16 @@ export interface FolderResult {
 }
 
 /** Reads and checks one flow file; problems are pushed as `file:line: key: reason`. */
-export function loadFlowFile(file: string, ctx: CheckContext, problems: string[]): Flow | undefined {
+export function loadFlowFile(
+  file: string,
+  ctx: CheckContext,
+  problems: string[],
+): Flow | undefined {
   const parsed = parseYamlFile(file, flowFileSchema, problems);
   if (!parsed) return undefined;
   const found = checkFlow(parsed.value, ctx);
-  for (const p of found) problems.push(`${parsed.where(p.path)}: ${p.path.map(String).join('.')}: ${p.reason}`);
+  for (const p of found)
+    problems.push(`${parsed.where(p.path)}: ${p.path.map(String).join('.')}: ${p.reason}`);
   if (found.length > 0) return undefined;
   const version = createHash('sha256').update(readFileSync(file)).digest('hex').slice(0, 12);
   return { ...parsed.value, file, version };
@@ -30,9 +35,13 @@ export function loadFlowFolder(dir: string, ctx: CheckContext): FolderResult {
   const result: FolderResult = { flows: new Map(), failed: new Map(), conflicts: [] };
   let names: string[];
   try {
-    names = readdirSync(dir).filter((n) => n.endsWith('.yaml') || n.endsWith('.yml')).sort();
+    names = readdirSync(dir)
+      .filter((n) => n.endsWith('.yaml') || n.endsWith('.yml'))
+      .sort();
   } catch (err) {
-    result.conflicts.push(`${dir}: cannot read the folder (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
+    result.conflicts.push(
+      `${dir}: cannot read the folder (${(err as NodeJS.ErrnoException).code ?? 'error'})`,
+    );
     return result;
   }
   for (const name of names) {
@@ -53,7 +62,8 @@ export function numberConflicts(flows: Flow[]): string[] {
   const byName = new Map<string, Flow>();
   for (const f of flows) {
     const other = byName.get(f.flow);
-    if (other) out.push(`${f.file}:1: flow: "${f.flow}" is also the name of the flow in ${other.file}`);
+    if (other)
+      out.push(`${f.file}:1: flow: "${f.flow}" is also the name of the flow in ${other.file}`);
     byName.set(f.flow, f);
     for (const n of f.numbers) {
       const owner = byNumber.get(n);

@@ -57,8 +57,15 @@ function setup(flowText: string) {
   if (problems.length > 0) throw new Error(problems.join('\n'));
   const callbacks: CallbackRequest[] = [];
   const ivr: IvrDeps = {
-    stats: { exit: () => Promise.resolve(), call: () => Promise.resolve(), speech: () => Promise.resolve() },
-    requests: { addCallback: (r) => Promise.resolve(void callbacks.push(r)), addVoicemail: () => Promise.resolve() },
+    stats: {
+      exit: () => Promise.resolve(),
+      call: () => Promise.resolve(),
+      speech: () => Promise.resolve(),
+    },
+    requests: {
+      addCallback: (r) => Promise.resolve(void callbacks.push(r)),
+      addVoicemail: () => Promise.resolve(),
+    },
     regionOf: () => undefined,
     transferEndpoint: 'PJSIP/{number}@carrier',
     now: () => new Date('2026-11-25T03:00:00Z'),
@@ -69,7 +76,15 @@ function setup(flowText: string) {
     const flow = flows.forNumber(n);
     return flow && ((call) => runFlow(call, flow, ivr));
   };
-  const runner = new SessionRunner({ config, log, store, flow: welcomeFlow, flowFor, commandTimeoutMs: 1000, callerHash: (n) => callerHash('test-secret', n) });
+  const runner = new SessionRunner({
+    config,
+    log,
+    store,
+    flow: welcomeFlow,
+    flowFor,
+    commandTimeoutMs: 1000,
+    callerHash: (n) => callerHash('test-secret', n),
+  });
   runner.attach(server);
   server.start();
   return { server, store, callbacks, runner };
@@ -112,25 +127,46 @@ describe('digits a caller types', { timeout: 20_000 }, () => {
     caller(server, ch, ANSWERS);
     const r = await finished(store, ch.id);
     // The flow had the real values: said back, and the callback request has the number to call.
-    expect(callbacks).toEqual([expect.objectContaining({ number: CALLBACK_TO, slot: 'afternoon' })]);
-    const saidBack = server.played.find((p) => p.media.some((m) => m.type === 'prompt' && m.id === 'order-number'));
-    expect(saidBack?.media.filter((m) => m.type === 'prompt' && m.id.startsWith('n-')).map((m) => (m.type === 'prompt' ? m.id.slice(2) : '')).join('')).toBe(`${CARD}${CALLER}`);
+    expect(callbacks).toEqual([
+      expect.objectContaining({ number: CALLBACK_TO, slot: 'afternoon' }),
+    ]);
+    const saidBack = server.played.find((p) =>
+      p.media.some((m) => m.type === 'prompt' && m.id === 'order-number'),
+    );
+    expect(
+      saidBack?.media
+        .filter((m) => m.type === 'prompt' && m.id.startsWith('n-'))
+        .map((m) => (m.type === 'prompt' ? m.id.slice(2) : ''))
+        .join(''),
+    ).toBe(`${CARD}${CALLER}`);
     // The record: menu keys as pressed, typed numbers as stars, nowhere the numbers themselves.
     expect(r.outcome).toBe('callback');
     expect(r.digits).toBe(`**${'*'.repeat(CARD.length)}2${'*'.repeat(CALLBACK_TO.length)}3`);
     const steps = r.timeline.map((t) => t.what);
-    expect(steps.filter((s) => s.startsWith('dtmf ')).filter((s) => s !== 'dtmf *')).toEqual(['dtmf 2', 'dtmf 3']);
+    expect(steps.filter((s) => s.startsWith('dtmf ')).filter((s) => s !== 'dtmf *')).toEqual([
+      'dtmf 2',
+      'dtmf 3',
+    ]);
     expect(steps).toContain('no match **');
-    expect(steps.some((s) => s.startsWith('play prompt:order-number+say:digits:{{vars.card}}+say:digits:{{caller}}'))).toBe(true);
+    expect(
+      steps.some((s) =>
+        s.startsWith('play prompt:order-number+say:digits:{{vars.card}}+say:digits:{{caller}}'),
+      ),
+    ).toBe(true);
     const text = JSON.stringify(r);
-    for (const secret of [CARD, CALLBACK_TO, CALLER, CARD.slice(0, 4), CALLBACK_TO.slice(-4)]) expect(text).not.toContain(secret);
+    for (const secret of [CARD, CALLBACK_TO, CALLER, CARD.slice(0, 4), CALLBACK_TO.slice(-4)])
+      expect(text).not.toContain(secret);
     // The API shows the same record, without the caller's keyed hash.
     api = await testApiDeps({ store, runner });
     const get = apiRequester(() => ({ app: createApi(api!.deps), t: api! }), 'supervisor');
     const answer = await get('GET', `/v1/calls/${ch.id}`);
-    expect(answer).toMatchObject({ status: 200, body: { id: ch.id, digits: r.digits, callerMasked: '137****2222' } });
+    expect(answer).toMatchObject({
+      status: 200,
+      body: { id: ch.id, digits: r.digits, callerMasked: '137****2222' },
+    });
     expect(answer.body).not.toHaveProperty('callerHash');
-    for (const secret of [CARD, CALLBACK_TO, CALLER]) expect(JSON.stringify(answer.body)).not.toContain(secret);
+    for (const secret of [CARD, CALLBACK_TO, CALLER])
+      expect(JSON.stringify(answer.body)).not.toContain(secret);
   });
 
   it('stay visible where the flow says they are not personal data (sensitive: false)', async () => {
@@ -151,6 +187,8 @@ describe('digits a caller types', { timeout: 20_000 }, () => {
     const r = await finished(store, ch.id);
     expect(r.callerHash).toBe(callerHash('test-secret', CALLER));
     expect(await store.findByCaller(callerHash('test-secret', `+86 ${CALLER}`))).toEqual([]);
-    expect(await store.findByCaller(callerHash('test-secret', CALLER))).toEqual([expect.objectContaining({ id: ch.id })]);
+    expect(await store.findByCaller(callerHash('test-secret', CALLER))).toEqual([
+      expect.objectContaining({ id: ch.id }),
+    ]);
   });
 });

@@ -71,7 +71,15 @@ export class IvrRequests {
   }
 
   private async push(key: string, entry: object, timeField: string): Promise<void> {
-    await this.redis.eval(PUSH_KEEPING, 1, key, JSON.stringify(entry), this.retentionSeconds, this.cutoff, timeField);
+    await this.redis.eval(
+      PUSH_KEEPING,
+      1,
+      key,
+      JSON.stringify(entry),
+      this.retentionSeconds,
+      this.cutoff,
+      timeField,
+    );
   }
 
   async addCallback(req: CallbackRequest): Promise<void> {
@@ -81,7 +89,9 @@ export class IvrRequests {
   /** Requests within their retention (a list not added to lately may hold older ones until it expires). */
   async callbacks(): Promise<CallbackRequest[]> {
     const cutoff = this.cutoff;
-    return (await this.redis.lrange(`${this.prefix}callbacks`, 0, -1)).map((s) => JSON.parse(s) as CallbackRequest).filter((r) => r.requestedAt >= cutoff);
+    return (await this.redis.lrange(`${this.prefix}callbacks`, 0, -1))
+      .map((s) => JSON.parse(s) as CallbackRequest)
+      .filter((r) => r.requestedAt >= cutoff);
   }
 
   async addVoicemail(msg: VoicemailMessage): Promise<void> {
@@ -90,7 +100,9 @@ export class IvrRequests {
 
   async voicemails(mailbox: string): Promise<VoicemailMessage[]> {
     const cutoff = this.cutoff;
-    return (await this.redis.lrange(`${this.prefix}voicemail:${mailbox}`, 0, -1)).map((s) => JSON.parse(s) as VoicemailMessage).filter((m) => m.leftAt >= cutoff);
+    return (await this.redis.lrange(`${this.prefix}voicemail:${mailbox}`, 0, -1))
+      .map((s) => JSON.parse(s) as VoicemailMessage)
+      .filter((m) => m.leftAt >= cutoff);
   }
 
   /**
@@ -98,15 +110,23 @@ export class IvrRequests {
    * messages (by the caller's hash; messages left before hashes were kept cannot be matched and
    * go at the end of their retention). Returns what was removed, so the audio can go too.
    */
-  async eraseCaller(who: CallerRef, opts: { dryRun?: boolean } = {}): Promise<{ callbacks: CallbackRequest[]; voicemails: VoicemailMessage[] }> {
+  async eraseCaller(
+    who: CallerRef,
+    opts: { dryRun?: boolean } = {},
+  ): Promise<{ callbacks: CallbackRequest[]; voicemails: VoicemailMessage[] }> {
     const m = matchers(who);
     const callbacks = await this.eraseFrom(`${this.prefix}callbacks`, m.callback, opts);
     const voicemails: VoicemailMessage[] = [];
-    for (const key of await this.scan(`${this.prefix}voicemail:*`)) voicemails.push(...(await this.eraseFrom(key, m.voicemail, opts)));
+    for (const key of await this.scan(`${this.prefix}voicemail:*`))
+      voicemails.push(...(await this.eraseFrom(key, m.voicemail, opts)));
     return { callbacks, voicemails };
   }
 
-  private async eraseFrom<T>(key: string, matches: (entry: T) => boolean, opts: { dryRun?: boolean }): Promise<T[]> {
+  private async eraseFrom<T>(
+    key: string,
+    matches: (entry: T) => boolean,
+    opts: { dryRun?: boolean },
+  ): Promise<T[]> {
     const found: T[] = [];
     for (const raw of await this.redis.lrange(key, 0, -1)) {
       let entry: T;
@@ -139,17 +159,24 @@ export class IvrRequests {
  * Which requests are a caller's: a callback to one of the numbers or asked for from them, a
  * voicemail left from them (by hash: messages keep the number masked only).
  */
-export function matchers(who: CallerRef): { callback: (r: CallbackRequest) => boolean; voicemail: (m: VoicemailMessage) => boolean } {
+export function matchers(who: CallerRef): {
+  callback: (r: CallbackRequest) => boolean;
+  voicemail: (m: VoicemailMessage) => boolean;
+} {
   const numbers = new Set(who.numbers.map(digitsOf));
   const hashes = new Set(who.hashes);
   return {
-    callback: (r) => numbers.has(digitsOf(r.number)) || (r.callerHash !== undefined && hashes.has(r.callerHash)),
+    callback: (r) =>
+      numbers.has(digitsOf(r.number)) || (r.callerHash !== undefined && hashes.has(r.callerHash)),
     voicemail: (m) => m.callerHash !== undefined && hashes.has(m.callerHash),
   };
 }
 
 /** The reference implementation and test double (no retention: tests hold a few entries briefly). */
-export class MemoryIvrRequests implements Pick<IvrRequests, 'addCallback' | 'addVoicemail' | 'eraseCaller'> {
+export class MemoryIvrRequests implements Pick<
+  IvrRequests,
+  'addCallback' | 'addVoicemail' | 'eraseCaller'
+> {
   readonly callbacks: CallbackRequest[] = [];
   readonly voicemails: VoicemailMessage[] = [];
 
@@ -161,14 +188,20 @@ export class MemoryIvrRequests implements Pick<IvrRequests, 'addCallback' | 'add
     this.voicemails.push(structuredClone(msg));
   }
 
-  async eraseCaller(who: CallerRef, opts: { dryRun?: boolean } = {}): Promise<{ callbacks: CallbackRequest[]; voicemails: VoicemailMessage[] }> {
+  async eraseCaller(
+    who: CallerRef,
+    opts: { dryRun?: boolean } = {},
+  ): Promise<{ callbacks: CallbackRequest[]; voicemails: VoicemailMessage[] }> {
     const m = matchers(who);
     const take = <T>(list: T[], match: (e: T) => boolean): T[] => {
       const found = list.filter(match);
       if (!opts.dryRun) for (const e of found) list.splice(list.indexOf(e), 1);
       return found;
     };
-    return { callbacks: take(this.callbacks, m.callback), voicemails: take(this.voicemails, m.voicemail) };
+    return {
+      callbacks: take(this.callbacks, m.callback),
+      voicemails: take(this.voicemails, m.voicemail),
+    };
   }
 }
 

@@ -39,4 +39,9 @@ export interface FlowRun {
 /** A node's result: the next node, or the end of the call, with the exit name for analytics. */
 export type Step = { next: string; exit: string } | { end: CallOutcome; exit: string };
 
-export type NodeHandler<N extends FlowNode = FlowNode> = (call: CallContext, node: N, run: FlowRun, deps: IvrDeps) => Promise<Step>;
+export type NodeHandler<N extends FlowNode = FlowNode> = (
+  call: CallContext,
+  node: N,
+  run: FlowRun,
+  deps: IvrDeps,
+) => Promise<Step>;

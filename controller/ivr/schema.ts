@@ -13,7 +13,8 @@ export const nodeId = z.string().regex(ID, 'lowercase letters, digits, - and _')
 const promptId = z.string().regex(/^[a-z0-9_-]+$/, 'a prompt id from media/prompts');
 const digitKey = z.string().regex(/^[0-9*#]$/, 'one key: 0-9, * or #');
 const language = z.enum(['en', 'zh']);
-const ms = (min: number, max: number, def: number) => z.number().int().min(min).max(max).default(def);
+const ms = (min: number, max: number, def: number) =>
+  z.number().int().min(min).max(max).default(def);
 /** Text people read (the flow's description, callback slots in records and requests). */
 const text = (max: number) => z.string().min(1).max(max).refine(noControl, NO_CONTROL);
 
@@ -23,7 +24,10 @@ export const soundSchema = z.union([
   z.strictObject({ prompt: promptId }),
   z.strictObject({ file: z.string().min(1) }),
   z.strictObject({ tone: z.enum(['beep', 'ring', 'busy', 'congestion']) }),
-  z.strictObject({ say: z.enum(['digits', 'number', 'amount', 'date', 'time']), value: z.string().min(1) }),
+  z.strictObject({
+    say: z.enum(['digits', 'number', 'amount', 'date', 'time']),
+    value: z.string().min(1),
+  }),
 ]);
 const sounds = z.union([soundSchema, z.array(soundSchema).min(1)]);
 
@@ -63,7 +67,12 @@ const condition = z.union([
 export const nodeSchema = z.discriminatedUnion('verb', [
   z.strictObject({ verb: z.literal('answer'), next: nodeId }),
   z.strictObject({ verb: z.literal('play'), play: sounds, next: nodeId }),
-  z.strictObject({ verb: z.literal('say'), say: z.enum(['digits', 'number', 'amount', 'date', 'time']), value: z.string().min(1), next: nodeId }),
+  z.strictObject({
+    verb: z.literal('say'),
+    say: z.enum(['digits', 'number', 'amount', 'date', 'time']),
+    value: z.string().min(1),
+    next: nodeId,
+  }),
   z.strictObject({
     verb: z.literal('menu'),
     prompt: sounds,
@@ -102,8 +111,19 @@ export const nodeSchema = z.discriminatedUnion('verb', [
     next: nodeId,
     ...keypad,
   }),
-  z.strictObject({ verb: z.literal('branch'), when: z.array(z.strictObject({ if: condition, goto: nodeId })).min(1), otherwise: nodeId }),
-  z.strictObject({ verb: z.literal('set'), vars: z.record(z.string().regex(/^[a-zA-Z_]\w*$/), z.union([z.string(), z.number(), z.boolean()])), next: nodeId }),
+  z.strictObject({
+    verb: z.literal('branch'),
+    when: z.array(z.strictObject({ if: condition, goto: nodeId })).min(1),
+    otherwise: nodeId,
+  }),
+  z.strictObject({
+    verb: z.literal('set'),
+    vars: z.record(
+      z.string().regex(/^[a-zA-Z_]\w*$/),
+      z.union([z.string(), z.number(), z.boolean()]),
+    ),
+    next: nodeId,
+  }),
   z.strictObject({
     verb: z.literal('http'),
     url: z.string().regex(/^https?:\/\//, 'an http(s) URL'),
@@ -144,7 +164,9 @@ export const nodeSchema = z.discriminatedUnion('verb', [
     prompt: sounds.optional(),
     /** Asked next: when to call back (keys mapped to slots). */
     whenPrompt: sounds.optional(),
-    slots: z.record(digitKey, text(64)).default({ '1': 'asap', '2': 'morning', '3': 'afternoon', '4': 'evening' }),
+    slots: z
+      .record(digitKey, text(64))
+      .default({ '1': 'asap', '2': 'morning', '3': 'afternoon', '4': 'evening' }),
     confirm: sounds.optional(),
     /**
      * A number keyed in is personal data: the callback request keeps it (it is needed to call
@@ -152,7 +174,13 @@ export const nodeSchema = z.discriminatedUnion('verb', [
      */
     sensitive: z.boolean().default(true),
   }),
-  z.strictObject({ verb: z.literal('language'), prompt: sounds, options: z.record(digitKey, language), ...keypad, next: nodeId }),
+  z.strictObject({
+    verb: z.literal('language'),
+    prompt: sounds,
+    options: z.record(digitKey, language),
+    ...keypad,
+    next: nodeId,
+  }),
   z.strictObject({ verb: z.literal('hangup'), prompt: sounds.optional() }),
 ]);
 
@@ -162,7 +190,10 @@ const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'YYYY-MM-DD');
 /** Opening hours with public holidays and the working weekends China moves around them. */
 export const calendarSchema = z.strictObject({
   timezone: z.string().default('Asia/Shanghai'),
-  days: z.array(z.enum(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'])).min(1).default(['mon', 'tue', 'wed', 'thu', 'fri']),
+  days: z
+    .array(z.enum(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun']))
+    .min(1)
+    .default(['mon', 'tue', 'wed', 'thu', 'fri']),
   open: hhmm.default('09:00'),
   close: hhmm.default('18:00'),
   holidays: z.array(day).default([]),

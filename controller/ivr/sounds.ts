@@ -8,14 +8,22 @@ import type { Language, Sounds } from './schema.js';
 import { render, type TemplateScope } from './template.js';
 
 /** A flow's sounds as media for the server, in the call's current language. */
-export function toMedia(sounds: Sounds | undefined, language: Language, scope: TemplateScope): Media[] {
+export function toMedia(
+  sounds: Sounds | undefined,
+  language: Language,
+  scope: TemplateScope,
+): Media[] {
   if (sounds === undefined) return [];
   return asList(sounds).flatMap((s): Media[] => {
     if (typeof s === 'string') return [{ type: 'prompt', id: s, language }];
     if ('prompt' in s) return [{ type: 'prompt', id: s.prompt, language }];
     if ('file' in s) return [{ type: 'file', path: s.file }];
     if ('tone' in s) return [{ type: 'tone', tone: s.tone, durationMs: 1000 }];
-    return sayFragments(s.say, render(s.value, scope), language).map((id) => ({ type: 'prompt', id, language }));
+    return sayFragments(s.say, render(s.value, scope), language).map((id) => ({
+      type: 'prompt',
+      id,
+      language,
+    }));
   });
 }
 
@@ -38,6 +46,14 @@ export function soundsLabel(...parts: (Sounds | undefined)[]): string {
 }
 
 /** Plays a flow's sounds to the end, named in the timeline by `soundsLabel`. */
-export async function playSounds(call: CallContext, run: FlowRun, sounds: Sounds, maxMs: number): Promise<void> {
-  await play(call, toMedia(sounds, run.language, run.scope()), { maxMs, label: soundsLabel(sounds) });
+export async function playSounds(
+  call: CallContext,
+  run: FlowRun,
+  sounds: Sounds,
+  maxMs: number,
+): Promise<void> {
+  await play(call, toMedia(sounds, run.language, run.scope()), {
+    maxMs,
+    label: soundsLabel(sounds),
+  });
 }

@@ -20,16 +20,29 @@ export class IvrStats {
   }
 
   exit(flow: string, node: string, exit: string): Promise<void> {
-    return this.counters.add(this.key(flow), { [`node:${node}:in`]: 1, [`node:${node}:out:${exit}`]: 1 }, KEEP_SECONDS);
+    return this.counters.add(
+      this.key(flow),
+      { [`node:${node}:in`]: 1, [`node:${node}:out:${exit}`]: 1 },
+      KEEP_SECONDS,
+    );
   }
 
   call(flow: string, turns: number, selfServed: boolean): Promise<void> {
-    return this.counters.add(this.key(flow), { calls: 1, turns, selfServed: selfServed ? 1 : 0 }, KEEP_SECONDS);
+    return this.counters.add(
+      this.key(flow),
+      { calls: 1, turns, selfServed: selfServed ? 1 : 0 },
+      KEEP_SECONDS,
+    );
   }
 
   speech(flow: string, node: string, recognized: boolean, confidence: number): Promise<void> {
-    const counts = { [`speech:${node}:tries`]: 1, [`speech:${node}:recognized`]: recognized ? 1 : 0 };
-    return this.counters.add(this.key(flow), counts, KEEP_SECONDS, { [`speech:${node}:confidenceSum`]: confidence });
+    const counts = {
+      [`speech:${node}:tries`]: 1,
+      [`speech:${node}:recognized`]: recognized ? 1 : 0,
+    };
+    return this.counters.add(this.key(flow), counts, KEEP_SECONDS, {
+      [`speech:${node}:confidenceSum`]: confidence,
+    });
   }
 
   /** The day's figures for a flow, as numbers. */

@@ -18,14 +18,24 @@ export function render(text: string, scope: TemplateScope): string {
 export function asText(value: unknown): string {
   if (value === undefined || value === null) return '';
   if (typeof value === 'string') return value;
-  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') return value.toString();
+  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint')
+    return value.toString();
   return JSON.stringify(value) ?? '';
 }
 
 /** The value a dotted name points at (`vars.customer.tier`), or undefined. */
 export function lookup(name: string, scope: TemplateScope): unknown {
   const [head, ...rest] = name.split('.');
-  let value: unknown = head === 'vars' ? scope.vars : head === 'caller' ? scope.caller : head === 'called' ? scope.called : head === 'language' ? scope.language : scope.vars[head ?? ''];
+  let value: unknown =
+    head === 'vars'
+      ? scope.vars
+      : head === 'caller'
+        ? scope.caller
+        : head === 'called'
+          ? scope.called
+          : head === 'language'
+            ? scope.language
+            : scope.vars[head ?? ''];
   for (const key of rest) {
     if (value === null || typeof value !== 'object') return undefined;
     value = (value as Record<string, unknown>)[key];

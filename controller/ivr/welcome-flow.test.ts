@@ -11,10 +11,20 @@ const log = createLogger({ level: 'silent', name: 't' });
 const base = loadConfig({ env: {} });
 const config = { ...base, session: { ...base.session, digitTimeoutMs: 300 } };
 
-function setup(flow: Flow = welcomeFlow, mediaMs: (m: Media) => number = (m) => (m.type === 'prompt' && m.id === 'welcome' ? 400 : 40), overload = base.overload) {
+function setup(
+  flow: Flow = welcomeFlow,
+  mediaMs: (m: Media) => number = (m) => (m.type === 'prompt' && m.id === 'welcome' ? 400 : 40),
+  overload = base.overload,
+) {
   const server = new ScriptedMediaServer({ mediaMs });
   const store = new MemoryCallRecordStore();
-  const runner = new SessionRunner({ config: { ...config, overload }, log, store, flow, commandTimeoutMs: 1000 });
+  const runner = new SessionRunner({
+    config: { ...config, overload },
+    log,
+    store,
+    flow,
+    commandTimeoutMs: 1000,
+  });
   runner.attach(server);
   server.start();
   return { server, store, runner };
@@ -41,8 +51,19 @@ describe('welcome flow on the scripted media server', () => {
     const ch = server.injectCall({ calledNumber: '4008001234', sipCallId: 'c1' });
     afterAnswer(ch, 100, () => ch.press('7'));
     const r = await finished(store, ch.id);
-    expect(r).toMatchObject({ digits: '7', outcome: 'completed', hangupBy: 'controller', callerMasked: '138****5678' });
-    const played = server.played.map((p) => p.media.map((m) => (m.type === 'prompt' ? m.id : m.type === 'digits' ? `digits:${m.digits}` : m.type)).join());
+    expect(r).toMatchObject({
+      digits: '7',
+      outcome: 'completed',
+      hangupBy: 'controller',
+      callerMasked: '138****5678',
+    });
+    const played = server.played.map((p) =>
+      p.media
+        .map((m) =>
+          m.type === 'prompt' ? m.id : m.type === 'digits' ? `digits:${m.digits}` : m.type,
+        )
+        .join(),
+    );
     expect(played).toEqual(['welcome', 'you-pressed,digits:7', 'goodbye']);
     expect(server.played[0]?.completed).toBe(false);
     expect(r.timeline.map((t) => t.what)).toContain('barge-in');
@@ -64,7 +85,10 @@ describe('welcome flow on the scripted media server', () => {
     const ch = server.injectCall({ calledNumber: '4008001234' });
     const r = await finished(store, ch.id);
     expect(r).toMatchObject({ digits: '', outcome: 'no-input', hangupBy: 'controller' });
-    expect(server.played.map((p) => (p.media[0]?.type === 'prompt' ? p.media[0].id : ''))).toEqual(['welcome', 'goodbye']);
+    expect(server.played.map((p) => (p.media[0]?.type === 'prompt' ? p.media[0].id : ''))).toEqual([
+      'welcome',
+      'goodbye',
+    ]);
   });
 
   it.each([
@@ -127,8 +151,20 @@ describe('session runner', () => {
 
   it('a Redis outage costs the record, not the call', async () => {
     const server = new ScriptedMediaServer({ mediaMs: () => 20 });
-    const store = { save: () => Promise.reject(new Error('redis down')), get: () => Promise.resolve(undefined), findBySipCallId: () => Promise.resolve(undefined), findByCaller: () => Promise.resolve([]), remove: () => Promise.resolve() };
-    const runner = new SessionRunner({ config, log, store, flow: welcomeFlow, commandTimeoutMs: 1000 });
+    const store = {
+      save: () => Promise.reject(new Error('redis down')),
+      get: () => Promise.resolve(undefined),
+      findBySipCallId: () => Promise.resolve(undefined),
+      findByCaller: () => Promise.resolve([]),
+      remove: () => Promise.resolve(),
+    };
+    const runner = new SessionRunner({
+      config,
+      log,
+      store,
+      flow: welcomeFlow,
+      commandTimeoutMs: 1000,
+    });
     runner.attach(server);
     server.start();
     const ch = server.injectCall({ calledNumber: '4008001234' });
@@ -151,27 +187,48 @@ describe('session runner', () => {
 describe('overload control', () => {
   const long = (m: Media): number => (m.type === 'prompt' && m.id === 'welcome' ? 1500 : 40);
 
-  it('beyond the calls in progress, a new call is refused before answer (503); those inside go on; room again, served again', async () => {
-    const { server, store, runner } = setup(welcomeFlow, long, { ...base.overload, maxCalls: 2 });
-    const inside = [server.injectCall({ calledNumber: '4008001234' }), server.injectCall({ calledNumber: '4008001234' })];
-    const turned = server.injectCall({ calledNumber: '4008001234' });
-    const refused = await finished(store, turned.id);
-    expect(refused).toMatchObject({ outcome: 'refused', hangupBy: 'controller' });
-    expect(refused.timeline.map((t) => t.what)).toContain('refused (calls in progress)');
-    expect(turned.hungUpWith).toBe('congestion');
-    expect(turned.info.state).not.toBe('up');
-    for (const ch of inside) expect((await finished(store, ch.id)).outcome).toBe('no-input');
-    const later = server.injectCall({ calledNumber: '4008001234' });
-    expect((await finished(store, later.id)).outcome).toBe('no-input');
-    expect(runner.admission.refused).toEqual({ calls: 1, rate: 0 });
-  });
+  it(
+    'beyond the calls in progress, a new call is refused before ' +
+      'answer (503); those inside go on; room again, served again',
+    async () => {
+      const { server, store, runner } = setup(welcomeFlow, long, { ...base.overload, maxCalls: 2 });
+      const inside = [
+        server.injectCall({ calledNumber: '4008001234' }),
+        server.injectCall({ calledNumber: '4008001234' }),
+      ];
+      const turned = server.injectCall({ calledNumber: '4008001234' });
+      const refused = await finished(store, turned.id);
+      expect(refused).toMatchObject({ outcome: 'refused', hangupBy: 'controller' });
+      expect(refused.timeline.map((t) => t.what)).toContain('refused (calls in progress)');
+      expect(turned.hungUpWith).toBe('congestion');
+      expect(turned.info.state).not.toBe('up');
+      for (const ch of inside) expect((await finished(store, ch.id)).outcome).toBe('no-input');
+      const later = server.injectCall({ calledNumber: '4008001234' });
+      expect((await finished(store, later.id)).outcome).toBe('no-input');
+      expect(runner.admission.refused).toEqual({ calls: 1, rate: 0 });
+    },
+  );
 
   it('beyond the arrival rate, with the busy prompt: answered, told, hung up', async () => {
-    const { server, store, runner } = setup(welcomeFlow, long, { ...base.overload, maxNewPerSecond: 2, refuse: 'busy' });
-    const calls = Array.from({ length: 5 }, () => server.injectCall({ calledNumber: '4008001234' }));
+    const { server, store, runner } = setup(welcomeFlow, long, {
+      ...base.overload,
+      maxNewPerSecond: 2,
+      refuse: 'busy',
+    });
+    const calls = Array.from({ length: 5 }, () =>
+      server.injectCall({ calledNumber: '4008001234' }),
+    );
     const records = await Promise.all(calls.map((c) => finished(store, c.id)));
-    expect(records.map((r) => r.outcome)).toEqual(['no-input', 'no-input', 'refused', 'refused', 'refused']);
-    const busy = server.played.filter((p) => p.media.some((m) => m.type === 'prompt' && m.id === 'all-lines-busy'));
+    expect(records.map((r) => r.outcome)).toEqual([
+      'no-input',
+      'no-input',
+      'refused',
+      'refused',
+      'refused',
+    ]);
+    const busy = server.played.filter((p) =>
+      p.media.some((m) => m.type === 'prompt' && m.id === 'all-lines-busy'),
+    );
     expect(busy).toHaveLength(3);
     expect(calls[2]!.hungUpWith).toBe('normal');
     expect(runner.admission.refused.rate).toBe(3);

@@ -12,7 +12,14 @@ describe('logger', () => {
       },
     });
     const log = createLogger({ level: 'info', name: 't' }, sink);
-    log.info({ password: 'p1', server: { password: 'p2', apiKey: 'k1' }, headers: { authorization: 'Bearer x' } }, 'hello');
+    log.info(
+      {
+        password: 'p1',
+        server: { password: 'p2', apiKey: 'k1' },
+        headers: { authorization: 'Bearer x' },
+      },
+      'hello',
+    );
     const text = lines.join('');
     for (const secret of ['p1', 'p2', 'k1', 'Bearer x']) expect(text).not.toContain(secret);
     expect(text).toContain('[redacted]');
@@ -27,9 +34,14 @@ describe('logger', () => {
       },
     });
     const log = createLogger({ level: 'info', name: 't' }, sink);
-    const err = Object.assign(new RangeError('boom'), { password: 'p3', options: { secret: 's3' } });
+    const err = Object.assign(new RangeError('boom'), {
+      password: 'p3',
+      options: { secret: 's3' },
+    });
     log.warn({ err }, 'failed');
-    const line = JSON.parse(lines[0] ?? '{}') as { err: { type: string; message: string; stack: string } };
+    const line = JSON.parse(lines[0] ?? '{}') as {
+      err: { type: string; message: string; stack: string };
+    };
     expect(line.err.type).toBe('RangeError');
     expect(line.err.message).toBe('boom');
     expect(line.err.stack).toContain('RangeError: boom');
@@ -46,8 +58,16 @@ describe('logger', () => {
     });
     const log = createLogger({ level: 'debug', name: 't' }, sink);
     // The shapes ioredis gives its errors: the command on a reply error, earlier ones on EXECABORT.
-    const auth = Object.assign(new Error('WRONGPASS invalid username-password pair'), { command: { name: 'auth', args: ['default', 'redis-pw-1'] } });
-    const exec = Object.assign(new Error('EXECABORT'), { previousErrors: [Object.assign(new Error('ERR'), { command: { name: 'hget', args: ['hl:history:13812345678', 'agent'] } })] });
+    const auth = Object.assign(new Error('WRONGPASS invalid username-password pair'), {
+      command: { name: 'auth', args: ['default', 'redis-pw-1'] },
+    });
+    const exec = Object.assign(new Error('EXECABORT'), {
+      previousErrors: [
+        Object.assign(new Error('ERR'), {
+          command: { name: 'hget', args: ['hl:history:13812345678', 'agent'] },
+        }),
+      ],
+    });
     log.debug({ err: auth }, 'redis error');
     log.warn({ err: exec }, 'failed');
     log.warn({ err: new AggregateError([auth], 'several') }, 'failed');
@@ -58,7 +78,9 @@ describe('logger', () => {
   });
 
   it('strips passwords from URLs', () => {
-    expect(safeUrl('redis://user:secret@127.0.0.1:6379/0')).toBe('redis://user:xxx@127.0.0.1:6379/0');
+    expect(safeUrl('redis://user:secret@127.0.0.1:6379/0')).toBe(
+      'redis://user:xxx@127.0.0.1:6379/0',
+    );
     expect(safeUrl('not a url')).toBe('[unparseable url]');
   });
 });

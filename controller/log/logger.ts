@@ -36,7 +36,10 @@ export const REDACT_PATHS = [
   '*.aggregateErrors[*].command.args',
 ];
 
-export function createLogger(opts: { level: string; name: string }, destination?: DestinationStream): Logger {
+export function createLogger(
+  opts: { level: string; name: string },
+  destination?: DestinationStream,
+): Logger {
   return pino(
     {
       level: opts.level,

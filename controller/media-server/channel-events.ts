@@ -27,7 +27,10 @@ export class ChannelEvents {
       try {
         listener(event);
       } catch (err) {
-        this.log.error({ err, channelId: this.info.id, event: event.type }, 'channel listener threw');
+        this.log.error(
+          { err, channelId: this.info.id, event: event.type },
+          'channel listener threw',
+        );
       }
     }
     if (event.type === 'ended') {

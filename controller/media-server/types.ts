@@ -21,7 +21,8 @@ export interface Capabilities {
   talkDetection: boolean;
 }
 
-export type Digit = '0' | '1' | '2' | '3' | '4' | '5' | '6' | '7' | '8' | '9' | '*' | '#' | 'A' | 'B' | 'C' | 'D';
+export type Digit =
+  '0' | '1' | '2' | '3' | '4' | '5' | '6' | '7' | '8' | '9' | '*' | '#' | 'A' | 'B' | 'C' | 'D';
 
 export const isDigit = (value: string): value is Digit => /^[0-9*#A-D]$/.test(value);
 
@@ -110,7 +111,9 @@ export interface Channel {
    * says, out: what it hears, both), `whisper` where sound put into the spy goes. It ends with the
    * channel, or with `hangup`. Supervisors listen and whisper through it.
    */
-  snoop(opts: WaitOptions & { spy: SnoopDirection; whisper: SnoopDirection }): Promise<{ id: string; hangup(): Promise<void> }>;
+  snoop(
+    opts: WaitOptions & { spy: SnoopDirection; whisper: SnoopDirection },
+  ): Promise<{ id: string; hangup(): Promise<void> }>;
   /** Sends keys to the far end (RFC 4733 / SIP INFO, as the channel negotiated); ',' pauses. */
   sendDtmf(digits: string, opts: WaitOptions): Promise<void>;
   /**

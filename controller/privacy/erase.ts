@@ -44,9 +44,17 @@ export interface ErasureReport {
  * `numbers` are every form the caller's number may have arrived in (13812345678, +8613812345678):
  * each is looked up as given, separators aside. A dry run only reports.
  */
-export async function eraseCaller(deps: EraseDeps, numbers: readonly string[], opts: { dryRun?: boolean } = {}): Promise<ErasureReport> {
+export async function eraseCaller(
+  deps: EraseDeps,
+  numbers: readonly string[],
+  opts: { dryRun?: boolean } = {},
+): Promise<ErasureReport> {
   const bad = numbers.filter((n) => !/^\+?\d{3,32}$/.test(digitsOf(n)) || /[^\d+\s().-]/.test(n));
-  if (numbers.length === 0 || bad.length > 0) throw new HotlineError('CONFIG_INVALID', 'give each caller number as 3 to 32 digits (a leading + and spaces, dashes, dots, brackets allowed)');
+  if (numbers.length === 0 || bad.length > 0)
+    throw new HotlineError(
+      'CONFIG_INVALID',
+      'give each caller number as 3 to 32 digits (a leading + and spaces, dashes, dots, brackets allowed)',
+    );
   const given = [...new Set(numbers.map(digitsOf))];
   const dryRun = opts.dryRun === true;
   const hashes = [...new Set(given.map((n) => deps.hash(n)))];
@@ -74,10 +82,15 @@ export async function eraseCaller(deps: EraseDeps, numbers: readonly string[], o
   const left = await deps.requests.eraseCaller({ numbers: given, hashes }, { dryRun });
   report.callbacks.erased = left.callbacks.map((c) => c.callId);
   report.voicemails.erased = left.voicemails.map((v) => v.callId);
-  if (!dryRun) for (const v of left.voicemails) if (await deps.removeVoicemailAudio(v.recording)) report.voicemails.audioDeleted++;
-  if (deps.recordings) report.recordings = await eraseCallerRecordings(deps.recordings, hashes, { dryRun });
+  if (!dryRun)
+    for (const v of left.voicemails)
+      if (await deps.removeVoicemailAudio(v.recording)) report.voicemails.audioDeleted++;
+  if (deps.recordings)
+    report.recordings = await eraseCallerRecordings(deps.recordings, hashes, { dryRun });
   const r = report.recordings;
-  report.complete = report.callRecords.inProgress.length === 0 && (!r || r.busy.length + r.pending.length + r.failed.length === 0);
+  report.complete =
+    report.callRecords.inProgress.length === 0 &&
+    (!r || r.busy.length + r.pending.length + r.failed.length === 0);
   deps.log.info(
     {
       numbers: report.numbers,
@@ -96,7 +109,9 @@ export async function eraseCaller(deps: EraseDeps, numbers: readonly string[], o
 }
 
 /** Voicemail audio as the media servers wrote it: `<name>.wav` in any of their recording folders. */
-export function voicemailAudioRemover(recordingDirs: readonly string[]): (recording: string) => Promise<boolean> {
+export function voicemailAudioRemover(
+  recordingDirs: readonly string[],
+): (recording: string) => Promise<boolean> {
   return async (recording) => {
     // The name comes from Redis: never let it reach outside the folders.
     if (!/^[\w.-]+$/.test(recording) || recording.includes('..')) return false;
@@ -121,22 +136,43 @@ export function describeErasure(r: ErasureReport): string[] {
   const verb = r.dryRun ? 'would erase' : 'erased';
   const lines = [`caller ${r.numbers.join(', ')}${r.dryRun ? ' (dry run: nothing changed)' : ''}`];
   lines.push(`  call records: ${verb} ${r.callRecords.erased.length}${list(r.callRecords.erased)}`);
-  if (r.callRecords.inProgress.length > 0) lines.push(`  call records: ${r.callRecords.inProgress.length} of calls in progress left; run again once they end${list(r.callRecords.inProgress)}`);
+  if (r.callRecords.inProgress.length > 0)
+    lines.push(
+      `  call records: ${r.callRecords.inProgress.length} of calls in progress left; run again once they end${list(r.callRecords.inProgress)}`,
+    );
   lines.push(`  service history: ${verb} ${r.history}`);
-  lines.push(`  callback requests: ${verb} ${r.callbacks.erased.length}${list(r.callbacks.erased)}`);
-  lines.push(`  voicemail messages: ${verb} ${r.voicemails.erased.length}${r.dryRun ? '' : ` (${r.voicemails.audioDeleted} audio files deleted)`}${list(r.voicemails.erased)}`);
+  lines.push(
+    `  callback requests: ${verb} ${r.callbacks.erased.length}${list(r.callbacks.erased)}`,
+  );
+  lines.push(
+    `  voicemail messages: ${verb} ${r.voicemails.erased.length}${r.dryRun ? '' : ` (${r.voicemails.audioDeleted} audio files deleted)`}${list(r.voicemails.erased)}`,
+  );
   const rec = r.recordings;
   if (!rec) lines.push('  recordings: recording is off (none kept)');
   else {
     lines.push(`  recordings: ${verb} ${rec.deleted.length}${list(rec.deleted)}`);
-    if (rec.held.length > 0) lines.push(`  recordings on legal hold, kept: ${rec.held.length}${list(rec.held)}`);
-    if (rec.busy.length > 0) lines.push(`  recordings being moved right now: ${rec.busy.length}; run again shortly${list(rec.busy)}`);
-    if (rec.pending.length > 0) lines.push(`  recordings not stored yet: ${rec.pending.length}; run again once stored${list(rec.pending)}`);
+    if (rec.held.length > 0)
+      lines.push(`  recordings on legal hold, kept: ${rec.held.length}${list(rec.held)}`);
+    if (rec.busy.length > 0)
+      lines.push(
+        `  recordings being moved right now: ${rec.busy.length}; run again shortly${list(rec.busy)}`,
+      );
+    if (rec.pending.length > 0)
+      lines.push(
+        `  recordings not stored yet: ${rec.pending.length}; run again once stored${list(rec.pending)}`,
+      );
     for (const f of rec.failed) lines.push(`  recording ${f.id} failed: ${f.code} ${f.message}`);
   }
   const held = rec?.held.length ? ' but the recordings on legal hold' : '';
-  lines.push(r.complete ? (r.dryRun ? `nothing would be left behind${held}` : `done: nothing left behind${held}`) : 'not complete: see above');
+  lines.push(
+    r.complete
+      ? r.dryRun
+        ? `nothing would be left behind${held}`
+        : `done: nothing left behind${held}`
+      : 'not complete: see above',
+  );
   return lines;
 }
 
-const list = (ids: readonly string[]): string => (ids.length === 0 ? '' : ` (${ids.slice(0, 20).join(' ')}${ids.length > 20 ? ' …' : ''})`);
+const list = (ids: readonly string[]): string =>
+  ids.length === 0 ? '' : ` (${ids.slice(0, 20).join(' ')}${ids.length > 20 ? ' …' : ''})`;

@@ -29,7 +29,10 @@ export class AdmissionControl {
     if (this.limits.maxCalls > 0 && inProgress >= this.limits.maxCalls) return this.refuse('calls');
     if (this.limits.maxNewPerSecond > 0) {
       const t = this.now();
-      this.tokens = Math.min(this.limits.maxNewPerSecond, this.tokens + ((t - this.last) / 1000) * this.limits.maxNewPerSecond);
+      this.tokens = Math.min(
+        this.limits.maxNewPerSecond,
+        this.tokens + ((t - this.last) / 1000) * this.limits.maxNewPerSecond,
+      );
       this.last = t;
       if (this.tokens < 1) return this.refuse('rate');
       this.tokens -= 1;

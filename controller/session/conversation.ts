@@ -26,8 +26,12 @@ export async function holdCaller(call: CallContext, musicClass?: string): Promis
     await holding.add(call.channel.id, opts);
   } catch (err) {
     conv.holding = undefined;
-    await conv.bridge.add(call.channel.id, { timeoutMs: call.commandTimeoutMs }).catch(ignored(call.log, 'moving the caller back into the conversation'));
-    await holding.destroy({ timeoutMs: call.commandTimeoutMs }).catch(ignored(call.log, 'removing a holding bridge that could not be set up'));
+    await conv.bridge
+      .add(call.channel.id, { timeoutMs: call.commandTimeoutMs })
+      .catch(ignored(call.log, 'moving the caller back into the conversation'));
+    await holding
+      .destroy({ timeoutMs: call.commandTimeoutMs })
+      .catch(ignored(call.log, 'removing a holding bridge that could not be set up'));
     throw err;
   }
   call.note('hold');
@@ -41,7 +45,9 @@ export async function resumeCaller(call: CallContext): Promise<void> {
   const opts = { timeoutMs: call.commandTimeoutMs, signal: call.signal };
   await conv.bridge.add(call.channel.id, opts);
   conv.holding = undefined;
-  await holding.destroy({ timeoutMs: call.commandTimeoutMs }).catch(ignored(call.log, 'removing the holding bridge'));
+  await holding
+    .destroy({ timeoutMs: call.commandTimeoutMs })
+    .catch(ignored(call.log, 'removing the holding bridge'));
   call.note('resume');
 }
 
@@ -51,18 +57,32 @@ export async function resumeCaller(call: CallContext): Promise<void> {
  * wrap-up). A caller on hold is taken off hold to meet the target. No answer: MEDIA_REJECTED and
  * nothing changes.
  */
-export async function transferCaller(call: CallContext, endpoint: string, ringSeconds = 30): Promise<void> {
+export async function transferCaller(
+  call: CallContext,
+  endpoint: string,
+  ringSeconds = 30,
+): Promise<void> {
   const conv = current(call);
-  if (conv.transferredTo) throw new HotlineError('MEDIA_CONFLICT', 'the call has already been transferred');
+  if (conv.transferredTo)
+    throw new HotlineError('MEDIA_CONFLICT', 'the call has already been transferred');
   const opts = { timeoutMs: call.commandTimeoutMs, signal: call.signal };
-  const leg = await call.server.originate({ endpoint, ringTimeoutSeconds: ringSeconds, callerNumber: call.channel.info.callerNumber }, opts);
+  const leg = await call.server.originate(
+    { endpoint, ringTimeoutSeconds: ringSeconds, callerNumber: call.channel.info.callerNumber },
+    opts,
+  );
   try {
-    const answered = await firstAnswer(new Map([['target', leg]]), (ringSeconds + 2) * 1000, call.signal);
+    const answered = await firstAnswer(
+      new Map([['target', leg]]),
+      (ringSeconds + 2) * 1000,
+      call.signal,
+    );
     if (!answered) throw new HotlineError('MEDIA_REJECTED', `${endpoint} did not answer`);
     await conv.bridge.add(leg.id, opts);
     conv.transferredTo = leg;
   } catch (err) {
-    await leg.hangup().catch(ignored(call.log, 'hanging up a transfer target that was not connected'));
+    await leg
+      .hangup()
+      .catch(ignored(call.log, 'hanging up a transfer target that was not connected'));
     throw err;
   }
   if (conv.holding) await resumeCaller(call);
@@ -74,5 +94,9 @@ export async function transferCaller(call: CallContext, endpoint: string, ringSe
   const gone = new AbortController();
   const timer = setTimeout(() => gone.abort(), call.commandTimeoutMs);
   await eitherEnds(agentLeg.ended, gone.signal).finally(() => clearTimeout(timer));
-  if (!agentLeg.ended.aborted) call.log.warn({ timeoutMs: call.commandTimeoutMs }, 'agent leg still up after the transfer hang-up');
+  if (!agentLeg.ended.aborted)
+    call.log.warn(
+      { timeoutMs: call.commandTimeoutMs },
+      'agent leg still up after the transfer hang-up',
+    );
 }

@@ -15,7 +15,10 @@ import { ignored } from '../../lib/settle.js';
 export type CallHandler = (call: CallContext) => Promise<CallOutcome>;
 
 /** Resumes an adopted call from its previous record; undefined when there is nothing to resume. */
-export type AdoptedCallHandler = (call: CallContext, previous: CallRecord | undefined) => Promise<CallOutcome | undefined>;
+export type AdoptedCallHandler = (
+  call: CallContext,
+  previous: CallRecord | undefined,
+) => Promise<CallOutcome | undefined>;
 
 export interface RunnerDeps {
   config: Pick<Config, 'controller' | 'session' | 'log' | 'numbers' | 'overload'>;
@@ -38,7 +41,8 @@ export interface RunnerDeps {
    */
   callerHash?: ((callerNumber: string) => string) | undefined;
   /** Calls starting and ending (the API's event stream and metrics). */
-  onCallEvent?: ((type: 'started' | 'ended' | 'queued' | 'connected', record: CallRecord) => void) | undefined;
+  onCallEvent?:
+    ((type: 'started' | 'ended' | 'queued' | 'connected', record: CallRecord) => void) | undefined;
 }
 
 /**
@@ -46,7 +50,10 @@ export interface RunnerDeps {
  * end signal. A session always ends with the channel gone and its listeners removed.
  */
 export class SessionRunner {
-  private readonly live = new Map<string, { record: CallRecord; done: Promise<void>; call: CallContext }>();
+  private readonly live = new Map<
+    string,
+    { record: CallRecord; done: Promise<void>; call: CallContext }
+  >();
   private readonly subscriptions: Unsubscribe[] = [];
   private readonly numberPattern: RegExp;
   private accepting = true;
@@ -93,14 +100,23 @@ export class SessionRunner {
       mediaServer: server.id,
       sipCallId: channel.info.sipCallId,
       calledNumber: channel.info.calledNumber,
-      callerMasked: config.log.maskCallerNumbers ? maskNumber(channel.info.callerNumber) : channel.info.callerNumber,
-      ...(channel.info.callerNumber && this.deps.callerHash ? { callerHash: this.deps.callerHash(channel.info.callerNumber) } : {}),
+      callerMasked: config.log.maskCallerNumbers
+        ? maskNumber(channel.info.callerNumber)
+        : channel.info.callerNumber,
+      ...(channel.info.callerNumber && this.deps.callerHash
+        ? { callerHash: this.deps.callerHash(channel.info.callerNumber) }
+        : {}),
       startedAt: new Date(startedAt).toISOString(),
       state: 'active',
       digits: '',
       timeline: [],
     };
-    const log = this.deps.log.child({ callId: channel.id, mediaServer: server.id, caller: record.callerMasked, called: record.calledNumber });
+    const log = this.deps.log.child({
+      callId: channel.id,
+      mediaServer: server.id,
+      caller: record.callerMasked,
+      called: record.calledNumber,
+    });
     // One controller per call: aborted when the channel ends or the session's ceiling passes.
     const life = new AbortController();
     const ceiling = setTimeout(() => life.abort(), config.session.maxCallMs);
@@ -140,7 +156,9 @@ export class SessionRunner {
     const { record, log, channel } = call;
     // Counted before the first wait: the calls in progress are the others (an adopted call is
     // one already inside, never refused).
-    const admitted = channel.info.adopted ? ({ ok: true } as const) : this.admission.admit(this.live.size);
+    const admitted = channel.info.adopted
+      ? ({ ok: true } as const)
+      : this.admission.admit(this.live.size);
     log.info(channel.info.adopted ? 'call adopted' : 'call started');
     this.deps.onCallEvent?.('started', record);
     // An adopted call's earlier record is read back before it is written again.
@@ -156,8 +174,13 @@ export class SessionRunner {
         record.outcome = 'rejected';
         await this.end(call, 'normal');
       } else if (!admitted.ok) {
-        log.warn({ reason: admitted.reason, inProgress: this.live.size }, 'overloaded: new call refused');
-        call.note(`refused (${admitted.reason === 'calls' ? 'calls in progress' : 'arrival rate'})`);
+        log.warn(
+          { reason: admitted.reason, inProgress: this.live.size },
+          'overloaded: new call refused',
+        );
+        call.note(
+          `refused (${admitted.reason === 'calls' ? 'calls in progress' : 'arrival rate'})`,
+        );
         record.outcome = 'refused';
         await this.refuse(call);
       } else {
@@ -170,7 +193,10 @@ export class SessionRunner {
       } else {
         record.outcome = 'failed';
         const timedOut = isHotlineError(err, 'CALL_ENDED') || isHotlineError(err, 'WAIT_TIMEOUT');
-        log.error({ err, code: isHotlineError(err) ? err.code : undefined }, timedOut ? 'call flow timed out' : 'call flow failed');
+        log.error(
+          { err, code: isHotlineError(err) ? err.code : undefined },
+          timedOut ? 'call flow timed out' : 'call flow failed',
+        );
         await this.end(call, 'normal');
       }
     } finally {
@@ -179,8 +205,12 @@ export class SessionRunner {
       offEnded();
       record.state = 'ended';
       record.endedAt = new Date().toISOString();
-      if (channel.listenerCount() > 0) log.warn({ listeners: channel.listenerCount() }, 'listeners left on an ended call');
-      log.info({ outcome: record.outcome, hangupBy: record.hangupBy, digits: record.digits.length }, 'call ended');
+      if (channel.listenerCount() > 0)
+        log.warn({ listeners: channel.listenerCount() }, 'listeners left on an ended call');
+      log.info(
+        { outcome: record.outcome, hangupBy: record.hangupBy, digits: record.digits.length },
+        'call ended',
+      );
       this.persist(record, log);
       this.deps.onCallEvent?.('ended', record);
     }
@@ -195,7 +225,10 @@ export class SessionRunner {
     }
     const opts = { timeoutMs: call.commandTimeoutMs, signal: call.signal };
     await call.channel.answer(opts);
-    const playback = await call.channel.play({ type: 'prompt', id: o.busyPrompt, language: call.settings.language }, opts);
+    const playback = await call.channel.play(
+      { type: 'prompt', id: o.busyPrompt, language: call.settings.language },
+      opts,
+    );
     await Promise.race([playback.done, new Promise((r) => setTimeout(r, 20_000).unref())]);
     await this.end(call, 'normal');
   }
@@ -208,13 +241,17 @@ export class SessionRunner {
    */
   private async resume(call: CallContext): Promise<CallRecord['outcome']> {
     call.note('adopted');
-    const previous = await this.deps.store.get(call.channel.id).catch(ignored(call.log, 'reading the record of the adopted call'));
+    const previous = await this.deps.store
+      .get(call.channel.id)
+      .catch(ignored(call.log, 'reading the record of the adopted call'));
     if (previous) {
       call.record.startedAt = previous.startedAt;
       call.record.answeredAt = previous.answeredAt;
       call.record.digits = previous.digits;
       call.record.sipCallId ??= previous.sipCallId;
-      call.record.timeline.unshift(...previous.timeline.map((t) => ({ ...t, what: `(before) ${t.what}` })));
+      call.record.timeline.unshift(
+        ...previous.timeline.map((t) => ({ ...t, what: `(before) ${t.what}` })),
+      );
     }
     const outcome = await this.deps.adopt?.(call, previous);
     if (outcome) return outcome;
@@ -226,7 +263,9 @@ export class SessionRunner {
     if (call.channel.ended.aborted) return;
     call.record.hangupBy ??= 'controller';
     call.note('hangup');
-    await call.channel.hangup(cause).catch((err: unknown) => call.log.warn({ err }, 'hang-up failed'));
+    await call.channel
+      .hangup(cause)
+      .catch((err: unknown) => call.log.warn({ err }, 'hang-up failed'));
   }
 
   /**
@@ -234,6 +273,8 @@ export class SessionRunner {
    * store writes the record as it is when it writes (grouped), so no snapshot is taken here.
    */
   private persist(record: CallRecord, log: Logger): void {
-    this.deps.store.save(record).catch((err: unknown) => log.warn({ err }, 'call record not saved'));
+    this.deps.store
+      .save(record)
+      .catch((err: unknown) => log.warn({ err }, 'call record not saved'));
   }
 }

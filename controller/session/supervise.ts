@@ -27,32 +27,64 @@ const RING_SECONDS = 30;
  * spy on the agent's leg that whispers into it); *barge* joins the conversation (all three hear
  * each other). It ends when the supervisor hangs up or the call ends; nothing is left behind.
  */
-export async function supervise(call: CallContext, mode: SuperviseMode, endpoint: string): Promise<Supervision> {
+export async function supervise(
+  call: CallContext,
+  mode: SuperviseMode,
+  endpoint: string,
+): Promise<Supervision> {
   const conv = call.conversation;
   if (call.signal.aborted) throw new HotlineError('CALL_ENDED', 'the call has ended');
   if (!conv) throw new HotlineError('MEDIA_CONFLICT', 'the call is not talking to an agent');
   const opts = { timeoutMs: call.commandTimeoutMs, signal: call.signal };
-  const leg = await call.server.originate({ endpoint, ringTimeoutSeconds: RING_SECONDS, callerNumber: call.channel.info.callerNumber, variables: { HOTLINE_SUPERVISE: call.channel.id } }, opts);
+  const leg = await call.server.originate(
+    {
+      endpoint,
+      ringTimeoutSeconds: RING_SECONDS,
+      callerNumber: call.channel.info.callerNumber,
+      variables: { HOTLINE_SUPERVISE: call.channel.id },
+    },
+    opts,
+  );
   let spy: { id: string; hangup(): Promise<void> } | undefined;
   let own: Bridge | undefined;
   try {
-    const answered = await firstAnswer(new Map([['supervisor', leg]]), (RING_SECONDS + 2) * 1000, call.signal);
-    if (!answered) throw new HotlineError('MEDIA_REJECTED', `the supervisor's phone (${endpoint}) did not answer`);
+    const answered = await firstAnswer(
+      new Map([['supervisor', leg]]),
+      (RING_SECONDS + 2) * 1000,
+      call.signal,
+    );
+    if (!answered)
+      throw new HotlineError(
+        'MEDIA_REJECTED',
+        `the supervisor's phone (${endpoint}) did not answer`,
+      );
     let bridge: Bridge;
     if (mode === 'barge') {
       bridge = conv.bridge;
       await bridge.add(leg.id, opts);
     } else {
-      const target: Channel | undefined = mode === 'listen' ? call.channel : call.server.channel(conv.agentLegId);
+      const target: Channel | undefined =
+        mode === 'listen' ? call.channel : call.server.channel(conv.agentLegId);
       if (!target) throw new HotlineError('MEDIA_NOT_FOUND', "the agent's leg is gone");
-      spy = await target.snoop({ ...opts, spy: 'both', whisper: mode === 'whisper' ? 'out' : 'none' });
+      spy = await target.snoop({
+        ...opts,
+        spy: 'both',
+        whisper: mode === 'whisper' ? 'out' : 'none',
+      });
       own = await call.server.createBridge('mixing', { timeoutMs: call.commandTimeoutMs });
       await own.add(leg.id, opts);
       await addWhenReady(own, spy.id, opts);
       bridge = own;
     }
     call.note(`${mode} ${endpoint}`);
-    return { id: randomUUID(), mode, endpoint, bridge, snoopId: spy?.id, ended: watch(call, leg, spy, own, mode) };
+    return {
+      id: randomUUID(),
+      mode,
+      endpoint,
+      bridge,
+      snoopId: spy?.id,
+      ended: watch(call, leg, spy, own, mode),
+    };
   } catch (err) {
     await cleanUp(call, leg, spy, own);
     throw err;
@@ -60,27 +92,55 @@ export async function supervise(call: CallContext, mode: SuperviseMode, endpoint
 }
 
 /** A spy joins the application a moment after it is made; until then the bridge refuses it. */
-async function addWhenReady(bridge: Bridge, channelId: string, opts: { timeoutMs: number; signal: AbortSignal }): Promise<void> {
+async function addWhenReady(
+  bridge: Bridge,
+  channelId: string,
+  opts: { timeoutMs: number; signal: AbortSignal },
+): Promise<void> {
   for (let attempt = 0; ; attempt++) {
     try {
       await bridge.add(channelId, opts);
       return;
     } catch (err) {
-      if (attempt >= 25 || !(isHotlineError(err, 'MEDIA_CONFLICT') || isHotlineError(err, 'MEDIA_NOT_FOUND') || isHotlineError(err, 'MEDIA_REJECTED'))) throw err;
+      if (
+        attempt >= 25 ||
+        !(
+          isHotlineError(err, 'MEDIA_CONFLICT') ||
+          isHotlineError(err, 'MEDIA_NOT_FOUND') ||
+          isHotlineError(err, 'MEDIA_REJECTED')
+        )
+      )
+        throw err;
       await new Promise((r) => setTimeout(r, 20));
     }
   }
 }
 
-/** Until the supervisor or the call hangs up; a barging supervisor leaves the conversation's bridge to the queue verb. */
-async function watch(call: CallContext, leg: Channel, spy: { hangup(): Promise<void> } | undefined, own: Bridge | undefined, mode: SuperviseMode): Promise<void> {
+/**
+ * Until the supervisor or the call hangs up; a barging supervisor leaves the conversation's bridge
+ * to the queue verb.
+ */
+async function watch(
+  call: CallContext,
+  leg: Channel,
+  spy: { hangup(): Promise<void> } | undefined,
+  own: Bridge | undefined,
+  mode: SuperviseMode,
+): Promise<void> {
   await eitherEnds(call.signal, leg.ended);
   call.note(`${mode} ended`);
   await cleanUp(call, leg, spy, own);
 }
 
-async function cleanUp(call: CallContext, leg: Channel, spy: { hangup(): Promise<void> } | undefined, own: Bridge | undefined): Promise<void> {
+async function cleanUp(
+  call: CallContext,
+  leg: Channel,
+  spy: { hangup(): Promise<void> } | undefined,
+  own: Bridge | undefined,
+): Promise<void> {
   await leg.hangup().catch(ignored(call.log, 'hanging up the supervisor leg'));
   await spy?.hangup().catch(ignored(call.log, 'removing the supervisor spy'));
-  await own?.destroy({ timeoutMs: call.commandTimeoutMs }).catch(ignored(call.log, 'removing the supervisor bridge'));
+  await own
+    ?.destroy({ timeoutMs: call.commandTimeoutMs })
+    .catch(ignored(call.log, 'removing the supervisor bridge'));
 }

@@ -27,13 +27,25 @@ export class CounterBatch {
    * for fields that hold fractions (Redis refuses an integer increment on those); resolves once
    * written.
    */
-  add(key: string, fields: Record<string, number>, ttlSeconds: number, floats: Record<string, number> = {}): Promise<void> {
-    const entry = this.pending.get(key) ?? { ttlSeconds, ints: new Map<string, number>(), floats: new Map<string, number>() };
+  add(
+    key: string,
+    fields: Record<string, number>,
+    ttlSeconds: number,
+    floats: Record<string, number> = {},
+  ): Promise<void> {
+    const entry = this.pending.get(key) ?? {
+      ttlSeconds,
+      ints: new Map<string, number>(),
+      floats: new Map<string, number>(),
+    };
     entry.ttlSeconds = Math.max(entry.ttlSeconds, ttlSeconds);
-    for (const [field, n] of Object.entries(fields)) entry.ints.set(field, (entry.ints.get(field) ?? 0) + Math.round(n));
-    for (const [field, n] of Object.entries(floats)) entry.floats.set(field, (entry.floats.get(field) ?? 0) + n);
+    for (const [field, n] of Object.entries(fields))
+      entry.ints.set(field, (entry.ints.get(field) ?? 0) + Math.round(n));
+    for (const [field, n] of Object.entries(floats))
+      entry.floats.set(field, (entry.floats.get(field) ?? 0) + n);
     this.pending.set(key, entry);
-    this.timer ??= setTimeout(() => void this.flush().catch(() => undefined), this.flushMs); // the waiters get the error
+    // the waiters get the error
+    this.timer ??= setTimeout(() => void this.flush().catch(() => undefined), this.flushMs);
     return new Promise((resolve, reject) => this.waiters.push({ resolve, reject }));
   }
 

@@ -55,7 +55,12 @@ function parseXml(text: string): XmlDocument {
       const numeric = /^#(?:x([0-9A-Fa-f]+)|([0-9]+))$/.exec(body);
       if (!numeric) fail(`unknown entity &${body};`, at);
       const code = numeric[1] !== undefined ? parseInt(numeric[1], 16) : Number(numeric[2]);
-      const isChar = code === 0x9 || code === 0xa || code === 0xd || (code >= 0x20 && code <= 0xd7ff) || (code >= 0xe000 && code <= 0x10ffff && code !== 0xfffe && code !== 0xffff);
+      const isChar =
+        code === 0x9 ||
+        code === 0xa ||
+        code === 0xd ||
+        (code >= 0x20 && code <= 0xd7ff) ||
+        (code >= 0xe000 && code <= 0x10ffff && code !== 0xfffe && code !== 0xffff);
       if (!isChar) fail(`character reference &${body}; is not an XML character`, at);
       return String.fromCodePoint(code);
     });
@@ -63,13 +68,21 @@ function parseXml(text: string): XmlDocument {
 
   // eslint-disable-next-line no-control-regex -- looking for exactly these characters
   const badChar = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/.exec(text);
-  if (badChar) fail(`control character U+${badChar[0].charCodeAt(0).toString(16).padStart(4, '0')}`, badChar.index);
+  if (badChar)
+    fail(
+      `control character U+${badChar[0].charCodeAt(0).toString(16).padStart(4, '0')}`,
+      badChar.index,
+    );
 
   if (text.startsWith('<?xml', pos) && /\s/.test(text.charAt(pos + 5))) {
     const end = text.indexOf('?>', pos);
     if (end < 0) fail('unterminated XML declaration');
     const decl = text.slice(pos + 5, end);
-    if (!/^\s+version\s*=\s*(["'])1\.[0-9]+\1(\s+encoding\s*=\s*(["'])[A-Za-z][A-Za-z0-9._-]*\3)?(\s+standalone\s*=\s*(["'])(yes|no)\5)?\s*$/.test(decl)) {
+    if (
+      !/^\s+version\s*=\s*(["'])1\.[0-9]+\1(\s+encoding\s*=\s*(["'])[A-Za-z][A-Za-z0-9._-]*\3)?(\s+standalone\s*=\s*(["'])(yes|no)\5)?\s*$/.test(
+        decl,
+      )
+    ) {
       fail('malformed XML declaration');
     }
     pos = end + 2;
@@ -132,7 +145,8 @@ function parseXml(text: string): XmlDocument {
         const [whole, key = '', dq, sq] = attr;
         const raw = dq ?? sq ?? '';
         if (raw.includes('<')) fail(`"<" in the value of ${key}`);
-        if (Object.hasOwn(element.attrs, key)) fail(`attribute ${key} repeated in <${element.name}>`);
+        if (Object.hasOwn(element.attrs, key))
+          fail(`attribute ${key} repeated in <${element.name}>`);
         element.attrs[key] = decode(raw, pos, false);
         pos += whole.length;
       }
@@ -155,7 +169,13 @@ const here = import.meta.dirname;
 
 function xmlFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true })
-    .flatMap((entry) => (entry.isDirectory() ? xmlFiles(join(dir, entry.name)) : entry.name.endsWith('.xml') ? [join(dir, entry.name)] : []))
+    .flatMap((entry) =>
+      entry.isDirectory()
+        ? xmlFiles(join(dir, entry.name))
+        : entry.name.endsWith('.xml')
+          ? [join(dir, entry.name)]
+          : [],
+    )
     .sort();
 }
 
@@ -164,7 +184,10 @@ function load(path: string): XmlDocument {
 }
 
 function all(element: XmlElement, name: string): XmlElement[] {
-  return [...(element.name === name ? [element] : []), ...element.children.flatMap((child) => all(child, name))];
+  return [
+    ...(element.name === name ? [element] : []),
+    ...element.children.flatMap((child) => all(child, name)),
+  ];
 }
 
 function one(element: XmlElement, name: string, attr: string, value: string): XmlElement {
@@ -186,8 +209,15 @@ function params(element: XmlElement, tag = 'param'): Map<string, string> {
 
 describe('the XML checker', () => {
   it('takes well-formed XML and reads elements, attributes, entities and comments', () => {
-    const doc = parseXml('<?xml version="1.0" encoding="utf-8"?>\n<!-- a > b -->\n<a x="1 &amp; 2" y=\'&#x41;&lt;\'><b/><![CDATA[ <raw> & ]]>t&gt;<?pi data?></a>\n<!-- after -->\n');
-    expect(doc.root).toMatchObject({ name: 'a', attrs: { x: '1 & 2', y: 'A<' }, children: [{ name: 'b' }] });
+    const doc = parseXml(
+      '<?xml version="1.0" encoding="utf-8"?>\n<!-- a > b -->\n<a x="1 &amp; 2" ' +
+        "y='&#x41;&lt;'><b/><![CDATA[ <raw> & ]]>t&gt;<?pi data?></a>\n<!-- after -->\n",
+    );
+    expect(doc.root).toMatchObject({
+      name: 'a',
+      attrs: { x: '1 & 2', y: 'A<' },
+      children: [{ name: 'b' }],
+    });
     expect(doc.comments).toEqual([' a > b ', ' after ']);
   });
 
@@ -262,12 +292,31 @@ describe('FreeSWITCH configuration files', () => {
     const condition = one(hotline, 'condition', 'field', 'destination_number');
     // FreeSWITCH matches with PCRE; for an expression this plain JavaScript's RegExp agrees.
     const expression = new RegExp(condition.attrs.expression ?? '(?!)');
-    for (const number of ['4008001234', '4000000000', '4009999999']) expect(number, number).toMatch(expression);
-    for (const number of ['13812345678', '01012345678', '400800123', '40080012345', '8004008001234', '4008OO1234', '']) {
+    for (const number of ['4008001234', '4000000000', '4009999999'])
+      expect(number, number).toMatch(expression);
+    for (const number of [
+      '13812345678',
+      '01012345678',
+      '400800123',
+      '40080012345',
+      '8004008001234',
+      '4008OO1234',
+      '',
+    ]) {
       expect(number, number).not.toMatch(expression);
     }
-    const actions = condition.children.map((a) => `${a.attrs.application ?? ''} ${a.attrs.data ?? ''}`.trim());
-    expect(actions).toEqual(expect.arrayContaining(['set hotline=1', 'set hangup_after_bridge=false', 'set park_after_bridge=true', 'set hangup_after_conference=false', 'set continue_on_fail=true']));
+    const actions = condition.children.map((a) =>
+      `${a.attrs.application ?? ''} ${a.attrs.data ?? ''}`.trim(),
+    );
+    expect(actions).toEqual(
+      expect.arrayContaining([
+        'set hotline=1',
+        'set hangup_after_bridge=false',
+        'set park_after_bridge=true',
+        'set hangup_after_conference=false',
+        'set continue_on_fail=true',
+      ]),
+    );
     expect(actions.at(-1)).toBe('park');
     expect(actions.some((a) => a.startsWith('answer'))).toBe(false);
 
@@ -288,7 +337,9 @@ describe('FreeSWITCH configuration files', () => {
       expect(Number(p.get('energy-level')), name).toBeLessThanOrEqual(200);
       expect(p.get('comfort-noise'), name).toBe('false');
       expect(p.get('caller-controls'), name).toBe('none');
-      const sounds = [...p.keys()].filter((k) => k.endsWith('-sound') || k === 'sound-prefix' || k.startsWith('announce'));
+      const sounds = [...p.keys()].filter(
+        (k) => k.endsWith('-sound') || k === 'sound-prefix' || k.startsWith('announce'),
+      );
       expect(sounds, name).toEqual([]);
     }
     expect(params(one(root, 'profile', 'name', 'hotline-hold')).get('member-flags')).toBe('mute');
@@ -306,7 +357,21 @@ describe('FreeSWITCH configuration files', () => {
   it('modules: everything the controller uses is loaded', () => {
     const { root } = load('autoload_configs/modules.conf.xml');
     const loaded = all(root, 'load').map((l) => l.attrs.module);
-    for (const module of ['mod_console', 'mod_logfile', 'mod_event_socket', 'mod_sofia', 'mod_loopback', 'mod_commands', 'mod_conference', 'mod_dptools', 'mod_dialplan_xml', 'mod_sndfile', 'mod_native_file', 'mod_local_stream', 'mod_tone_stream']) {
+    for (const module of [
+      'mod_console',
+      'mod_logfile',
+      'mod_event_socket',
+      'mod_sofia',
+      'mod_loopback',
+      'mod_commands',
+      'mod_conference',
+      'mod_dptools',
+      'mod_dialplan_xml',
+      'mod_sndfile',
+      'mod_native_file',
+      'mod_local_stream',
+      'mod_tone_stream',
+    ]) {
       expect(loaded, module).toContain(module);
     }
     expect(new Set(loaded).size).toBe(loaded.length);
@@ -324,7 +389,9 @@ describe('FreeSWITCH configuration files', () => {
     expect(p.get('dtmf-type')).toBe('rfc2833');
     expect(p.get('auth-calls')).toBe('false');
     expect(p.get('inbound-codec-negotiation')).toBe('generous');
-    expect(p.get('apply-inbound-acl')).toMatch(/^\d+\.\d+\.\d+\.\d+\/\d+(,\d+\.\d+\.\d+\.\d+\/\d+)*$/);
+    expect(p.get('apply-inbound-acl')).toMatch(
+      /^\d+\.\d+\.\d+\.\d+\/\d+(,\d+\.\d+\.\d+\.\d+\/\d+)*$/,
+    );
     const include = all(root, 'X-PRE-PROCESS');
     expect(include.map((i) => i.attrs)).toEqual([{ cmd: 'include', data: 'trunk/*.xml' }]);
 
@@ -346,6 +413,8 @@ describe('FreeSWITCH configuration files', () => {
 
   it('vars: hotline_prompt_dir is set for the preprocessor', () => {
     const { root } = load('hotline_vars.xml');
-    expect(all(root, 'X-PRE-PROCESS').map((i) => i.attrs)).toEqual([{ cmd: 'set', data: 'hotline_prompt_dir=/var/lib/hotline/prompts' }]);
+    expect(all(root, 'X-PRE-PROCESS').map((i) => i.attrs)).toEqual([
+      { cmd: 'set', data: 'hotline_prompt_dir=/var/lib/hotline/prompts' },
+    ]);
   });
 });

@@ -10,8 +10,12 @@ describe('speech confidence', () => {
   });
 
   it('grows with the margin over the rival intents and falls with the misfit to the phone loop', () => {
-    expect(confidence({ margin: 5, misfit: 10 }, c)).toBeGreaterThan(confidence({ margin: 1, misfit: 10 }, c));
-    expect(confidence({ margin: 5, misfit: 10 }, c)).toBeGreaterThan(confidence({ margin: 5, misfit: 30 }, c));
+    expect(confidence({ margin: 5, misfit: 10 }, c)).toBeGreaterThan(
+      confidence({ margin: 1, misfit: 10 }, c),
+    );
+    expect(confidence({ margin: 5, misfit: 10 }, c)).toBeGreaterThan(
+      confidence({ margin: 5, misfit: 30 }, c),
+    );
   });
 
   it('no rival at all counts as a capped margin, not as certainty', () => {

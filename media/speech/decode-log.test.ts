@@ -20,12 +20,22 @@ INFO: fsg_search.c(263): TOTAL fsg 0.01 CPU 0.006 xRT
 
 describe('pocketsphinx decode log', () => {
   it('reads words, path score and speech frames; drops fillers and alternate-pronunciation marks', () => {
-    expect(parseDecodeLog(ONE)).toEqual({ words: ['i', 'to', 'status'], score: -32185, frames: 240, speechFrames: 9 + 15 + 58 });
+    expect(parseDecodeLog(ONE)).toEqual({
+      words: ['i', 'to', 'status'],
+      score: -32185,
+      frames: 240,
+      speechFrames: 9 + 15 + 58,
+    });
   });
 
   it('a result that does not match the grammar is no words and no score', () => {
     const log = `INFO: fsg_search.c(853): 176 frames, 5942 HMMs (33/fr)\nERROR: "fsg_search.c", line 940: Final result does not match the grammar in frame 176\n`;
-    expect(parseDecodeLog(log)).toEqual({ words: [], score: undefined, frames: 176, speechFrames: 0 });
+    expect(parseDecodeLog(log)).toEqual({
+      words: [],
+      score: undefined,
+      frames: 176,
+      speechFrames: 0,
+    });
   });
 
   it('a file split into utterances is summed back into one', () => {

@@ -55,7 +55,10 @@ export class DictionaryCache {
         (text) => parseDictionary(path, text),
         (err: unknown) => {
           this.#loaded.delete(path); // a later call may find the file installed
-          throw new HotlineError('SPEECH_FAILED', `[speech] cannot read dictionary ${path}`, { cause: err, details: { path } });
+          throw new HotlineError('SPEECH_FAILED', `[speech] cannot read dictionary ${path}`, {
+            cause: err,
+            details: { path },
+          });
         },
       );
       this.#loaded.set(path, dict);

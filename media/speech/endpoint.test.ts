@@ -27,7 +27,11 @@ function signal(...parts: Part[]): Int16Array {
 const at = (sample: number): number => Math.round((sample * 1000) / RATE);
 
 /** The region found, its start and end (in ms) each within [low, high]. */
-function expectRegion(r: SpeechRegion | undefined, start: [number, number], end?: [number, number]): void {
+function expectRegion(
+  r: SpeechRegion | undefined,
+  start: [number, number],
+  end?: [number, number],
+): void {
   expect(r).toBeDefined();
   const ends: [number, [number, number] | undefined][] = [
     [at(r!.start), start],
@@ -42,38 +46,113 @@ function expectRegion(r: SpeechRegion | undefined, start: [number, number], end?
 
 describe('speech endpointer', () => {
   it('line silence, a tone, line silence: the tone with 300 ms before and 400 ms after', () => {
-    expectRegion(findSpeech(signal({ ms: 1000 }, { ms: 800, tone: 8000 }, { ms: 1200 }), RATE), [680, 710], [2190, 2220]);
+    expectRegion(
+      findSpeech(signal({ ms: 1000 }, { ms: 800, tone: 8000 }, { ms: 1200 }), RATE),
+      [680, 710],
+      [2190, 2220],
+    );
   });
 
   it('adapts to the noise floor: noise all along, the louder part is the speech', () => {
-    expectRegion(findSpeech(signal({ ms: 1500, noise: 600 }, { ms: 600, tone: 6000, noise: 600 }, { ms: 1500, noise: 600 }), RATE), [1150, 1210], [2480, 2520]);
+    expectRegion(
+      findSpeech(
+        signal(
+          { ms: 1500, noise: 600 },
+          { ms: 600, tone: 6000, noise: 600 },
+          { ms: 1500, noise: 600 },
+        ),
+        RATE,
+      ),
+      [1150, 1210],
+      [2480, 2520],
+    );
   });
 
   it('the same tone is speech on a quiet line and background on a loud one', () => {
-    expect(findSpeech(signal({ ms: 1000, noise: 100 }, { ms: 600, tone: 2000, noise: 100 }, { ms: 1000, noise: 100 }), RATE)).toBeDefined();
+    expect(
+      findSpeech(
+        signal(
+          { ms: 1000, noise: 100 },
+          { ms: 600, tone: 2000, noise: 100 },
+          { ms: 1000, noise: 100 },
+        ),
+        RATE,
+      ),
+    ).toBeDefined();
     // 2000 sine amplitude (RMS ~1400) in white noise of RMS ~2300: nothing stands out.
-    expect(findSpeech(signal({ ms: 1000, noise: 4000 }, { ms: 600, tone: 2000, noise: 4000 }, { ms: 1000, noise: 4000 }), RATE)).toBeUndefined();
+    expect(
+      findSpeech(
+        signal(
+          { ms: 1000, noise: 4000 },
+          { ms: 600, tone: 2000, noise: 4000 },
+          { ms: 1000, noise: 4000 },
+        ),
+        RATE,
+      ),
+    ).toBeUndefined();
   });
 
   it('a noise burst between stretches of line silence: the margin stops where the noise starts and ends', () => {
-    // As a noisy caller's pcap arrives: silence, then noise that starts 150 ms before the words and goes on 600 ms after.
+    // As a noisy caller's pcap arrives: silence, then noise that starts 150 ms before the words and
+    // goes on 600 ms after.
     // Start: not into the silence, though the lead margin is 300 ms; end: the 400 ms tail margin is all noise.
-    const r = findSpeech(signal({ ms: 800 }, { ms: 150, noise: 500 }, { ms: 700, tone: 8000, noise: 500 }, { ms: 600, noise: 500 }, { ms: 900 }), RATE);
+    const r = findSpeech(
+      signal(
+        { ms: 800 },
+        { ms: 150, noise: 500 },
+        { ms: 700, tone: 8000, noise: 500 },
+        { ms: 600, noise: 500 },
+        { ms: 900 },
+      ),
+      RATE,
+    );
     expectRegion(r, [800, 820], [2030, 2070]);
   });
 
   it('with switchMs Infinity the margins are kept whatever they hold', () => {
-    expectRegion(findSpeech(signal({ ms: 800 }, { ms: 150, noise: 500 }, { ms: 700, tone: 8000, noise: 500 }, { ms: 1500 }), RATE, { switchMs: Infinity }), [640, 660]);
+    expectRegion(
+      findSpeech(
+        signal(
+          { ms: 800 },
+          { ms: 150, noise: 500 },
+          { ms: 700, tone: 8000, noise: 500 },
+          { ms: 1500 },
+        ),
+        RATE,
+        { switchMs: Infinity },
+      ),
+      [640, 660],
+    );
   });
 
   it('a click shorter than minSpeechMs is not speech', () => {
-    expect(findSpeech(signal({ ms: 1000 }, { ms: 30, tone: 20000 }, { ms: 1000 }), RATE)).toBeUndefined();
-    const r = findSpeech(signal({ ms: 500 }, { ms: 30, tone: 20000 }, { ms: 1000 }, { ms: 500, tone: 8000 }, { ms: 1000 }), RATE);
+    expect(
+      findSpeech(signal({ ms: 1000 }, { ms: 30, tone: 20000 }, { ms: 1000 }), RATE),
+    ).toBeUndefined();
+    const r = findSpeech(
+      signal(
+        { ms: 500 },
+        { ms: 30, tone: 20000 },
+        { ms: 1000 },
+        { ms: 500, tone: 8000 },
+        { ms: 1000 },
+      ),
+      RATE,
+    );
     expect(at(r!.start)).toBeGreaterThanOrEqual(1200); // from the tone, not the click
   });
 
   it('clean speech of uneven loudness on a silent line: found whole, though no noise floor exists', () => {
-    const r = findSpeech(signal({ ms: 600 }, { ms: 200, tone: 1500 }, { ms: 300, tone: 12000 }, { ms: 200, tone: 900 }, { ms: 800 }), RATE);
+    const r = findSpeech(
+      signal(
+        { ms: 600 },
+        { ms: 200, tone: 1500 },
+        { ms: 300, tone: 12000 },
+        { ms: 200, tone: 900 },
+        { ms: 800 },
+      ),
+      RATE,
+    );
     expect(r).toBeDefined();
     expect(at(r!.start)).toBeLessThanOrEqual(600);
     expect(at(r!.end)).toBeGreaterThanOrEqual(1300);

@@ -59,7 +59,11 @@ export const ENDPOINT_DEFAULTS: Readonly<Required<EndpointOptions>> = {
 };
 
 /** The speech in 16-bit mono samples, with margins; undefined when nothing stands out from the noise. */
-export function findSpeech(samples: Int16Array, sampleRate: number, options: EndpointOptions = {}): SpeechRegion | undefined {
+export function findSpeech(
+  samples: Int16Array,
+  sampleRate: number,
+  options: EndpointOptions = {},
+): SpeechRegion | undefined {
   const o = { ...ENDPOINT_DEFAULTS, ...options };
   const frameLen = Math.max(1, Math.round((sampleRate * o.frameMs) / 1000));
   const raw = frameLevels(samples, frameLen);

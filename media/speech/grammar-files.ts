@@ -30,7 +30,13 @@ export class GrammarFiles {
   readonly #compiled = new Map<string, Promise<CompiledGrammar>>();
   readonly #loops = new Map<string, Promise<DecodeFiles>>();
 
-  constructor(private readonly opts: { modelsDir: string; cacheDir: string; englishDictionary?: string | undefined }) {}
+  constructor(
+    private readonly opts: {
+      modelsDir: string;
+      cacheDir: string;
+      englishDictionary?: string | undefined;
+    },
+  ) {}
 
   /** Throws SPEECH_GRAMMAR_INVALID for phrases the dictionary cannot express. */
   grammar(language: 'en' | 'zh', intents: readonly Intent[]): Promise<CompiledGrammar> {
@@ -40,7 +46,11 @@ export class GrammarFiles {
       const dict = await this.#dictionaries.get(model.dictionary);
       const grammar = buildGrammar(language, intents, dict);
       const dictText = grammar.words
-        .flatMap((w) => dict.pronunciations(w).map((phones, i) => `${i === 0 ? w : `${w}(${String(i + 1)})`} ${phones}\n`))
+        .flatMap((w) =>
+          dict
+            .pronunciations(w)
+            .map((phones, i) => `${i === 0 ? w : `${w}(${String(i + 1)})`} ${phones}\n`),
+        )
         .join('');
       return { grammar, hmm: model.hmm, ...(await this.#write(grammar.jsgf, dictText)) };
     });
@@ -56,9 +66,17 @@ export class GrammarFiles {
   }
 
   async #write(jsgf: string, dictText: string): Promise<{ jsgf: string; dict: string }> {
-    const hash = createHash('sha256').update(jsgf).update('\0').update(dictText).digest('hex').slice(0, 24);
+    const hash = createHash('sha256')
+      .update(jsgf)
+      .update('\0')
+      .update(dictText)
+      .digest('hex')
+      .slice(0, 24);
     await mkdir(this.opts.cacheDir, { recursive: true });
-    const files = { jsgf: join(this.opts.cacheDir, `${hash}.gram`), dict: join(this.opts.cacheDir, `${hash}.dict`) };
+    const files = {
+      jsgf: join(this.opts.cacheDir, `${hash}.gram`),
+      dict: join(this.opts.cacheDir, `${hash}.dict`),
+    };
     await writeAtomically(files.jsgf, jsgf);
     await writeAtomically(files.dict, dictText);
     return files;
@@ -85,6 +103,9 @@ async function writeAtomically(file: string, text: string): Promise<void> {
     await writeFile(tmp, text);
     await rename(tmp, file);
   } catch (err) {
-    throw new HotlineError('SPEECH_FAILED', `[speech] cannot write ${file}`, { cause: err, details: { file } });
+    throw new HotlineError('SPEECH_FAILED', `[speech] cannot write ${file}`, {
+      cause: err,
+      details: { file },
+    });
   }
 }

@@ -8,7 +8,9 @@ import type { Intent } from './types.js';
 /** Every carrier word plus the intents' words, each with a dummy pronunciation. */
 function dictFor(language: 'en' | 'zh', extra: string[]): ReturnType<typeof parseDictionary> {
   const c = CARRIERS[language];
-  const all = [...c.greetings, ...c.leads, ...c.determiners, ...c.tails, ...extra].flatMap((p) => p.split(' '));
+  const all = [...c.greetings, ...c.leads, ...c.determiners, ...c.tails, ...extra].flatMap((p) =>
+    p.split(' '),
+  );
   return parseDictionary(`${language}.dict`, [...new Set(all)].map((w) => `${w} AH`).join('\n'));
 }
 
@@ -17,16 +19,33 @@ const EN: Intent[] = [
   { id: 'agent', phrases: ['speak to an agent', 'agent'] },
   { id: 'order_status', phrases: ['order status', 'check my order status'] },
 ];
-const enDict = dictFor('en', ['billing', 'pay', 'my', 'bill', 'speak', 'to', 'an', 'agent', 'order', 'status', 'check', 'weather']);
+const enDict = dictFor('en', [
+  'billing',
+  'pay',
+  'my',
+  'bill',
+  'speak',
+  'to',
+  'an',
+  'agent',
+  'order',
+  'status',
+  'check',
+  'weather',
+]);
 
 describe('speech grammar', () => {
   it('writes one JSGF rule per intent, phrases as alternatives, carriers optional around them', () => {
     const g = buildGrammar('en', EN, enDict);
-    expect(g.jsgf).toMatch(/^#JSGF V1\.0;\ngrammar hotline;\npublic <request> = \[<greet>\] \[<lead> \[<det>\]\] <intent> \[<tail>\];/);
+    expect(g.jsgf).toMatch(
+      /^#JSGF V1\.0;\ngrammar hotline;\npublic <request> = \[<greet>\] \[<lead> \[<det>\]\] <intent> \[<tail>\];/,
+    );
     expect(g.jsgf).toContain('<intent> = <i0> | <i1> | <i2>;');
     expect(g.jsgf).toContain('<i0> = billing | pay my bill;');
     expect(g.jsgf).toContain("<lead> = please | i want to | i want | i'd like to");
-    expect(g.words).toEqual(expect.arrayContaining(['billing', 'agent', 'hello', "i'd", 'thank', 'you']));
+    expect(g.words).toEqual(
+      expect.arrayContaining(['billing', 'agent', 'hello', "i'd", 'thank', 'you']),
+    );
   });
 
   it('maps what was heard back to the intent whose phrase it contains', () => {
@@ -49,7 +68,14 @@ describe('speech grammar', () => {
 
   it('Mandarin phrases are segmented into dictionary words', () => {
     const dict = dictFor('zh', ['查询', '订单', '转', '人工', '客', '服', '找']);
-    const g = buildGrammar('zh', [{ id: 'order_status', phrases: ['查询订单'] }, { id: 'agent', phrases: ['转人工', '找客服'] }], dict);
+    const g = buildGrammar(
+      'zh',
+      [
+        { id: 'order_status', phrases: ['查询订单'] },
+        { id: 'agent', phrases: ['转人工', '找客服'] },
+      ],
+      dict,
+    );
     expect(g.jsgf).toContain('<i0> = 查询 订单;');
     expect(g.jsgf).toContain('<i1> = 转 人工 | 找 客 服;');
     expect(g.intentOf('我 想 查询 订单')).toBe('order_status');
@@ -68,8 +94,18 @@ describe('speech grammar', () => {
     };
     expect(codeOf([])).toBe('SPEECH_GRAMMAR_INVALID');
     expect(codeOf([{ id: 'a', phrases: [] }])).toBe('SPEECH_GRAMMAR_INVALID');
-    expect(codeOf([{ id: 'a', phrases: ['agent'] }, { id: 'a', phrases: ['billing'] }])).toBe('SPEECH_GRAMMAR_INVALID');
-    expect(codeOf([{ id: 'a', phrases: ['agent'] }, { id: 'b', phrases: ['Agent!'] }])).toBe('SPEECH_GRAMMAR_INVALID');
+    expect(
+      codeOf([
+        { id: 'a', phrases: ['agent'] },
+        { id: 'a', phrases: ['billing'] },
+      ]),
+    ).toBe('SPEECH_GRAMMAR_INVALID');
+    expect(
+      codeOf([
+        { id: 'a', phrases: ['agent'] },
+        { id: 'b', phrases: ['Agent!'] },
+      ]),
+    ).toBe('SPEECH_GRAMMAR_INVALID');
     expect(codeOf([{ id: 'a', phrases: ['speak to a wizard'] }])).toBe('SPEECH_GRAMMAR_INVALID');
   });
 });

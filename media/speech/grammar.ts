@@ -23,7 +23,11 @@ export interface Grammar {
   intentOf(text: string): string | undefined;
 }
 
-export function buildGrammar(language: 'en' | 'zh', intentList: readonly Intent[], dict: PronunciationDictionary): Grammar {
+export function buildGrammar(
+  language: 'en' | 'zh',
+  intentList: readonly Intent[],
+  dict: PronunciationDictionary,
+): Grammar {
   if (intentList.length === 0) throw invalid('a speech grammar needs at least one intent', {});
   const carriers = CARRIERS[language];
   const words = (phrase: string): string => phraseWords(language, phrase, dict).join(' ');
@@ -31,13 +35,18 @@ export function buildGrammar(language: 'en' | 'zh', intentList: readonly Intent[
   const owner = new Map<string, string>();
   const seenIds = new Set<string>();
   const intents = intentList.map((intent) => {
-    if (seenIds.has(intent.id)) throw invalid(`intent "${intent.id}" appears twice`, { intent: intent.id });
+    if (seenIds.has(intent.id))
+      throw invalid(`intent "${intent.id}" appears twice`, { intent: intent.id });
     seenIds.add(intent.id);
-    if (intent.phrases.length === 0) throw invalid(`intent "${intent.id}" has no phrases`, { intent: intent.id });
+    if (intent.phrases.length === 0)
+      throw invalid(`intent "${intent.id}" has no phrases`, { intent: intent.id });
     const alternatives = unique(intent.phrases.map(words));
     for (const alt of alternatives) {
       const other = owner.get(alt);
-      if (other !== undefined && other !== intent.id) throw invalid(`"${alt}" is a phrase of both "${other}" and "${intent.id}"`, { phrase: alt });
+      if (other !== undefined && other !== intent.id)
+        throw invalid(`"${alt}" is a phrase of both "${other}" and "${intent.id}"`, {
+          phrase: alt,
+        });
       owner.set(alt, intent.id);
     }
     return { id: intent.id, alternatives };
@@ -65,7 +74,9 @@ export function buildGrammar(language: 'en' | 'zh', intentList: readonly Intent[
   const parser = new RegExp(
     '^' +
       (greetings.length ? `(?:${group(greetings)} )?` : '') +
-      (leads.length ? `(?:${group(leads)} ${determiners.length ? `(?:${group(determiners)} )?` : ''})?` : '') +
+      (leads.length
+        ? `(?:${group(leads)} ${determiners.length ? `(?:${group(determiners)} )?` : ''})?`
+        : '') +
       `(?:${intents.map((i) => `(${i.alternatives.map(escape).join('|')})`).join('|')})` +
       (tails.length ? `(?: ${group(tails)})?` : '') +
       '$',
@@ -74,7 +85,11 @@ export function buildGrammar(language: 'en' | 'zh', intentList: readonly Intent[
   return {
     language,
     jsgf: lines.join('\n') + '\n',
-    words: unique([greetings, leads, determiners, tails, intents.flatMap((i) => i.alternatives)].flat().flatMap((p) => p.split(' '))),
+    words: unique(
+      [greetings, leads, determiners, tails, intents.flatMap((i) => i.alternatives)]
+        .flat()
+        .flatMap((p) => p.split(' ')),
+    ),
     intentOf(text) {
       const m = parser.exec(text.trim().split(/\s+/).join(' '));
       if (!m) return undefined;

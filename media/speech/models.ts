@@ -26,9 +26,17 @@ export function resolveModelsDir(option?: string, env: NodeJS.ProcessEnv = proce
   return option || env['HOTLINE_SPEECH_MODELS_DIR'] || DEFAULT_MODELS_DIR;
 }
 
-export function languageModel(language: 'en' | 'zh', modelsDir: string, englishDictionary = DEBIAN_ENGLISH_DICTIONARY): LanguageModel {
-  if (language === 'en') return { hmm: join(modelsDir, 'hub4wsj_sc_8k'), dictionary: englishDictionary };
-  return { hmm: join(modelsDir, 'tdt_sc_8k'), dictionary: join(modelsDir, 'tdt_sc_8k', 'mandarin_notone.dic') };
+export function languageModel(
+  language: 'en' | 'zh',
+  modelsDir: string,
+  englishDictionary = DEBIAN_ENGLISH_DICTIONARY,
+): LanguageModel {
+  if (language === 'en')
+    return { hmm: join(modelsDir, 'hub4wsj_sc_8k'), dictionary: englishDictionary };
+  return {
+    hmm: join(modelsDir, 'tdt_sc_8k'),
+    dictionary: join(modelsDir, 'tdt_sc_8k', 'mandarin_notone.dic'),
+  };
 }
 
 /**
@@ -39,6 +47,10 @@ export function languageModel(language: 'en' | 'zh', modelsDir: string, englishD
 export async function requireModel(model: LanguageModel): Promise<void> {
   const params = join(model.hmm, 'feat.params');
   await access(params).catch((err: unknown) => {
-    throw new HotlineError('SPEECH_FAILED', `[speech] no acoustic model at ${model.hmm} (see media/speech/README.md)`, { cause: err, details: { hmm: model.hmm } });
+    throw new HotlineError(
+      'SPEECH_FAILED',
+      `[speech] no acoustic model at ${model.hmm} (see media/speech/README.md)`,
+      { cause: err, details: { hmm: model.hmm } },
+    );
   });
 }

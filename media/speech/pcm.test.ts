@@ -15,10 +15,15 @@ describe('speech pcm', () => {
     const list = Buffer.alloc(8 + 5); // an odd-sized chunk and its pad byte
     list.write('LIST', 0, 'latin1');
     list.writeUInt32LE(4, 4);
-    const withList = Buffer.concat([plain.subarray(0, 36), list.subarray(0, 12), plain.subarray(36)]);
+    const withList = Buffer.concat([
+      plain.subarray(0, 36),
+      list.subarray(0, 12),
+      plain.subarray(36),
+    ]);
     withList.writeUInt32LE(0, withList.length - 6 - 4); // data size 0: still recording
     expect(parseMono16(withList)?.samples).toEqual(Int16Array.from([5, 6, 7]));
-    expect(parseMono16(plain.subarray(0, plain.length - 3))?.samples).toEqual(Int16Array.from([5])); // a torn last sample is dropped
+    // a torn last sample is dropped
+    expect(parseMono16(plain.subarray(0, plain.length - 3))?.samples).toEqual(Int16Array.from([5]));
   });
 
   it('anything but 16-bit mono PCM is not read', () => {

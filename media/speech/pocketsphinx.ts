@@ -47,7 +47,11 @@ export const DEFAULT_MIN_CONFIDENCE = 0.5;
  * sentence into two utterances the grammar each has to match. `-remove_noise no` as the English
  * model's own feat.params says (it also measured better for Mandarin).
  */
-const FRONT_END: Readonly<Record<string, string>> = { '-samprate': '8000', '-remove_noise': 'no', '-remove_silence': 'no' };
+const FRONT_END: Readonly<Record<string, string>> = {
+  '-samprate': '8000',
+  '-remove_noise': 'no',
+  '-remove_silence': 'no',
+};
 const GRAMMAR_SEARCH: Readonly<Record<Language, Readonly<Record<string, string>>>> = {
   en: { '-beam': '1e-80', '-pbeam': '1e-80', '-wbeam': '1e-60', '-pip': '0.5' },
   zh: { '-beam': '1e-80', '-pbeam': '1e-80', '-wbeam': '1e-60', '-pip': '0.2' },
@@ -56,7 +60,11 @@ const GRAMMAR_SEARCH: Readonly<Record<Language, Readonly<Record<string, string>>
  * The phone loop only needs its best score, not a careful search: narrower beams cut its cost by
  * a third and left its scores unchanged on the corpus.
  */
-const LOOP_SEARCH: Readonly<Record<string, string>> = { '-beam': '1e-20', '-pbeam': '1e-20', '-wbeam': '1e-15' };
+const LOOP_SEARCH: Readonly<Record<string, string>> = {
+  '-beam': '1e-20',
+  '-pbeam': '1e-20',
+  '-wbeam': '1e-15',
+};
 
 /**
  * pocketsphinx_continuous in JSGF grammar mode at 8 kHz, one process per decode, reading the WAV
@@ -75,8 +83,13 @@ export class PocketsphinxRecognizer implements SpeechRecognizer {
   constructor(private readonly opts: PocketsphinxOptions = {}) {
     this.#binary = opts.binary ?? 'pocketsphinx_continuous';
     this.#minConfidence = opts.minConfidence ?? DEFAULT_MIN_CONFIDENCE;
-    const cacheDir = opts.cacheDir ?? join(tmpdir(), `hotline-speech-${String(process.getuid?.() ?? 0)}`);
-    this.#files = new GrammarFiles({ modelsDir: resolveModelsDir(opts.modelsDir), cacheDir, englishDictionary: opts.englishDictionary });
+    const cacheDir =
+      opts.cacheDir ?? join(tmpdir(), `hotline-speech-${String(process.getuid?.() ?? 0)}`);
+    this.#files = new GrammarFiles({
+      modelsDir: resolveModelsDir(opts.modelsDir),
+      cacheDir,
+      englishDictionary: opts.englishDictionary,
+    });
     this.#turnsDir = join(cacheDir, 'turns');
   }
 
@@ -85,14 +98,23 @@ export class PocketsphinxRecognizer implements SpeechRecognizer {
     await this.#files.grammar(req.language, req.intents);
   }
 
-  async recognize(wavPath: string, req: RecognizeRequest, opts: RecognizeOptions): Promise<Recognition> {
+  async recognize(
+    wavPath: string,
+    req: RecognizeRequest,
+    opts: RecognizeOptions,
+  ): Promise<Recognition> {
     const r = await this.recognizeWithEvidence(wavPath, req, opts);
     return r.recognition;
   }
 
   /** recognize(), plus the raw scores behind the confidence (for calibration and benchmarks). */
-  async recognizeWithEvidence(wavPath: string, req: RecognizeRequest, opts: RecognizeOptions): Promise<{ recognition: Recognition; evidence?: Evidence; kept?: TrimmedAudio['kept'] }> {
-    if (opts.signal?.aborted) throw new HotlineError('CALL_ENDED', '[speech] call ended before recognition started');
+  async recognizeWithEvidence(
+    wavPath: string,
+    req: RecognizeRequest,
+    opts: RecognizeOptions,
+  ): Promise<{ recognition: Recognition; evidence?: Evidence; kept?: TrimmedAudio['kept'] }> {
+    if (opts.signal?.aborted)
+      throw new HotlineError('CALL_ENDED', '[speech] call ended before recognition started');
     const started = performance.now();
     const deadline = started + opts.timeoutMs;
     const { language } = req;
@@ -100,17 +122,28 @@ export class PocketsphinxRecognizer implements SpeechRecognizer {
     const loopFiles = await this.#files.phoneLoop(language);
     const elapsed = (): number => Math.round(performance.now() - started);
 
-    const audio: TrimmedAudio = this.opts.endpoint === false ? { path: wavPath, dispose: () => Promise.resolve() } : await trimToSpeech(wavPath, this.#turnsDir, this.opts.endpoint);
+    const audio: TrimmedAudio =
+      this.opts.endpoint === false
+        ? { path: wavPath, dispose: () => Promise.resolve() }
+        : await trimToSpeech(wavPath, this.#turnsDir, this.opts.endpoint);
     const kept = audio.kept ? { kept: audio.kept } : {};
     const cancel = new AbortController();
     const onAbort = (): void => cancel.abort();
     opts.signal?.addEventListener('abort', onAbort, { once: true });
     try {
-      const run = (files: DecodeFiles, search: Readonly<Record<string, string>>): Promise<Decoded> =>
+      const run = (
+        files: DecodeFiles,
+        search: Readonly<Record<string, string>>,
+      ): Promise<Decoded> =>
         this.#decode(audio.path, files, language, search, deadline, cancel.signal, opts);
       const loop = run(loopFiles, LOOP_SEARCH);
       loop.catch(() => undefined); // awaited below; never an unhandled rejection meanwhile
-      const heard = await firstOrStop(run(compiled, GRAMMAR_SEARCH[language]), loop, cancel, this.opts.log);
+      const heard = await firstOrStop(
+        run(compiled, GRAMMAR_SEARCH[language]),
+        loop,
+        cancel,
+        this.opts.log,
+      );
       const text = heard.words.join(' ');
       const intent = compiled.grammar.intentOf(text);
       if (intent === undefined || heard.score === undefined || heard.speechFrames === 0) {
@@ -121,13 +154,24 @@ export class PocketsphinxRecognizer implements SpeechRecognizer {
       const anyLoop = await loop;
       const rivals = req.intents.filter((i) => i.id !== intent);
       let rivalScore: number | undefined;
-      if (rivals.length > 0) rivalScore = (await run(await this.#files.grammar(language, rivals), GRAMMAR_SEARCH[language])).score;
+      if (rivals.length > 0)
+        rivalScore = (
+          await run(await this.#files.grammar(language, rivals), GRAMMAR_SEARCH[language])
+        ).score;
       const evidence: Evidence = {
-        margin: rivalScore === undefined ? Infinity : (heard.score - rivalScore) / heard.speechFrames,
-        misfit: anyLoop.score === undefined ? 0 : (anyLoop.score - heard.score) / heard.speechFrames,
+        margin:
+          rivalScore === undefined ? Infinity : (heard.score - rivalScore) / heard.speechFrames,
+        misfit:
+          anyLoop.score === undefined ? 0 : (anyLoop.score - heard.score) / heard.speechFrames,
       };
-      const conf = confidence(evidence, { ...CALIBRATION[language], ...this.opts.calibration?.[language] });
-      const recognition: Recognition = conf >= this.#minConfidence ? { intent, text, confidence: conf, engineMs: elapsed() } : { text, confidence: conf, engineMs: elapsed() };
+      const conf = confidence(evidence, {
+        ...CALIBRATION[language],
+        ...this.opts.calibration?.[language],
+      });
+      const recognition: Recognition =
+        conf >= this.#minConfidence
+          ? { intent, text, confidence: conf, engineMs: elapsed() }
+          : { text, confidence: conf, engineMs: elapsed() };
       return { recognition, evidence, ...kept };
     } finally {
       opts.signal?.removeEventListener('abort', onAbort);
@@ -157,7 +201,10 @@ export class PocketsphinxRecognizer implements SpeechRecognizer {
     const left = Math.floor(deadline - performance.now());
     if (left <= 0) throw timeout(outer.timeoutMs);
     try {
-      const run = await runEngine(this.#binary, Object.entries(flags).flat(), { timeoutMs: left, signal });
+      const run = await runEngine(this.#binary, Object.entries(flags).flat(), {
+        timeoutMs: left,
+        signal,
+      });
       return parseDecodeLog(run.log);
     } catch (err) {
       // The engine's own deadline is what is left of the caller's: report the caller's.
@@ -168,7 +215,12 @@ export class PocketsphinxRecognizer implements SpeechRecognizer {
 }
 
 /** `a`'s result; when `a` fails, the parallel decode `b` is stopped and awaited before the error. */
-async function firstOrStop<A>(a: Promise<A>, b: Promise<unknown>, cancel: AbortController, log: Pick<Logger, 'debug'> | undefined): Promise<A> {
+async function firstOrStop<A>(
+  a: Promise<A>,
+  b: Promise<unknown>,
+  cancel: AbortController,
+  log: Pick<Logger, 'debug'> | undefined,
+): Promise<A> {
   try {
     return await a;
   } catch (err) {
@@ -179,8 +231,12 @@ async function firstOrStop<A>(a: Promise<A>, b: Promise<unknown>, cancel: AbortC
 }
 
 function timeout(timeoutMs: number, cause?: unknown): HotlineError {
-  return new HotlineError('SPEECH_TIMEOUT', `[speech] recognition took longer than ${String(timeoutMs)} ms`, {
-    details: { timeoutMs },
-    ...(cause === undefined ? {} : { cause }),
-  });
+  return new HotlineError(
+    'SPEECH_TIMEOUT',
+    `[speech] recognition took longer than ${String(timeoutMs)} ms`,
+    {
+      details: { timeoutMs },
+      ...(cause === undefined ? {} : { cause }),
+    },
+  );
 }

@@ -23,18 +23,31 @@ function gone(pid: unknown): boolean {
 
 describe('speech engine process', () => {
   it('returns stdout and the log of a run that ends well', async () => {
-    const r = await runEngine('sh', ['-c', 'echo heard; echo "INFO: log" >&2'], { timeoutMs: 5000 });
+    const r = await runEngine('sh', ['-c', 'echo heard; echo "INFO: log" >&2'], {
+      timeoutMs: 5000,
+    });
     expect(r.stdout).toBe('heard\n');
     expect(r.log).toContain('INFO: log');
   });
 
   it('a missing binary is SPEECH_FAILED', async () => {
-    expect((await failure(runEngine('/nonexistent/pocketsphinx_continuous', [], { timeoutMs: 5000 }))).code).toBe('SPEECH_FAILED');
+    expect(
+      (await failure(runEngine('/nonexistent/pocketsphinx_continuous', [], { timeoutMs: 5000 })))
+        .code,
+    ).toBe('SPEECH_FAILED');
   });
 
   it('a crash or non-zero exit is SPEECH_FAILED', async () => {
-    expect((await failure(runEngine('sh', ['-c', 'echo "FATAL: bad model" >&2; exit 1'], { timeoutMs: 5000 }))).code).toBe('SPEECH_FAILED');
-    expect((await failure(runEngine('sh', ['-c', 'kill -SEGV $$'], { timeoutMs: 5000 }))).code).toBe('SPEECH_FAILED');
+    expect(
+      (
+        await failure(
+          runEngine('sh', ['-c', 'echo "FATAL: bad model" >&2; exit 1'], { timeoutMs: 5000 }),
+        )
+      ).code,
+    ).toBe('SPEECH_FAILED');
+    expect(
+      (await failure(runEngine('sh', ['-c', 'kill -SEGV $$'], { timeoutMs: 5000 }))).code,
+    ).toBe('SPEECH_FAILED');
   });
 
   it('the deadline kills the child and is SPEECH_TIMEOUT, after the child has exited', async () => {
@@ -51,6 +64,8 @@ describe('speech engine process', () => {
     const f = await failure(runEngine('sleep', ['30'], { timeoutMs: 10_000, signal: ac.signal }));
     expect(f.code).toBe('CALL_ENDED');
     expect(gone(f.pid)).toBe(true);
-    expect((await failure(runEngine('sleep', ['30'], { timeoutMs: 10_000, signal: ac.signal }))).code).toBe('CALL_ENDED');
+    expect(
+      (await failure(runEngine('sleep', ['30'], { timeoutMs: 10_000, signal: ac.signal }))).code,
+    ).toBe('CALL_ENDED');
   });
 });

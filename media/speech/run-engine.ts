@@ -17,7 +17,11 @@ const LOG_KEEP = 256 * 1024;
  * the call. Missing binary, crash or non-zero exit: SPEECH_FAILED; deadline: SPEECH_TIMEOUT;
  * abort (the call ended): CALL_ENDED, as every other wait in the controller.
  */
-export function runEngine(binary: string, args: readonly string[], opts: { timeoutMs: number; signal?: AbortSignal | undefined }): Promise<EngineRun> {
+export function runEngine(
+  binary: string,
+  args: readonly string[],
+  opts: { timeoutMs: number; signal?: AbortSignal | undefined },
+): Promise<EngineRun> {
   return new Promise((resolve, reject) => {
     if (opts.signal?.aborted) {
       reject(new HotlineError('CALL_ENDED', '[speech] call ended before recognition started'));
@@ -50,11 +54,34 @@ export function runEngine(binary: string, args: readonly string[], opts: { timeo
       opts.signal?.removeEventListener('abort', onAbort);
       const ms = performance.now() - started;
       const details = { binary, pid: child.pid, code, signal };
-      if (stopped === 'abort') reject(new HotlineError('CALL_ENDED', '[speech] call ended during recognition', { details }));
+      if (stopped === 'abort')
+        reject(
+          new HotlineError('CALL_ENDED', '[speech] call ended during recognition', { details }),
+        );
       else if (stopped === 'timeout')
-        reject(new HotlineError('SPEECH_TIMEOUT', `[speech] ${binary} took longer than ${String(opts.timeoutMs)} ms`, { details: { ...details, timeoutMs: opts.timeoutMs } }));
-      else if (spawnError) reject(new HotlineError('SPEECH_FAILED', `[speech] cannot run ${binary}: ${spawnError.message}`, { cause: spawnError, details }));
-      else if (code !== 0) reject(new HotlineError('SPEECH_FAILED', `[speech] ${binary} exited with ${String(code ?? signal)}: ${lastLines(err)}`, { details }));
+        reject(
+          new HotlineError(
+            'SPEECH_TIMEOUT',
+            `[speech] ${binary} took longer than ${String(opts.timeoutMs)} ms`,
+            { details: { ...details, timeoutMs: opts.timeoutMs } },
+          ),
+        );
+      else if (spawnError)
+        reject(
+          new HotlineError(
+            'SPEECH_FAILED',
+            `[speech] cannot run ${binary}: ${spawnError.message}`,
+            { cause: spawnError, details },
+          ),
+        );
+      else if (code !== 0)
+        reject(
+          new HotlineError(
+            'SPEECH_FAILED',
+            `[speech] ${binary} exited with ${String(code ?? signal)}: ${lastLines(err)}`,
+            { details },
+          ),
+        );
       else resolve({ stdout: Buffer.concat(out).toString('utf8'), log: err, ms });
     });
   });

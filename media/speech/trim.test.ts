@@ -11,7 +11,8 @@ const RATE = 8000;
 function turn(silenceMs: number, toneMs: number, afterMs: number): Int16Array {
   const n = (ms: number): number => (ms * RATE) / 1000;
   const out = new Int16Array(n(silenceMs + toneMs + afterMs)).fill(8);
-  for (let i = 0; i < n(toneMs); i++) out[n(silenceMs) + i] = Math.round(8000 * Math.sin((2 * Math.PI * 300 * i) / RATE));
+  for (let i = 0; i < n(toneMs); i++)
+    out[n(silenceMs) + i] = Math.round(8000 * Math.sin((2 * Math.PI * 300 * i) / RATE));
   return out;
 }
 
@@ -65,8 +66,12 @@ describe('trimming a recorded turn to its speech', () => {
   });
 
   it('a recording that cannot be read is SPEECH_FAILED naming it', async () => {
-    const err = await trimToSpeech(join(dir, 'missing.wav'), join(dir, 'cut')).catch((e: unknown) => e);
+    const err = await trimToSpeech(join(dir, 'missing.wav'), join(dir, 'cut')).catch(
+      (e: unknown) => e,
+    );
     expect(isHotlineError(err, 'SPEECH_FAILED')).toBe(true);
-    expect((err as { details: Record<string, unknown> }).details['path']).toBe(join(dir, 'missing.wav'));
+    expect((err as { details: Record<string, unknown> }).details['path']).toBe(
+      join(dir, 'missing.wav'),
+    );
   });
 });

@@ -23,10 +23,17 @@ const MIN_CUT_MS = 100;
  * for it as it did without this step (a wrong rate is still its SPEECH_FAILED, silence still no
  * intent). A file that cannot be read is SPEECH_FAILED here.
  */
-export async function trimToSpeech(wavPath: string, dir: string, options: EndpointOptions = {}): Promise<TrimmedAudio> {
+export async function trimToSpeech(
+  wavPath: string,
+  dir: string,
+  options: EndpointOptions = {},
+): Promise<TrimmedAudio> {
   const asRecorded: TrimmedAudio = { path: wavPath, dispose: () => Promise.resolve() };
   const bytes = await readFile(wavPath).catch((err: unknown) => {
-    throw new HotlineError('SPEECH_FAILED', `[speech] cannot read ${wavPath}`, { cause: err, details: { path: wavPath } });
+    throw new HotlineError('SPEECH_FAILED', `[speech] cannot read ${wavPath}`, {
+      cause: err,
+      details: { path: wavPath },
+    });
   });
   const pcm = parseMono16(bytes);
   if (!pcm) return asRecorded;
@@ -38,5 +45,9 @@ export async function trimToSpeech(wavPath: string, dir: string, options: Endpoi
   await mkdir(dir, { recursive: true });
   const path = join(dir, `turn-${randomUUID()}.wav`);
   await writeFile(path, mono16Wav(samples.subarray(region.start, region.end), sampleRate));
-  return { path, kept: { fromMs: ms(region.start), toMs: ms(region.end), ofMs: ms(samples.length) }, dispose: () => rm(path, { force: true }) };
+  return {
+    path,
+    kept: { fromMs: ms(region.start), toMs: ms(region.end), ofMs: ms(samples.length) },
+    dispose: () => rm(path, { force: true }),
+  };
 }

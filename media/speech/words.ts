@@ -6,7 +6,11 @@ import type { PronunciationDictionary } from './dictionary.js';
  * the engine could not say is a SPEECH_GRAMMAR_INVALID at grammar build time, naming the phrase,
  * rather than a grammar that silently never matches on a live call.
  */
-export function phraseWords(language: 'en' | 'zh', phrase: string, dict: PronunciationDictionary): string[] {
+export function phraseWords(
+  language: 'en' | 'zh',
+  phrase: string,
+  dict: PronunciationDictionary,
+): string[] {
   const words = language === 'en' ? englishWords(phrase, dict) : mandarinWords(phrase, dict);
   if (words.length === 0) throw invalid(`phrase "${phrase}" has no words`, phrase);
   return words;
@@ -21,7 +25,13 @@ export function englishWords(phrase: string, dict: PronunciationDictionary): str
     .split(/[\s-]+/)
     .map((w) => w.replace(/^'+|'+$/g, ''))
     .filter((w) => w.length > 0);
-  for (const w of words) if (!dict.has(w)) throw invalid(`word "${w}" in phrase "${phrase}" is not in the English dictionary`, phrase, w);
+  for (const w of words)
+    if (!dict.has(w))
+      throw invalid(
+        `word "${w}" in phrase "${phrase}" is not in the English dictionary`,
+        phrase,
+        w,
+      );
   return words;
 }
 
@@ -32,7 +42,10 @@ export function englishWords(phrase: string, dict: PronunciationDictionary): str
  */
 export function mandarinWords(phrase: string, dict: PronunciationDictionary): string[] {
   const words: string[] = [];
-  const chunks = phrase.replace(/[\p{P}\p{S}]/gu, ' ').split(/\s+/).filter((c) => c.length > 0);
+  const chunks = phrase
+    .replace(/[\p{P}\p{S}]/gu, ' ')
+    .split(/\s+/)
+    .filter((c) => c.length > 0);
   for (const chunk of chunks) {
     const chars = [...chunk];
     let i = 0;
@@ -45,7 +58,12 @@ export function mandarinWords(phrase: string, dict: PronunciationDictionary): st
         }
       }
       const ch = chars[i] ?? '';
-      if (taken === 0) throw invalid(`character "${ch}" in phrase "${phrase}" is not in the Mandarin dictionary`, phrase, ch);
+      if (taken === 0)
+        throw invalid(
+          `character "${ch}" in phrase "${phrase}" is not in the Mandarin dictionary`,
+          phrase,
+          ch,
+        );
       words.push(chars.slice(i, i + taken).join(''));
       i += taken;
     }
@@ -54,5 +72,7 @@ export function mandarinWords(phrase: string, dict: PronunciationDictionary): st
 }
 
 function invalid(message: string, phrase: string, word?: string): HotlineError {
-  return new HotlineError('SPEECH_GRAMMAR_INVALID', `[speech] ${message}`, { details: word === undefined ? { phrase } : { phrase, word } });
+  return new HotlineError('SPEECH_GRAMMAR_INVALID', `[speech] ${message}`, {
+    details: word === undefined ? { phrase } : { phrase, word },
+  });
 }

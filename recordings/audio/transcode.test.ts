@@ -37,7 +37,10 @@ function gone(pid: unknown): boolean {
 }
 
 async function failure(p: Promise<unknown>): Promise<HotlineError> {
-  const err = await p.then(() => undefined, (e: unknown) => e);
+  const err = await p.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   if (!isHotlineError(err)) throw new Error(`expected a HotlineError, got ${String(err)}`);
   return err;
 }
@@ -62,10 +65,16 @@ describe('WAV to Ogg Opus through ffmpeg', () => {
   const wav = (name: string): string => join(dir, `${name}.wav`);
 
   beforeAll(async () => {
-    if (!(await ffmpegAvailable())) throw new Error('these tests need ffmpeg with libopus (Debian package ffmpeg)');
+    if (!(await ffmpegAvailable()))
+      throw new Error('these tests need ffmpeg with libopus (Debian package ffmpeg)');
     dir = await mkdtemp(join(tmpdir(), 'hotline-transcode-test-'));
-    const sox = (name: string, ...effect: string[]): Promise<unknown> => run('sox', ['-n', '-r', '8000', '-c', '1', '-b', '16', wav(name), 'synth', ...effect]);
-    await Promise.all([sox('tone', '3.2', 'sine', '440'), sox('noise', '5', 'pinknoise'), sox('long', '60', 'pinknoise', 'tremolo', '4', '80')]);
+    const sox = (name: string, ...effect: string[]): Promise<unknown> =>
+      run('sox', ['-n', '-r', '8000', '-c', '1', '-b', '16', wav(name), 'synth', ...effect]);
+    await Promise.all([
+      sox('tone', '3.2', 'sine', '440'),
+      sox('noise', '5', 'pinknoise'),
+      sox('long', '60', 'pinknoise', 'tremolo', '4', '80'),
+    ]);
   });
   afterAll(async () => {
     if (dir) await rm(dir, { recursive: true, force: true });
@@ -86,7 +95,10 @@ describe('WAV to Ogg Opus through ffmpeg', () => {
   });
 
   it('5 s and 60 s of noise: same length decoded, still far smaller', async () => {
-    for (const [name, label] of [['noise', 'pink noise 5 s'], ['long', 'modulated pink noise 60 s']] as const) {
+    for (const [name, label] of [
+      ['noise', 'pink noise 5 s'],
+      ['long', 'modulated pink noise 60 s'],
+    ] as const) {
       const { ogg } = await roundTrip(wav(name), label);
       expect(ogg.length).toBeLessThan((await readWavInfo(wav(name))).fileSize / 5);
     }
@@ -98,7 +110,12 @@ describe('WAV to Ogg Opus through ffmpeg', () => {
     buf.writeUInt32LE(0, 4);
     buf.writeUInt32LE(0, dataOffset - 4);
     await writeFile(wav('zeroed'), buf);
-    expect(Math.abs((await decodedDurationMs(createReadStream(wav('zeroed')), { ...LIMIT, format: 'wav' })) - 3200)).toBeLessThanOrEqual(1);
+    expect(
+      Math.abs(
+        (await decodedDurationMs(createReadStream(wav('zeroed')), { ...LIMIT, format: 'wav' })) -
+          3200,
+      ),
+    ).toBeLessThanOrEqual(1);
     await roundTrip(wav('zeroed'), 'zeroed sizes 3.2 s');
   });
 
@@ -109,14 +126,18 @@ describe('WAV to Ogg Opus through ffmpeg', () => {
     expect(err.details).toMatchObject({ reason: 'exit', code: 1 });
     expect(String(err.details.stderr)).not.toBe('');
     expect(err.message).toContain(String(err.details.stderr));
-    expect((await failure(decodedDurationMs(Readable.from([garbage]), LIMIT))).code).toBe('TRANSCODE_FAILED');
+    expect((await failure(decodedDurationMs(Readable.from([garbage]), LIMIT))).code).toBe(
+      'TRANSCODE_FAILED',
+    );
   });
 
   it('a deadline of a few ms: TRANSCODE_FAILED, and the child is gone when the error arrives', async () => {
     const err = await failure(buffer(toOpus(createReadStream(wav('long')), { timeoutMs: 5 })));
     expect(err.details).toMatchObject({ reason: 'timeout', signal: 'SIGKILL' });
     expect(gone(err.details.pid)).toBe(true);
-    const decodeErr = await failure(decodedDurationMs(createReadStream(wav('long')), { timeoutMs: 5, format: 'wav' }));
+    const decodeErr = await failure(
+      decodedDurationMs(createReadStream(wav('long')), { timeoutMs: 5, format: 'wav' }),
+    );
     expect(decodeErr.details.reason).toBe('timeout');
     expect(gone(decodeErr.details.pid)).toBe(true);
   });
@@ -131,7 +152,13 @@ describe('WAV to Ogg Opus through ffmpeg', () => {
     expect(gone(err.details.pid)).toBe(true);
     expect(input.destroyed).toBe(true);
     // Already aborted: fails without doing the work.
-    expect((await failure(decodedDurationMs(Readable.from([Buffer.alloc(0)]), { ...LIMIT, signal: ac.signal }))).details.reason).toBe('aborted');
+    expect(
+      (
+        await failure(
+          decodedDurationMs(Readable.from([Buffer.alloc(0)]), { ...LIMIT, signal: ac.signal }),
+        )
+      ).details.reason,
+    ).toBe('aborted');
   });
 
   it('an input that fails: the output fails with the input’s own error', async () => {

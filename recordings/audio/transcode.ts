@@ -18,7 +18,11 @@ const DECODE_RATE = 8000;
 const STDERR_KEEP_CHARS = 8192;
 const STDERR_REPORT_LINES = 8;
 
-type StopReason = { kind: 'timeout' } | { kind: 'aborted'; cause: unknown } | { kind: 'input'; cause: unknown } | { kind: 'output-closed' };
+type StopReason =
+  | { kind: 'timeout' }
+  | { kind: 'aborted'; cause: unknown }
+  | { kind: 'input'; cause: unknown }
+  | { kind: 'output-closed' };
 
 /**
  * Ogg Opus from a WAV stream, at the WAV's own rate (8 kHz calls stay narrowband). `voip` tunes
@@ -27,13 +31,37 @@ type StopReason = { kind: 'timeout' } | { kind: 'aborted'; cause: unknown } | { 
  * deadline passes or the signal aborts, and with the input's own error if the input fails. The
  * deadline covers the whole run, including time the reader spends not reading.
  */
-export function toOpus(input: Readable, opts: TranscodeOptions & { bitrateKbps?: number | undefined }): Readable {
+export function toOpus(
+  input: Readable,
+  opts: TranscodeOptions & { bitrateKbps?: number | undefined },
+): Readable {
   const kbps = opts.bitrateKbps ?? 16;
   // Opus's own range; a value outside it is a configuration bug, not a transcode failure.
-  if (!Number.isInteger(kbps) || kbps < 6 || kbps > 510) throw new RangeError(`Opus bitrate must be 6..510 kbps, got ${kbps}`);
+  if (!Number.isInteger(kbps) || kbps < 6 || kbps > 510)
+    throw new RangeError(`Opus bitrate must be 6..510 kbps, got ${kbps}`);
   // Encoder complexity 5 of 10: half the CPU of the default for narrowband speech, with files
   // within a few per cent of the same size (measured on 10 min of 8 kHz audio: 2.7 s vs 5.1 s).
-  const args = ['-f', 'wav', '-i', 'pipe:0', '-map', '0:a:0', '-c:a', 'libopus', '-b:a', `${kbps}k`, '-vbr', 'on', '-application', 'voip', '-compression_level', '5', '-f', 'ogg', 'pipe:1'];
+  const args = [
+    '-f',
+    'wav',
+    '-i',
+    'pipe:0',
+    '-map',
+    '0:a:0',
+    '-c:a',
+    'libopus',
+    '-b:a',
+    `${kbps}k`,
+    '-vbr',
+    'on',
+    '-application',
+    'voip',
+    '-compression_level',
+    '5',
+    '-f',
+    'ogg',
+    'pipe:1',
+  ];
   return runFfmpeg('encode Opus', args, input, opts);
 }
 
@@ -42,19 +70,42 @@ export function toOpus(input: Readable, opts: TranscodeOptions & { bitrateKbps?:
  * 16-bit, so bytes / 16 per ms) rather than from any header or ffmpeg's own report. Opus's
  * pre-skip and end trimming are applied by ffmpeg's Ogg demuxer. Default format: 'ogg'.
  */
-export async function decodedDurationMs(input: Readable, opts: TranscodeOptions & { format?: 'ogg' | 'wav' | undefined }): Promise<number> {
-  const args = ['-f', opts.format ?? 'ogg', '-i', 'pipe:0', '-map', '0:a:0', '-f', 's16le', '-ac', '1', '-ar', String(DECODE_RATE), 'pipe:1'];
+export async function decodedDurationMs(
+  input: Readable,
+  opts: TranscodeOptions & { format?: 'ogg' | 'wav' | undefined },
+): Promise<number> {
+  const args = [
+    '-f',
+    opts.format ?? 'ogg',
+    '-i',
+    'pipe:0',
+    '-map',
+    '0:a:0',
+    '-f',
+    's16le',
+    '-ac',
+    '1',
+    '-ar',
+    String(DECODE_RATE),
+    'pipe:1',
+  ];
   let bytes = 0;
-  for await (const chunk of runFfmpeg('decode', args, input, opts) as AsyncIterable<Buffer>) bytes += chunk.length;
+  for await (const chunk of runFfmpeg('decode', args, input, opts) as AsyncIterable<Buffer>)
+    bytes += chunk.length;
   return (bytes / 2 / DECODE_RATE) * 1000;
 }
 
 /** Whether ffmpeg runs here and has the libopus encoder (not every build does). */
 export function ffmpegAvailable(): Promise<boolean> {
   return new Promise((resolve) => {
-    execFile(FFMPEG, ['-hide_banner', '-encoders'], { timeout: 5000, maxBuffer: 4 * 1024 * 1024 }, (err, stdout) => {
-      resolve(!err && /^\s*A\S*\s+libopus\s/m.test(String(stdout)));
-    });
+    execFile(
+      FFMPEG,
+      ['-hide_banner', '-encoders'],
+      { timeout: 5000, maxBuffer: 4 * 1024 * 1024 },
+      (err, stdout) => {
+        resolve(!err && /^\s*A\S*\s+libopus\s/m.test(String(stdout)));
+      },
+    );
   });
 }
 
@@ -63,19 +114,30 @@ export function ffmpegAvailable(): Promise<boolean> {
  * after ffmpeg has exited 0, so a reader never takes a truncated output for a whole one; it errors
  * only after the child has exited, so no ffmpeg outlives a failed stream.
  */
-function runFfmpeg(what: string, args: string[], input: Readable, opts: TranscodeOptions): Readable {
+function runFfmpeg(
+  what: string,
+  args: string[],
+  input: Readable,
+  opts: TranscodeOptions,
+): Readable {
   let stopReason: StopReason | undefined;
   let settled = false;
   let failure: Error | undefined;
 
-  const child = spawn(FFMPEG, ['-hide_banner', '-loglevel', 'error', ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
+  const child = spawn(FFMPEG, ['-hide_banner', '-loglevel', 'error', ...args], {
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
   let stderr = '';
   child.stderr.setEncoding('utf8');
   child.stderr.on('data', (text: string) => {
     stderr = (stderr + text).slice(-STDERR_KEEP_CHARS);
   });
   const stderrDone = new Promise<void>((resolve) => child.stderr.once('close', resolve));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null; spawnError?: Error }>((resolve) => {
+  const exited = new Promise<{
+    code: number | null;
+    signal: NodeJS.Signals | null;
+    spawnError?: Error;
+  }>((resolve) => {
     child.once('exit', (code, signal) => resolve({ code, signal }));
     // Without a pid the child never started (e.g. ffmpeg missing); other errors precede an exit.
     child.on('error', (err) => {
@@ -148,15 +210,30 @@ function failureOf(
   if (!reason && !exit.spawnError && exit.code === 0) return undefined;
   const tail = stderr.trim().split('\n').slice(-STDERR_REPORT_LINES).join('\n').trim();
   const why =
-    reason?.kind === 'timeout' ? `took longer than ${opts.timeoutMs} ms`
-    : reason?.kind === 'aborted' ? 'was aborted'
-    : reason?.kind === 'output-closed' ? 'output closed by its reader'
-    : reason?.kind === 'input' ? 'input failed'
-    : exit.spawnError ? `could not start: ${exit.spawnError.message}`
-    : `exited with ${exit.code ?? exit.signal ?? 'unknown status'}`;
+    reason?.kind === 'timeout'
+      ? `took longer than ${opts.timeoutMs} ms`
+      : reason?.kind === 'aborted'
+        ? 'was aborted'
+        : reason?.kind === 'output-closed'
+          ? 'output closed by its reader'
+          : reason?.kind === 'input'
+            ? 'input failed'
+            : exit.spawnError
+              ? `could not start: ${exit.spawnError.message}`
+              : `exited with ${exit.code ?? exit.signal ?? 'unknown status'}`;
   const cause = exit.spawnError ?? (reason && 'cause' in reason ? reason.cause : undefined);
-  return new HotlineError('TRANSCODE_FAILED', `[recordings] [ffmpeg] ${what} ${why}${tail ? `: ${tail}` : ''}`, {
-    ...(cause === undefined ? {} : { cause }),
-    details: { reason: reason?.kind ?? 'exit', code: exit.code, signal: exit.signal, pid, stderr: tail },
-  });
+  return new HotlineError(
+    'TRANSCODE_FAILED',
+    `[recordings] [ffmpeg] ${what} ${why}${tail ? `: ${tail}` : ''}`,
+    {
+      ...(cause === undefined ? {} : { cause }),
+      details: {
+        reason: reason?.kind ?? 'exit',
+        code: exit.code,
+        signal: exit.signal,
+        pid,
+        stderr: tail,
+      },
+    },
+  );
 }

@@ -44,9 +44,20 @@ function expectCorrupt(f: () => unknown): void {
 
 describe('parseWavHeader', () => {
   it('skips LIST and odd-sized chunks (with their pad byte) before the data', () => {
-    const buf = riff(chunk('LIST', Buffer.from('INFOx', 'latin1')), fmt(), chunk('junk', Buffer.alloc(3)), chunk('data', Buffer.alloc(1600)));
+    const buf = riff(
+      chunk('LIST', Buffer.from('INFOx', 'latin1')),
+      fmt(),
+      chunk('junk', Buffer.alloc(3)),
+      chunk('data', Buffer.alloc(1600)),
+    );
     const h = parseWavHeader(buf);
-    expect(h).toEqual({ sampleRate: 8000, channels: 1, bitsPerSample: 16, dataOffset: 12 + 14 + 24 + 12 + 8, dataBytes: 1600 });
+    expect(h).toEqual({
+      sampleRate: 8000,
+      channels: 1,
+      bitsPerSample: 16,
+      dataOffset: 12 + 14 + 24 + 12 + 8,
+      dataBytes: 1600,
+    });
     expect(wavDurationMs(h, buf.length)).toBe(100);
   });
 
@@ -63,7 +74,9 @@ describe('parseWavHeader', () => {
 
   it('RECORDING_CORRUPT for garbage, truncation, a missing fmt or a non-PCM format', () => {
     expectCorrupt(() => parseWavHeader(Buffer.alloc(0)));
-    expectCorrupt(() => parseWavHeader(Buffer.from('this is not a wav file, just some text', 'latin1')));
+    expectCorrupt(() =>
+      parseWavHeader(Buffer.from('this is not a wav file, just some text', 'latin1')),
+    );
     const good = riff(fmt(), chunk('data', Buffer.alloc(160)));
     expectCorrupt(() => parseWavHeader(good.subarray(0, 30))); // ends inside fmt
     expectCorrupt(() => parseWavHeader(good.subarray(0, 40))); // ends before the data chunk
@@ -74,7 +87,13 @@ describe('parseWavHeader', () => {
 });
 
 describe('wavDurationMs counts the audio actually present', () => {
-  const h: WavHeader = { sampleRate: 8000, channels: 1, bitsPerSample: 16, dataOffset: 44, dataBytes: 16000 };
+  const h: WavHeader = {
+    sampleRate: 8000,
+    channels: 1,
+    bitsPerSample: 16,
+    dataOffset: 44,
+    dataBytes: 16000,
+  };
   it.each([
     ['as declared', 16000, 44 + 16000, 1000],
     ['declared 0 (still recording): to the end of the file', 0, 44 + 8000, 500],
@@ -92,7 +111,20 @@ describe('readWavInfo on files sox writes', () => {
   let dir = '';
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'hotline-wav-test-'));
-    await run('sox', ['-n', '-r', '8000', '-c', '1', '-b', '16', join(dir, 'tone.wav'), 'synth', '3.2', 'sine', '440']);
+    await run('sox', [
+      '-n',
+      '-r',
+      '8000',
+      '-c',
+      '1',
+      '-b',
+      '16',
+      join(dir, 'tone.wav'),
+      'synth',
+      '3.2',
+      'sine',
+      '440',
+    ]);
   });
   afterAll(async () => {
     if (dir) await rm(dir, { recursive: true, force: true });
@@ -100,7 +132,12 @@ describe('readWavInfo on files sox writes', () => {
 
   it('8 kHz mono 16-bit, 3200 ms', async () => {
     const info = await readWavInfo(join(dir, 'tone.wav'));
-    expect(info).toMatchObject({ sampleRate: 8000, channels: 1, bitsPerSample: 16, dataBytes: 3.2 * 8000 * 2 });
+    expect(info).toMatchObject({
+      sampleRate: 8000,
+      channels: 1,
+      bitsPerSample: 16,
+      dataBytes: 3.2 * 8000 * 2,
+    });
     expect(info.durationMs).toBeGreaterThanOrEqual(3199);
     expect(info.durationMs).toBeLessThanOrEqual(3201);
   });
@@ -119,7 +156,10 @@ describe('readWavInfo on files sox writes', () => {
   it('RECORDING_CORRUPT (naming the file) for a truncated or garbage file', async () => {
     const buf = await readFile(join(dir, 'tone.wav'));
     await writeFile(join(dir, 'truncated.wav'), buf.subarray(0, 30));
-    await writeFile(join(dir, 'garbage.wav'), Buffer.from(Array.from({ length: 4096 }, (_, i) => (i * 7919) % 251)));
+    await writeFile(
+      join(dir, 'garbage.wav'),
+      Buffer.from(Array.from({ length: 4096 }, (_, i) => (i * 7919) % 251)),
+    );
     for (const name of ['truncated.wav', 'garbage.wav']) {
       const err = await readWavInfo(join(dir, name)).catch((e: unknown) => e);
       expect(isHotlineError(err, 'RECORDING_CORRUPT'), String(err)).toBe(true);

@@ -35,7 +35,11 @@ const SIZE_UNKNOWN = 0xffffffff;
  * (e.g. GSM "wav49"), whose duration is not a byte count.
  */
 export function parseWavHeader(buf: Buffer): WavHeader {
-  if (buf.length < 12 || buf.toString('latin1', 0, 4) !== 'RIFF' || buf.toString('latin1', 8, 12) !== 'WAVE') {
+  if (
+    buf.length < 12 ||
+    buf.toString('latin1', 0, 4) !== 'RIFF' ||
+    buf.toString('latin1', 8, 12) !== 'WAVE'
+  ) {
     throw corrupt('not a RIFF/WAVE file');
   }
   let fmt: Omit<WavHeader, 'dataOffset' | 'dataBytes'> | undefined;
@@ -58,19 +62,28 @@ export function parseWavHeader(buf: Buffer): WavHeader {
   throw corrupt(`no data chunk in the first ${buf.length} bytes`);
 }
 
-function parseFmt(buf: Buffer, at: number, size: number): Omit<WavHeader, 'dataOffset' | 'dataBytes'> {
+function parseFmt(
+  buf: Buffer,
+  at: number,
+  size: number,
+): Omit<WavHeader, 'dataOffset' | 'dataBytes'> {
   let format = buf.readUInt16LE(at);
   const channels = buf.readUInt16LE(at + 2);
   const sampleRate = buf.readUInt32LE(at + 4);
   const blockAlign = buf.readUInt16LE(at + 12);
   const bitsPerSample = buf.readUInt16LE(at + 14);
   // WAVE_FORMAT_EXTENSIBLE names the real format in the first two bytes of its sub-format GUID.
-  if (format === FORMAT_EXTENSIBLE && size >= 40 && at + 26 <= buf.length) format = buf.readUInt16LE(at + 24);
-  if (format !== FORMAT_PCM) throw corrupt(`unsupported WAV format 0x${format.toString(16)} (only PCM)`);
+  if (format === FORMAT_EXTENSIBLE && size >= 40 && at + 26 <= buf.length)
+    format = buf.readUInt16LE(at + 24);
+  if (format !== FORMAT_PCM)
+    throw corrupt(`unsupported WAV format 0x${format.toString(16)} (only PCM)`);
   if (channels < 1 || sampleRate < 1 || ![8, 16, 24, 32].includes(bitsPerSample)) {
-    throw corrupt(`implausible format: ${channels} channels, ${sampleRate} Hz, ${bitsPerSample} bits`);
+    throw corrupt(
+      `implausible format: ${channels} channels, ${sampleRate} Hz, ${bitsPerSample} bits`,
+    );
   }
-  if (blockAlign !== (channels * bitsPerSample) / 8) throw corrupt(`block align ${blockAlign} does not match ${channels}×${bitsPerSample} bits`);
+  if (blockAlign !== (channels * bitsPerSample) / 8)
+    throw corrupt(`block align ${blockAlign} does not match ${channels}×${bitsPerSample} bits`);
   return { sampleRate, channels, bitsPerSample };
 }
 
@@ -102,7 +115,11 @@ export async function readWavInfo(path: string): Promise<WavInfo> {
     const header = parseWavHeader(buf.subarray(0, bytesRead));
     return { ...header, fileSize: size, durationMs: wavDurationMs(header, size) };
   } catch (err) {
-    if (err instanceof HotlineError) throw new HotlineError(err.code, `${err.message}: ${path}`, { cause: err, details: { ...err.details, path } });
+    if (err instanceof HotlineError)
+      throw new HotlineError(err.code, `${err.message}: ${path}`, {
+        cause: err,
+        details: { ...err.details, path },
+      });
     throw err;
   } finally {
     await file.close();
@@ -110,5 +127,7 @@ export async function readWavInfo(path: string): Promise<WavInfo> {
 }
 
 function corrupt(reason: string): HotlineError {
-  return new HotlineError('RECORDING_CORRUPT', `[recordings] [wav] ${reason}`, { details: { reason } });
+  return new HotlineError('RECORDING_CORRUPT', `[recordings] [wav] ${reason}`, {
+    details: { reason },
+  });
 }

@@ -24,7 +24,12 @@ export const entrySchema = z.strictObject({
   endedAt: iso,
   durationMs: z.number().int().min(0),
   /** The audio as recorded: kept to check every later copy against. */
-  original: z.strictObject({ format: z.literal('wav'), size: z.number().int().min(0), sha256: z.string().regex(/^[0-9a-f]{64}$/), durationMs: z.number().int().min(0) }),
+  original: z.strictObject({
+    format: z.literal('wav'),
+    size: z.number().int().min(0),
+    sha256: z.string().regex(/^[0-9a-f]{64}$/),
+    durationMs: z.number().int().min(0),
+  }),
   tier: z.enum(TIERS),
   /** The object's key in its tier's storage. */
   key: z.string().max(512),
@@ -54,7 +59,10 @@ export function location(e: Pick<RecordingEntry, 'tier' | 'key'>): string {
 }
 
 /** Object key of a recording's copy on a tier: dated folders keep listings short. */
-export function objectKey(e: Pick<RecordingEntry, 'id' | 'startedAt'>, format: 'wav' | 'opus'): string {
+export function objectKey(
+  e: Pick<RecordingEntry, 'id' | 'startedAt'>,
+  format: 'wav' | 'opus',
+): string {
   const day = e.startedAt.slice(0, 10).replaceAll('-', '/');
   return `${day}/${e.id}.${format}.hlr`;
 }

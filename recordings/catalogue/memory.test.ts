@@ -1,4 +1,7 @@
 import { testCatalogue } from '../../test/contract/catalogue.contract.js';
 import { MemoryCatalogue } from './memory.js';
 
-testCatalogue('memory', async () => ({ catalogue: new MemoryCatalogue(), close: async () => undefined }));
+testCatalogue('memory', async () => ({
+  catalogue: new MemoryCatalogue(),
+  close: async () => undefined,
+}));

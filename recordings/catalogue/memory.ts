@@ -10,7 +10,9 @@ export class MemoryCatalogue implements Catalogue {
   private readonly stats = new Map<string, number>();
 
   private sorted(): RecordingEntry[] {
-    return [...this.entries.values()].sort((a, b) => Date.parse(a.startedAt) - Date.parse(b.startedAt) || a.id.localeCompare(b.id));
+    return [...this.entries.values()].sort(
+      (a, b) => Date.parse(a.startedAt) - Date.parse(b.startedAt) || a.id.localeCompare(b.id),
+    );
   }
 
   async get(id: string): Promise<RecordingEntry | undefined> {
@@ -35,7 +37,10 @@ export class MemoryCatalogue implements Catalogue {
       .slice(0, limit)
       .map((e) => e.id);
   }
-  async all(afterStart: number, limit: number): Promise<{ ids: string[]; next: number | undefined }> {
+  async all(
+    afterStart: number,
+    limit: number,
+  ): Promise<{ ids: string[]; next: number | undefined }> {
     const list = this.sorted().filter((e) => Date.parse(e.startedAt) >= afterStart);
     const page = list.slice(0, limit);
     const rest = list[limit];

@@ -19,7 +19,10 @@ export interface RebuildSummary {
  * recording's furthest verified copy becomes its entry (a sidecar is written only after its copy
  * was verified). Earlier copies become stale copies for the next tiering run to delete.
  */
-export async function rebuildCatalogue(deps: RecordingsDeps, onProgress?: (found: number) => void): Promise<RebuildSummary> {
+export async function rebuildCatalogue(
+  deps: RecordingsDeps,
+  onProgress?: (found: number) => void,
+): Promise<RebuildSummary> {
   const out: RebuildSummary = { restored: 0, duplicates: 0, orphans: [], unreadable: [] };
   const copies = new Map<string, RecordingEntry[]>();
   let found = 0;
@@ -52,6 +55,9 @@ export async function rebuildCatalogue(deps: RecordingsDeps, onProgress?: (found
     await deps.catalogue.put(entry);
     out.restored++;
   }
-  deps.log.info({ restored: out.restored, duplicates: out.duplicates, orphans: out.orphans.length }, 'catalogue rebuilt from storage');
+  deps.log.info(
+    { restored: out.restored, duplicates: out.duplicates, orphans: out.orphans.length },
+    'catalogue rebuilt from storage',
+  );
   return out;
 }

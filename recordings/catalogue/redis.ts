@@ -1,6 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
-import { entrySchema, pendingSchema, TIERS, type AuditEntry, type PendingCapture, type RecordingEntry, type Tier } from './entry.js';
+import {
+  entrySchema,
+  pendingSchema,
+  TIERS,
+  type AuditEntry,
+  type PendingCapture,
+  type RecordingEntry,
+  type Tier,
+} from './entry.js';
 import { matches, type Catalogue, type CatalogueLock, type SearchQuery } from './types.js';
 
 const EXTEND = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end return 0`;
@@ -40,7 +48,11 @@ export class RedisCatalogue implements Catalogue {
   }
 
   async remove(id: string): Promise<void> {
-    const m = this.redis.multi().del(this.k('e', id)).zrem(this.k('by-start'), id).srem(this.k('stale'), id);
+    const m = this.redis
+      .multi()
+      .del(this.k('e', id))
+      .zrem(this.k('by-start'), id)
+      .srem(this.k('stale'), id);
     for (const t of TIERS) m.zrem(this.k('tier', t), id);
     await m.exec();
   }
@@ -53,8 +65,19 @@ export class RedisCatalogue implements Catalogue {
     return (await this.redis.smembers(this.k('stale'))).slice(0, limit);
   }
 
-  async all(afterStart: number, limit: number): Promise<{ ids: string[]; next: number | undefined }> {
-    const rows = await this.redis.zrangebyscore(this.k('by-start'), afterStart, '+inf', 'WITHSCORES', 'LIMIT', 0, limit + 1);
+  async all(
+    afterStart: number,
+    limit: number,
+  ): Promise<{ ids: string[]; next: number | undefined }> {
+    const rows = await this.redis.zrangebyscore(
+      this.k('by-start'),
+      afterStart,
+      '+inf',
+      'WITHSCORES',
+      'LIMIT',
+      0,
+      limit + 1,
+    );
     const ids: string[] = [];
     for (let i = 0; i < rows.length && ids.length < limit; i += 2) ids.push(rows[i] as string);
     const next = rows.length > limit * 2 ? Number(rows[limit * 2 + 1]) : undefined;
@@ -67,7 +90,14 @@ export class RedisCatalogue implements Catalogue {
     let offset = 0;
     // The time range narrows through the index; the other filters read entries page by page.
     while (out.length < limit) {
-      const ids = await this.redis.zrangebyscore(this.k('by-start'), q.from ?? '-inf', q.to ?? '+inf', 'LIMIT', offset, 200);
+      const ids = await this.redis.zrangebyscore(
+        this.k('by-start'),
+        q.from ?? '-inf',
+        q.to ?? '+inf',
+        'LIMIT',
+        offset,
+        200,
+      );
       if (ids.length === 0) return out;
       offset += ids.length;
       const raws = await this.redis.mget(ids.map((id) => this.k('e', id)));
@@ -82,7 +112,9 @@ export class RedisCatalogue implements Catalogue {
   }
 
   async counts(): Promise<Record<Tier, number>> {
-    const [hot, warm, cold] = await Promise.all(TIERS.map((t) => this.redis.zcard(this.k('tier', t))));
+    const [hot, warm, cold] = await Promise.all(
+      TIERS.map((t) => this.redis.zcard(this.k('tier', t))),
+    );
     return { hot: hot ?? 0, warm: warm ?? 0, cold: cold ?? 0 };
   }
 
@@ -128,11 +160,17 @@ export class RedisCatalogue implements Catalogue {
   }
 
   async audit(a: AuditEntry): Promise<void> {
-    await this.redis.multi().lpush(this.k('audit', a.recordingId), JSON.stringify(a)).ltrim(this.k('audit', a.recordingId), 0, this.auditKeep - 1).exec();
+    await this.redis
+      .multi()
+      .lpush(this.k('audit', a.recordingId), JSON.stringify(a))
+      .ltrim(this.k('audit', a.recordingId), 0, this.auditKeep - 1)
+      .exec();
   }
 
   async audits(recordingId: string): Promise<AuditEntry[]> {
-    return (await this.redis.lrange(this.k('audit', recordingId), 0, -1)).map((raw) => JSON.parse(raw) as AuditEntry).reverse();
+    return (await this.redis.lrange(this.k('audit', recordingId), 0, -1))
+      .map((raw) => JSON.parse(raw) as AuditEntry)
+      .reverse();
   }
 
   async count(name: string, by = 1): Promise<void> {

@@ -16,22 +16,34 @@ export type KeyFile = z.infer<typeof keyFileSchema>;
  * configuration can be shared and logged without them. A missing file is created with one fresh
  * key: a fresh machine records safely from its first call.
  */
-export async function loadKeyFile(path: string, opts: { create: boolean }): Promise<{ keys: KeyFile; created: boolean }> {
+export async function loadKeyFile(
+  path: string,
+  opts: { create: boolean },
+): Promise<{ keys: KeyFile; created: boolean }> {
   let raw: string;
   try {
     raw = await readFile(path, 'utf8');
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'ENOENT' || !opts.create) {
-      throw new HotlineError('RECORDING_KEY_MISSING', `[recordings] cannot read the key file ${path}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
+      throw new HotlineError(
+        'RECORDING_KEY_MISSING',
+        `[recordings] cannot read the key file ${path}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`,
+      );
     }
-    const keys: KeyFile = { current: 'k1', keys: { k1: randomBytes(32).toString('base64') }, callerHashSecret: randomBytes(32).toString('hex') };
+    const keys: KeyFile = {
+      current: 'k1',
+      keys: { k1: randomBytes(32).toString('base64') },
+      callerHashSecret: randomBytes(32).toString('hex'),
+    };
     await saveKeyFile(path, keys);
     return { keys, created: true };
   }
   try {
     return { keys: keyFileSchema.parse(JSON.parse(raw)), created: false };
   } catch (err) {
-    throw new HotlineError('CONFIG_INVALID', `[recordings] the key file ${path} is not valid`, { cause: err });
+    throw new HotlineError('CONFIG_INVALID', `[recordings] the key file ${path} is not valid`, {
+      cause: err,
+    });
   }
 }
 

@@ -45,13 +45,21 @@ describe('keyring', () => {
 
   it('names a missing master key and a wrong one with their own codes', () => {
     const wrapped = new Keyring({ current: 'a', keys: { a } }).wrap(Keyring.dataKey(), 'r');
-    expect(code(() => new Keyring({ current: 'b', keys: { b } }).unwrap(wrapped, 'r'))).toBe('RECORDING_KEY_MISSING');
-    expect(code(() => new Keyring({ current: 'a', keys: { a: b } }).unwrap(wrapped, 'r'))).toBe('RECORDING_KEY_MISMATCH');
-    expect(code(() => new Keyring({ current: 'a', keys: { a } }).unwrap('garbage', 'r'))).toBe('RECORDING_KEY_MISSING');
+    expect(code(() => new Keyring({ current: 'b', keys: { b } }).unwrap(wrapped, 'r'))).toBe(
+      'RECORDING_KEY_MISSING',
+    );
+    expect(code(() => new Keyring({ current: 'a', keys: { a: b } }).unwrap(wrapped, 'r'))).toBe(
+      'RECORDING_KEY_MISMATCH',
+    );
+    expect(code(() => new Keyring({ current: 'a', keys: { a } }).unwrap('garbage', 'r'))).toBe(
+      'RECORDING_KEY_MISSING',
+    );
   });
 
   it('refuses a bad configuration', () => {
-    expect(code(() => new Keyring({ current: 'a', keys: { a: 'c2hvcnQ=' } }))).toBe('CONFIG_INVALID');
+    expect(code(() => new Keyring({ current: 'a', keys: { a: 'c2hvcnQ=' } }))).toBe(
+      'CONFIG_INVALID',
+    );
     expect(code(() => new Keyring({ current: 'z', keys: { a } }))).toBe('CONFIG_INVALID');
   });
 

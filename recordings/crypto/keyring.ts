@@ -22,11 +22,23 @@ export class Keyring {
   constructor(config: KeyringConfig) {
     for (const [id, b64] of Object.entries(config.keys)) {
       const key = Buffer.from(b64, 'base64');
-      if (key.length !== 32) throw new HotlineError('CONFIG_INVALID', `[recordings] master key ${id} is not 32 bytes of base64`);
-      if (!/^[A-Za-z0-9_-]{1,32}$/.test(id)) throw new HotlineError('CONFIG_INVALID', `[recordings] master key id ${id} is not a short name`);
+      if (key.length !== 32)
+        throw new HotlineError(
+          'CONFIG_INVALID',
+          `[recordings] master key ${id} is not 32 bytes of base64`,
+        );
+      if (!/^[A-Za-z0-9_-]{1,32}$/.test(id))
+        throw new HotlineError(
+          'CONFIG_INVALID',
+          `[recordings] master key id ${id} is not a short name`,
+        );
       this.keys.set(id, key);
     }
-    if (!this.keys.has(config.current)) throw new HotlineError('CONFIG_INVALID', `[recordings] current master key ${config.current} is not among the keys`);
+    if (!this.keys.has(config.current))
+      throw new HotlineError(
+        'CONFIG_INVALID',
+        `[recordings] current master key ${config.current} is not among the keys`,
+      );
     this.current = config.current;
   }
 
@@ -47,9 +59,18 @@ export class Keyring {
 
   unwrap(wrapped: string, recordingId: string): Buffer {
     const [version, keyId, body] = wrapped.split(':');
-    if (version !== VERSION || !keyId || !body) throw new HotlineError('RECORDING_KEY_MISSING', `[recordings] data key of ${recordingId} is malformed`);
+    if (version !== VERSION || !keyId || !body)
+      throw new HotlineError(
+        'RECORDING_KEY_MISSING',
+        `[recordings] data key of ${recordingId} is malformed`,
+      );
     const master = this.keys.get(keyId);
-    if (!master) throw new HotlineError('RECORDING_KEY_MISSING', `[recordings] master key ${keyId} for ${recordingId} is not configured`, { details: { keyId } });
+    if (!master)
+      throw new HotlineError(
+        'RECORDING_KEY_MISSING',
+        `[recordings] master key ${keyId} for ${recordingId} is not configured`,
+        { details: { keyId } },
+      );
     const raw = Buffer.from(body, 'base64url');
     try {
       const d = createDecipheriv('aes-256-gcm', master, raw.subarray(0, 12));
@@ -59,7 +80,11 @@ export class Keyring {
       if (key.length !== 32) throw new Error('short key');
       return key;
     } catch (err) {
-      throw new HotlineError('RECORDING_KEY_MISMATCH', `[recordings] master key ${keyId} does not open the data key of ${recordingId} (wrong key?)`, { cause: err, details: { keyId } });
+      throw new HotlineError(
+        'RECORDING_KEY_MISMATCH',
+        `[recordings] master key ${keyId} does not open the data key of ${recordingId} (wrong key?)`,
+        { cause: err, details: { keyId } },
+      );
     }
   }
 
@@ -79,5 +104,7 @@ export class Keyring {
  * (phone numbers are a small space, so a plain SHA-256 would be).
  */
 export function callerHash(secret: string, number: string): string {
-  return createHmac('sha256', secret).update(number.replace(/[^0-9+]/g, '')).digest('hex');
+  return createHmac('sha256', secret)
+    .update(number.replace(/[^0-9+]/g, ''))
+    .digest('hex');
 }

@@ -5,7 +5,14 @@ import { pipeline } from 'node:stream/promises';
 import { describe, expect, it } from 'vitest';
 import { isHotlineError } from '../../lib/errors.js';
 import { memoryStorage } from '../storage/memory.js';
-import { decryptRange, decryptStream, encryptedSize, encryptStream, HEADER_BYTES, SEGMENT } from './segments.js';
+import {
+  decryptRange,
+  decryptStream,
+  encryptedSize,
+  encryptStream,
+  HEADER_BYTES,
+  SEGMENT,
+} from './segments.js';
 
 async function seal(key: Buffer, plain: Buffer, chunk = 10_000): Promise<Buffer> {
   const parts: Buffer[] = [];
@@ -15,9 +22,13 @@ async function seal(key: Buffer, plain: Buffer, chunk = 10_000): Promise<Buffer>
 
 async function open(key: Buffer, sealed: Buffer): Promise<Buffer> {
   const out: Buffer[] = [];
-  await pipeline(Readable.from([sealed]), decryptStream(key), async (src: AsyncIterable<Buffer>) => {
-    for await (const c of src) out.push(c);
-  });
+  await pipeline(
+    Readable.from([sealed]),
+    decryptStream(key),
+    async (src: AsyncIterable<Buffer>) => {
+      for await (const c of src) out.push(c);
+    },
+  );
   return Buffer.concat(out);
 }
 
@@ -33,12 +44,15 @@ async function errorCode(p: Promise<unknown>): Promise<string> {
 describe('segmented AES-256-GCM', () => {
   const key = randomBytes(32);
 
-  it.each([0, 1, SEGMENT - 1, SEGMENT, SEGMENT + 1, 3 * SEGMENT, 200_001])('round-trips %i bytes with the predicted size', async (n) => {
-    const plain = randomBytes(n);
-    const sealed = await seal(key, plain);
-    expect(sealed.length).toBe(encryptedSize(n));
-    expect((await open(key, sealed)).equals(plain)).toBe(true);
-  });
+  it.each([0, 1, SEGMENT - 1, SEGMENT, SEGMENT + 1, 3 * SEGMENT, 200_001])(
+    'round-trips %i bytes with the predicted size',
+    async (n) => {
+      const plain = randomBytes(n);
+      const sealed = await seal(key, plain);
+      expect(sealed.length).toBe(encryptedSize(n));
+      expect((await open(key, sealed)).equals(plain)).toBe(true);
+    },
+  );
 
   it('never writes the same ciphertext twice for the same audio (fresh nonce per object)', async () => {
     const plain = randomBytes(1000);
@@ -53,9 +67,15 @@ describe('segmented AES-256-GCM', () => {
     flipped[HEADER_BYTES + SEGMENT + 100] = (flipped[HEADER_BYTES + SEGMENT + 100] ?? 0) ^ 1;
     expect(await errorCode(open(key, flipped))).toBe('RECORDING_CORRUPT');
     // Cut at a segment boundary: every remaining tag is valid, but the end is not marked last.
-    expect(await errorCode(open(key, sealed.subarray(0, HEADER_BYTES + 2 * (SEGMENT + 16))))).toBe('RECORDING_CORRUPT');
-    expect(await errorCode(open(key, Buffer.concat([sealed, Buffer.from('x')])))).toBe('RECORDING_CORRUPT');
-    expect(await errorCode(open(key, Buffer.from('RIFF not ours at all')))).toBe('RECORDING_CORRUPT');
+    expect(await errorCode(open(key, sealed.subarray(0, HEADER_BYTES + 2 * (SEGMENT + 16))))).toBe(
+      'RECORDING_CORRUPT',
+    );
+    expect(await errorCode(open(key, Buffer.concat([sealed, Buffer.from('x')])))).toBe(
+      'RECORDING_CORRUPT',
+    );
+    expect(await errorCode(open(key, Buffer.from('RIFF not ours at all')))).toBe(
+      'RECORDING_CORRUPT',
+    );
   });
 
   it('decrypts any byte range from only the segments that hold it', async () => {
@@ -79,6 +99,8 @@ describe('segmented AES-256-GCM', () => {
       expect(got.equals(plain.subarray(s, e + 1)), `${s}-${e}`).toBe(true);
     }
     // The small middle range read the header and one segment, not the recording.
-    expect(reads[7]).toBe(`${HEADER_BYTES + 2 * (SEGMENT + 16)}-${HEADER_BYTES + 3 * (SEGMENT + 16) - 1}`);
+    expect(reads[7]).toBe(
+      `${HEADER_BYTES + 2 * (SEGMENT + 16)}-${HEADER_BYTES + 3 * (SEGMENT + 16) - 1}`,
+    );
   });
 });

@@ -78,7 +78,11 @@ export function encryptStream(key: Buffer, segment = SEGMENT): Transform {
 }
 
 function corrupt(what: string, cause?: unknown): HotlineError {
-  return new HotlineError('RECORDING_CORRUPT', `[recordings] encrypted audio ${what}`, cause === undefined ? {} : { cause });
+  return new HotlineError(
+    'RECORDING_CORRUPT',
+    `[recordings] encrypted audio ${what}`,
+    cause === undefined ? {} : { cause },
+  );
 }
 
 /**
@@ -86,7 +90,10 @@ function corrupt(what: string, cause?: unknown): HotlineError {
  * read separately: every segment's tag is checked, and the stream fails unless it ends with the
  * marked last segment (or, for a run, with the segment it was asked to end on).
  */
-export function decryptStream(key: Buffer, run?: { head: Buffer; firstIndex: number; endsWithLast: boolean }): Transform {
+export function decryptStream(
+  key: Buffer,
+  run?: { head: Buffer; firstIndex: number; endsWithLast: boolean },
+): Transform {
   let head = run?.head;
   let segment = head ? head.readUInt32BE(4) : 0;
   let index = run?.firstIndex ?? 0;
@@ -100,7 +107,10 @@ export function decryptStream(key: Buffer, run?: { head: Buffer; firstIndex: num
     index++;
     return plain;
   };
-  const fail = (err: unknown): HotlineError => (err instanceof HotlineError ? err : corrupt('failed its integrity check (wrong key or damaged)', err));
+  const fail = (err: unknown): HotlineError =>
+    err instanceof HotlineError
+      ? err
+      : corrupt('failed its integrity check (wrong key or damaged)', err);
   return new Transform({
     transform(chunk: Buffer, _enc, cb: TransformCallback) {
       try {
@@ -110,7 +120,8 @@ export function decryptStream(key: Buffer, run?: { head: Buffer; firstIndex: num
           head = buf.subarray(0, HEADER_BYTES);
           if (!head.subarray(0, 4).equals(MAGIC)) throw corrupt('has no HLR1 header');
           segment = head.readUInt32BE(4);
-          if (segment < 1024 || segment > 16 * 1024 * 1024) throw corrupt('has an impossible segment size');
+          if (segment < 1024 || segment > 16 * 1024 * 1024)
+            throw corrupt('has an impossible segment size');
           buf = buf.subarray(HEADER_BYTES);
         }
         // A full segment with more bytes after it cannot be the last one.
@@ -144,16 +155,23 @@ export async function decryptRange(
   range: { start: number; end: number },
 ): Promise<Readable> {
   const head = await readAll(await get({ start: 0, end: HEADER_BYTES - 1 }));
-  if (head.length !== HEADER_BYTES || !head.subarray(0, 4).equals(MAGIC)) throw corrupt('has no HLR1 header');
+  if (head.length !== HEADER_BYTES || !head.subarray(0, 4).equals(MAGIC))
+    throw corrupt('has no HLR1 header');
   const segment = head.readUInt32BE(4);
   const segments = Math.max(1, Math.ceil(plainSize / segment));
   const first = Math.floor(range.start / segment);
   const last = Math.floor(range.end / segment);
   const encStart = HEADER_BYTES + first * (segment + TAG);
-  const encEnd = Math.min(HEADER_BYTES + (last + 1) * (segment + TAG), encryptedSize(plainSize, segment)) - 1;
+  const encEnd =
+    Math.min(HEADER_BYTES + (last + 1) * (segment + TAG), encryptedSize(plainSize, segment)) - 1;
   const source = await get({ start: encStart, end: encEnd });
   const out = sliceStream(range.start - first * segment, range.end - range.start + 1);
-  pipeline(source, decryptStream(key, { head, firstIndex: first, endsWithLast: last === segments - 1 }), out, () => undefined);
+  pipeline(
+    source,
+    decryptStream(key, { head, firstIndex: first, endsWithLast: last === segments - 1 }),
+    out,
+    () => undefined,
+  );
   return out;
 }
 

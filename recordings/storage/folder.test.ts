@@ -6,5 +6,8 @@ import { folderStorage } from './folder.js';
 
 testStorageDriver('folder', async () => {
   const root = await mkdtemp(join(tmpdir(), 'hotline-folder-'));
-  return { driver: folderStorage({ name: 'hot', root }), close: () => rm(root, { recursive: true, force: true }) };
+  return {
+    driver: folderStorage({ name: 'hot', root }),
+    close: () => rm(root, { recursive: true, force: true }),
+  };
 });

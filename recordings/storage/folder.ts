@@ -33,9 +33,14 @@ export function folderStorage(options: FolderStorageOptions): StorageDriver {
   const translate = (err: unknown, key: string): unknown => {
     const code = (err as NodeJS.ErrnoException | undefined)?.code;
     if (code === 'ENOENT') return notFound(name, key);
-    if (code === 'ENOSPC' || code === 'EDQUOT') return new HotlineError('STORAGE_FULL', `[recordings] [${name}] no space left for ${key}`, { cause: err });
+    if (code === 'ENOSPC' || code === 'EDQUOT')
+      return new HotlineError('STORAGE_FULL', `[recordings] [${name}] no space left for ${key}`, {
+        cause: err,
+      });
     if (code === 'EACCES' || code === 'EROFS' || code === 'EIO') {
-      return new HotlineError('STORAGE_FAILED', `[recordings] [${name}] ${code} on ${key}`, { cause: err });
+      return new HotlineError('STORAGE_FAILED', `[recordings] [${name}] ${code} on ${key}`, {
+        cause: err,
+      });
     }
     return err;
   };
@@ -44,7 +49,11 @@ export function folderStorage(options: FolderStorageOptions): StorageDriver {
       const s = await stat(path(key));
       return s.isFile() ? { key, size: s.size, modifiedAt: s.mtime } : undefined;
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT' || (err as NodeJS.ErrnoException).code === 'ENOTDIR') return undefined;
+      if (
+        (err as NodeJS.ErrnoException).code === 'ENOENT' ||
+        (err as NodeJS.ErrnoException).code === 'ENOTDIR'
+      )
+        return undefined;
       throw translate(err, key);
     }
   };
@@ -58,7 +67,11 @@ export function folderStorage(options: FolderStorageOptions): StorageDriver {
         await mkdir(tmpDir, { recursive: true });
         await mkdir(dirname(target), { recursive: true });
         const source = Buffer.isBuffer(body) ? Readable.from([body]) : body;
-        await pipeline(source, createWriteStream(tmp, { flags: 'wx' }), opts?.signal ? { signal: opts.signal } : {});
+        await pipeline(
+          source,
+          createWriteStream(tmp, { flags: 'wx' }),
+          opts?.signal ? { signal: opts.signal } : {},
+        );
         const fh = await open(tmp, 'r+');
         try {
           await fh.sync();
@@ -68,11 +81,17 @@ export function folderStorage(options: FolderStorageOptions): StorageDriver {
         await rename(tmp, target);
         await syncDir(dirname(target));
       } catch (err) {
-        await rm(tmp, { force: true }).catch(ignored(options.log, 'removing the temporary file of a failed write'));
+        await rm(tmp, { force: true }).catch(
+          ignored(options.log, 'removing the temporary file of a failed write'),
+        );
         throw translate(err, key);
       }
       const s = await info(key);
-      if (!s) throw new HotlineError('STORAGE_FAILED', `[recordings] [${name}] ${key} vanished after it was written`);
+      if (!s)
+        throw new HotlineError(
+          'STORAGE_FAILED',
+          `[recordings] [${name}] ${key} vanished after it was written`,
+        );
       return s;
     },
     async get(key, range) {

@@ -1,4 +1,7 @@
 import { testStorageDriver } from '../../test/contract/storage.contract.js';
 import { memoryStorage } from './memory.js';
 
-testStorageDriver('memory', async () => ({ driver: memoryStorage(), close: async () => undefined }));
+testStorageDriver('memory', async () => ({
+  driver: memoryStorage(),
+  close: async () => undefined,
+}));

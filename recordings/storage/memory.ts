@@ -3,10 +3,16 @@ import { buffer } from 'node:stream/consumers';
 import { checkKey, notFound, resolveRange, type ObjectInfo, type StorageDriver } from './types.js';
 
 /** The reference driver and the test double: objects in a Map. */
-export function memoryStorage(options: { name?: string } = {}): StorageDriver & { readonly objects: Map<string, { data: Buffer; modifiedAt: Date }> } {
+export function memoryStorage(
+  options: { name?: string } = {},
+): StorageDriver & { readonly objects: Map<string, { data: Buffer; modifiedAt: Date }> } {
   const name = options.name ?? 'memory';
   const objects = new Map<string, { data: Buffer; modifiedAt: Date }>();
-  const info = (key: string, o: { data: Buffer; modifiedAt: Date }): ObjectInfo => ({ key, size: o.data.length, modifiedAt: o.modifiedAt });
+  const info = (key: string, o: { data: Buffer; modifiedAt: Date }): ObjectInfo => ({
+    key,
+    size: o.data.length,
+    modifiedAt: o.modifiedAt,
+  });
   return {
     name,
     kind: 'memory',

@@ -1,6 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { createServer as createHttpServer } from 'node:http';
-import { createServer as createNetServer, type AddressInfo, type Server, type Socket } from 'node:net';
+import {
+  createServer as createNetServer,
+  type AddressInfo,
+  type Server,
+  type Socket,
+} from 'node:net';
 import { Readable } from 'node:stream';
 import { buffer } from 'node:stream/consumers';
 import { HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
@@ -13,7 +18,14 @@ import { s3Storage, type S3StorageOptions } from './s3.js';
 const MiB = 1024 * 1024;
 
 function driverFor(s3: LocalS3, extra: Partial<S3StorageOptions> = {}) {
-  return s3Storage({ endpoint: s3.endpoint, region: 'us-east-1', bucket: s3.bucket, ...s3.credentials, partSizeBytes: 5 * MiB, ...extra });
+  return s3Storage({
+    endpoint: s3.endpoint,
+    region: 'us-east-1',
+    bucket: s3.bucket,
+    ...s3.credentials,
+    partSizeBytes: 5 * MiB,
+    ...extra,
+  });
 }
 
 // 11 MiB in 5 MiB parts: a multipart upload of three parts. Under a prefix, to prove keys stay relative.
@@ -28,12 +40,23 @@ testStorageDriver(
 );
 
 /** The typed error a call ends in, and how long it took. */
-async function failure(p: Promise<unknown>): Promise<{ code: string; message: string; ms: number; details: Readonly<Record<string, unknown>> }> {
+async function failure(p: Promise<unknown>): Promise<{
+  code: string;
+  message: string;
+  ms: number;
+  details: Readonly<Record<string, unknown>>;
+}> {
   const t0 = Date.now();
   try {
     await p;
   } catch (err) {
-    if (!isHotlineError(err)) return { code: `untyped: ${String(err)}`, message: String(err), ms: Date.now() - t0, details: {} };
+    if (!isHotlineError(err))
+      return {
+        code: `untyped: ${String(err)}`,
+        message: String(err),
+        ms: Date.now() - t0,
+        details: {},
+      };
     return { code: err.code, message: err.message, ms: Date.now() - t0, details: err.details };
   }
   return { code: 'resolved', message: '', ms: Date.now() - t0, details: {} };
@@ -54,7 +77,16 @@ async function closedPort(): Promise<number> {
 
 const SECRET = 'secret-that-must-not-show';
 const unreachable = (endpoint: string, extra: Partial<S3StorageOptions> = {}) =>
-  s3Storage({ endpoint, region: 'us-east-1', bucket: 'b', accessKeyId: 'AKIDNOTSHOWN', secretAccessKey: SECRET, maxAttempts: 2, requestTimeoutMs: 300, ...extra });
+  s3Storage({
+    endpoint,
+    region: 'us-east-1',
+    bucket: 'b',
+    accessKeyId: 'AKIDNOTSHOWN',
+    secretAccessKey: SECRET,
+    maxAttempts: 2,
+    requestTimeoutMs: 300,
+    ...extra,
+  });
 
 async function keys(objects: AsyncIterable<{ key: string }>): Promise<string[]> {
   const out: string[] = [];
@@ -78,7 +110,12 @@ describe('s3 driver: faults and edges', () => {
   let raw: S3Client;
   beforeAll(async () => {
     s3 = await startLocalS3();
-    raw = new S3Client({ endpoint: s3.endpoint, region: 'us-east-1', forcePathStyle: true, credentials: s3.credentials });
+    raw = new S3Client({
+      endpoint: s3.endpoint,
+      region: 'us-east-1',
+      forcePathStyle: true,
+      credentials: s3.credentials,
+    });
   });
   afterAll(async () => {
     raw?.destroy();
@@ -87,7 +124,11 @@ describe('s3 driver: faults and edges', () => {
 
   it('answers a closed loopback port with STORAGE_UNAVAILABLE within seconds, for put, get and head', async () => {
     const driver = unreachable(`http://127.0.0.1:${await closedPort()}`);
-    for (const call of [() => driver.put('a/x.bin', Buffer.from('x')), () => driver.get('a/x.bin'), () => driver.head('a/x.bin')]) {
+    for (const call of [
+      () => driver.put('a/x.bin', Buffer.from('x')),
+      () => driver.get('a/x.bin'),
+      () => driver.head('a/x.bin'),
+    ]) {
       const f = await failure(call());
       expect(f.code).toBe('STORAGE_UNAVAILABLE');
       expect(f.ms).toBeLessThan(3000);
@@ -113,7 +154,9 @@ describe('s3 driver: faults and edges', () => {
     let requests = 0;
     const server = createHttpServer((_req, res) => {
       requests++;
-      res.writeHead(503, { 'content-type': 'application/xml' }).end('<Error><Code>SlowDown</Code><Message>Reduce your request rate.</Message></Error>');
+      res
+        .writeHead(503, { 'content-type': 'application/xml' })
+        .end('<Error><Code>SlowDown</Code><Message>Reduce your request rate.</Message></Error>');
     });
     const driver = unreachable(`http://127.0.0.1:${await listen(server)}`, { maxAttempts: 3 });
     expect((await failure(driver.get('a/x.bin'))).code).toBe('STORAGE_UNAVAILABLE');
@@ -123,16 +166,26 @@ describe('s3 driver: faults and edges', () => {
     await new Promise((resolve) => server.close(resolve));
   });
 
-  it('answers a missing bucket with STORAGE_FAILED naming the bucket (not STORAGE_NOT_FOUND), on every call', async () => {
-    const driver = driverFor(s3, { bucket: 'no-such-bucket' });
-    const calls = [driver.put('a/x.bin', Buffer.from('x')), driver.get('a/x.bin'), driver.head('a/x.bin'), driver.delete('a/x.bin'), keys(driver.list())];
-    for (const call of calls) {
-      const f = await failure(call);
-      expect(f.code).toBe('STORAGE_FAILED');
-      expect(f.message).toContain('bucket no-such-bucket not found');
-    }
-    await driver.close?.();
-  });
+  it(
+    'answers a missing bucket with STORAGE_FAILED naming ' +
+      'the bucket (not STORAGE_NOT_FOUND), on every call',
+    async () => {
+      const driver = driverFor(s3, { bucket: 'no-such-bucket' });
+      const calls = [
+        driver.put('a/x.bin', Buffer.from('x')),
+        driver.get('a/x.bin'),
+        driver.head('a/x.bin'),
+        driver.delete('a/x.bin'),
+        keys(driver.list()),
+      ];
+      for (const call of calls) {
+        const f = await failure(call);
+        expect(f.code).toBe('STORAGE_FAILED');
+        expect(f.message).toContain('bucket no-such-bucket not found');
+      }
+      await driver.close?.();
+    },
+  );
 
   it('answers an unknown access key with STORAGE_FAILED and keeps the key out of the message', async () => {
     const driver = driverFor(s3, { accessKeyId: 'AKIDUNKNOWN123', secretAccessKey: SECRET });
@@ -151,7 +204,8 @@ describe('s3 driver: faults and edges', () => {
     await cold.put('sc/small.bin', randomBytes(1000));
     await cold.put('sc/multi.bin', Readable.from([randomBytes(6 * MiB)]));
     await plain.put('sc/plain.bin', Buffer.from('x'));
-    const storageClass = async (key: string) => (await raw.send(new HeadObjectCommand({ Bucket: s3.bucket, Key: key }))).StorageClass;
+    const storageClass = async (key: string) =>
+      (await raw.send(new HeadObjectCommand({ Bucket: s3.bucket, Key: key }))).StorageClass;
     expect(await storageClass('sc/small.bin')).toBe('STANDARD_IA');
     expect(await storageClass('sc/multi.bin')).toBe('STANDARD_IA');
     expect(await storageClass('sc/plain.bin')).toBe('STANDARD');
@@ -166,7 +220,9 @@ describe('s3 driver: faults and edges', () => {
   it('leaves no object when the source breaks after the first part, and rethrows the source error', async () => {
     const driver = driverFor(s3);
     // s3rver has no AbortMultipartUpload: the driver must still surface the source's own error.
-    await expect(driver.put('mp/torn.bin', bytesThenError(randomBytes(6 * MiB)))).rejects.toThrow('source broke');
+    await expect(driver.put('mp/torn.bin', bytesThenError(randomBytes(6 * MiB)))).rejects.toThrow(
+      'source broke',
+    );
     expect(await driver.head('mp/torn.bin')).toBeUndefined();
     expect(await keys(driver.list('mp/'))).toEqual([]);
     await driver.close?.();
@@ -178,11 +234,22 @@ describe('s3 driver: faults and edges', () => {
     await driver.put('rg/data.bin', data);
     await driver.put('rg/empty.bin', Buffer.alloc(0));
     // s3rver answers bytes=0-0 with the whole object.
-    expect((await buffer(await driver.get('rg/data.bin', { start: 0, end: 0 }))).equals(data.subarray(0, 1))).toBe(true);
-    expect((await buffer(await driver.get('rg/data.bin', { start: 0, end: 9 }))).equals(data.subarray(0, 10))).toBe(true);
+    expect(
+      (await buffer(await driver.get('rg/data.bin', { start: 0, end: 0 }))).equals(
+        data.subarray(0, 1),
+      ),
+    ).toBe(true);
+    expect(
+      (await buffer(await driver.get('rg/data.bin', { start: 0, end: 9 }))).equals(
+        data.subarray(0, 10),
+      ),
+    ).toBe(true);
     const beyond = await failure(driver.get('rg/data.bin', { start: 1000 }));
     expect(beyond).toMatchObject({ code: 'RECORDING_RANGE_INVALID', details: { size: 1000 } });
-    expect(await failure(driver.get('rg/empty.bin', { start: 0 }))).toMatchObject({ code: 'RECORDING_RANGE_INVALID', details: { size: 0 } });
+    expect(await failure(driver.get('rg/empty.bin', { start: 0 }))).toMatchObject({
+      code: 'RECORDING_RANGE_INVALID',
+      details: { size: 0 },
+    });
     await driver.close?.();
   });
 
@@ -199,7 +266,9 @@ describe('s3 driver: faults and edges', () => {
   it('stops a put on an aborted signal with the caller’s reason', async () => {
     const driver = driverFor(s3);
     const reason = new Error('call ended');
-    await expect(driver.put('ab/x.bin', Buffer.from('x'), { signal: AbortSignal.abort(reason) })).rejects.toBe(reason);
+    await expect(
+      driver.put('ab/x.bin', Buffer.from('x'), { signal: AbortSignal.abort(reason) }),
+    ).rejects.toBe(reason);
     expect(await driver.head('ab/x.bin')).toBeUndefined();
     await driver.close?.();
     expect((await failure(driver.head('ab/x.bin'))).code).toBe('STORAGE_FAILED');
@@ -207,7 +276,12 @@ describe('s3 driver: faults and edges', () => {
 
   it('refuses bad options at construction with CONFIG_INVALID', () => {
     const base = { region: 'us-east-1', bucket: 'b', accessKeyId: 'a', secretAccessKey: 's' };
-    for (const bad of [{ partSizeBytes: 4 * MiB }, { maxAttempts: 0 }, { endpoint: 'not a url' }, { bucket: '' }]) {
+    for (const bad of [
+      { partSizeBytes: 4 * MiB },
+      { maxAttempts: 0 },
+      { endpoint: 'not a url' },
+      { bucket: '' },
+    ]) {
       let code = 'constructed';
       try {
         s3Storage({ ...base, ...bad });

@@ -13,7 +13,13 @@ import type { Logger } from 'pino';
 import { HotlineError, isHotlineError } from '../../lib/errors.js';
 import { ignored } from '../../lib/settle.js';
 import { translateS3Error, type S3ErrorContext } from './s3-errors.js';
-import { checkKey, resolveRange, type ByteRange, type ObjectInfo, type StorageDriver } from './types.js';
+import {
+  checkKey,
+  resolveRange,
+  type ByteRange,
+  type ObjectInfo,
+  type StorageDriver,
+} from './types.js';
 
 export interface S3StorageOptions {
   /** The tier this instance serves; names errors. Default 's3'. */
@@ -51,13 +57,22 @@ export function s3Storage(options: S3StorageOptions): StorageDriver {
   const o = validate(name, options);
   const root = o.prefix;
   const bucket = options.bucket;
-  const ctx = (op: string, key?: string): S3ErrorContext => ({ driver: name, bucket, op, key, secrets: [options.accessKeyId, options.secretAccessKey] });
+  const ctx = (op: string, key?: string): S3ErrorContext => ({
+    driver: name,
+    bucket,
+    op,
+    key,
+    secrets: [options.accessKeyId, options.secretAccessKey],
+  });
   let client: S3Client | undefined;
   let bucketChecked: Promise<S3Client> | undefined;
   let closed = false;
 
   function ready(): Promise<S3Client> {
-    if (closed) return Promise.reject(new HotlineError('STORAGE_FAILED', `[recordings] [${name}] used after close`));
+    if (closed)
+      return Promise.reject(
+        new HotlineError('STORAGE_FAILED', `[recordings] [${name}] used after close`),
+      );
     const c = (client ??= new S3Client({
       region: options.region,
       ...(options.endpoint !== undefined && { endpoint: options.endpoint }),
@@ -65,8 +80,13 @@ export function s3Storage(options: S3StorageOptions): StorageDriver {
       credentials: { accessKeyId: options.accessKeyId, secretAccessKey: options.secretAccessKey },
       maxAttempts: o.maxAttempts,
       // The SDK only warns on requestTimeout unless told to throw.
-      requestHandler: { requestTimeout: o.requestTimeoutMs, connectionTimeout: Math.min(o.requestTimeoutMs, 10_000), throwOnRequestTimeout: true },
-      // SDK default checksums kept: lib-storage sends every part as a Buffer (no aws-chunked body), which s3rver accepts.
+      requestHandler: {
+        requestTimeout: o.requestTimeoutMs,
+        connectionTimeout: Math.min(o.requestTimeoutMs, 10_000),
+        throwOnRequestTimeout: true,
+      },
+      // SDK default checksums kept: lib-storage sends every part as a Buffer (no aws-chunked body),
+      // which s3rver accepts.
     }));
     // Checked once: a HEAD on a key in a missing bucket is a bare 404 that would read as "no such object".
     bucketChecked ??= c.send(new HeadBucketCommand({ Bucket: bucket })).then(
@@ -102,11 +122,19 @@ export function s3Storage(options: S3StorageOptions): StorageDriver {
       const signal = putOpts?.signal;
       signal?.throwIfAborted();
       const c = await ready();
-      const counter = { bytes: Buffer.isBuffer(body) ? body.length : 0, sourceError: undefined as Error | undefined };
+      const counter = {
+        bytes: Buffer.isBuffer(body) ? body.length : 0,
+        sourceError: undefined as Error | undefined,
+      };
       const counted = Buffer.isBuffer(body) ? undefined : Readable.from(countBytes(body, counter));
       const upload = new Upload({
         client: c,
-        params: { Bucket: bucket, Key: root + key, Body: counted ?? body, StorageClass: o.storageClass },
+        params: {
+          Bucket: bucket,
+          Key: root + key,
+          Body: counted ?? body,
+          StorageClass: o.storageClass,
+        },
         partSize: o.partSizeBytes,
         queueSize: o.queueSize,
         // A failed multipart upload is aborted, so no parts linger and no object appears.
@@ -128,9 +156,13 @@ export function s3Storage(options: S3StorageOptions): StorageDriver {
       // The size check stands in for end-to-end checksums, which S3-compatible servers may skip.
       const info = await head(key);
       if (info?.size !== counter.bytes) {
-        throw new HotlineError('STORAGE_FAILED', `[recordings] [${name}] put ${key}: sent ${counter.bytes} bytes, the server holds ${info?.size ?? 'none'}`, {
-          details: { key, sent: counter.bytes, stored: info?.size },
-        });
+        throw new HotlineError(
+          'STORAGE_FAILED',
+          `[recordings] [${name}] put ${key}: sent ${counter.bytes} bytes, the server holds ${info?.size ?? 'none'}`,
+          {
+            details: { key, sent: counter.bytes, stored: info?.size },
+          },
+        );
       }
       return info;
     },
@@ -141,21 +173,41 @@ export function s3Storage(options: S3StorageOptions): StorageDriver {
       const c = await ready();
       let out;
       try {
-        out = await c.send(new GetObjectCommand({ Bucket: bucket, Key: root + key, Range: range && `bytes=${range.start}-${range.end ?? ''}` }));
+        out = await c.send(
+          new GetObjectCommand({
+            Bucket: bucket,
+            Key: root + key,
+            Range: range && `bytes=${range.start}-${range.end ?? ''}`,
+          }),
+        );
       } catch (err) {
         const e = translateS3Error(err, ctx('get', key));
         // Give the range error the object's size, as resolveRange does, for a 416's Content-Range.
         if (range && isHotlineError(e, 'RECORDING_RANGE_INVALID')) {
-          const info = await head(key).catch(ignored(options.log, 'reading the size of an object for a range error'));
+          const info = await head(key).catch(
+            ignored(options.log, 'reading the size of an object for a range error'),
+          );
           if (info) resolveRange(name, key, info.size, range);
         }
         throw e;
       }
       const body = out.Body;
-      if (!(body instanceof Readable)) throw new HotlineError('STORAGE_FAILED', `[recordings] [${name}] get ${key}: no body stream`);
+      if (!(body instanceof Readable))
+        throw new HotlineError(
+          'STORAGE_FAILED',
+          `[recordings] [${name}] get ${key}: no body stream`,
+        );
       if (!range) return body;
       try {
-        return fitRange(name, key, body, range, out.$metadata.httpStatusCode, out.ContentRange, out.ContentLength);
+        return fitRange(
+          name,
+          key,
+          body,
+          range,
+          out.$metadata.httpStatusCode,
+          out.ContentRange,
+          out.ContentLength,
+        );
       } catch (err) {
         body.destroy();
         throw err;
@@ -179,7 +231,13 @@ export function s3Storage(options: S3StorageOptions): StorageDriver {
       do {
         let page;
         try {
-          page = await c.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: root + prefix, ContinuationToken: token }));
+          page = await c.send(
+            new ListObjectsV2Command({
+              Bucket: bucket,
+              Prefix: root + prefix,
+              ContinuationToken: token,
+            }),
+          );
         } catch (err) {
           throw translateS3Error(err, ctx('list', prefix));
         }
@@ -210,10 +268,13 @@ function validate(name: string, opts: S3StorageOptions) {
   };
   if (!opts.bucket) bad('bucket is required');
   if (!opts.region) bad('region is required');
-  if (!opts.accessKeyId || !opts.secretAccessKey) bad('accessKeyId and secretAccessKey are required');
-  if (opts.endpoint !== undefined && !URL.canParse(opts.endpoint)) bad(`endpoint ${JSON.stringify(opts.endpoint)} is not a URL`);
+  if (!opts.accessKeyId || !opts.secretAccessKey)
+    bad('accessKeyId and secretAccessKey are required');
+  if (opts.endpoint !== undefined && !URL.canParse(opts.endpoint))
+    bad(`endpoint ${JSON.stringify(opts.endpoint)} is not a URL`);
   const partSizeBytes = opts.partSizeBytes ?? 8 * MiB;
-  if (!Number.isInteger(partSizeBytes) || partSizeBytes < MIN_PART) bad(`partSizeBytes must be an integer of at least ${MIN_PART}`);
+  if (!Number.isInteger(partSizeBytes) || partSizeBytes < MIN_PART)
+    bad(`partSizeBytes must be an integer of at least ${MIN_PART}`);
   const positive = (v: number | undefined, dflt: number, what: string): number => {
     const n = v ?? dflt;
     return Number.isInteger(n) && n >= 1 ? n : bad(`${what} must be a positive integer`);
@@ -243,8 +304,15 @@ function isValidKey(name: string, key: string): boolean {
 /** What no object could satisfy is refused before a request, as the memory driver does. */
 function checkRangeShape(name: string, key: string, range: ByteRange): void {
   const { start, end } = range;
-  if (!Number.isInteger(start) || start < 0 || (end !== undefined && (!Number.isInteger(end) || end < start))) {
-    throw new HotlineError('RECORDING_RANGE_INVALID', `[recordings] [${name}] range ${start}-${end ?? ''} of ${key} is malformed`);
+  if (
+    !Number.isInteger(start) ||
+    start < 0 ||
+    (end !== undefined && (!Number.isInteger(end) || end < start))
+  ) {
+    throw new HotlineError(
+      'RECORDING_RANGE_INVALID',
+      `[recordings] [${name}] range ${start}-${end ?? ''} of ${key} is malformed`,
+    );
   }
 }
 
@@ -253,14 +321,33 @@ function checkRangeShape(name: string, key: string, range: ByteRange): void {
  * than asked (s3rver answers `bytes=0-0` with the whole object; HTTP lets a server ignore Range):
  * the surplus is cut here. An empty object has no satisfiable range (s3rver claims `bytes 0-0/0`).
  */
-function fitRange(name: string, key: string, body: Readable, range: ByteRange, status: number | undefined, contentRange: string | undefined, length: number | undefined): Readable {
+function fitRange(
+  name: string,
+  key: string,
+  body: Readable,
+  range: ByteRange,
+  status: number | undefined,
+  contentRange: string | undefined,
+  length: number | undefined,
+): Readable {
   const m = /^bytes (\d+)-(\d+)\/(\d+)$/.exec(contentRange ?? '');
-  const sent = m ? { start: Number(m[1]), end: Number(m[2]), size: Number(m[3]) } : status === 200 && length !== undefined ? { start: 0, end: length - 1, size: length } : undefined;
-  if (!sent) throw new HotlineError('STORAGE_FAILED', `[recordings] [${name}] get ${key}: a range answer without Content-Range`);
+  const sent = m
+    ? { start: Number(m[1]), end: Number(m[2]), size: Number(m[3]) }
+    : status === 200 && length !== undefined
+      ? { start: 0, end: length - 1, size: length }
+      : undefined;
+  if (!sent)
+    throw new HotlineError(
+      'STORAGE_FAILED',
+      `[recordings] [${name}] get ${key}: a range answer without Content-Range`,
+    );
   const want = resolveRange(name, key, sent.size, range);
   if (sent.start === want.start && sent.end === want.end) return body;
   if (sent.start > want.start || sent.end < want.end) {
-    throw new HotlineError('STORAGE_FAILED', `[recordings] [${name}] get ${key}: asked bytes ${want.start}-${want.end}, got ${sent.start}-${sent.end}`);
+    throw new HotlineError(
+      'STORAGE_FAILED',
+      `[recordings] [${name}] get ${key}: asked bytes ${want.start}-${want.end}, got ${sent.start}-${sent.end}`,
+    );
   }
   return Readable.from(slice(body, want.start - sent.start, want.end - want.start + 1));
 }
@@ -278,10 +365,18 @@ async function* slice(body: Readable, skip: number, length: number): AsyncGenera
 }
 
 /** Passes the source through, counting bytes and keeping the source's own error. */
-async function* countBytes(source: Readable, counter: { bytes: number; sourceError: Error | undefined }): AsyncGenerator<Buffer> {
+async function* countBytes(
+  source: Readable,
+  counter: { bytes: number; sourceError: Error | undefined },
+): AsyncGenerator<Buffer> {
   try {
     for await (const chunk of source as AsyncIterable<unknown>) {
-      const buf = typeof chunk === 'string' ? Buffer.from(chunk) : chunk instanceof Uint8Array ? Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength) : undefined;
+      const buf =
+        typeof chunk === 'string'
+          ? Buffer.from(chunk)
+          : chunk instanceof Uint8Array
+            ? Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength)
+            : undefined;
       if (!buf) throw new TypeError('put: the body stream must yield bytes or strings');
       counter.bytes += buf.length;
       yield buf;

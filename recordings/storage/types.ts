@@ -48,23 +48,46 @@ export interface StorageDriver {
 const KEY = /^[A-Za-z0-9_-][A-Za-z0-9_.-]*(\/[A-Za-z0-9_-][A-Za-z0-9_.-]*)*$/;
 
 export function checkKey(driver: string, key: string): void {
-  if (key.length > 512 || !KEY.test(key) || key.split('/').some((part) => part === '..' || part === '.')) {
-    throw new HotlineError('STORAGE_KEY_INVALID', `[recordings] [${driver}] invalid key ${JSON.stringify(key.slice(0, 80))}`);
+  if (
+    key.length > 512 ||
+    !KEY.test(key) ||
+    key.split('/').some((part) => part === '..' || part === '.')
+  ) {
+    throw new HotlineError(
+      'STORAGE_KEY_INVALID',
+      `[recordings] [${driver}] invalid key ${JSON.stringify(key.slice(0, 80))}`,
+    );
   }
 }
 
 /** A range checked against an object's size: the inclusive end, clipped. */
-export function resolveRange(driver: string, key: string, size: number, range: ByteRange | undefined): { start: number; end: number } {
+export function resolveRange(
+  driver: string,
+  key: string,
+  size: number,
+  range: ByteRange | undefined,
+): { start: number; end: number } {
   if (!range) return { start: 0, end: size - 1 };
   const end = Math.min(range.end ?? size - 1, size - 1);
-  if (!Number.isInteger(range.start) || range.start < 0 || range.start > end || (range.end !== undefined && range.end < range.start)) {
-    throw new HotlineError('RECORDING_RANGE_INVALID', `[recordings] [${driver}] range ${range.start}-${range.end ?? ''} outside ${key} (${size} bytes)`, {
-      details: { size },
-    });
+  if (
+    !Number.isInteger(range.start) ||
+    range.start < 0 ||
+    range.start > end ||
+    (range.end !== undefined && range.end < range.start)
+  ) {
+    throw new HotlineError(
+      'RECORDING_RANGE_INVALID',
+      `[recordings] [${driver}] range ${range.start}-${range.end ?? ''} outside ${key} (${size} bytes)`,
+      {
+        details: { size },
+      },
+    );
   }
   return { start: range.start, end };
 }
 
 export function notFound(driver: string, key: string): HotlineError {
-  return new HotlineError('STORAGE_NOT_FOUND', `[recordings] [${driver}] ${key} not found`, { details: { key } });
+  return new HotlineError('STORAGE_NOT_FOUND', `[recordings] [${driver}] ${key} not found`, {
+    details: { key },
+  });
 }

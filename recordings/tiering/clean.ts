@@ -5,7 +5,10 @@ import type { RecordingsDeps } from '../deps.js';
  * Deletes the copies a committed move left behind (object first, then its sidecar), then clears
  * the mark. The live copy is never among them, whatever the mark says.
  */
-export async function cleanStale(deps: RecordingsDeps, entry: RecordingEntry): Promise<RecordingEntry> {
+export async function cleanStale(
+  deps: RecordingsDeps,
+  entry: RecordingEntry,
+): Promise<RecordingEntry> {
   const stale = entry.stale ?? [];
   if (stale.length === 0) return entry;
   for (const loc of stale) {

@@ -8,7 +8,11 @@ import { cleanStale } from './clean.js';
  * then the object, then its sidecar (a sidecar without its object is ignored by a rebuild), then
  * the catalogue entry. A recording on legal hold is never deleted.
  */
-export async function expire(deps: RecordingsDeps, entry: RecordingEntry, why: 'retention' | 'erasure' = 'retention'): Promise<'deleted' | 'held'> {
+export async function expire(
+  deps: RecordingsDeps,
+  entry: RecordingEntry,
+  why: 'retention' | 'erasure' = 'retention',
+): Promise<'deleted' | 'held'> {
   if (entry.legalHold && !entry.deleting) return 'held';
   let e = entry;
   if (!e.deleting) {
@@ -24,6 +28,11 @@ export async function expire(deps: RecordingsDeps, entry: RecordingEntry, why: '
   await deps.catalogue.remove(e.id);
   await deps.step?.('removed', e.id);
   await deps.catalogue.count(why === 'erasure' ? 'erased' : 'deleted');
-  deps.log.info({ recording: e.id, tier: e.tier }, why === 'erasure' ? 'recording deleted: its caller asked for erasure' : 'recording deleted at the end of its retention');
+  deps.log.info(
+    { recording: e.id, tier: e.tier },
+    why === 'erasure'
+      ? 'recording deleted: its caller asked for erasure'
+      : 'recording deleted at the end of its retention',
+  );
   return 'deleted';
 }

@@ -1,6 +1,13 @@
 import { HotlineError } from '../../lib/errors.js';
 import { decodedDurationMs, toOpus } from '../audio/transcode.js';
-import { location, objectKey, sidecarKey, sidecarOf, type RecordingEntry, type Tier } from '../catalogue/entry.js';
+import {
+  location,
+  objectKey,
+  sidecarKey,
+  sidecarOf,
+  type RecordingEntry,
+  type Tier,
+} from '../catalogue/entry.js';
 import { encryptStream } from '../crypto/segments.js';
 import type { RecordingsDeps } from '../deps.js';
 import { openCopy } from '../read.js';
@@ -21,7 +28,11 @@ export const DURATION_TOLERANCE_MS = 50;
  * commit the catalogue still names the source, so a rerun copies again; after it, the source is a
  * stale copy that the next run deletes.
  */
-export async function moveOn(deps: RecordingsDeps, entry: RecordingEntry, to: Tier): Promise<RecordingEntry> {
+export async function moveOn(
+  deps: RecordingsDeps,
+  entry: RecordingEntry,
+  to: Tier,
+): Promise<RecordingEntry> {
   const src = deps.tiers[entry.tier];
   const dst = deps.tiers[to];
   const compress = entry.format === 'wav';
@@ -34,20 +45,44 @@ export async function moveOn(deps: RecordingsDeps, entry: RecordingEntry, to: Ti
   if (compress) {
     const dataKey = deps.keyring.unwrap(entry.dataKey, entry.id);
     const h = hashing();
-    stored = await dst.put(key, through(toOpus(await openCopy(deps, entry), { ...opts, bitrateKbps: deps.bitrateKbps }), h.stream, encryptStream(dataKey)));
+    stored = await dst.put(
+      key,
+      through(
+        toOpus(await openCopy(deps, entry), { ...opts, bitrateKbps: deps.bitrateKbps }),
+        h.stream,
+        encryptStream(dataKey),
+      ),
+    );
     ({ sha256, size } = h.result());
   } else {
     stored = await dst.put(key, await src.get(entry.key));
-    if (stored.size !== entry.storedSize) throw new HotlineError('RECORDING_CORRUPT', `[recordings] ${entry.id}: ${to} copy is ${stored.size} bytes, not ${entry.storedSize}`);
+    if (stored.size !== entry.storedSize)
+      throw new HotlineError(
+        'RECORDING_CORRUPT',
+        `[recordings] ${entry.id}: ${to} copy is ${stored.size} bytes, not ${entry.storedSize}`,
+      );
   }
   await deps.step?.('copied', entry.id);
-  const moved: RecordingEntry = { ...entry, tier: to, key, format, sha256, size, storedSize: stored.size, stale: [location(entry)], updatedAt: deps.now().toISOString() };
+  const moved: RecordingEntry = {
+    ...entry,
+    tier: to,
+    key,
+    format,
+    sha256,
+    size,
+    storedSize: stored.size,
+    stale: [location(entry)],
+    updatedAt: deps.now().toISOString(),
+  };
   try {
     assertCopy(await checkCopy(deps, moved), moved);
     if (compress) {
       const ms = await decodedDurationMs(await openCopy(deps, moved), { ...opts, format: 'ogg' });
       if (Math.abs(ms - entry.original.durationMs) > DURATION_TOLERANCE_MS) {
-        throw new HotlineError('RECORDING_CORRUPT', `[recordings] ${entry.id}: compressed copy lasts ${ms} ms, the original ${entry.original.durationMs} ms`);
+        throw new HotlineError(
+          'RECORDING_CORRUPT',
+          `[recordings] ${entry.id}: compressed copy lasts ${ms} ms, the original ${entry.original.durationMs} ms`,
+        );
       }
     }
   } catch (err) {
@@ -61,6 +96,9 @@ export async function moveOn(deps: RecordingsDeps, entry: RecordingEntry, to: Ti
   await deps.catalogue.put(moved);
   await deps.step?.('committed', entry.id);
   await deps.catalogue.count(`moved:${to}`);
-  deps.log.info({ recording: entry.id, from: entry.tier, to, bytes: stored.size }, 'recording moved');
+  deps.log.info(
+    { recording: entry.id, from: entry.tier, to, bytes: stored.size },
+    'recording moved',
+  );
   return cleanStale(deps, moved);
 }

@@ -8,10 +8,15 @@ export type Target = Tier | 'delete';
  * retention deadline, then deleted, unless under legal hold, which keeps it (cold) until released.
  * Tiers only move forward.
  */
-export function targetOf(entry: Pick<RecordingEntry, 'startedAt' | 'retainUntil' | 'legalHold' | 'tier'>, policy: TierPolicy, now: number): Target {
+export function targetOf(
+  entry: Pick<RecordingEntry, 'startedAt' | 'retainUntil' | 'legalHold' | 'tier'>,
+  policy: TierPolicy,
+  now: number,
+): Target {
   const age = now - Date.parse(entry.startedAt);
   if (now >= Date.parse(entry.retainUntil) && !entry.legalHold) return 'delete';
-  const byAge: Tier = age >= policy.warmDays * DAY_MS ? 'cold' : age >= policy.hotDays * DAY_MS ? 'warm' : 'hot';
+  const byAge: Tier =
+    age >= policy.warmDays * DAY_MS ? 'cold' : age >= policy.hotDays * DAY_MS ? 'warm' : 'hot';
   return rank(byAge) >= rank(entry.tier) ? byAge : entry.tier;
 }
 
@@ -25,10 +30,15 @@ export function nextTier(t: Tier): Tier | undefined {
 
 /** Start-time cut-offs for the worker's due lists: anything on `tier` older than this may move. */
 export function cutoffs(policy: TierPolicy, now: number): Record<Tier, number> {
-  return { hot: now - policy.hotDays * DAY_MS, warm: now - policy.warmDays * DAY_MS, cold: now - policy.retentionDays * DAY_MS };
+  return {
+    hot: now - policy.hotDays * DAY_MS,
+    warm: now - policy.warmDays * DAY_MS,
+    cold: now - policy.retentionDays * DAY_MS,
+  };
 }
 
 export function checkPolicy(p: TierPolicy): string | undefined {
-  if (!(p.hotDays > 0 && p.warmDays > p.hotDays && p.retentionDays > p.warmDays)) return 'tier ages must grow: 0 < hotDays < warmDays < retentionDays';
+  if (!(p.hotDays > 0 && p.warmDays > p.hotDays && p.retentionDays > p.warmDays))
+    return 'tier ages must grow: 0 < hotDays < warmDays < retentionDays';
   return undefined;
 }

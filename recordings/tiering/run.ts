@@ -43,11 +43,25 @@ export interface TierRunOptions {
 }
 
 /** One tiering pass: clean what earlier moves left, then move or delete everything that is due. */
-export async function runTiering(deps: RecordingsDeps, opts: TierRunOptions = {}): Promise<TierSummary> {
+export async function runTiering(
+  deps: RecordingsDeps,
+  opts: TierRunOptions = {},
+): Promise<TierSummary> {
   const started = Date.now();
   const now = deps.now().getTime();
   const limit = opts.limit ?? 10_000;
-  const summary: TierSummary = { planned: 0, moved: { warm: 0, cold: 0 }, deleted: 0, held: 0, cleaned: 0, skipped: 0, failed: [], bytes: 0, ms: 0, actions: [] };
+  const summary: TierSummary = {
+    planned: 0,
+    moved: { warm: 0, cold: 0 },
+    deleted: 0,
+    held: 0,
+    cleaned: 0,
+    skipped: 0,
+    failed: [],
+    bytes: 0,
+    ms: 0,
+    actions: [],
+  };
   const cut = cutoffs(deps.policy, now);
   const plan: PlannedAction[] = [];
   const seen = new Set<string>();
@@ -57,7 +71,8 @@ export async function runTiering(deps: RecordingsDeps, opts: TierRunOptions = {}
       if (!e || seen.has(id)) continue;
       seen.add(id);
       const to = targetOf(e, deps.policy, now);
-      if (to !== e.tier || e.deleting) plan.push({ id, from: e.tier, to: e.deleting ? 'delete' : to });
+      if (to !== e.tier || e.deleting)
+        plan.push({ id, from: e.tier, to: e.deleting ? 'delete' : to });
       else if (e.legalHold && now >= Date.parse(e.retainUntil)) summary.held++;
     }
   }
@@ -83,7 +98,9 @@ export async function runTiering(deps: RecordingsDeps, opts: TierRunOptions = {}
     for (let action = queue.shift(); action; action = queue.shift()) {
       const a = action;
       try {
-        const ran = await withLock(deps, a.id, () => retrying(deps, opts, () => apply(deps, a.id, now, summary)));
+        const ran = await withLock(deps, a.id, () =>
+          retrying(deps, opts, () => apply(deps, a.id, now, summary)),
+        );
         if (ran === undefined) summary.skipped++;
       } catch (err) {
         await fail(deps, summary, a.id, err);
@@ -97,7 +114,12 @@ export async function runTiering(deps: RecordingsDeps, opts: TierRunOptions = {}
 }
 
 /** Moves one recording as far as it is due (re-read under the lock: it may have moved since). */
-async function apply(deps: RecordingsDeps, id: string, now: number, summary: TierSummary): Promise<void> {
+async function apply(
+  deps: RecordingsDeps,
+  id: string,
+  now: number,
+  summary: TierSummary,
+): Promise<void> {
   let e: RecordingEntry | undefined = await deps.catalogue.get(id);
   if (!e) return;
   if (e.stale?.length) e = await cleanStale(deps, e);
@@ -116,11 +138,18 @@ async function apply(deps: RecordingsDeps, id: string, now: number, summary: Tie
   }
 }
 
-async function withLock<T>(deps: RecordingsDeps, id: string, fn: () => Promise<T>): Promise<T | undefined> {
+async function withLock<T>(
+  deps: RecordingsDeps,
+  id: string,
+  fn: () => Promise<T>,
+): Promise<T | undefined> {
   const lock = await deps.catalogue.lock(id, deps.lockMs);
   if (!lock) return undefined;
   // Renewed while the work lasts; a worker that dies lets go within one lock period.
-  const renew = setInterval(() => void lock.extend().catch(() => false), Math.max(100, deps.lockMs / 3));
+  const renew = setInterval(
+    () => void lock.extend().catch(() => false),
+    Math.max(100, deps.lockMs / 3),
+  );
   try {
     return await fn();
   } finally {
@@ -130,7 +159,11 @@ async function withLock<T>(deps: RecordingsDeps, id: string, fn: () => Promise<T
 }
 
 /** Storage that is unreachable for a moment gets a few tries with backoff; anything else fails now. */
-async function retrying<T>(deps: RecordingsDeps, opts: TierRunOptions, fn: () => Promise<T>): Promise<T> {
+async function retrying<T>(
+  deps: RecordingsDeps,
+  opts: TierRunOptions,
+  fn: () => Promise<T>,
+): Promise<T> {
   const backoff = new Backoff({ initialMs: opts.retryInitialMs ?? 1000, maxMs: 30_000 });
   const attempts = opts.attempts ?? 3;
   for (let i = 1; ; i++) {
@@ -145,10 +178,20 @@ async function retrying<T>(deps: RecordingsDeps, opts: TierRunOptions, fn: () =>
   }
 }
 
-async function fail(deps: RecordingsDeps, summary: TierSummary, id: string, err: unknown): Promise<void> {
+async function fail(
+  deps: RecordingsDeps,
+  summary: TierSummary,
+  id: string,
+  err: unknown,
+): Promise<void> {
   const code = isHotlineError(err) ? err.code : 'UNKNOWN';
   const message = err instanceof Error ? err.message : String(err);
   summary.failed.push({ id, code, message });
-  deps.log.error({ recording: id, code, err }, 'recording not moved; it stays where it is for the next run');
-  await deps.catalogue.count(`failed:${code}`).catch(ignored(deps.log, 'counting a recording not moved'));
+  deps.log.error(
+    { recording: id, code, err },
+    'recording not moved; it stays where it is for the next run',
+  );
+  await deps.catalogue
+    .count(`failed:${code}`)
+    .catch(ignored(deps.log, 'counting a recording not moved'));
 }

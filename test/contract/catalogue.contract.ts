@@ -1,7 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { entrySchema, pendingSchema, type AuditEntry, type PendingCapture, type RecordingEntry, type Tier } from '../../recordings/catalogue/entry.js';
+import {
+  entrySchema,
+  pendingSchema,
+  type AuditEntry,
+  type PendingCapture,
+  type RecordingEntry,
+  type Tier,
+} from '../../recordings/catalogue/entry.js';
 import type { Catalogue } from '../../recordings/catalogue/types.js';
 
 /**
@@ -27,20 +34,43 @@ export function entry(id: string, over: Partial<RecordingEntry> = {}): Recording
   const tier = over.tier ?? 'hot';
   const format = tier === 'hot' ? 'wav' : 'opus';
   return entrySchema.parse({
-    id, callId: `call-${id}`, number: '4008001234', callerMasked: '0791****123', callerHash: hex64(),
-    startedAt, endedAt: new Date(start + 42_000).toISOString(), durationMs: 42_000,
+    id,
+    callId: `call-${id}`,
+    number: '4008001234',
+    callerMasked: '0791****123',
+    callerHash: hex64(),
+    startedAt,
+    endedAt: new Date(start + 42_000).toISOString(),
+    durationMs: 42_000,
     original: { format: 'wav', size: 672_044, sha256: hex64(), durationMs: 42_000 },
-    tier, key: `${startedAt.slice(0, 10).replaceAll('-', '/')}/${id}.${format}.hlr`, format, size: 672_044, sha256: hex64(), storedSize: 672_104,
-    dataKey: `k1:k1:${randomBytes(8).toString('base64url')}`, retainUntil: '2033-03-01T00:00:00.000Z', legalHold: false, updatedAt: startedAt,
+    tier,
+    key: `${startedAt.slice(0, 10).replaceAll('-', '/')}/${id}.${format}.hlr`,
+    format,
+    size: 672_044,
+    sha256: hex64(),
+    storedSize: 672_104,
+    dataKey: `k1:k1:${randomBytes(8).toString('base64url')}`,
+    retainUntil: '2033-03-01T00:00:00.000Z',
+    legalHold: false,
+    updatedAt: startedAt,
     ...over,
   });
 }
 
 function pending(id: string, over: Partial<PendingCapture> = {}): PendingCapture {
-  return pendingSchema.parse({ id, file: `/var/spool/asterisk/recording/${id}.wav`, callId: `call-${id}`, number: '4008001234', callerNumber: '07911123123', startedAt: iso(0), ...over });
+  return pendingSchema.parse({
+    id,
+    file: `/var/spool/asterisk/recording/${id}.wav`,
+    callId: `call-${id}`,
+    number: '4008001234',
+    callerNumber: '07911123123',
+    startedAt: iso(0),
+    ...over,
+  });
 }
 
-const byId = <T extends { id: string }>(list: T[]): T[] => [...list].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+const byId = <T extends { id: string }>(list: T[]): T[] =>
+  [...list].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 
 export function testCatalogue(label: string, setup: () => Promise<CatalogueHarness>): void {
   describe(`catalogue contract: ${label}`, () => {
@@ -77,7 +107,13 @@ export function testCatalogue(label: string, setup: () => Promise<CatalogueHarne
     });
 
     it('gives back an entry field for field, as a copy', async () => {
-      const full = entry(id('full'), { agentId: 'agent-7', queue: 'sales', stale: ['hot:2026/03/01/x.wav.hlr'], deleting: true, legalHold: true });
+      const full = entry(id('full'), {
+        agentId: 'agent-7',
+        queue: 'sales',
+        stale: ['hot:2026/03/01/x.wav.hlr'],
+        deleting: true,
+        legalHold: true,
+      });
       const bare = entry(id('bare'));
       await put(full, bare);
       expect(await c.get(full.id)).toEqual(full);
@@ -112,7 +148,11 @@ export function testCatalogue(label: string, setup: () => Promise<CatalogueHarne
 
     it('forgets a removed entry everywhere, and removes a missing id quietly', async () => {
       const before = await c.counts();
-      const e = entry(id('gone'), { tier: 'warm', agentId: 'agent-gone', stale: ['hot:a/b.wav.hlr'] });
+      const e = entry(id('gone'), {
+        tier: 'warm',
+        agentId: 'agent-gone',
+        stale: ['hot:a/b.wav.hlr'],
+      });
       await put(e);
       await c.remove(e.id);
       expect(await c.get(e.id)).toBeUndefined();
@@ -125,7 +165,9 @@ export function testCatalogue(label: string, setup: () => Promise<CatalogueHarne
     });
 
     it('lists due ids of one tier only, started at or before the cutoff, oldest first, up to the limit', async () => {
-      const [h1, h2, h3, h4] = [1, 2, 3, 10].map((m) => entry(id(`h${m}`), { startedAt: iso(m) })) as [RecordingEntry, RecordingEntry, RecordingEntry, RecordingEntry];
+      const [h1, h2, h3, h4] = [1, 2, 3, 10].map((m) =>
+        entry(id(`h${m}`), { startedAt: iso(m) }),
+      ) as [RecordingEntry, RecordingEntry, RecordingEntry, RecordingEntry];
       const w = entry(id('w'), { startedAt: iso(0), tier: 'warm' });
       await put(h3, w, h1, h4, h2);
       expect(await c.due('hot', ms(3), 10)).toEqual([h1.id, h2.id, h3.id]);
@@ -141,7 +183,11 @@ export function testCatalogue(label: string, setup: () => Promise<CatalogueHarne
       const a = entry(id('a'), { startedAt: iso(1), stale: ['hot:a.wav.hlr'] });
       const b = entry(id('b'), { startedAt: iso(2), stale: [] });
       const d = entry(id('d'), { startedAt: iso(3) });
-      const e = entry(id('e'), { startedAt: iso(4), tier: 'cold', stale: ['hot:e.wav.hlr', 'warm:e.opus.hlr'] });
+      const e = entry(id('e'), {
+        startedAt: iso(4),
+        tier: 'cold',
+        stale: ['hot:e.wav.hlr', 'warm:e.opus.hlr'],
+      });
       await put(a, b, d, e);
       expect(mine(await c.withStale(10_000)).sort()).toEqual([a.id, e.id].sort());
       const one = await c.withStale(1);
@@ -157,9 +203,13 @@ export function testCatalogue(label: string, setup: () => Promise<CatalogueHarne
 
     it('pages through every entry oldest first with next', async () => {
       const tiers: Tier[] = ['hot', 'warm', 'cold'];
-      const es = [4, 0, 6, 2, 5, 1, 3].map((m) => entry(id(`p${m}`), { startedAt: iso(m), tier: tiers[m % 3] ?? 'hot' }));
+      const es = [4, 0, 6, 2, 5, 1, 3].map((m) =>
+        entry(id(`p${m}`), { startedAt: iso(m), tier: tiers[m % 3] ?? 'hot' }),
+      );
       await put(...es);
-      const sorted = [...es].sort((x, y) => Date.parse(x.startedAt) - Date.parse(y.startedAt)).map((e) => e.id);
+      const sorted = [...es]
+        .sort((x, y) => Date.parse(x.startedAt) - Date.parse(y.startedAt))
+        .map((e) => e.id);
       const pages: string[][] = [];
       let after = 0;
       for (let guard = 0; guard < 20; guard++) {
@@ -186,11 +236,37 @@ export function testCatalogue(label: string, setup: () => Promise<CatalogueHarne
     });
 
     it('searches by time range, agent, queue, number and caller, oldest first, up to the limit', async () => {
-      const [agentA, agentB, sales, support, n1, n2] = ['agent-a', 'agent-b', 'sales', 'support', 'n1', 'n2'].map((v) => `${tag}-${v}`) as [string, string, string, string, string, string];
+      const [agentA, agentB, sales, support, n1, n2] = [
+        'agent-a',
+        'agent-b',
+        'sales',
+        'support',
+        'n1',
+        'n2',
+      ].map((v) => `${tag}-${v}`) as [string, string, string, string, string, string];
       const [hA, hB] = [hex64(), hex64()];
-      const a = entry(id('a'), { startedAt: iso(1), agentId: agentA, queue: sales, number: n1, callerHash: hA });
-      const b = entry(id('b'), { startedAt: iso(2), agentId: agentB, queue: support, number: n1, callerHash: hB });
-      const d = entry(id('d'), { startedAt: iso(3), agentId: agentA, queue: support, number: n2, callerHash: hA, tier: 'cold' });
+      const a = entry(id('a'), {
+        startedAt: iso(1),
+        agentId: agentA,
+        queue: sales,
+        number: n1,
+        callerHash: hA,
+      });
+      const b = entry(id('b'), {
+        startedAt: iso(2),
+        agentId: agentB,
+        queue: support,
+        number: n1,
+        callerHash: hB,
+      });
+      const d = entry(id('d'), {
+        startedAt: iso(3),
+        agentId: agentA,
+        queue: support,
+        number: n2,
+        callerHash: hA,
+        tier: 'cold',
+      });
       const e = entry(id('e'), { startedAt: iso(4), number: n2, callerHash: hB });
       await put(e, d, b, a);
       expect(await c.search({ from: ms(2), to: ms(3) })).toEqual([b, d]);
@@ -263,10 +339,14 @@ export function testCatalogue(label: string, setup: () => Promise<CatalogueHarne
       const q = pending(id('q'), { agentId: 'agent-2', queue: 'sales', endedAt: iso(1) });
       await c.addPending(p);
       await c.addPending(q);
-      expect(byId((await c.listPending()).filter((x) => made.includes(x.id)))).toEqual(byId([p, q]));
+      expect(byId((await c.listPending()).filter((x) => made.includes(x.id)))).toEqual(
+        byId([p, q]),
+      );
       const p2 = { ...p, endedAt: iso(2) };
       await c.addPending(p2);
-      expect(byId((await c.listPending()).filter((x) => made.includes(x.id)))).toEqual(byId([p2, q]));
+      expect(byId((await c.listPending()).filter((x) => made.includes(x.id)))).toEqual(
+        byId([p2, q]),
+      );
       await c.removePending(p.id);
       expect((await c.listPending()).filter((x) => made.includes(x.id))).toEqual([q]);
       await c.removePending(q.id);
@@ -308,7 +388,11 @@ export function testCatalogue(label: string, setup: () => Promise<CatalogueHarne
     });
 
     it('adds counters up, by one unless told', async () => {
-      const [moves, failed, never] = [`${tag}:moves`, `${tag}:failed:STORAGE_NOT_FOUND`, `${tag}:never`];
+      const [moves, failed, never] = [
+        `${tag}:moves`,
+        `${tag}:failed:STORAGE_NOT_FOUND`,
+        `${tag}:never`,
+      ];
       await c.count(moves);
       await c.count(moves);
       await c.count(failed, 5);

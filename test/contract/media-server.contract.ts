@@ -1,7 +1,12 @@
 import { rmSync, statSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isHotlineError } from '../../lib/errors.js';
-import type { Channel, ChannelEvent, Media, MediaServer } from '../../controller/media-server/types.js';
+import type {
+  Channel,
+  ChannelEvent,
+  Media,
+  MediaServer,
+} from '../../controller/media-server/types.js';
 import { waitForEvent } from '../../lib/wait.js';
 
 /**
@@ -14,7 +19,9 @@ export interface ContractHarness {
    * A caller dials `number`. With `dtmf`, it presses those keys about 0.8 s after the answer; it
    * then waits for our hang-up, or hangs up itself after `hangupAfterMs`.
    */
-  placeCall(opts: { number: string; dtmf?: string; hangupAfterMs?: number }): { done: Promise<unknown> };
+  placeCall(opts: { number: string; dtmf?: string; hangupAfterMs?: number }): {
+    done: Promise<unknown>;
+  };
   /** An endpoint that answers when originated. */
   answeringEndpoint: string;
   /** Media that plays about a second. */
@@ -40,13 +47,23 @@ export function nextCall(server: MediaServer, timeoutMs = 10_000): Promise<Chann
   });
 }
 
-export function nextEvent<T extends ChannelEvent['type']>(channel: Channel, type: T, timeoutMs = 5000): Promise<Extract<ChannelEvent, { type: T }>> {
-  return waitForEvent<ChannelEvent>((l) => channel.on(l), (e) => e.type === type, { timeoutMs }, type) as Promise<
-    Extract<ChannelEvent, { type: T }>
-  >;
+export function nextEvent<T extends ChannelEvent['type']>(
+  channel: Channel,
+  type: T,
+  timeoutMs = 5000,
+): Promise<Extract<ChannelEvent, { type: T }>> {
+  return waitForEvent<ChannelEvent>(
+    (l) => channel.on(l),
+    (e) => e.type === type,
+    { timeoutMs },
+    type,
+  ) as Promise<Extract<ChannelEvent, { type: T }>>;
 }
 
-export function mediaServerContract(name: string, makeHarness: () => Promise<ContractHarness>): void {
+export function mediaServerContract(
+  name: string,
+  makeHarness: () => Promise<ContractHarness>,
+): void {
   describe(`media-server contract: ${name}`, () => {
     let h: ContractHarness;
     beforeAll(async () => {
@@ -57,7 +74,10 @@ export function mediaServerContract(name: string, makeHarness: () => Promise<Con
     });
 
     /** Places a call, hands over its channel, and makes sure both ends are gone afterwards. */
-    async function withCall(opts: { dtmf?: string; hangupAfterMs?: number }, body: (ch: Channel) => Promise<void>): Promise<void> {
+    async function withCall(
+      opts: { dtmf?: string; hangupAfterMs?: number },
+      body: (ch: Channel) => Promise<void>,
+    ): Promise<void> {
       const arriving = nextCall(h.server);
       const caller = h.placeCall({ number: '4008001234', ...opts });
       const channel = await arriving;
@@ -135,7 +155,11 @@ export function mediaServerContract(name: string, makeHarness: () => Promise<Con
         const err = await ch.play(h.shortMedia, T).catch((e: unknown) => e);
         expect(isHotlineError(err, 'CALL_ENDED')).toBe(true);
         // Asterisk may list a channel for a moment after its StasisEnd: gone soon is the contract.
-        await expect.poll(async () => (await h.server.liveState(T)).channels.map((c) => c.id), { timeout: 3000 }).not.toContain(ch.id);
+        await expect
+          .poll(async () => (await h.server.liveState(T)).channels.map((c) => c.id), {
+            timeout: 3000,
+          })
+          .not.toContain(ch.id);
       });
     });
 
@@ -152,7 +176,11 @@ export function mediaServerContract(name: string, makeHarness: () => Promise<Con
       await withCall({}, async (ch) => {
         await ch.answer(T);
         const before = ch.listenerCount();
-        const err = await waitForEvent<ChannelEvent>((l) => ch.on(l), (e) => e.type === 'dtmf', { timeoutMs: 200 }).catch((e: unknown) => e);
+        const err = await waitForEvent<ChannelEvent>(
+          (l) => ch.on(l),
+          (e) => e.type === 'dtmf',
+          { timeoutMs: 200 },
+        ).catch((e: unknown) => e);
         expect(isHotlineError(err, 'WAIT_TIMEOUT')).toBe(true);
         expect(ch.listenerCount()).toBe(before);
       });
@@ -165,7 +193,11 @@ export function mediaServerContract(name: string, makeHarness: () => Promise<Con
         await bridge.add(ch.id, T);
         const state = await h.server.liveState(T);
         expect(state.bridges.find((b) => b.id === bridge.id)?.channelIds).toContain(ch.id);
-        const recording = await bridge.record({ ...T, name: `contract-${Date.now()}`, format: 'wav' });
+        const recording = await bridge.record({
+          ...T,
+          name: `contract-${Date.now()}`,
+          format: 'wav',
+        });
         await new Promise((r) => setTimeout(r, 600));
         await recording.stop(T);
         const end = await recording.done;
@@ -173,7 +205,11 @@ export function mediaServerContract(name: string, makeHarness: () => Promise<Con
         rmSync(h.server.recordingFile(recording.name, 'wav'), { force: true });
         await bridge.destroy(T);
         // Asterisk may list a bridge whose recording is still closing for a moment after DELETE.
-        await expect.poll(async () => (await h.server.liveState(T)).bridges.map((b) => b.id), { timeout: 2000 }).not.toContain(bridge.id);
+        await expect
+          .poll(async () => (await h.server.liveState(T)).bridges.map((b) => b.id), {
+            timeout: 2000,
+          })
+          .not.toContain(bridge.id);
       });
     });
 
@@ -181,7 +217,13 @@ export function mediaServerContract(name: string, makeHarness: () => Promise<Con
       await withCall({}, async (ch) => {
         await ch.answer(T);
         const started = Date.now();
-        const recording = await ch.record({ ...T, name: `contract-ch-${Date.now()}`, format: 'wav', maxDurationSeconds: 1, terminateOn: '#' });
+        const recording = await ch.record({
+          ...T,
+          name: `contract-ch-${Date.now()}`,
+          format: 'wav',
+          maxDurationSeconds: 1,
+          terminateOn: '#',
+        });
         const end = await recording.done;
         expect(end.type).toBe('recording-finished');
         expect(Date.now() - started).toBeLessThan(5000);
@@ -194,10 +236,16 @@ export function mediaServerContract(name: string, makeHarness: () => Promise<Con
     it('records only the caller through a spy while a prompt plays, into a file the controller reads', async () => {
       await withCall({}, async (ch) => {
         await ch.answer(T);
-        if (h.server.capabilities.talkDetection) await ch.detectTalking({ ...T, silenceMs: 800, thresholdMs: 100 });
+        if (h.server.capabilities.talkDetection)
+          await ch.detectTalking({ ...T, silenceMs: 800, thresholdMs: 100 });
         const playback = await ch.play(h.longMedia, T);
         const name = `contract-spy-${Date.now()}`;
-        const recording = await ch.recordCaller({ ...T, name, format: 'wav', maxDurationSeconds: 1 });
+        const recording = await ch.recordCaller({
+          ...T,
+          name,
+          format: 'wav',
+          maxDurationSeconds: 1,
+        });
         const end = await recording.done;
         expect(end.type).toBe('recording-finished');
         // The prompt was not disturbed by the spy, and the file is there to read.
@@ -205,7 +253,8 @@ export function mediaServerContract(name: string, makeHarness: () => Promise<Con
         expect(statSync(h.server.recordingFile(name, 'wav')).size).toBeGreaterThan(44);
         rmSync(h.server.recordingFile(name, 'wav'), { force: true });
         // The spy is gone with its recording: only the call is left.
-        for (let i = 0; i < 20 && (await h.server.liveState(T)).channels.length > 1; i++) await new Promise((r) => setTimeout(r, 50));
+        for (let i = 0; i < 20 && (await h.server.liveState(T)).channels.length > 1; i++)
+          await new Promise((r) => setTimeout(r, 50));
         expect((await h.server.liveState(T)).channels.map((c) => c.id)).toEqual([ch.id]);
       });
     });
@@ -214,8 +263,22 @@ export function mediaServerContract(name: string, makeHarness: () => Promise<Con
       await withCall({}, async (ch) => {
         await ch.answer(T);
         const caps = h.server.capabilities;
-        if (!caps.talkDetection) expect(isHotlineError(await ch.detectTalking({ ...T, silenceMs: 800, thresholdMs: 100 }).catch((e: unknown) => e), 'MEDIA_UNSUPPORTED')).toBe(true);
-        if (!caps.snoop) expect(isHotlineError(await ch.snoop({ ...T, spy: 'both', whisper: 'none' }).catch((e: unknown) => e), 'MEDIA_UNSUPPORTED')).toBe(true);
+        if (!caps.talkDetection)
+          expect(
+            isHotlineError(
+              await ch
+                .detectTalking({ ...T, silenceMs: 800, thresholdMs: 100 })
+                .catch((e: unknown) => e),
+              'MEDIA_UNSUPPORTED',
+            ),
+          ).toBe(true);
+        if (!caps.snoop)
+          expect(
+            isHotlineError(
+              await ch.snoop({ ...T, spy: 'both', whisper: 'none' }).catch((e: unknown) => e),
+              'MEDIA_UNSUPPORTED',
+            ),
+          ).toBe(true);
         if (caps.snoop) {
           const spy = await ch.snoop({ ...T, spy: 'both', whisper: 'none' });
           await spy.hangup();
@@ -229,7 +292,9 @@ export function mediaServerContract(name: string, makeHarness: () => Promise<Con
         const created = await h.server.createBridge('holding', T);
         await created.add(ch.id, T);
         // A handle found again from the live state (as after adopting a call) drives the same bridge.
-        const info = (await h.server.liveState(T)).bridges.find((b) => b.channelIds.includes(ch.id));
+        const info = (await h.server.liveState(T)).bridges.find((b) =>
+          b.channelIds.includes(ch.id),
+        );
         expect(info).toMatchObject({ id: created.id, kind: 'holding' });
         const bridge = h.server.bridge(info!);
         await bridge.startMusicOnHold(undefined, T);
@@ -244,14 +309,22 @@ export function mediaServerContract(name: string, makeHarness: () => Promise<Con
         await ch.answer(T);
         const holding = await h.server.createBridge('holding', T);
         await holding.add(ch.id, T);
-        const leg = await h.server.originate({ endpoint: h.answeringEndpoint, ringTimeoutSeconds: 10, callerNumber: '4008001234' }, T);
+        const leg = await h.server.originate(
+          { endpoint: h.answeringEndpoint, ringTimeoutSeconds: 10, callerNumber: '4008001234' },
+          T,
+        );
         try {
           if (leg.info.state !== 'up') await nextEvent(leg, 'answered', 8000);
           const mixing = await h.server.createBridge('mixing', T);
           // No removal from the holding bridge first: a channel is in one bridge at a time.
           await mixing.add([ch.id, leg.id], T);
           const bridges = (await h.server.liveState(T)).bridges;
-          expect(bridges.find((b) => b.id === mixing.id)?.channelIds.slice().sort()).toEqual([ch.id, leg.id].sort());
+          expect(
+            bridges
+              .find((b) => b.id === mixing.id)
+              ?.channelIds.slice()
+              .sort(),
+          ).toEqual([ch.id, leg.id].sort());
           expect(bridges.find((b) => b.id === holding.id)?.channelIds ?? []).toEqual([]);
           await mixing.destroy(T);
         } finally {
@@ -262,7 +335,10 @@ export function mediaServerContract(name: string, makeHarness: () => Promise<Con
     });
 
     it('originates a leg that answers, then hangs it up', async () => {
-      const leg = await h.server.originate({ endpoint: h.answeringEndpoint, ringTimeoutSeconds: 10, callerNumber: '4008001234' }, T);
+      const leg = await h.server.originate(
+        { endpoint: h.answeringEndpoint, ringTimeoutSeconds: 10, callerNumber: '4008001234' },
+        T,
+      );
       // The answer may come before originate() returns: the state says so, else wait for it.
       if (leg.info.state !== 'up') await nextEvent(leg, 'answered', 8000);
       expect(leg.info.state).toBe('up');
@@ -278,7 +354,9 @@ export function mediaServerContract(name: string, makeHarness: () => Promise<Con
 
     it('refuses commands with a deadline already passed or a call already over', async () => {
       const aborted = AbortSignal.abort();
-      const err = await h.server.createBridge('mixing', { timeoutMs: 1000, signal: aborted }).catch((e: unknown) => e);
+      const err = await h.server
+        .createBridge('mixing', { timeoutMs: 1000, signal: aborted })
+        .catch((e: unknown) => e);
       expect(isHotlineError(err, 'CALL_ENDED')).toBe(true);
     });
   });

@@ -10,7 +10,10 @@ export interface LocalS3 {
   endpoint: string;
   bucket: string;
   credentials: { accessKeyId: string; secretAccessKey: string };
-  /** Object writes and deletes as the server saw them: 'ObjectCreated:Put' for one request, ':Post' for a completed multipart upload. */
+  /**
+   * Object writes and deletes as the server saw them: 'ObjectCreated:Put' for one request, ':Post'
+   * for a completed multipart upload.
+   */
   readonly events: { name: string; key: string }[];
   close(): Promise<void>;
 }
@@ -33,7 +36,9 @@ export async function startLocalS3(opts: { bucket?: string; dir?: string } = {})
     configureBuckets: [{ name: bucket }],
   });
   const events: { name: string; key: string }[] = [];
-  server.on('event', (e) => events.push(...e.Records.map((r) => ({ name: r.eventName, key: r.s3.object.key }))));
+  server.on('event', (e) =>
+    events.push(...e.Records.map((r) => ({ name: r.eventName, key: r.s3.object.key }))),
+  );
   let address;
   try {
     address = await server.run();

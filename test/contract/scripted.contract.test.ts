@@ -16,8 +16,11 @@ mediaServerContract('scripted (reference)', () => {
         const timers: NodeJS.Timeout[] = [];
         ch.on((ev) => {
           if (ev.type === 'answered') {
-            [...(dtmf ?? '')].forEach((d, i) => timers.push(setTimeout(() => ch.press(d as Digit), 800 + i * 400)));
-            if (hangupAfterMs !== undefined) timers.push(setTimeout(() => ch.farHangup(), hangupAfterMs));
+            [...(dtmf ?? '')].forEach((d, i) =>
+              timers.push(setTimeout(() => ch.press(d as Digit), 800 + i * 400)),
+            );
+            if (hangupAfterMs !== undefined)
+              timers.push(setTimeout(() => ch.farHangup(), hangupAfterMs));
           }
           if (ev.type === 'ended') {
             timers.forEach(clearTimeout);

@@ -19,7 +19,11 @@ export interface StorageContractOptions {
   largeBytes?: number;
 }
 
-async function read(driver: StorageDriver, key: string, range?: { start: number; end?: number }): Promise<Buffer> {
+async function read(
+  driver: StorageDriver,
+  key: string,
+  range?: { start: number; end?: number },
+): Promise<Buffer> {
   return buffer(await driver.get(key, range));
 }
 
@@ -53,7 +57,11 @@ function brokenStream(bytes: Buffer): Readable {
   });
 }
 
-export function testStorageDriver(label: string, setup: () => Promise<StorageHarness>, options: StorageContractOptions = {}): void {
+export function testStorageDriver(
+  label: string,
+  setup: () => Promise<StorageHarness>,
+  options: StorageContractOptions = {},
+): void {
   describe(`storage contract: ${label}`, () => {
     let h: StorageHarness;
     beforeAll(async () => {
@@ -86,16 +94,30 @@ export function testStorageDriver(label: string, setup: () => Promise<StorageHar
     it('serves byte ranges: middle, open-ended, last byte, whole', async () => {
       const data = randomBytes(1000);
       await h.driver.put('r/range.bin', data);
-      expect((await read(h.driver, 'r/range.bin', { start: 100, end: 199 })).equals(data.subarray(100, 200))).toBe(true);
-      expect((await read(h.driver, 'r/range.bin', { start: 900 })).equals(data.subarray(900))).toBe(true);
-      expect((await read(h.driver, 'r/range.bin', { start: 999, end: 999 })).equals(data.subarray(999))).toBe(true);
-      expect((await read(h.driver, 'r/range.bin', { start: 0, end: 5000 })).equals(data)).toBe(true);
+      expect(
+        (await read(h.driver, 'r/range.bin', { start: 100, end: 199 })).equals(
+          data.subarray(100, 200),
+        ),
+      ).toBe(true);
+      expect((await read(h.driver, 'r/range.bin', { start: 900 })).equals(data.subarray(900))).toBe(
+        true,
+      );
+      expect(
+        (await read(h.driver, 'r/range.bin', { start: 999, end: 999 })).equals(data.subarray(999)),
+      ).toBe(true);
+      expect((await read(h.driver, 'r/range.bin', { start: 0, end: 5000 })).equals(data)).toBe(
+        true,
+      );
     });
 
     it('refuses a range outside the object with a typed error', async () => {
       await h.driver.put('r/small.bin', Buffer.from('hello'));
-      expect(await code(h.driver.get('r/small.bin', { start: 10 }))).toBe('RECORDING_RANGE_INVALID');
-      expect(await code(h.driver.get('r/small.bin', { start: 3, end: 1 }))).toBe('RECORDING_RANGE_INVALID');
+      expect(await code(h.driver.get('r/small.bin', { start: 10 }))).toBe(
+        'RECORDING_RANGE_INVALID',
+      );
+      expect(await code(h.driver.get('r/small.bin', { start: 3, end: 1 }))).toBe(
+        'RECORDING_RANGE_INVALID',
+      );
     });
 
     it('stores an empty object', async () => {
@@ -131,7 +153,9 @@ export function testStorageDriver(label: string, setup: () => Promise<StorageHar
       const sizes: number[] = [];
       for await (const o of h.driver.list('l/')) sizes.push(o.size);
       expect(sizes).toEqual([1, 2, 3]);
-      expect(await keys(h.driver)).toEqual(expect.arrayContaining(['l/a.bin', 'lx/other.bin', 'a/one.bin']));
+      expect(await keys(h.driver)).toEqual(
+        expect.arrayContaining(['l/a.bin', 'lx/other.bin', 'a/one.bin']),
+      );
     });
 
     it('leaves no torn object when the source breaks half way', async () => {
@@ -145,7 +169,16 @@ export function testStorageDriver(label: string, setup: () => Promise<StorageHar
     });
 
     it('refuses keys that could escape the store, with STORAGE_KEY_INVALID', async () => {
-      for (const bad of ['../etc/passwd', 'a/../../b', '/abs', 'a//b', 'sp ace', '', 'a/./b', 'x\0y']) {
+      for (const bad of [
+        '../etc/passwd',
+        'a/../../b',
+        '/abs',
+        'a//b',
+        'sp ace',
+        '',
+        'a/./b',
+        'x\0y',
+      ]) {
         expect(await code(h.driver.put(bad, Buffer.from('x'))), bad).toBe('STORAGE_KEY_INVALID');
         expect(await code(h.driver.get(bad)), bad).toBe('STORAGE_KEY_INVALID');
       }

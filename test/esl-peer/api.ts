@@ -69,14 +69,16 @@ const HANDLERS: Record<string, Handler> = {
       '200 session(s) max\nmin idle cpu 0.00/99.53\nCurrent Stack Size/Max 240K/8192K\n'
     );
   },
-  version: (_host, args) => (args.trim() === 'short' ? '1.10.12\n' : 'FreeSWITCH Version 1.10.12-release~64bit ( 64bit)\n'),
+  version: (_host, args) =>
+    args.trim() === 'short' ? '1.10.12\n' : 'FreeSWITCH Version 1.10.12-release~64bit ( 64bit)\n',
   module_exists: (host, args) => (host.modules.includes(args.trim()) ? 'true' : 'false'),
   hostname: (host) => host.world.factory.core.hostname,
   switchname: (host) => host.world.factory.core.hostname,
   create_uuid: () => newUuid(),
   echo: (_host, args) => args,
   global_getvar: () => '',
-  msleep: (host, args) => new Promise((resolve) => host.world.timers.after(Number(args) || 0, () => resolve('+OK\n'))),
+  msleep: (host, args) =>
+    new Promise((resolve) => host.world.timers.after(Number(args) || 0, () => resolve('+OK\n'))),
   show: (host, args) => show(host, args),
   uuid_answer(host, args) {
     const ch = locate(host, args.trim());
@@ -148,17 +150,27 @@ const HANDLERS: Record<string, Handler> = {
     if (!uuid || !action || !path) return '-USAGE: <uuid> [start|stop] <path> [<limit>]\n';
     const ch = locate(host, uuid);
     if (!ch) return '-ERR Cannot locate session!\n';
-    if (action.toLowerCase() === 'start') return ch.bugs.start(path, Number(limit) || 0) ? '+OK Success\n' : '-ERR Cannot record session!\n';
-    if (action.toLowerCase() === 'stop') return ch.bugs.stop(path, 'success-maxtime') ? '+OK Success\n' : '-ERR Cannot stop record session!\n';
+    if (action.toLowerCase() === 'start')
+      return ch.bugs.start(path, Number(limit) || 0)
+        ? '+OK Success\n'
+        : '-ERR Cannot record session!\n';
+    if (action.toLowerCase() === 'stop')
+      return ch.bugs.stop(path, 'success-maxtime')
+        ? '+OK Success\n'
+        : '-ERR Cannot stop record session!\n';
     return '-USAGE: <uuid> [start|stop] <path> [<limit>]\n';
   },
   uuid_transfer(host, args) {
     const argv = words(args);
-    if (argv.length < 2 || argv.length > 5) return '-USAGE: <uuid> [-bleg|-both] <dest-exten> [<dialplan>] [<context>]\n';
+    if (argv.length < 2 || argv.length > 5)
+      return '-USAGE: <uuid> [-bleg|-both] <dest-exten> [<dialplan>] [<context>]\n';
     const ch = locate(host, argv[0]);
     if (!ch) return NO_SUCH;
     const [dest = '', dialplan] = argv[1]?.startsWith('-') ? argv.slice(2) : argv.slice(1);
-    const apps = dialplan === 'inline' ? inlineApps(dest) : [['hangup', 'NO_ROUTE_DESTINATION'] as [string, string]];
+    const apps =
+      dialplan === 'inline'
+        ? inlineApps(dest)
+        : [['hangup', 'NO_ROUTE_DESTINATION'] as [string, string]];
     host.world.timers.defer(() => ch.transfer(apps, `${dest} ${dialplan ?? 'XML'}`));
     return '+OK\n';
   },
@@ -173,7 +185,8 @@ const HANDLERS: Record<string, Handler> = {
   conference: (host, args) => conferenceApi(host.world, args),
   hupall(host, args) {
     const cause = causeName(words(args)[0], 'MANAGER_REQUEST');
-    for (const ch of [...host.world.channels.values()]) host.world.timers.defer(() => ch.hangup(cause, 'local'));
+    for (const ch of [...host.world.channels.values()])
+      host.world.timers.defer(() => ch.hangup(cause, 'local'));
     return `+OK hangup all channels with cause ${cause}\n`;
   },
   fsctl(host, args) {
@@ -184,7 +197,11 @@ const HANDLERS: Record<string, Handler> = {
   },
   sofia: (_host, args) =>
     args.trim() === 'status'
-      ? '                     Name\t   Type\t                                      Data\tState\n=================================================================================================\n                    trunk\tprofile\t              sip:mod_sofia@127.0.0.1:5090\tRUNNING (0)\n=================================================================================================\n1 profile 0 aliases\n'
+      ? '                     Name\t   Type\t                                      Data\tState\n' +
+        `${'='.repeat(97)}\n` +
+        '                    trunk\tprofile\t              sip:mod_sofia@127.0.0.1:5090\tRUNNING (0)\n' +
+        `${'='.repeat(97)}\n` +
+        '1 profile 0 aliases\n'
       : '-ERR Usage: sofia status\n',
 };
 
@@ -198,18 +215,46 @@ export function runApi(host: ApiHost, cmd: string, args: string): ApiOutput | un
 function show(host: ApiHost, args: string): string {
   const argv = words(args);
   const what = argv[0]?.toLowerCase();
-  if (what !== 'channels' && what !== 'calls') return '-USAGE: codec|endpoint|application|api|channels|calls|...\n';
+  if (what !== 'channels' && what !== 'calls')
+    return '-USAGE: codec|endpoint|application|api|channels|calls|...\n';
   const lag = host.world.opts.showChannelsLagMs;
-  const rows = [...host.world.channels.values()].filter((c) => !c.gone && Date.now() - c.createdAt >= lag).sort((a, b) => a.createdAt - b.createdAt);
+  const rows = [...host.world.channels.values()]
+    .filter((c) => !c.gone && Date.now() - c.createdAt >= lag)
+    .sort((a, b) => a.createdAt - b.createdAt);
   if (argv[1] === 'count') return `\n${rows.length} total.\n`;
   if (argv[1] === 'as' && argv[2] === 'json') {
     if (!rows.length) return '{"row_count": 0}\n';
-    return cjPrint(cjObject([['row_count', rows.length], ['rows', rows.map((c) => channelRow(host, c))]]), false);
+    return cjPrint(
+      cjObject([
+        ['row_count', rows.length],
+        ['rows', rows.map((c) => channelRow(host, c))],
+      ]),
+      false,
+    );
   }
-  const cols = ['uuid', 'direction', 'created', 'created_epoch', 'name', 'state', 'cid_name', 'cid_num', 'ip_addr', 'dest', 'application', 'application_data', 'callstate'];
+  const cols = [
+    'uuid',
+    'direction',
+    'created',
+    'created_epoch',
+    'name',
+    'state',
+    'cid_name',
+    'cid_num',
+    'ip_addr',
+    'dest',
+    'application',
+    'application_data',
+    'callstate',
+  ];
   const lines = rows.map((c) => {
     const row = channelRow(host, c);
-    return cols.map((k) => { const v = row.get(k); return typeof v === 'string' ? v : ''; }).join(',');
+    return cols
+      .map((k) => {
+        const v = row.get(k);
+        return typeof v === 'string' ? v : '';
+      })
+      .join(',');
   });
   return `${cols.join(',')}\n${lines.map((l) => `${l}\n`).join('')}\n${rows.length} total.\n`;
 }

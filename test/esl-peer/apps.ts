@@ -24,7 +24,8 @@ class PausableTimer {
 
   start(): void {
     this.startedAt = Date.now();
-    if (Number.isFinite(this.remaining)) this.cancel = this.ctx.world.timers.after(this.remaining, this.fire);
+    if (Number.isFinite(this.remaining))
+      this.cancel = this.ctx.world.timers.after(this.remaining, this.fire);
   }
 
   /** Also used to stop: the elapsed time freezes. */
@@ -55,16 +56,30 @@ export function isTerminator(ctx: AppContext, digit: string): boolean {
 const noop = (): void => undefined;
 
 function instant(run: (ctx: AppContext) => string | undefined): AppFactory {
-  return (ctx) => ({ parses: false, start: () => ctx.done(run(ctx)), pause: noop, resume: noop, stop: () => ctx.done(), dtmf: noop, speech: noop });
+  return (ctx) => ({
+    parses: false,
+    start: () => ctx.done(run(ctx)),
+    pause: noop,
+    resume: noop,
+    stop: () => ctx.done(),
+    dtmf: noop,
+    speech: noop,
+  });
 }
 
-/** playback: PLAYBACK_START, the file's time, PLAYBACK_STOP (done|break); FILE PLAYED / FILE NOT FOUND / PLAYBACK ERROR. */
+/**
+ * playback: PLAYBACK_START, the file's time, PLAYBACK_STOP (done|break); FILE PLAYED / FILE NOT
+ * FOUND / PLAYBACK ERROR.
+ */
 const playback: AppFactory = (ctx) => {
   const file = ctx.arg ?? '';
   const media = ctx.world.media(file);
   let running = true;
-  const timer = new PausableTimer(ctx, media.kind === 'timed' ? media.ms : Infinity, () => finish('done'));
-  const typeHeader = (): [string, string][] => (media.kind !== 'notfound' && media.fileType ? [['Playback-File-Type', media.fileType]] : []);
+  const timer = new PausableTimer(ctx, media.kind === 'timed' ? media.ms : Infinity, () =>
+    finish('done'),
+  );
+  const typeHeader = (): [string, string][] =>
+    media.kind !== 'notfound' && media.fileType ? [['Playback-File-Type', media.fileType]] : [];
   const finish = (how: 'done' | 'break' | 'error'): void => {
     if (!running) return;
     running = false;
@@ -75,7 +90,13 @@ const playback: AppFactory = (ctx) => {
     ctx.ch.setVar('playback_seconds', String(Math.floor(ms / 1000)));
     ctx.ch.setVar('playback_ms', String(ms));
     ctx.ch.setVar('playback_samples', String(samples));
-    ctx.ch.fire('PLAYBACK_STOP', { suffix: [...typeHeader(), ['Playback-File-Path', file], ['Playback-Status', how === 'break' ? 'break' : 'done']] });
+    ctx.ch.fire('PLAYBACK_STOP', {
+      suffix: [
+        ...typeHeader(),
+        ['Playback-File-Path', file],
+        ['Playback-Status', how === 'break' ? 'break' : 'done'],
+      ],
+    });
     ctx.ch.note({ type: 'playback', file, status: how, completed: how === 'done', ms });
     ctx.done(how === 'error' ? 'PLAYBACK ERROR' : 'FILE PLAYED');
   };
@@ -153,7 +174,10 @@ const record: AppFactory = (ctx) => {
       }
       ctx.ch.setVar('silence_hits_exhausted', 'false');
       ctx.ch.setVar('playback_terminator_used', '');
-      ctx.ch.fire('RECORD_START', { where: 'RECORD_START_APP', suffix: [['Record-File-Path', path]] });
+      ctx.ch.fire('RECORD_START', {
+        where: 'RECORD_START_APP',
+        suffix: [['Record-File-Path', path]],
+      });
       timer.start();
       armSilence();
     },
@@ -209,11 +233,27 @@ const sleep: AppFactory = (ctx) => {
   const arm = (): void => {
     cancel = ctx.world.timers.after(until - Date.now(), end);
   };
-  return { parses: true, start: arm, pause: () => cancel?.(), resume: () => (Date.now() >= until ? end() : arm()), stop: end, dtmf: noop, speech: noop };
+  return {
+    parses: true,
+    start: arm,
+    pause: () => cancel?.(),
+    resume: () => (Date.now() >= until ? end() : arm()),
+    stop: end,
+    dtmf: noop,
+    speech: noop,
+  };
 };
 
 /** echo: runs until stopped (no audio here). */
-const echo: AppFactory = (ctx) => ({ parses: true, start: noop, pause: noop, resume: noop, stop: () => ctx.done(), dtmf: noop, speech: noop });
+const echo: AppFactory = (ctx) => ({
+  parses: true,
+  start: noop,
+  pause: noop,
+  resume: noop,
+  stop: () => ctx.done(),
+  dtmf: noop,
+  speech: noop,
+});
 
 function parseAssign(arg: string | undefined): [string, string | undefined] {
   const s = arg ?? '';
@@ -227,7 +267,9 @@ function parseAssign(arg: string | undefined): [string, string | undefined] {
 export function inlineApps(dest: string): [string, string | undefined][] {
   return dest.split(',').map((part) => {
     const colon = part.indexOf(':');
-    return colon < 0 ? [part.trim(), undefined] : [part.slice(0, colon).trim(), part.slice(colon + 1)];
+    return colon < 0
+      ? [part.trim(), undefined]
+      : [part.slice(0, colon).trim(), part.slice(colon + 1)];
   });
 }
 
@@ -293,4 +335,3 @@ export const APPS: Record<string, AppFactory> = {
   echo,
   conference: conferenceApp,
 };
-

@@ -59,7 +59,8 @@ function leg(bridge: Bridge, world: World): AppFactory {
         if (bridge.joined === 2) fireBridge('CHANNEL_UNBRIDGE', bridge, world);
         world.timers.defer(() => {
           if (!other.isUp) return;
-          if (/^(true|yes|on|1)$/i.test(other.vars.get('park_after_bridge') ?? '')) other.transfer([['park', undefined]], 'park');
+          if (/^(true|yes|on|1)$/i.test(other.vars.get('park_after_bridge') ?? ''))
+            other.transfer([['park', undefined]], 'park');
           else other.hangup('NORMAL_CLEARING', 'local');
         });
       }
@@ -94,7 +95,11 @@ function leg(bridge: Bridge, world: World): AppFactory {
 }
 
 /** The originator's event: Bridge-A/B ids, its basic data, the originatee profile, its variables. */
-function fireBridge(name: 'CHANNEL_BRIDGE' | 'CHANNEL_UNBRIDGE', { a, b }: Bridge, world: World): void {
+function fireBridge(
+  name: 'CHANNEL_BRIDGE' | 'CHANNEL_UNBRIDGE',
+  { a, b }: Bridge,
+  world: World,
+): void {
   const p = b.profile;
   const other: Header[] = [
     ['Other-Type', 'originatee'],
@@ -115,6 +120,13 @@ function fireBridge(name: 'CHANNEL_BRIDGE' | 'CHANNEL_UNBRIDGE', { a, b }: Bridg
     ['Other-Leg-Channel-Bridged-Time', String(p.bridgedUs)],
   ];
   const vars: Header[] = [...a.vars].map(([k, v]) => [`variable_${k}`, v]);
-  const headers: Header[] = [...world.factory.base(name), ['Bridge-A-Unique-ID', a.uuid], ['Bridge-B-Unique-ID', b.uuid], ...basicChannelHeaders(a), ...other, ...vars];
+  const headers: Header[] = [
+    ...world.factory.base(name),
+    ['Bridge-A-Unique-ID', a.uuid],
+    ['Bridge-B-Unique-ID', b.uuid],
+    ...basicChannelHeaders(a),
+    ...other,
+    ...vars,
+  ];
   world.fire({ name, headers });
 }

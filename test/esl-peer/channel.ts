@@ -1,7 +1,22 @@
 import { APPS } from './apps.js';
-import { type CallerProfile, type ChannelLike, causeName, channelHeaders, nowMicros, q850 } from './events.js';
+import {
+  type CallerProfile,
+  type ChannelLike,
+  causeName,
+  channelHeaders,
+  nowMicros,
+  q850,
+} from './events.js';
 import type { Header } from './frames.js';
-import { type AppContext, type AppFactory, type ChannelInit, type ExecuteOptions, type Frame, IDLE, type StopWhy } from './frame.js';
+import {
+  type AppContext,
+  type AppFactory,
+  type ChannelInit,
+  type ExecuteOptions,
+  type Frame,
+  IDLE,
+  type StopWhy,
+} from './frame.js';
 import { MediaBugs, setEndVariables } from './media-bugs.js';
 import { type CallLogEntry, type World, newUuid } from './world.js';
 
@@ -108,8 +123,16 @@ export class Channel implements ChannelLike {
     if (value !== undefined) this.vars.set(name, value);
   }
 
-  fire(name: string, opts: { prefix?: Header[]; suffix?: Header[]; verbose?: boolean; where?: string } = {}): void {
-    const headers = [...this.world.factory.base(name, { where: opts.where }), ...(opts.prefix ?? []), ...channelHeaders(this, opts.verbose ?? true), ...(opts.suffix ?? [])];
+  fire(
+    name: string,
+    opts: { prefix?: Header[]; suffix?: Header[]; verbose?: boolean; where?: string } = {},
+  ): void {
+    const headers = [
+      ...this.world.factory.base(name, { where: opts.where }),
+      ...(opts.prefix ?? []),
+      ...channelHeaders(this, opts.verbose ?? true),
+      ...(opts.suffix ?? []),
+    ];
     this.world.fire({ name, headers });
   }
 
@@ -124,7 +147,8 @@ export class Channel implements ChannelLike {
     this.answerState = 'answered';
     this.answeredAt = Date.now();
     this.profile.answeredUs = nowMicros();
-    if (!this.profile.progressUs && this.direction === 'outbound') this.profile.progressUs = this.profile.answeredUs;
+    if (!this.profile.progressUs && this.direction === 'outbound')
+      this.profile.progressUs = this.profile.answeredUs;
     this.fire('CHANNEL_ANSWER');
     this.callState = 'ACTIVE';
     this.setVar('endpoint_disposition', 'ANSWER');
@@ -177,18 +201,36 @@ export class Channel implements ChannelLike {
       this.hangup('DESTINATION_OUT_OF_ORDER', 'local');
       return;
     }
-    const running: Running = { app, arg: arg || undefined, appUuid: opts.appUuid ?? newUuid(), eventLock: !!opts.eventLock, loops: opts.loops ?? 1, bare: !!opts.bare, frame: undefined, finished: false };
+    const running: Running = {
+      app,
+      arg: arg || undefined,
+      appUuid: opts.appUuid ?? newUuid(),
+      eventLock: !!opts.eventLock,
+      loops: opts.loops ?? 1,
+      bare: !!opts.bare,
+      frame: undefined,
+      finished: false,
+    };
     this.top()?.frame?.pause();
     this.setVar('current_application_data', running.arg);
     this.setVar('current_application', app);
     this.setVar('last_app', app);
     this.setVar('last_arg', running.arg);
-    this.fire('CHANNEL_EXECUTE', { suffix: running.bare ? appHeaders(running).slice(0, -1) : appHeaders(running) });
+    this.fire('CHANNEL_EXECUTE', {
+      suffix: running.bare ? appHeaders(running).slice(0, -1) : appHeaders(running),
+    });
     this.stack.push(running);
-    const ctx: AppContext = { ch: this, world: this.world, arg: running.arg, appUuid: running.appUuid, done: (response) => this.complete(running, response) };
+    const ctx: AppContext = {
+      ch: this,
+      world: this.world,
+      arg: running.arg,
+      appUuid: running.appUuid,
+      done: (response) => this.complete(running, response),
+    };
     running.frame = factory ? factory(ctx) : { ...IDLE, start: () => ctx.done() };
     running.frame.start();
-    if (!running.finished && running.frame.parses && this.queue.length) this.world.timers.defer(() => this.pump());
+    if (!running.finished && running.frame.parses && this.queue.length)
+      this.world.timers.defer(() => this.pump());
   }
 
   private complete(running: Running, response?: string): void {
@@ -199,10 +241,20 @@ export class Channel implements ChannelLike {
     if (response !== undefined) this.setVar('current_application_response', response);
     const resp = this.vars.get('current_application_response') ?? '_none_';
     if (!running.bare) this.fire('CHANNEL_EXECUTE_COMPLETE', { suffix: appHeaders(running, resp) });
-    this.note({ type: 'app', app: running.app, arg: running.arg, appUuid: running.appUuid, response: resp });
+    this.note({
+      type: 'app',
+      app: running.app,
+      arg: running.arg,
+      appUuid: running.appUuid,
+      response: resp,
+    });
     if (this.unwinding || !this.isUp) return;
     if (running.loops > 1) {
-      this.execute(running.app, running.arg, { appUuid: running.appUuid, eventLock: running.eventLock, loops: running.loops - 1 });
+      this.execute(running.app, running.arg, {
+        appUuid: running.appUuid,
+        eventLock: running.eventLock,
+        loops: running.loops - 1,
+      });
       return;
     }
     if (this.pump()) return;
@@ -221,7 +273,14 @@ export class Channel implements ChannelLike {
   receiveDtmf(digit: string, durationSamples: number, source: string): void {
     if (!this.isUp) return;
     this.digits += digit;
-    this.fire('DTMF', { verbose: false, suffix: [['DTMF-Digit', digit], ['DTMF-Duration', String(durationSamples)], ['DTMF-Source', source]] });
+    this.fire('DTMF', {
+      verbose: false,
+      suffix: [
+        ['DTMF-Digit', digit],
+        ['DTMF-Duration', String(durationSamples)],
+        ['DTMF-Source', source],
+      ],
+    });
     this.note({ type: 'dtmf-in', digit });
     this.top()?.frame?.dtmf(digit);
   }
@@ -277,7 +336,18 @@ export class Channel implements ChannelLike {
     this.setVar('hangup_cause', cause);
     this.setVar('hangup_cause_q850', String(q850(cause)));
     const answered = this.answeredAt !== undefined;
-    const disposition = by === 'remote' ? (answered ? 'recv_bye' : this.direction === 'inbound' ? 'recv_cancel' : 'recv_refuse') : answered ? 'send_bye' : this.direction === 'inbound' ? 'send_refuse' : 'send_cancel';
+    const disposition =
+      by === 'remote'
+        ? answered
+          ? 'recv_bye'
+          : this.direction === 'inbound'
+            ? 'recv_cancel'
+            : 'recv_refuse'
+        : answered
+          ? 'send_bye'
+          : this.direction === 'inbound'
+            ? 'send_refuse'
+            : 'send_cancel';
     this.setVar('sip_hangup_disposition', disposition);
     this.fire('CHANNEL_HANGUP');
     this.unwinding = true;
@@ -306,8 +376,6 @@ export class Channel implements ChannelLike {
     this.hangupCause ??= 'CRASH';
     this.resolveEnded({ cause: this.hangupCause });
   }
-
-
 }
 
 function appHeaders(r: Running, response?: string): Header[] {

@@ -28,9 +28,12 @@ export function cjPrint(value: CJValue, formatted: boolean, depth = 0): string {
   if (Array.isArray(value)) {
     return `[${value.map((v) => cjPrint(v, formatted, depth + 1)).join(formatted ? ', ' : ',')}]`;
   }
-  if (!formatted) return `{${[...value].map(([k, v]) => `${str(k)}:${cjPrint(v, false)}`).join(',')}}`;
+  if (!formatted)
+    return `{${[...value].map(([k, v]) => `${str(k)}:${cjPrint(v, false)}`).join(',')}}`;
   if (value.size === 0) return `{\n${'\t'.repeat(Math.max(0, depth - 1))}}`;
   const inner = depth + 1;
-  const lines = [...value].map(([k, v]) => `${'\t'.repeat(inner)}${str(k)}:\t${cjPrint(v, true, inner)}`);
+  const lines = [...value].map(
+    ([k, v]) => `${'\t'.repeat(inner)}${str(k)}:\t${cjPrint(v, true, inner)}`,
+  );
   return `{\n${lines.join(',\n')}\n${'\t'.repeat(depth)}}`;
 }

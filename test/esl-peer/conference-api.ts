@@ -48,7 +48,13 @@ const MEMBER_CMDS: Record<string, MemberCmd> = {
   undeaf: (conf, m) => setFlag(conf, m, 'hear', true, 'undeaf'),
 };
 
-function setFlag(conf: Conference, m: Member, flag: 'speak' | 'hear', value: boolean, word: string): string {
+function setFlag(
+  conf: Conference,
+  m: Member,
+  flag: 'speak' | 'hear',
+  value: boolean,
+  word: string,
+): string {
   m[flag] = value;
   conf.fire(`${word}-member`, [], m);
   return `+OK ${word} ${m.id}\n`;
@@ -67,7 +73,12 @@ export function conferenceApi(world: World, args: string): string {
     case 'list': {
       const all = [...world.conferences.values()];
       if (!all.length) return '+OK No active conferences.\n';
-      return all.map((c) => `+OK Conference ${c.name} (${c.count} member${c.count === 1 ? '' : 's'} rate: 8000 flags: running|answered|dynamic)\n${list(c, ';')}`).join('');
+      return all
+        .map(
+          (c) =>
+            `+OK Conference ${c.name} (${c.count} member${c.count === 1 ? '' : 's'} rate: 8000 flags: running|answered|dynamic)\n${list(c, ';')}`,
+        )
+        .join('');
     }
     case 'count':
       return String(world.conferences.size);
@@ -91,7 +102,10 @@ function dispatch(conf: Conference, sub: string, argv: string[]): string {
       return m && m.ch.isUp ? memberCmd(conf, m, a3) : `-ERR Non-Existant ID ${id}\n`;
     }
     if (a2 === 'all' || a2 === 'non_moderator') {
-      return [...channelMembers].filter((m) => a2 === 'all' || !m.moderator).map((m) => memberCmd(conf, m, a3)).join('');
+      return [...channelMembers]
+        .filter((m) => a2 === 'all' || !m.moderator)
+        .map((m) => memberCmd(conf, m, a3))
+        .join('');
     }
     if (a2 === 'last') {
       const last = [...channelMembers].sort((x, y) => y.id - x.id)[0];
@@ -101,7 +115,15 @@ function dispatch(conf: Conference, sub: string, argv: string[]): string {
   }
   switch (sub) {
     case 'list':
-      return a2 === 'count' ? String(conf.count) : a2 === 'pretty' ? conf.members.map((m) => `${m.id}) ${m.ch.profile.callerIdName} (${m.ch.profile.callerIdNumber})\n`).join('') : list(conf, a2 === 'delim' && a3 ? a3 : ';');
+      return a2 === 'count'
+        ? String(conf.count)
+        : a2 === 'pretty'
+          ? conf.members
+              .map(
+                (m) => `${m.id}) ${m.ch.profile.callerIdName} (${m.ch.profile.callerIdNumber})\n`,
+              )
+              .join('')
+          : list(conf, a2 === 'delim' && a3 ? a3 : ';');
     case 'count':
       return String(conf.count);
     case 'json_list':
@@ -116,7 +138,10 @@ function dispatch(conf: Conference, sub: string, argv: string[]): string {
         return `+OK (play) Playing file ${a2} to member ${m.id}\n`;
       }
       if (!conf.play(a2)) return `-ERR (play) File: ${a2} not found.\n`;
-      conf.fire('play-file', [], undefined, [['File', a2], ['Async', a3 === 'async' ? 'true' : 'false']]);
+      conf.fire('play-file', [], undefined, [
+        ['File', a2],
+        ['Async', a3 === 'async' ? 'true' : 'false'],
+      ]);
       return `+OK (play) Playing file ${a2}\n`;
     }
     case 'stop': {
@@ -125,7 +150,9 @@ function dispatch(conf: Conference, sub: string, argv: string[]): string {
       const which = how === 'all' ? 'all' : 'current';
       if (a3) {
         const m = conf.member(Number.parseInt(a3, 10));
-        return m ? `+OK Stopped ${conf.stop(which, m)} files.\n` : `-ERR Member: ${a3} not found.\n`;
+        return m
+          ? `+OK Stopped ${conf.stop(which, m)} files.\n`
+          : `-ERR Member: ${a3} not found.\n`;
       }
       return `+OK Stopped ${conf.stop(which)} files.\n`;
     }
@@ -139,7 +166,8 @@ function dispatch(conf: Conference, sub: string, argv: string[]): string {
     case 'recording':
       if (a2 === 'start') return record(conf, a3, SYNTAX['recording'] ?? '');
       if (a2 === 'stop') return norecord(conf, a3 ?? 'all', SYNTAX['recording'] ?? '');
-      if (a2 === 'pause' || a2 === 'resume') return pauseRec(conf, a2, a3, SYNTAX['recording'] ?? '');
+      if (a2 === 'pause' || a2 === 'resume')
+        return pauseRec(conf, a2, a3, SYNTAX['recording'] ?? '');
       if (a2 === 'check') return chkrecord(conf);
       return a2 && !a3 ? record(conf, a2, usage) : usage;
     case 'chkrecord':
@@ -158,7 +186,8 @@ function dispatch(conf: Conference, sub: string, argv: string[]): string {
 
 function record(conf: Conference, path: string | undefined, usage: string): string {
   if (!path) return usage;
-  if (conf.recordings.some((r) => r.path === path)) return `-ERR file [${path}] is already being used for recording.\n`;
+  if (conf.recordings.some((r) => r.path === path))
+    return `-ERR file [${path}] is already being used for recording.\n`;
   conf.startRecording(path);
   return `+OK Record file ${path}\n`;
 }
@@ -173,7 +202,12 @@ function norecord(conf: Conference, path: string | undefined, usage: string): st
   return `${out}+OK Stopped recording ${victims.length} file${victims.length === 1 ? '' : 's'}\n`;
 }
 
-function pauseRec(conf: Conference, action: string, path: string | undefined, usage: string): string {
+function pauseRec(
+  conf: Conference,
+  action: string,
+  path: string | undefined,
+  usage: string,
+): string {
   if (!path) return usage;
   let out = `+OK ${action === 'pause' ? 'Pause' : 'Resume'} recording file ${path}\n`;
   const rec = conf.recordings.find((r) => r.path === path);
@@ -183,7 +217,9 @@ function pauseRec(conf: Conference, action: string, path: string | undefined, us
 }
 
 function chkrecord(conf: Conference): string {
-  return conf.recordings.length ? conf.recordings.map((r) => `+OK Record file ${r.path}\n`).join('') : '-ERR Conference is not being recorded.\n';
+  return conf.recordings.length
+    ? conf.recordings.map((r) => `+OK Record file ${r.path}\n`).join('')
+    : '-ERR Conference is not being recorded.\n';
 }
 
 function get(conf: Conference, param: string | undefined): string | undefined {
@@ -205,9 +241,19 @@ function get(conf: Conference, param: string | undefined): string | undefined {
 function list(conf: Conference, d: string): string {
   return conf.members
     .map((m) => {
-      const flags = [m.hear && 'hear', m.speak && 'speak', m.moderator && 'moderator', m.ghost && 'ghost'].filter(Boolean).join('|');
+      const flags = [
+        m.hear && 'hear',
+        m.speak && 'speak',
+        m.moderator && 'moderator',
+        m.ghost && 'ghost',
+      ]
+        .filter(Boolean)
+        .join('|');
       const p = m.ch.profile;
-      return [m.id, m.ch.name, m.ch.uuid, p.callerIdName, p.callerIdNumber, flags, 0, 0, 100].join(d) + '\n';
+      return (
+        [m.id, m.ch.name, m.ch.uuid, p.callerIdName, p.callerIdNumber, flags, 0, 0, 100].join(d) +
+        '\n'
+      );
     })
     .join('');
 }
@@ -286,7 +332,11 @@ function memberJson(m: Member, now: number): CJValue {
   ]);
 }
 
-function recordingJson(r: { path: string; startedAt: number; pausedAt: number | undefined }): CJValue {
+function recordingJson(r: {
+  path: string;
+  startedAt: number;
+  pausedAt: number | undefined;
+}): CJValue {
   const entries: [string, CJValue][] = [
     ['type', 'recording_node'],
     ['record_path', r.path],

@@ -18,7 +18,9 @@ export function parseConferenceArg(arg: string): { name: string; profile: string
   }
   rest = rest.split('+')[0] ?? rest; // a +<pin> suffix
   const at = rest.indexOf('@');
-  return at < 0 ? { name: rest, profile: 'default', flags } : { name: rest.slice(0, at), profile: rest.slice(at + 1) || 'default', flags };
+  return at < 0
+    ? { name: rest, profile: 'default', flags }
+    : { name: rest.slice(0, at), profile: rest.slice(at + 1) || 'default', flags };
 }
 
 export const conferenceApp: AppFactory = (ctx) => {

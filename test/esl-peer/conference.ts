@@ -58,7 +58,14 @@ export interface ConfRecording {
 
 export function parseFlags(spec: string): MemberFlags {
   const set = new Set(spec.split('|').map((f) => f.trim().toLowerCase()));
-  return { hear: !set.has('deaf'), speak: !set.has('mute'), moderator: set.has('moderator'), endconf: set.has('endconf'), mintwo: set.has('mintwo'), ghost: set.has('ghost') };
+  return {
+    hear: !set.has('deaf'),
+    speak: !set.has('mute'),
+    moderator: set.has('moderator'),
+    endconf: set.has('endconf'),
+    mintwo: set.has('mintwo'),
+    ghost: set.has('ghost'),
+  };
 }
 
 export class Conference {
@@ -123,7 +130,11 @@ export class Conference {
   fire(action: string, extra: Header[] = [], member?: Member, trailing: Header[] = []): void {
     const base = this.world.factory.base('CUSTOM', { subclass: 'conference::maintenance' });
     const data = member ? this.memberHeaders(member) : this.conferenceHeaders();
-    this.world.fire({ name: 'CUSTOM', subclass: 'conference::maintenance', headers: [...base, ...data, ...extra, ['Action', action], ...trailing] });
+    this.world.fire({
+      name: 'CUSTOM',
+      subclass: 'conference::maintenance',
+      headers: [...base, ...data, ...extra, ['Action', action], ...trailing],
+    });
   }
 
   member(id: number): Member | undefined {
@@ -131,7 +142,14 @@ export class Conference {
   }
 
   join(ch: Channel, flags: MemberFlags): Member {
-    const m: Member = { ...flags, id: this.world.nextMemberId(), ch, joinedAt: Date.now(), files: [], end: undefined };
+    const m: Member = {
+      ...flags,
+      id: this.world.nextMemberId(),
+      ch,
+      joinedAt: Date.now(),
+      files: [],
+      end: undefined,
+    };
     this.members.unshift(m);
     if (m.endconf) this.endCount++;
     if (m.mintwo) this.min = 2;
@@ -186,7 +204,13 @@ export class Conference {
   play(file: string, member?: Member): boolean {
     const media = this.world.media(file);
     if (media.kind === 'notfound') return false;
-    const node: ConfFile = { file, ms: media.kind === 'timed' ? media.ms : Infinity, member, startedAt: 0, cancel: undefined };
+    const node: ConfFile = {
+      file,
+      ms: media.kind === 'timed' ? media.ms : Infinity,
+      member,
+      startedAt: 0,
+      cancel: undefined,
+    };
     const chain = member ? member.files : this.files;
     chain.push(node);
     if (chain.length === 1) this.startFile(node);
@@ -195,7 +219,8 @@ export class Conference {
 
   private startFile(node: ConfFile): void {
     node.startedAt = Date.now();
-    if (Number.isFinite(node.ms)) node.cancel = this.world.timers.after(node.ms, () => this.fileDone(node, true));
+    if (Number.isFinite(node.ms))
+      node.cancel = this.world.timers.after(node.ms, () => this.fileDone(node, true));
   }
 
   private fileDone(node: ConfFile, completed: boolean): void {
@@ -205,12 +230,22 @@ export class Conference {
     if (at < 0) return;
     chain.splice(at, 1);
     const ms = Date.now() - node.startedAt;
-    const timing: Header[] = [['seconds', String(Math.floor(ms / 1000))], ['milliseconds', String(ms)], ['samples', String(ms * 8)]];
+    const timing: Header[] = [
+      ['seconds', String(Math.floor(ms / 1000))],
+      ['milliseconds', String(ms)],
+      ['samples', String(ms * 8)],
+    ];
     if (node.member) {
-      node.member.ch.note({ type: 'conference-play', conference: this.name, file: node.file, completed });
+      node.member.ch.note({
+        type: 'conference-play',
+        conference: this.name,
+        file: node.file,
+        completed,
+      });
       this.fire('play-file-member-done', timing, node.member, [['File', node.file]]);
     } else {
-      for (const m of this.members) m.ch.note({ type: 'conference-play', conference: this.name, file: node.file, completed });
+      for (const m of this.members)
+        m.ch.note({ type: 'conference-play', conference: this.name, file: node.file, completed });
       this.fire('play-file-done', timing, undefined, [['File', node.file]]);
     }
     const next = chain[0];
@@ -227,10 +262,19 @@ export class Conference {
 
   startRecording(path: string): boolean {
     if (!touch(path)) {
-      this.fire('start-recording', [['Path', path], ['Error', 'File could not be opened for recording']]);
+      this.fire('start-recording', [
+        ['Path', path],
+        ['Error', 'File could not be opened for recording'],
+      ]);
       return false;
     }
-    const rec: ConfRecording = { id: this.world.nextMemberId(), path, startedAt: Date.now(), pausedMs: 0, pausedAt: undefined };
+    const rec: ConfRecording = {
+      id: this.world.nextMemberId(),
+      path,
+      startedAt: Date.now(),
+      pausedMs: 0,
+      pausedAt: undefined,
+    };
     this.recordings.unshift(rec);
     this.fire('start-recording', [['Path', path]]);
     return true;
@@ -241,7 +285,10 @@ export class Conference {
     if (at < 0) return;
     this.recordings.splice(at, 1);
     const now = Date.now();
-    const ms = Math.max(0, now - rec.startedAt - rec.pausedMs - (rec.pausedAt ? now - rec.pausedAt : 0));
+    const ms = Math.max(
+      0,
+      now - rec.startedAt - rec.pausedMs - (rec.pausedAt ? now - rec.pausedAt : 0),
+    );
     const samples = writeSilenceWav(rec.path, ms);
     this.fire('stop-recording', [
       ['Path', rec.path],
@@ -259,6 +306,9 @@ export class Conference {
       rec.pausedMs += now - rec.pausedAt;
       rec.pausedAt = undefined;
     }
-    this.fire(pause ? 'pause-recording' : 'resume-recording', [['Path', rec.path], ['Other-Recordings', this.recordings.length ? 'true' : 'false']]);
+    this.fire(pause ? 'pause-recording' : 'resume-recording', [
+      ['Path', rec.path],
+      ['Other-Recordings', this.recordings.length ? 'true' : 'false'],
+    ]);
   }
 }

@@ -1,7 +1,17 @@
 import type { Socket } from 'node:net';
 import type { ApiOutput } from './api.js';
 import type { PeerEvent } from './events.js';
-import { AUTH_REQUEST, type ClientCommand, CommandParser, GOODBYE, apiResponse, commandReply, disconnectNotice, eventFrame, headerOf } from './frames.js';
+import {
+  AUTH_REQUEST,
+  type ClientCommand,
+  CommandParser,
+  GOODBYE,
+  apiResponse,
+  commandReply,
+  disconnectNotice,
+  eventFrame,
+  headerOf,
+} from './frames.js';
 import { Outbox } from './outbox.js';
 import { Subscription, splitFirst } from './subscription.js';
 import { type Timers, newUuid } from './world.js';
@@ -112,7 +122,8 @@ export class EslConnection {
     if (this.processing) return;
     this.processing = true;
     try {
-      for (let cmd = this.inbox.shift(); cmd && !this.closing; cmd = this.inbox.shift()) await this.handle(cmd);
+      for (let cmd = this.inbox.shift(); cmd && !this.closing; cmd = this.inbox.shift())
+        await this.handle(cmd);
     } finally {
       this.processing = false;
     }
@@ -176,9 +187,13 @@ export class EslConnection {
       return;
     }
     if (lower.startsWith('filter ')) return this.reply(this.sub.filter(line.slice(7)));
-    if (lower.startsWith('myevents')) return this.reply(this.sub.myevents(words(8), (uuid) => this.host.channelExists(uuid)));
+    if (lower.startsWith('myevents'))
+      return this.reply(this.sub.myevents(words(8), (uuid) => this.host.channelExists(uuid)));
     if (lower.startsWith('divert_events')) return this.reply('-ERR not controlling a session.');
-    if (lower.startsWith('sendmsg')) return this.reply(this.host.sendmsg(line.slice(7).trim() || (headerOf(cmd, 'session-id') ?? ''), cmd));
+    if (lower.startsWith('sendmsg'))
+      return this.reply(
+        this.host.sendmsg(line.slice(7).trim() || (headerOf(cmd, 'session-id') ?? ''), cmd),
+      );
     if (lower.startsWith('sendevent')) return this.reply(this.host.sendevent(cmd));
     if (lower.startsWith('api ')) return this.api(line.slice(4));
     if (lower.startsWith('bgapi ')) {
@@ -189,7 +204,8 @@ export class EslConnection {
       return;
     }
     if (lower.startsWith('log')) return this.reply(`+OK log level ${line.slice(4)} [7]`);
-    if (lower.startsWith('linger') || lower.startsWith('nolinger')) return this.reply('-ERR not controlling a session');
+    if (lower.startsWith('linger') || lower.startsWith('nolinger'))
+      return this.reply('-ERR not controlling a session');
     if (lower.startsWith('nolog')) return this.reply('-ERR not loging');
     if (lower.startsWith('event')) return this.reply(this.sub.event(words(5)));
     if (lower.startsWith('nixevent')) return this.reply(this.sub.nixevent(words(8)));

@@ -19,8 +19,12 @@ export interface PlaceCallOptions {
   apps?: [string, string?][];
 }
 
-/** What an originated endpoint does. `ring`: nothing until the test answers or rejects the leg (or the ring timeout). */
-export type EndpointBehaviour = { answerAfterMs: number } | { failAfterMs: number; cause: string } | { ring: true };
+/**
+ * What an originated endpoint does. `ring`: nothing until the test answers or rejects the leg (or
+ * the ring timeout).
+ */
+export type EndpointBehaviour =
+  { answerAfterMs: number } | { failAfterMs: number; cause: string } | { ring: true };
 export type EndpointFn = (dialstring: string, vars: Record<string, string>) => EndpointBehaviour;
 
 /**
@@ -107,7 +111,14 @@ export function createInbound(world: World, opts: PlaceCallOptions): Channel {
     source: 'mod_sofia',
     context: 'public',
   });
-  const ch = new Channel(world, { uuid, name, direction: 'inbound', codec: 'PCMA', profile: p, vars });
+  const ch = new Channel(world, {
+    uuid,
+    name,
+    direction: 'inbound',
+    codec: 'PCMA',
+    profile: p,
+    vars,
+  });
   world.channels.set(uuid, ch);
   ch.fire('CHANNEL_CREATE');
   ch.runExtension((opts.apps ?? [['park']]).map(([app, arg]) => [app, arg]));
@@ -177,10 +188,17 @@ function splitVars(s: string): string[] {
   return out;
 }
 
-export const ORIGINATE_SYNTAX = '<call url> <exten>|&<application_name>(<app_args>) [<dialplan>] [<context>] [<cid_name>] [<cid_num>] [<timeout_sec>]';
+export const ORIGINATE_SYNTAX =
+  '<call url> <exten>|&<application_name>(<app_args>) [<dialplan>] ' +
+  '[<context>] [<cid_name>] [<cid_num>] [<timeout_sec>]';
 
 /** originate_function (the "machine" form): resolves with `+OK <uuid>\n` or `-ERR <CAUSE>\n`. */
-export function originate(world: World, args: string, endpoint: EndpointFn, onLeg: (ch: Channel) => void): Promise<string> {
+export function originate(
+  world: World,
+  args: string,
+  endpoint: EndpointFn,
+  onLeg: (ch: Channel) => void,
+): Promise<string> {
   const argv = splitArgs(args);
   if (argv.length < 2 || argv.length > 7) return Promise.resolve(`-USAGE: ${ORIGINATE_SYNTAX}\n`);
   const [aleg = '', exten = '', dp, , cidName, cidNum, timeoutArg] = argv;
@@ -188,15 +206,27 @@ export function originate(world: World, args: string, endpoint: EndpointFn, onLe
   const uuid = vars['origination_uuid'] ?? newUuid();
   if (world.channels.has(uuid)) return Promise.resolve('-ERR DESTINATION_OUT_OF_ORDER\n');
   const behaviour = endpoint(dial, vars);
-  if ('failAfterMs' in behaviour && behaviour.failAfterMs <= 0) return Promise.resolve(`-ERR ${causeName(behaviour.cause)}\n`);
+  if ('failAfterMs' in behaviour && behaviour.failAfterMs <= 0)
+    return Promise.resolve(`-ERR ${causeName(behaviour.cause)}\n`);
   const apps = extensionOf(exten, dp);
   const parts = dial.split('/');
   const target = (parts.slice(2).join('/') || parts[1] || dial).replace(/^sips?:/, '');
   const user = target.split('@')[0] ?? target;
   const name = parts.length > 2 ? `${parts[0]}/${parts[1]}/${target}` : dial;
-  const callerName = vars['origination_caller_id_name'] ?? (cidName && cidName !== 'undef' ? cidName : '');
-  const callerNumber = vars['origination_caller_id_number'] ?? (cidNum && cidNum !== 'undef' ? cidNum : '0000000000');
-  const p = profile({ callerIdName: callerName, callerIdNumber: callerNumber, origCallerIdNumber: callerNumber, calleeIdName: 'Outbound Call', calleeIdNumber: user, ani: callerNumber, destination: user, source: 'src/switch_ivr_originate.c' });
+  const callerName =
+    vars['origination_caller_id_name'] ?? (cidName && cidName !== 'undef' ? cidName : '');
+  const callerNumber =
+    vars['origination_caller_id_number'] ?? (cidNum && cidNum !== 'undef' ? cidNum : '0000000000');
+  const p = profile({
+    callerIdName: callerName,
+    callerIdNumber: callerNumber,
+    origCallerIdNumber: callerNumber,
+    calleeIdName: 'Outbound Call',
+    calleeIdNumber: user,
+    ani: callerNumber,
+    destination: user,
+    source: 'src/switch_ivr_originate.c',
+  });
   const chVars: [string, string][] = [
     ['direction', 'outbound'],
     ['is_outbound', 'true'],
@@ -213,7 +243,14 @@ export function originate(world: World, args: string, endpoint: EndpointFn, onLe
     ['write_codec', 'PCMU'],
     ['write_rate', '8000'],
   ];
-  const ch = new Channel(world, { uuid, name, direction: 'outbound', codec: 'PCMU', profile: p, vars: chVars });
+  const ch = new Channel(world, {
+    uuid,
+    name,
+    direction: 'outbound',
+    codec: 'PCMU',
+    profile: p,
+    vars: chVars,
+  });
   ch.stateName = 'CS_CONSUME_MEDIA';
   ch.stateNumber = 7;
   world.channels.set(uuid, ch);
@@ -242,13 +279,20 @@ export function originate(world: World, args: string, endpoint: EndpointFn, onLe
       });
     });
     cancels.push(world.timers.after(timeoutSec * 1000, () => ch.hangup('NO_ANSWER', 'local')));
-    if ('answerAfterMs' in behaviour) cancels.push(world.timers.after(behaviour.answerAfterMs, () => ch.answer('remote')));
-    if ('failAfterMs' in behaviour) cancels.push(world.timers.after(behaviour.failAfterMs, () => ch.hangup(behaviour.cause, 'remote')));
+    if ('answerAfterMs' in behaviour)
+      cancels.push(world.timers.after(behaviour.answerAfterMs, () => ch.answer('remote')));
+    if ('failAfterMs' in behaviour)
+      cancels.push(
+        world.timers.after(behaviour.failAfterMs, () => ch.hangup(behaviour.cause, 'remote')),
+      );
   });
 }
 
 /** `&app(arg)` / `&app`, or `<exten> inline`; an XML dialplan extension is not modelled (undefined). */
-function extensionOf(exten: string, dp: string | undefined): [string, string | undefined][] | undefined {
+function extensionOf(
+  exten: string,
+  dp: string | undefined,
+): [string, string | undefined][] | undefined {
   if (exten.startsWith('&')) {
     const m = /^&([^(]+)(?:\((.*)\))?$/s.exec(exten);
     return m ? [[m[1] ?? '', m[2] || undefined]] : undefined;

@@ -34,7 +34,11 @@ const WHERE: Record<string, readonly [string, string, number]> = {
   CHANNEL_UNPARK: ['switch_ivr.c', 'switch_ivr_park', 1193],
   CHANNEL_ANSWER: ['switch_channel.c', 'switch_channel_perform_mark_answered', 3846],
   CHANNEL_HANGUP: ['switch_channel.c', 'switch_channel_perform_hangup', 3567],
-  CHANNEL_HANGUP_COMPLETE: ['switch_core_state_machine.c', 'switch_core_session_reporting_state', 943],
+  CHANNEL_HANGUP_COMPLETE: [
+    'switch_core_state_machine.c',
+    'switch_core_session_reporting_state',
+    943,
+  ],
   CHANNEL_DESTROY: ['switch_core_session.c', 'switch_core_session_perform_destroy', 1740],
   CHANNEL_BRIDGE: ['switch_ivr_bridge.c', 'switch_ivr_multi_threaded_bridge', 1689],
   CHANNEL_UNBRIDGE: ['switch_ivr_bridge.c', 'switch_ivr_multi_threaded_bridge', 1879],
@@ -69,9 +73,16 @@ export class EventFactory {
 
   constructor(public core: CoreInfo) {}
 
-  base(name: string, opts: { subclass?: string | undefined; where?: string | undefined } = {}): Header[] {
+  base(
+    name: string,
+    opts: { subclass?: string | undefined; where?: string | undefined } = {},
+  ): Header[] {
     const now = new Date();
-    const [file, fn, line] = WHERE[opts.where ?? name] ?? ['switch_event.c', 'switch_event_fire_detailed', 2000];
+    const [file, fn, line] = WHERE[opts.where ?? name] ?? [
+      'switch_event.c',
+      'switch_event_fire_detailed',
+      2000,
+    ];
     const headers: Header[] = [];
     if (opts.subclass) headers.push(['Event-Subclass', opts.subclass]);
     headers.push(
@@ -148,7 +159,11 @@ export function basicChannelHeaders(ch: ChannelLike): Header[] {
   ];
   if (ch.hangupCause) h.push(['Hangup-Cause', ch.hangupCause]);
   for (const dir of ['Read', 'Write']) {
-    h.push([`Channel-${dir}-Codec-Name`, ch.codec], [`Channel-${dir}-Codec-Rate`, '8000'], [`Channel-${dir}-Codec-Bit-Rate`, '64000']);
+    h.push(
+      [`Channel-${dir}-Codec-Name`, ch.codec],
+      [`Channel-${dir}-Codec-Rate`, '8000'],
+      [`Channel-${dir}-Codec-Bit-Rate`, '64000'],
+    );
   }
   const opt = (name: string, value: string): void => {
     if (value) h.push([name, value]);
@@ -232,7 +247,8 @@ export const CAUSES: Record<string, number> = {
 /** switch_channel_str2cause: a cause name (any case) or number; unknown names stay as given. */
 export function causeName(input: string | undefined, fallback = 'NORMAL_CLEARING'): string {
   if (!input) return fallback;
-  if (/^\d+$/.test(input)) return Object.entries(CAUSES).find(([, n]) => n === Number(input))?.[0] ?? fallback;
+  if (/^\d+$/.test(input))
+    return Object.entries(CAUSES).find(([, n]) => n === Number(input))?.[0] ?? fallback;
   return input.toUpperCase();
 }
 

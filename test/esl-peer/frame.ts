@@ -38,7 +38,10 @@ export interface ExecuteOptions {
   loops?: number | undefined;
   /** Runs this instead of the named dialplan application (uuid_bridge's pseudo-application). */
   factory?: AppFactory | undefined;
-  /** CHANNEL_EXECUTE without Application-UUID and no CHANNEL_EXECUTE_COMPLETE (the events switch_ivr_bridge.c fires itself). */
+  /**
+   * CHANNEL_EXECUTE without Application-UUID and no CHANNEL_EXECUTE_COMPLETE (the events
+   * switch_ivr_bridge.c fires itself).
+   */
   bare?: boolean | undefined;
 }
 

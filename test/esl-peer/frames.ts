@@ -30,7 +30,10 @@ export function urlEncode(value: string): string {
   let out = '';
   for (const byte of Buffer.from(value, 'utf8')) {
     const ch = String.fromCharCode(byte);
-    out += byte < 0x20 || byte > 0x7e || URL_UNSAFE.includes(ch) ? `%${byte.toString(16).toUpperCase().padStart(2, '0')}` : ch;
+    out +=
+      byte < 0x20 || byte > 0x7e || URL_UNSAFE.includes(ch)
+        ? `%${byte.toString(16).toUpperCase().padStart(2, '0')}`
+        : ch;
   }
   return out;
 }
@@ -72,12 +75,20 @@ export function serializePlain(headers: readonly Header[], body?: string): strin
 /** switch_event_serialize_json: header order kept, the body under `_body`. */
 export function serializeJson(headers: readonly Header[], body?: string): string {
   const parts = headers.map(([n, v]) => `${JSON.stringify(n)}:${JSON.stringify(v)}`);
-  if (body) parts.push(`"Content-Length":${JSON.stringify(String(Buffer.byteLength(body)))}`, `"_body":${JSON.stringify(body)}`);
+  if (body)
+    parts.push(
+      `"Content-Length":${JSON.stringify(String(Buffer.byteLength(body)))}`,
+      `"_body":${JSON.stringify(body)}`,
+    );
   return `{${parts.join(',')}}`;
 }
 
 function xmlEscape(s: string): string {
-  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+  return s
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;');
 }
 
 /** An approximation of switch_event_xmlize (not captured; see README). */
@@ -88,7 +99,12 @@ export function serializeXml(headers: readonly Header[], body?: string): string 
 }
 
 export function eventFrame(format: EventFormat, headers: readonly Header[], body?: string): string {
-  const payload = format === 'json' ? serializeJson(headers, body) : format === 'xml' ? serializeXml(headers, body) : serializePlain(headers, body);
+  const payload =
+    format === 'json'
+      ? serializeJson(headers, body)
+      : format === 'xml'
+        ? serializeXml(headers, body)
+        : serializePlain(headers, body);
   return `Content-Length: ${Buffer.byteLength(payload)}\nContent-Type: text/event-${format}\n\n${payload}`;
 }
 
@@ -124,7 +140,8 @@ export class CommandParser {
         continue;
       }
       let start = 0;
-      while (start < this.buf.length && (this.buf[start] === 0x0a || this.buf[start] === 0x0d)) start++;
+      while (start < this.buf.length && (this.buf[start] === 0x0a || this.buf[start] === 0x0d))
+        start++;
       this.buf = this.buf.subarray(start);
       const end = endOfHead(this.buf);
       if (end < 0) return out;

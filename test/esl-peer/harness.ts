@@ -12,7 +12,9 @@ import { type Frame, RawClient } from './raw-client.js';
 export const FIXTURES = ESL_FIXTURES_DIR;
 export const fixture = (name: string): string => readFileSync(join(FIXTURES, name), 'latin1');
 
-export const GOODBYE_NOTICE = 'Content-Type: text/disconnect-notice\nContent-Length: 67\n\nDisconnected, goodbye.\nSee you at ClueCon! http://www.cluecon.com/\n';
+export const GOODBYE_NOTICE =
+  'Content-Type: text/disconnect-notice\nContent-Length: 67\n\nDisconnected, ' +
+  'goodbye.\nSee you at ClueCon! http://www.cluecon.com/\n';
 
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
@@ -61,7 +63,10 @@ export function harness(): Harness {
     async client(peer, events) {
       const c = await RawClient.authed(peer.port);
       clients.push(c);
-      if (events) expect((await c.command(`event ${events}`)).headers['Reply-Text']).toMatch(/^\+OK event listener enabled/);
+      if (events)
+        expect((await c.command(`event ${events}`)).headers['Reply-Text']).toMatch(
+          /^\+OK event listener enabled/,
+        );
       return c;
     },
     async open(peer) {
@@ -73,8 +78,18 @@ export function harness(): Harness {
 }
 
 /** `sendmsg <uuid>` with call-command execute. */
-export function execute(c: RawClient, uuid: string, app: string, arg?: string, extra: Record<string, string> = {}): Promise<Frame> {
-  const headers: Record<string, string> = { 'call-command': 'execute', 'execute-app-name': app, ...extra };
+export function execute(
+  c: RawClient,
+  uuid: string,
+  app: string,
+  arg?: string,
+  extra: Record<string, string> = {},
+): Promise<Frame> {
+  const headers: Record<string, string> = {
+    'call-command': 'execute',
+    'execute-app-name': app,
+    ...extra,
+  };
   if (arg !== undefined) headers['execute-app-arg'] = arg;
   return c.command(`sendmsg ${uuid}`, headers);
 }
@@ -84,5 +99,9 @@ export function trail(c: RawClient, uuid: string): string[] {
   return c
     .events()
     .filter((e) => e['Unique-ID'] === uuid)
-    .map((e) => (e['Application'] && e['Event-Name']?.startsWith('CHANNEL_EXECUTE') ? `${e['Event-Name']}:${e['Application']}` : (e['Event-Name'] ?? '')));
+    .map((e) =>
+      e['Application'] && e['Event-Name']?.startsWith('CHANNEL_EXECUTE')
+        ? `${e['Event-Name']}:${e['Application']}`
+        : (e['Event-Name'] ?? ''),
+    );
 }

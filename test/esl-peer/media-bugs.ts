@@ -33,7 +33,8 @@ export class MediaBugs {
     const readOnly = /^(true|yes|on|1)$/i.test(ch.vars.get('RECORD_READ_ONLY') ?? '');
     ch.fire('RECORD_START', { suffix: [['Record-File-Path', path]] });
     const bug: Bug = { startedAt: Date.now(), readOnly, cancel: undefined };
-    if (limitSec > 0) bug.cancel = ch.world.timers.after(limitSec * 1000, () => this.stop(path, 'success-maxtime'));
+    if (limitSec > 0)
+      bug.cancel = ch.world.timers.after(limitSec * 1000, () => this.stop(path, 'success-maxtime'));
     this.bugs.set(path, bug);
     return true;
   }
@@ -54,8 +55,20 @@ export class MediaBugs {
       ch.setVar('record_seconds', String(Math.floor(ms / 1000)));
       ch.setVar('record_ms', String(ms));
       ch.setVar('record_completion_cause', cause);
-      ch.fire('RECORD_STOP', { suffix: [['Record-File-Path', p], ['Record-Completion-Cause', cause]] });
-      ch.note({ type: 'record', kind: 'session', path: p, ms, reason: cause, readOnly: bug.readOnly });
+      ch.fire('RECORD_STOP', {
+        suffix: [
+          ['Record-File-Path', p],
+          ['Record-Completion-Cause', cause],
+        ],
+      });
+      ch.note({
+        type: 'record',
+        kind: 'session',
+        path: p,
+        ms,
+        reason: cause,
+        readOnly: bug.readOnly,
+      });
       stopped = true;
     }
     return stopped;

@@ -16,19 +16,34 @@ import type { ModelOptions } from './world.js';
  * - anything else (say:, http://, …): 1000 ms.
  * `mediaMs(path)` overrides all of this when it returns a number.
  */
-export type MediaInfo = { kind: 'timed'; ms: number; fileType?: string } | { kind: 'endless'; fileType?: string } | { kind: 'notfound' };
+export type MediaInfo =
+  | { kind: 'timed'; ms: number; fileType?: string }
+  | { kind: 'endless'; fileType?: string }
+  | { kind: 'notfound' };
 
 export function resolveMedia(path: string, opts: ModelOptions): MediaInfo {
   const override = opts.mediaMs?.(path);
-  const fileType = path.startsWith('tone_stream:') ? 'tone_stream' : path.startsWith('local_stream:') ? 'local_stream' : undefined;
-  const typed = (info: MediaInfo): MediaInfo => (fileType && info.kind !== 'notfound' ? { ...info, fileType } : info);
-  if (override !== undefined) return typed(override < 0 ? { kind: 'endless' } : { kind: 'timed', ms: override });
+  const fileType = path.startsWith('tone_stream:')
+    ? 'tone_stream'
+    : path.startsWith('local_stream:')
+      ? 'local_stream'
+      : undefined;
+  const typed = (info: MediaInfo): MediaInfo =>
+    fileType && info.kind !== 'notfound' ? { ...info, fileType } : info;
+  if (override !== undefined)
+    return typed(override < 0 ? { kind: 'endless' } : { kind: 'timed', ms: override });
   if (path.startsWith('file_string://')) {
-    const parts = path.slice('file_string://'.length).split('!').map((p) => resolveMedia(p, opts));
+    const parts = path
+      .slice('file_string://'.length)
+      .split('!')
+      .map((p) => resolveMedia(p, opts));
     const found = parts.filter((p) => p.kind !== 'notfound');
     if (!found.length) return { kind: 'notfound' };
     if (found.some((p) => p.kind === 'endless')) return { kind: 'endless' };
-    return { kind: 'timed', ms: found.reduce((sum, p) => sum + (p.kind === 'timed' ? p.ms : 0), 0) };
+    return {
+      kind: 'timed',
+      ms: found.reduce((sum, p) => sum + (p.kind === 'timed' ? p.ms : 0), 0),
+    };
   }
   if (path.startsWith('tone_stream://')) {
     const loops = /loops=(-?\d+)/.exec(path);
@@ -40,7 +55,8 @@ export function resolveMedia(path: string, opts: ModelOptions): MediaInfo {
     return Number.isFinite(ms) && ms > 0 ? { kind: 'timed', ms } : { kind: 'endless' };
   }
   if (path.startsWith('local_stream://')) return typed({ kind: 'endless' });
-  if (/^[a-z_]+:\/\//i.test(path) || /^(say|phrase|speak):/.test(path)) return { kind: 'timed', ms: 1000 };
+  if (/^[a-z_]+:\/\//i.test(path) || /^(say|phrase|speak):/.test(path))
+    return { kind: 'timed', ms: 1000 };
   const file = isAbsolute(path) || !opts.soundPrefix ? path : join(opts.soundPrefix, path);
   if (!existsSync(file)) return { kind: 'notfound' };
   if (file.toLowerCase().endsWith('.wav')) {

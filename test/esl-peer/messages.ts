@@ -17,9 +17,19 @@ import { newUuid } from './world.js';
  * found!\n"; an empty output gives an event without a body (switch_event_add_body of "").
  * `forced` replaces the output (failNext 'err').
  */
-export function runBgapi(host: ApiHost, cmd: string, args: string, jobUuid: string, forced?: string): void {
+export function runBgapi(
+  host: ApiHost,
+  cmd: string,
+  args: string,
+  jobUuid: string,
+  forced?: string,
+): void {
   const fire = (body: string): void => {
-    const headers: Header[] = [...host.world.factory.base('BACKGROUND_JOB'), ['Job-UUID', jobUuid], ['Job-Command', cmd]];
+    const headers: Header[] = [
+      ...host.world.factory.base('BACKGROUND_JOB'),
+      ['Job-UUID', jobUuid],
+      ['Job-Command', cmd],
+    ];
     if (args) headers.push(['Job-Command-Arg', args]);
     host.world.fire({ name: 'BACKGROUND_JOB', headers, body });
   };
@@ -37,13 +47,17 @@ export function runBgapi(host: ApiHost, cmd: string, args: string, jobUuid: stri
     fire(out);
     return;
   }
-  out.then(fire, (err: unknown) => fire(`-ERR ${String(err)}\n`)).catch((err: unknown) => host.world.timers.errors.push(err));
+  out
+    .then(fire, (err: unknown) => fire(`-ERR ${String(err)}\n`))
+    .catch((err: unknown) => host.world.timers.errors.push(err));
 }
 
 /** switch_true: "yes", "on", "true", "t", "enabled", "active", "allow" or a non-zero number. */
 function truthy(v: string | undefined): boolean {
   if (!v) return false;
-  return /^(yes|on|true|t|enabled|active|allow)$/i.test(v) || (/^-?\d+$/.test(v) && Number(v) !== 0);
+  return (
+    /^(yes|on|true|t|enabled|active|allow)$/i.test(v) || (/^-?\d+$/.test(v) && Number(v) !== 0)
+  );
 }
 
 /**
@@ -65,9 +79,14 @@ export function sendmsg(host: ApiHost, uuid: string, cmd: ClientCommand): string
     const app = headerOf(cmd, 'execute-app-name');
     if (!app) return '+OK';
     let arg = headerOf(cmd, 'execute-app-arg');
-    if (!arg && (headerOf(cmd, 'content-type') ?? '').toLowerCase() === 'text/plain') arg = cmd.body;
+    if (!arg && (headerOf(cmd, 'content-type') ?? '').toLowerCase() === 'text/plain')
+      arg = cmd.body;
     const loops = Number.parseInt(headerOf(cmd, 'loops') ?? '1', 10);
-    ch.enqueue(app, arg, { appUuid: headerOf(cmd, 'event-uuid'), eventLock: truthy(headerOf(cmd, 'event-lock')), loops: Number.isFinite(loops) && loops > 0 ? loops : 1 });
+    ch.enqueue(app, arg, {
+      appUuid: headerOf(cmd, 'event-uuid'),
+      eventLock: truthy(headerOf(cmd, 'event-lock')),
+      loops: Number.isFinite(loops) && loops > 0 ? loops : 1,
+    });
   } else if (callCommand === 'hangup') {
     const cause = causeName(headerOf(cmd, 'hangup-cause'));
     host.world.timers.defer(() => ch.hangup(cause, 'local'));
@@ -92,7 +111,11 @@ export function sendevent(host: ApiHost, cmd: ClientCommand): string {
   const name = cmd.line.slice(9).trim().split(/\s+/)[0]?.toUpperCase() || 'CLONE';
   const subclass = name === 'CUSTOM' ? headerOf(cmd, 'event-subclass') : undefined;
   const own = cmd.headers.filter(([n]) => !/^(event-name|event-subclass|content-length)$/i.test(n));
-  const headers: Header[] = [...host.world.factory.base(name, { subclass, where: 'sendevent' }), ...own, ['Event-UUID', eventUuid]];
+  const headers: Header[] = [
+    ...host.world.factory.base(name, { subclass, where: 'sendevent' }),
+    ...own,
+    ['Event-UUID', eventUuid],
+  ];
   host.world.fire({ name, subclass, headers, body: cmd.body });
   return `+OK ${eventUuid}`;
 }

@@ -49,7 +49,8 @@ export class RawClient {
     const c = await RawClient.open(port);
     await c.until((f) => f.headers['Content-Type'] === 'auth/request');
     const reply = await c.command(`auth ${password}`);
-    if (reply.headers['Reply-Text'] !== '+OK accepted') throw new Error(`auth failed: ${reply.headers['Reply-Text']}`);
+    if (reply.headers['Reply-Text'] !== '+OK accepted')
+      throw new Error(`auth failed: ${reply.headers['Reply-Text']}`);
     return c;
   }
 
@@ -89,10 +90,15 @@ export class RawClient {
           resolve(this.frames[at] as Frame);
         }
       };
-      const timer = setTimeout(() => {
-        this.wake = undefined;
-        reject(new Error(`no matching frame within ${timeoutMs} ms; got ${this.frames.length} frames`));
-      }, Math.max(0, deadline - Date.now()));
+      const timer = setTimeout(
+        () => {
+          this.wake = undefined;
+          reject(
+            new Error(`no matching frame within ${timeoutMs} ms; got ${this.frames.length} frames`),
+          );
+        },
+        Math.max(0, deadline - Date.now()),
+      );
       this.wake = check;
       check();
     });
@@ -100,7 +106,11 @@ export class RawClient {
 
   /** Sends a command and waits for its command/reply. */
   command(line: string, headers: Record<string, string> = {}): Promise<Frame> {
-    this.send(`${line}\n${Object.entries(headers).map(([k, v]) => `${k}: ${v}\n`).join('')}\n`);
+    this.send(
+      `${line}\n${Object.entries(headers)
+        .map(([k, v]) => `${k}: ${v}\n`)
+        .join('')}\n`,
+    );
     return this.until((f) => f.headers['Content-Type'] === 'command/reply');
   }
 
@@ -111,7 +121,10 @@ export class RawClient {
 
   /** The next event with this Event-Name (and matching `match`). */
   async event(name: string, match: (e: Ev) => boolean = () => true, timeoutMs = 3000): Promise<Ev> {
-    const f = await this.until((fr) => isEvent(fr) && parseEvent(fr)['Event-Name'] === name && match(parseEvent(fr)), timeoutMs);
+    const f = await this.until(
+      (fr) => isEvent(fr) && parseEvent(fr)['Event-Name'] === name && match(parseEvent(fr)),
+      timeoutMs,
+    );
     return parseEvent(f);
   }
 

@@ -39,7 +39,17 @@ export interface EslPeerOptions {
   domain?: string;
 }
 
-const MODULES = ['mod_commands', 'mod_conference', 'mod_dptools', 'mod_event_socket', 'mod_sofia', 'mod_sndfile', 'mod_tone_stream', 'mod_local_stream', 'mod_dialplan_xml'];
+const MODULES = [
+  'mod_commands',
+  'mod_conference',
+  'mod_dptools',
+  'mod_event_socket',
+  'mod_sofia',
+  'mod_sndfile',
+  'mod_tone_stream',
+  'mod_local_stream',
+  'mod_dialplan_xml',
+];
 
 /**
  * An in-process FreeSWITCH 1.10.12 as seen through mod_event_socket (inbound mode) on
@@ -77,7 +87,12 @@ export class EslPeer implements World, ApiHost {
     this.endpoint = options.endpoint ?? defaultEndpoint;
     this.modules = options.modules ?? MODULES;
     const split = options.splitOutgoing;
-    this.chunking = split ? { maxChunk: (split === true ? undefined : split.maxChunk) ?? 7, maxDelayMs: (split === true ? undefined : split.maxDelayMs) ?? 2 } : undefined;
+    this.chunking = split
+      ? {
+          maxChunk: (split === true ? undefined : split.maxChunk) ?? 7,
+          maxDelayMs: (split === true ? undefined : split.maxDelayMs) ?? 2,
+        }
+      : undefined;
     this.opts = {
       toneMs: options.toneMs ?? 1000,
       mediaMs: options.mediaMs,
@@ -90,7 +105,12 @@ export class EslPeer implements World, ApiHost {
   }
 
   private newFactory(): EventFactory {
-    return new EventFactory({ coreUuid: newUuid(), hostname: this.options.hostname ?? 'esl-peer', ipv4: '127.0.0.1', ipv6: '::1' });
+    return new EventFactory({
+      coreUuid: newUuid(),
+      hostname: this.options.hostname ?? 'esl-peer',
+      ipv4: '127.0.0.1',
+      ipv6: '::1',
+    });
   }
 
   /** Starts listening (again, on the same port after shutdown/close); resolves with the port. */
@@ -184,7 +204,9 @@ export class EslPeer implements World, ApiHost {
   }
 
   takeInjection(line: string): Injection | undefined {
-    const at = this.injections.findIndex((i) => line.toLowerCase().startsWith(i.prefix.toLowerCase()));
+    const at = this.injections.findIndex((i) =>
+      line.toLowerCase().startsWith(i.prefix.toLowerCase()),
+    );
     return at < 0 ? undefined : this.injections.splice(at, 1)[0];
   }
 
@@ -195,7 +217,9 @@ export class EslPeer implements World, ApiHost {
   }
 
   fsctlShutdown(): void {
-    this.timers.defer(() => void this.shutdown().catch((err: unknown) => this.timers.errors.push(err)));
+    this.timers.defer(
+      () => void this.shutdown().catch((err: unknown) => this.timers.errors.push(err)),
+    );
   }
 
   private track(ch: Channel): PeerCall {
@@ -215,7 +239,9 @@ export class EslPeer implements World, ApiHost {
 
   /** Channels that are up. */
   get calls(): PeerCall[] {
-    return [...this.channels.keys()].map((id) => this.all.get(id)).filter((c): c is PeerCall => !!c);
+    return [...this.channels.keys()]
+      .map((id) => this.all.get(id))
+      .filter((c): c is PeerCall => !!c);
   }
 
   /** Every originated leg, in order (ended ones too). */
@@ -247,9 +273,28 @@ export class EslPeer implements World, ApiHost {
   }
 
   /** A conference as the model sees it (members newest first, as FreeSWITCH lists them). */
-  conference(name: string): { name: string; uuid: string; members: { id: number; uuid: string; hear: boolean; speak: boolean }[]; recordings: string[] } | undefined {
+  conference(name: string):
+    | {
+        name: string;
+        uuid: string;
+        members: { id: number; uuid: string; hear: boolean; speak: boolean }[];
+        recordings: string[];
+      }
+    | undefined {
     const c = this.conferences.get(name);
-    return c && { name: c.name, uuid: c.uuid, members: c.members.map((m) => ({ id: m.id, uuid: m.ch.uuid, hear: m.hear, speak: m.speak })), recordings: c.recordings.map((r) => r.path) };
+    return (
+      c && {
+        name: c.name,
+        uuid: c.uuid,
+        members: c.members.map((m) => ({
+          id: m.id,
+          uuid: m.ch.uuid,
+          hear: m.hear,
+          speak: m.speak,
+        })),
+        recordings: c.recordings.map((r) => r.path),
+      }
+    );
   }
 
   /** Every event the peer fires (whether or not a client subscribed). */
@@ -273,9 +318,14 @@ export class EslPeer implements World, ApiHost {
    */
   async shutdown(): Promise<void> {
     if (!this.server) return;
-    this.fire({ name: 'SHUTDOWN', headers: [...this.factory.base('SHUTDOWN'), ['Event-Info', 'System Shutting Down']] });
+    this.fire({
+      name: 'SHUTDOWN',
+      headers: [...this.factory.base('SHUTDOWN'), ['Event-Info', 'System Shutting Down']],
+    });
     for (const ch of [...this.channels.values()]) ch.hangup('SYSTEM_SHUTDOWN', 'local');
-    await new Promise<void>((resolve) => this.timers.after(this.options.shutdownNoticeDelayMs ?? 100, resolve));
+    await new Promise<void>((resolve) =>
+      this.timers.after(this.options.shutdownNoticeDelayMs ?? 100, resolve),
+    );
     for (const conn of [...this.conns]) conn.goodbye(SHUTTING_DOWN);
     await this.stopListening(1000);
   }

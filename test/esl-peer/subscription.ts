@@ -23,11 +23,14 @@ const EVENT_NAMES = new Set(
   DEL_SCHEDULE EXE_SCHEDULE RE_SCHEDULE RELOADXML NOTIFY PHONE_FEATURE PHONE_FEATURE_SUBSCRIBE SEND_MESSAGE RECV_MESSAGE REQUEST_PARAMS
   CHANNEL_DATA GENERAL COMMAND SESSION_HEARTBEAT CLIENT_DISCONNECTED SERVER_DISCONNECTED SEND_INFO RECV_INFO RECV_RTCP_MESSAGE
   SEND_RTCP_MESSAGE CALL_SECURE NAT RECORD_START RECORD_STOP PLAYBACK_START PLAYBACK_STOP CALL_UPDATE FAILURE SOCKET_DATA MEDIA_BUG_START
-  MEDIA_BUG_STOP CONFERENCE_DATA_QUERY CONFERENCE_DATA CALL_SETUP_REQ CALL_SETUP_RESULT CALL_DETAIL DEVICE_STATE TEXT SHUTDOWN_REQUESTED ALL`.split(/\s+/),
+  MEDIA_BUG_STOP CONFERENCE_DATA_QUERY CONFERENCE_DATA CALL_SETUP_REQ CALL_SETUP_RESULT CALL_DETAIL DEVICE_STATE TEXT SHUTDOWN_REQUESTED ALL`.split(
+    /\s+/,
+  ),
 );
 
 /** The events `myevents` turns on. */
-const MYEVENTS = `CHANNEL_ANSWER CHANNEL_APPLICATION CHANNEL_BRIDGE CHANNEL_CREATE CHANNEL_DATA CHANNEL_DESTROY CHANNEL_EXECUTE CHANNEL_EXECUTE_COMPLETE
+const MYEVENTS =
+  `CHANNEL_ANSWER CHANNEL_APPLICATION CHANNEL_BRIDGE CHANNEL_CREATE CHANNEL_DATA CHANNEL_DESTROY CHANNEL_EXECUTE CHANNEL_EXECUTE_COMPLETE
   CHANNEL_HANGUP CHANNEL_HANGUP_COMPLETE CHANNEL_ORIGINATE CHANNEL_UUID CHANNEL_OUTGOING CHANNEL_PARK CHANNEL_PROGRESS CHANNEL_PROGRESS_MEDIA
   CHANNEL_STATE CHANNEL_UNBRIDGE CHANNEL_UNPARK DETECTED_SPEECH DTMF NOTALK TALK`.split(/\s+/);
 
@@ -48,9 +51,13 @@ export class Subscription {
 
   wants(ev: PeerEvent): boolean {
     if (!this.listening) return false;
-    let send = this.all || (this.names.has(ev.name) && (ev.name !== 'CUSTOM' || !ev.subclass || this.subclasses.has(ev.subclass)));
+    let send =
+      this.all ||
+      (this.names.has(ev.name) &&
+        (ev.name !== 'CUSTOM' || !ev.subclass || this.subclasses.has(ev.subclass)));
     if (send && this.filters.length) send = this.passes(ev);
-    if (send && this.myUuid) send = ev.headers.find(([n]) => n === 'Unique-ID')?.[1] === this.myUuid;
+    if (send && this.myUuid)
+      send = ev.headers.find(([n]) => n === 'Unique-ID')?.[1] === this.myUuid;
     return send;
   }
 
@@ -68,7 +75,10 @@ export class Subscription {
       }
       if (send && pos) continue;
       const re = /^\/(.*)\/([a-z]*)$/s.exec(comp);
-      const cmp = value.startsWith('/') && re ? new RegExp(re[1] ?? '', (re[2] ?? '').includes('i') ? 'i' : '').test(hval) : hval.toLowerCase() === comp.toLowerCase();
+      const cmp =
+        value.startsWith('/') && re
+          ? new RegExp(re[1] ?? '', (re[2] ?? '').includes('i') ? 'i' : '').test(hval)
+          : hval.toLowerCase() === comp.toLowerCase();
       if (cmp) {
         if (!pos) return false;
         send = true;
@@ -144,11 +154,16 @@ export class Subscription {
     if (name.toLowerCase() === 'delete' && value !== undefined) {
       const [dname = '', dvalue] = splitFirst(value);
       if (dname.toLowerCase() === 'all') this.filters = [];
-      else this.filters = this.filters.filter(([n, v]) => !(n.toLowerCase() === dname.toLowerCase() && (dvalue === undefined || v === dvalue)));
+      else
+        this.filters = this.filters.filter(
+          ([n, v]) =>
+            !(n.toLowerCase() === dname.toLowerCase() && (dvalue === undefined || v === dvalue)),
+        );
       return `+OK filter deleted. [${dname}][${dvalue ?? ''}]`;
     }
     if (value === undefined) return '-ERR invalid syntax';
-    const [fname = '', fvalue = ''] = name.toLowerCase() === 'add' ? splitFirst(value) : [name, value];
+    const [fname = '', fvalue = ''] =
+      name.toLowerCase() === 'add' ? splitFirst(value) : [name, value];
     this.filters.push([fname, fvalue]);
     return `+OK filter added. [${fname}]=[${fvalue}]`;
   }

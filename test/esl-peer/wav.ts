@@ -47,19 +47,35 @@ export function readWavInfo(path: string): WavInfo | undefined {
   try {
     const head = Buffer.alloc(4096);
     const n = readSync(fd, head, 0, head.length, 0);
-    if (n < 12 || head.toString('ascii', 0, 4) !== 'RIFF' || head.toString('ascii', 8, 12) !== 'WAVE') return undefined;
+    if (
+      n < 12 ||
+      head.toString('ascii', 0, 4) !== 'RIFF' ||
+      head.toString('ascii', 8, 12) !== 'WAVE'
+    )
+      return undefined;
     let off = 12;
     let fmt: { channels: number; sampleRate: number; byteRate: number; bits: number } | undefined;
     while (off + 8 <= n) {
       const id = head.toString('ascii', off, off + 4);
       const size = head.readUInt32LE(off + 4);
       if (id === 'fmt ' && off + 24 <= n) {
-        fmt = { channels: head.readUInt16LE(off + 10), sampleRate: head.readUInt32LE(off + 12), byteRate: head.readUInt32LE(off + 16), bits: head.readUInt16LE(off + 22) };
+        fmt = {
+          channels: head.readUInt16LE(off + 10),
+          sampleRate: head.readUInt32LE(off + 12),
+          byteRate: head.readUInt32LE(off + 16),
+          bits: head.readUInt16LE(off + 22),
+        };
       } else if (id === 'data' && fmt) {
         const available = statSync(path).size - (off + 8);
         const dataBytes = size === 0 || size === 0xffffffff || size > available ? available : size;
         const durationMs = fmt.byteRate > 0 ? (dataBytes / fmt.byteRate) * 1000 : 0;
-        return { sampleRate: fmt.sampleRate, channels: fmt.channels, bitsPerSample: fmt.bits, dataBytes, durationMs };
+        return {
+          sampleRate: fmt.sampleRate,
+          channels: fmt.channels,
+          bitsPerSample: fmt.bits,
+          dataBytes,
+          durationMs,
+        };
       }
       off += 8 + size + (size % 2);
     }

@@ -37,8 +37,21 @@ export interface ModelOptions {
 export type CallLogEntry =
   | { type: 'app'; app: string; arg?: string | undefined; appUuid: string; response: string }
   | { type: 'answer' }
-  | { type: 'playback'; file: string; status: 'done' | 'break' | 'notfound' | 'error'; completed: boolean; ms: number }
-  | { type: 'record'; kind: 'app' | 'session'; path: string; ms: number; reason: string; readOnly: boolean }
+  | {
+      type: 'playback';
+      file: string;
+      status: 'done' | 'break' | 'notfound' | 'error';
+      completed: boolean;
+      ms: number;
+    }
+  | {
+      type: 'record';
+      kind: 'app' | 'session';
+      path: string;
+      ms: number;
+      reason: string;
+      readOnly: boolean;
+    }
   | { type: 'dtmf-in'; digit: string }
   | { type: 'dtmf-out'; digits: string }
   | { type: 'conference'; action: 'join' | 'leave'; conference: string; memberId: number }
@@ -63,10 +76,13 @@ export class Timers {
 
   /** Runs `fn` after `ms`; returns the cancel function. */
   after(ms: number, fn: () => void): () => void {
-    const t = setTimeout(() => {
-      this.timeouts.delete(t);
-      this.run(fn);
-    }, Math.max(0, ms));
+    const t = setTimeout(
+      () => {
+        this.timeouts.delete(t);
+        this.run(fn);
+      },
+      Math.max(0, ms),
+    );
     this.timeouts.add(t);
     return () => {
       clearTimeout(t);

@@ -57,7 +57,20 @@ function stub<T>(name: string, methods: Partial<Record<string, unknown>>): T {
 }
 
 function zeroStats(queue: string, given: Partial<QueueStats> | undefined): QueueStats {
-  const base: QueueStats = { queue, day: new Date().toISOString().slice(0, 10), waiting: 0, longestWaitSeconds: 0, offered: 0, answered: 0, abandoned: 0, serviceLevel: null, serviceLevel2: null, averageSpeedOfAnswerSeconds: null, abandonmentRate: null, averageHandleTimeSeconds: null };
+  const base: QueueStats = {
+    queue,
+    day: new Date().toISOString().slice(0, 10),
+    waiting: 0,
+    longestWaitSeconds: 0,
+    offered: 0,
+    answered: 0,
+    abandoned: 0,
+    serviceLevel: null,
+    serviceLevel2: null,
+    averageSpeedOfAnswerSeconds: null,
+    abandonmentRate: null,
+    averageHandleTimeSeconds: null,
+  };
   return { ...base, ...given, queue };
 }
 
@@ -77,22 +90,45 @@ export async function testApiDeps(overrides: Partial<ApiDeps> = {}): Promise<Tes
 
   const agents = stub<RedisAgents>('agents', {
     status: async (id: string) => agentStates.get(id),
-    statuses: async (ids: readonly string[]) => new Map(ids.map((id) => [id, agentStates.get(id) ?? { state: 'logged-out', since: 0 }])),
+    statuses: async (ids: readonly string[]) =>
+      new Map(ids.map((id) => [id, agentStates.get(id) ?? { state: 'logged-out', since: 0 }])),
     // The real state machine, over the map: an illegal change is the same typed error as in Redis.
     change: async (id: string, to: AgentState, reason?: string) => {
       const now = Date.now();
-      const { status } = transition(id, agentStates.get(id) ?? { state: 'logged-out', since: 0 }, to, now, reason);
+      const { status } = transition(
+        id,
+        agentStates.get(id) ?? { state: 'logged-out', since: 0 },
+        to,
+        now,
+        reason,
+      );
       agentStates.set(id, status);
       return status;
     },
   });
-  const stats = stub<QueueStatistics>('stats', { get: async (id: string) => zeroStats(id, queueStats.get(id)) });
-  const waiting = stub<WaitingLine>('waiting', { length: async (id: string) => queueStats.get(id)?.waiting ?? 0 });
+  const stats = stub<QueueStatistics>('stats', {
+    get: async (id: string) => zeroStats(id, queueStats.get(id)),
+  });
+  const waiting = stub<WaitingLine>('waiting', {
+    length: async (id: string) => queueStats.get(id)?.waiting ?? 0,
+  });
   const subscriber = stub<Redis>('subscriber', { on: () => undefined });
-  const routing = new RoutingService(new RoutingDirectory(routingDir), agents, stub<ServiceHistory>('history', {}), waiting, stats, subscriber, log);
+  const routing = new RoutingService(
+    new RoutingDirectory(routingDir),
+    agents,
+    stub<ServiceHistory>('history', {}),
+    waiting,
+    stats,
+    subscriber,
+    log,
+  );
 
   const prompts = indexPrompts(await readCatalogue());
-  const flows = new FlowDirectory(flowsDir, () => ({ prompts, queues: new Set(routing.config.queues.map((q) => q.id)) }), log);
+  const flows = new FlowDirectory(
+    flowsDir,
+    () => ({ prompts, queues: new Set(routing.config.queues.map((q) => q.id)) }),
+    log,
+  );
   flows.reload();
 
   const tokens = new TokenSigner(SECRET);
@@ -122,7 +158,9 @@ export async function testApiDeps(overrides: Partial<ApiDeps> = {}): Promise<Tes
     flowsDir,
     agentStates,
     queueStats,
-    auth: (role, agentId) => ({ authorization: `Bearer ${tokens.issue({ sub: `test-${role}`, role, agentId }, 600).token}` }),
+    auth: (role, agentId) => ({
+      authorization: `Bearer ${tokens.issue({ sub: `test-${role}`, role, agentId }, 600).token}`,
+    }),
     cleanup: () => {
       flows.close();
       rmSync(routingDir, { recursive: true, force: true });
@@ -138,7 +176,13 @@ export function memoryKeys(): Pick<ApiKeyStore, 'create' | 'revoke' | 'list' | '
     create: async (opts) => {
       const id = randomBytes(6).toString('hex');
       const secret = randomBytes(32).toString('base64url');
-      const info: ApiKeyInfo = { id, name: opts.name, role: opts.role, ...(opts.agentId ? { agentId: opts.agentId } : {}), createdAt: new Date().toISOString() };
+      const info: ApiKeyInfo = {
+        id,
+        name: opts.name,
+        role: opts.role,
+        ...(opts.agentId ? { agentId: opts.agentId } : {}),
+        createdAt: new Date().toISOString(),
+      };
       keys.set(id, { secret, info });
       return { key: `hk_${id}_${secret}`, info };
     },
@@ -171,17 +215,43 @@ export interface Answer {
  * app and deps (built in beforeEach or beforeAll).
  */
 export function apiRequester(get: () => { app: Hono; t: TestApi }, defaultRole: Role) {
-  return async (method: string, path: string, opts: { as?: Role | Record<string, string> | null; agent?: string; body?: unknown; api?: Hono } = {}): Promise<Answer> => {
+  return async (
+    method: string,
+    path: string,
+    opts: {
+      as?: Role | Record<string, string> | null;
+      agent?: string;
+      body?: unknown;
+      api?: Hono;
+    } = {},
+  ): Promise<Answer> => {
     const { app, t } = get();
-    const headers: Record<string, string> = opts.as === null ? {} : typeof opts.as === 'object' ? { ...opts.as } : t.auth(opts.as ?? defaultRole, opts.agent);
+    const headers: Record<string, string> =
+      opts.as === null
+        ? {}
+        : typeof opts.as === 'object'
+          ? { ...opts.as }
+          : t.auth(opts.as ?? defaultRole, opts.agent);
     if (opts.body !== undefined) headers['content-type'] = 'application/json';
-    const res = await (opts.api ?? app).request(path, { method, headers, ...(opts.body !== undefined ? { body: JSON.stringify(opts.body) } : {}) });
-    return { status: res.status, type: res.headers.get('content-type'), body: (await res.json()) as Record<string, unknown> };
+    const res = await (opts.api ?? app).request(path, {
+      method,
+      headers,
+      ...(opts.body !== undefined ? { body: JSON.stringify(opts.body) } : {}),
+    });
+    return {
+      status: res.status,
+      type: res.headers.get('content-type'),
+      body: (await res.json()) as Record<string, unknown>,
+    };
   };
 }
 
 /** What a refusal looks like: a problem document with this status and code. */
-export const refused = (status: number, code: string): Partial<Answer> => ({ status, type: 'application/problem+json', body: expect.objectContaining({ status, code }) as Record<string, unknown> });
+export const refused = (status: number, code: string): Partial<Answer> => ({
+  status,
+  type: 'application/problem+json',
+  body: expect.objectContaining({ status, code }) as Record<string, unknown>,
+});
 
 /** Deps with a started scripted media server, recordings in memory and no live calls. */
 export async function testApiWithMedia(overrides: Partial<ApiDeps> = {}): Promise<TestApi> {

@@ -24,7 +24,14 @@ export class TestClock {
 export const masterKey = (): string => randomBytes(32).toString('base64');
 
 /** Recording deps on memory storage and a memory catalogue, with real crypto and real ffmpeg. */
-export function memoryRecordings(opts: { clock?: TestClock; tiers?: Partial<Record<Tier, StorageDriver>>; catalogue?: Catalogue; keyring?: Keyring } = {}): RecordingsDeps & { clock: TestClock } {
+export function memoryRecordings(
+  opts: {
+    clock?: TestClock;
+    tiers?: Partial<Record<Tier, StorageDriver>>;
+    catalogue?: Catalogue;
+    keyring?: Keyring;
+  } = {},
+): RecordingsDeps & { clock: TestClock } {
   const clock = opts.clock ?? new TestClock();
   return {
     tiers: {
@@ -51,7 +58,26 @@ export class WavFactory {
 
   make(seconds: number, name: string = randomUUID()): string {
     const file = join(this.dir, `${name}.wav`);
-    execFileSync('sox', ['-n', '-r', '8000', '-c', '1', '-b', '16', file, 'synth', String(seconds), 'sine', '300-900', 'synth', String(seconds), 'pinknoise', 'mix', 'vol', '0.3']);
+    execFileSync('sox', [
+      '-n',
+      '-r',
+      '8000',
+      '-c',
+      '1',
+      '-b',
+      '16',
+      file,
+      'synth',
+      String(seconds),
+      'sine',
+      '300-900',
+      'synth',
+      String(seconds),
+      'pinknoise',
+      'mix',
+      'vol',
+      '0.3',
+    ]);
     return file;
   }
 

@@ -38,7 +38,11 @@ describe('FreeSWITCH bridges are conferences (ESL peer)', () => {
     const conf = h.peer.conference(holding.id);
     expect(conf?.members.map((m) => [m.uuid, m.speak])).toEqual([[id, false]]);
     const log = h.peer.call(id)!.events;
-    expect(log.some((e) => e.type === 'conference-play' && e.file === join(h.dir, 'short.wav') && e.completed)).toBe(true);
+    expect(
+      log.some(
+        (e) => e.type === 'conference-play' && e.file === join(h.dir, 'short.wav') && e.completed,
+      ),
+    ).toBe(true);
     await holding.stopMusicOnHold(T);
     // Leaving the bridge parks the caller again: still ours, still up.
     await holding.remove(ch.id, T);
@@ -50,26 +54,35 @@ describe('FreeSWITCH bridges are conferences (ESL peer)', () => {
     await done;
   });
 
-  it('moving from the holding bridge to a mixing one, with the agent; destroy lets both go without hanging up', async () => {
-    const { ch, done } = await call();
-    const holding = await h.server.createBridge('holding', T);
-    await holding.add(ch.id, T);
-    const leg = await h.server.originate({ endpoint: h.answeringEndpoint, ringTimeoutSeconds: 5 }, T);
-    if (leg.info.state !== 'up') await nextEvent(leg, 'answered');
-    const mixing = await h.server.createBridge('mixing', T);
-    // Added straight from the holding bridge: it leaves that one first.
-    await mixing.add(ch.id, T);
-    await mixing.add(leg.id, T);
-    const live = await h.server.liveState(T);
-    expect(live.bridges.find((b) => b.id === mixing.id)?.channelIds.sort()).toEqual([ch.id, leg.id].sort());
-    expect(live.bridges.find((b) => b.id === holding.id)).toBeUndefined();
-    await mixing.destroy(T);
-    expect((await h.server.liveState(T)).bridges).toEqual([]);
-    expect(ch.ended.aborted || leg.ended.aborted).toBe(false);
-    await leg.hangup();
-    await ch.hangup();
-    await done;
-  });
+  it(
+    'moving from the holding bridge to a mixing one, with ' +
+      'the agent; destroy lets both go without hanging up',
+    async () => {
+      const { ch, done } = await call();
+      const holding = await h.server.createBridge('holding', T);
+      await holding.add(ch.id, T);
+      const leg = await h.server.originate(
+        { endpoint: h.answeringEndpoint, ringTimeoutSeconds: 5 },
+        T,
+      );
+      if (leg.info.state !== 'up') await nextEvent(leg, 'answered');
+      const mixing = await h.server.createBridge('mixing', T);
+      // Added straight from the holding bridge: it leaves that one first.
+      await mixing.add(ch.id, T);
+      await mixing.add(leg.id, T);
+      const live = await h.server.liveState(T);
+      expect(live.bridges.find((b) => b.id === mixing.id)?.channelIds.sort()).toEqual(
+        [ch.id, leg.id].sort(),
+      );
+      expect(live.bridges.find((b) => b.id === holding.id)).toBeUndefined();
+      await mixing.destroy(T);
+      expect((await h.server.liveState(T)).bridges).toEqual([]);
+      expect(ch.ended.aborted || leg.ended.aborted).toBe(false);
+      await leg.hangup();
+      await ch.hangup();
+      await done;
+    },
+  );
 
   it('a bridge recording pauses and resumes: the paused time is not in the file', async () => {
     const { ch, done } = await call();
@@ -96,7 +109,15 @@ describe('FreeSWITCH bridges are conferences (ESL peer)', () => {
     const { id, done } = peerCall(h.peer, '4008001234');
     const ch = await arriving;
     await ch.answer(T);
-    const rec = await ch.record({ ...T, name: `fs-vm-${Date.now()}`, format: 'wav', beep: true, maxDurationSeconds: 20, maxSilenceSeconds: 5, terminateOn: '#' });
+    const rec = await ch.record({
+      ...T,
+      name: `fs-vm-${Date.now()}`,
+      format: 'wav',
+      beep: true,
+      maxDurationSeconds: 20,
+      maxSilenceSeconds: 5,
+      terminateOn: '#',
+    });
     const t0 = Date.now();
     setTimeout(() => void h.peer.call(id)?.press('#'), 600);
     expect((await rec.done).type).toBe('recording-finished');

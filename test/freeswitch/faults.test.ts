@@ -22,7 +22,9 @@ describe('FreeSWITCH adapter under faults (ESL peer)', () => {
     return h;
   }
 
-  async function answeredCall(h: Awaited<ReturnType<typeof peerHarness>>): Promise<{ ch: Channel; done: Promise<unknown> }> {
+  async function answeredCall(
+    h: Awaited<ReturnType<typeof peerHarness>>,
+  ): Promise<{ ch: Channel; done: Promise<unknown> }> {
     const arriving = nextCall(h.server);
     const { done } = peerCall(h.peer, '4008001234');
     const ch = await arriving;
@@ -30,29 +32,33 @@ describe('FreeSWITCH adapter under faults (ESL peer)', () => {
     return { ch, done };
   }
 
-  it('a connection closed in the middle of a command: typed error, reconnect, the call is still ours and works', async () => {
-    const h = await harness();
-    const { ch, done } = await answeredCall(h);
-    const listeners = ch.listenerCount();
-    const before = h.server.connection();
-    // Work in flight when the connection goes: a playback, a background job, a reply awaited.
-    const playing = await ch.play(h.longMedia, T);
-    h.peer.failNext('api uuid_setvar', 'close-before-reply');
-    const err = await ch.setVariable('HOTLINE_X', '1', T).catch((e: unknown) => e);
-    expect(isHotlineError(err, 'MEDIA_NOT_CONNECTED')).toBe(true);
-    expect(await playing.done).toBe(false);
-    // Nothing is left waiting on the dead connection.
-    expect(before?.pending()).toEqual({ replies: 0, jobs: 0, executions: 0, listeners: 0 });
-    await waitReady(h.server);
-    // Resync found the call alive: it was not ended, and commands reach it again.
-    await new Promise((r) => setTimeout(r, 100));
-    expect(ch.ended.aborted).toBe(false);
-    await ch.setVariable('HOTLINE_X', '2', T);
-    expect(await ch.getVariable('HOTLINE_X', T)).toBe('2');
-    expect(ch.listenerCount()).toBe(listeners);
-    await ch.hangup();
-    await done;
-  });
+  it(
+    'a connection closed in the middle of a command: typed ' +
+      'error, reconnect, the call is still ours and works',
+    async () => {
+      const h = await harness();
+      const { ch, done } = await answeredCall(h);
+      const listeners = ch.listenerCount();
+      const before = h.server.connection();
+      // Work in flight when the connection goes: a playback, a background job, a reply awaited.
+      const playing = await ch.play(h.longMedia, T);
+      h.peer.failNext('api uuid_setvar', 'close-before-reply');
+      const err = await ch.setVariable('HOTLINE_X', '1', T).catch((e: unknown) => e);
+      expect(isHotlineError(err, 'MEDIA_NOT_CONNECTED')).toBe(true);
+      expect(await playing.done).toBe(false);
+      // Nothing is left waiting on the dead connection.
+      expect(before?.pending()).toEqual({ replies: 0, jobs: 0, executions: 0, listeners: 0 });
+      await waitReady(h.server);
+      // Resync found the call alive: it was not ended, and commands reach it again.
+      await new Promise((r) => setTimeout(r, 100));
+      expect(ch.ended.aborted).toBe(false);
+      await ch.setVariable('HOTLINE_X', '2', T);
+      expect(await ch.getVariable('HOTLINE_X', T)).toBe('2');
+      expect(ch.listenerCount()).toBe(listeners);
+      await ch.hangup();
+      await done;
+    },
+  );
 
   it('an -ERR answer is a typed error and the connection stays up', async () => {
     const h = await harness();
@@ -82,24 +88,28 @@ describe('FreeSWITCH adapter under faults (ESL peer)', () => {
     await done;
   });
 
-  it('an announcement to a caller on hold (a conference member) when the connection drops is reported cut once', async () => {
-    const h = await harness();
-    const { ch, done } = await answeredCall(h);
-    const holding = await h.server.createBridge('holding', T);
-    await holding.add(ch.id, T);
-    const finished: boolean[] = [];
-    ch.on((e) => {
-      if (e.type === 'playback-finished') finished.push(e.completed);
-    });
-    const playback = await ch.play(h.longMedia, T);
-    h.peer.dropConnections();
-    expect(await playback.done).toBe(false);
-    await waitReady(h.server);
-    await new Promise((r) => setTimeout(r, 100));
-    expect(finished).toEqual([false]);
-    await ch.hangup();
-    await done;
-  });
+  it(
+    'an announcement to a caller on hold (a conference ' +
+      'member) when the connection drops is reported cut once',
+    async () => {
+      const h = await harness();
+      const { ch, done } = await answeredCall(h);
+      const holding = await h.server.createBridge('holding', T);
+      await holding.add(ch.id, T);
+      const finished: boolean[] = [];
+      ch.on((e) => {
+        if (e.type === 'playback-finished') finished.push(e.completed);
+      });
+      const playback = await ch.play(h.longMedia, T);
+      h.peer.dropConnections();
+      expect(await playback.done).toBe(false);
+      await waitReady(h.server);
+      await new Promise((r) => setTimeout(r, 100));
+      expect(finished).toEqual([false]);
+      await ch.hangup();
+      await done;
+    },
+  );
 
   it('FreeSWITCH shutting down ends its calls with SYSTEM_SHUTDOWN; the adapter comes back when it does', async () => {
     const h = await harness();
@@ -126,7 +136,10 @@ describe('FreeSWITCH adapter under faults (ESL peer)', () => {
     });
     await new Promise<void>((r) => refuser.listen(0, '127.0.0.1', r));
     const port = (refuser.address() as { port: number }).port;
-    const server = new FreeswitchServer(peerServerConfig(port, '/tmp', { reconnect: { initialMs: 50, maxMs: 200 } }), log);
+    const server = new FreeswitchServer(
+      peerServerConfig(port, '/tmp', { reconnect: { initialMs: 50, maxMs: 200 } }),
+      log,
+    );
     server.start();
     await new Promise((r) => setTimeout(r, 2000));
     await server.close();
@@ -145,9 +158,18 @@ describe('FreeSWITCH adapter under faults (ESL peer)', () => {
 
   it('a wrong password: not ready, with the reason, and it keeps trying gently', async () => {
     const h = await harness();
-    const bad = new FreeswitchServer(peerServerConfig(h.peer.port, h.dir, { id: 'fs-bad', password: 'not-the-password', reconnect: { initialMs: 100, maxMs: 400 } }), log);
+    const bad = new FreeswitchServer(
+      peerServerConfig(h.peer.port, h.dir, {
+        id: 'fs-bad',
+        password: 'not-the-password',
+        reconnect: { initialMs: 100, maxMs: 400 },
+      }),
+      log,
+    );
     bad.start();
-    await expect.poll(() => bad.status().reason, { timeout: 3000 }).toMatch(/authentication refused/);
+    await expect
+      .poll(() => bad.status().reason, { timeout: 3000 })
+      .toMatch(/authentication refused/);
     expect(bad.status().ready).toBe(false);
     const err = await bad.createBridge('mixing', T).catch((e: unknown) => e);
     expect(isHotlineError(err, 'MEDIA_NOT_CONNECTED')).toBe(true);

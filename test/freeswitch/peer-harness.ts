@@ -1,7 +1,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freeswitchServerSchema, type FreeswitchServerConfig } from '../../controller/config/schema.js';
+import {
+  freeswitchServerSchema,
+  type FreeswitchServerConfig,
+} from '../../controller/config/schema.js';
 import { FreeswitchServer } from '../../controller/media-server/freeswitch/server.js';
 import type { MediaServer } from '../../controller/media-server/types.js';
 import { createLogger } from '../../controller/log/logger.js';
@@ -12,7 +15,11 @@ export const PEER_PASSWORD = 'hotline-esl-secret';
 const silentLog = createLogger({ level: process.env.TEST_LOG_LEVEL ?? 'silent', name: 'test' });
 
 /** A FreeSWITCH adapter's configuration for a peer on `port`, with its folders under `dir`. */
-export function peerServerConfig(port: number, dir: string, overrides: Partial<FreeswitchServerConfig> = {}): FreeswitchServerConfig {
+export function peerServerConfig(
+  port: number,
+  dir: string,
+  overrides: Partial<FreeswitchServerConfig> = {},
+): FreeswitchServerConfig {
   return freeswitchServerSchema.parse({
     id: 'fs-peer',
     kind: 'freeswitch',
@@ -37,13 +44,28 @@ export async function waitReady(server: MediaServer, timeoutMs = 5000): Promise<
 }
 
 /** A caller on the peer, as the dialplan hands it over: `hotline=1`, then park. */
-export function peerCall(peer: EslPeer, number: string, opts: { dtmf?: string; hangupAfterMs?: number; callerNumber?: string } = {}): { id: string; done: Promise<unknown> } {
-  const call = peer.placeCall({ calledNumber: number, callerNumber: opts.callerNumber ?? '13812345678', variables: { hotline: '1' } });
+export function peerCall(
+  peer: EslPeer,
+  number: string,
+  opts: { dtmf?: string; hangupAfterMs?: number; callerNumber?: string } = {},
+): { id: string; done: Promise<unknown> } {
+  const call = peer.placeCall({
+    calledNumber: number,
+    callerNumber: opts.callerNumber ?? '13812345678',
+    variables: { hotline: '1' },
+  });
   const timers: NodeJS.Timeout[] = [];
-  void call.answered.then(() => {
-    [...(opts.dtmf ?? '')].forEach((d, i) => timers.push(setTimeout(() => void call.press(d).catch(() => undefined), 800 + i * 400)));
-    if (opts.hangupAfterMs !== undefined) timers.push(setTimeout(() => void call.hangup().catch(() => undefined), opts.hangupAfterMs));
-  }).catch(() => undefined);
+  void call.answered
+    .then(() => {
+      [...(opts.dtmf ?? '')].forEach((d, i) =>
+        timers.push(setTimeout(() => void call.press(d).catch(() => undefined), 800 + i * 400)),
+      );
+      if (opts.hangupAfterMs !== undefined)
+        timers.push(
+          setTimeout(() => void call.hangup().catch(() => undefined), opts.hangupAfterMs),
+        );
+    })
+    .catch(() => undefined);
   const done = call.ended.then((r) => {
     timers.forEach(clearTimeout);
     return r;
@@ -52,7 +74,9 @@ export function peerCall(peer: EslPeer, number: string, opts: { dtmf?: string; h
 }
 
 /** The FreeSWITCH adapter connected to a fresh ESL peer, as the contract suite wants it. */
-export async function peerHarness(options: EslPeerOptions = {}): Promise<ContractHarness & { server: FreeswitchServer; peer: EslPeer; dir: string }> {
+export async function peerHarness(
+  options: EslPeerOptions = {},
+): Promise<ContractHarness & { server: FreeswitchServer; peer: EslPeer; dir: string }> {
   const dir = mkdtempSync(join(tmpdir(), 'hotline-fs-'));
   writeSilenceWav(join(dir, 'short.wav'), 1000);
   const peer = new EslPeer({ password: PEER_PASSWORD, ...options });
@@ -67,7 +91,11 @@ export async function peerHarness(options: EslPeerOptions = {}): Promise<Contrac
     answeringEndpoint: 'user/1001@hotline',
     shortMedia: { type: 'file', path: join(dir, 'short.wav') },
     longMedia: { type: 'tone', tone: 'ring' },
-    placeCall: ({ number, dtmf, hangupAfterMs }) => peerCall(peer, number, { ...(dtmf ? { dtmf } : {}), ...(hangupAfterMs !== undefined ? { hangupAfterMs } : {}) }),
+    placeCall: ({ number, dtmf, hangupAfterMs }) =>
+      peerCall(peer, number, {
+        ...(dtmf ? { dtmf } : {}),
+        ...(hangupAfterMs !== undefined ? { hangupAfterMs } : {}),
+      }),
     async close() {
       await server.close();
       await peer.close();

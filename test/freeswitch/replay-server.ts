@@ -40,7 +40,9 @@ export class ReplayServer {
   }
 
   async close(): Promise<void> {
-    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+    await new Promise<void>((resolve) =>
+      this.server ? this.server.close(() => resolve()) : resolve(),
+    );
   }
 
   private async play(socket: Socket, steps: Step[]): Promise<void> {
@@ -58,7 +60,10 @@ export class ReplayServer {
         if (got === undefined) return;
         this.received.push(got);
         const want = step.data;
-        if (firstLine(got) !== firstLine(want)) this.mismatches.push(`expected ${JSON.stringify(firstLine(want))}, got ${JSON.stringify(firstLine(got))}`);
+        if (firstLine(got) !== firstLine(want))
+          this.mismatches.push(
+            `expected ${JSON.stringify(firstLine(want))}, got ${JSON.stringify(firstLine(got))}`,
+          );
         for (const name of ['job-uuid', 'event-uuid']) {
           const a = header(want, name);
           const b = header(got, name);
@@ -67,7 +72,10 @@ export class ReplayServer {
       } else if (step.dir === 'note' && /client closes/.test(step.text ?? '')) {
         // What FreeSWITCH sent next was its answer to the client going away: wait for that.
         await commands.ended();
-      } else if (step.dir === 'note' && /server half-closed|closed by server/.test(step.text ?? '')) {
+      } else if (
+        step.dir === 'note' &&
+        /server half-closed|closed by server/.test(step.text ?? '')
+      ) {
         socket.end();
         return;
       }
@@ -88,7 +96,10 @@ function header(command: string, name: string): string | undefined {
 }
 
 /** Client commands, each ended by a blank line, however they arrive. */
-function commandReader(socket: Socket): { next(): Promise<string | undefined>; ended(): Promise<void> } {
+function commandReader(socket: Socket): {
+  next(): Promise<string | undefined>;
+  ended(): Promise<void>;
+} {
   let buffer = '';
   const ready: string[] = [];
   let waiter: ((c: string | undefined) => void) | undefined;

@@ -32,10 +32,26 @@ describe('ApiKeyStore on Redis', () => {
   it('creates a key whose verification gives its principal', async () => {
     const made = await store.create({ name: 'desk 1001', role: 'agent', agentId: '1001' });
     const { id } = parts(made.key);
-    expect(made.info).toEqual({ id, name: 'desk 1001', role: 'agent', agentId: '1001', createdAt: expect.any(String) as string });
-    expect(await store.verify(made.key)).toEqual({ id, role: 'agent', agentId: '1001', via: 'key' });
+    expect(made.info).toEqual({
+      id,
+      name: 'desk 1001',
+      role: 'agent',
+      agentId: '1001',
+      createdAt: expect.any(String) as string,
+    });
+    expect(await store.verify(made.key)).toEqual({
+      id,
+      role: 'agent',
+      agentId: '1001',
+      via: 'key',
+    });
     const admin = await store.create({ name: 'ci', role: 'admin' });
-    expect(await store.verify(admin.key)).toEqual({ id: parts(admin.key).id, role: 'admin', agentId: undefined, via: 'key' });
+    expect(await store.verify(admin.key)).toEqual({
+      id: parts(admin.key).id,
+      role: 'admin',
+      agentId: undefined,
+      via: 'key',
+    });
   });
 
   it('refuses a wrong secret, a malformed key and an unknown id', async () => {
@@ -45,8 +61,22 @@ describe('ApiKeyStore on Redis', () => {
     const flipped = `hk_${id}_${secret.slice(0, -1)}${secret.endsWith('A') ? 'B' : 'A'}`;
     const unknown = `hk_${id === '000000000000' ? '000000000001' : '000000000000'}_${secret}`;
     const upper = /[a-f]/.test(id) ? [`hk_${id.toUpperCase()}_${secret}`] : [];
-    for (const presented of [...upper, wrong, flipped, unknown, `hk_${id}_${secret}x`, `hk_${id}_`, `${made.key} `, `hk_${id}`, '', 'not a key']) {
-      expect({ presented, principal: await store.verify(presented) }).toEqual({ presented, principal: undefined });
+    for (const presented of [
+      ...upper,
+      wrong,
+      flipped,
+      unknown,
+      `hk_${id}_${secret}x`,
+      `hk_${id}_`,
+      `${made.key} `,
+      `hk_${id}`,
+      '',
+      'not a key',
+    ]) {
+      expect({ presented, principal: await store.verify(presented) }).toEqual({
+        presented,
+        principal: undefined,
+      });
     }
     expect(await store.verify(made.key)).toMatchObject({ id, role: 'supervisor' });
   });
@@ -71,14 +101,23 @@ describe('ApiKeyStore on Redis', () => {
     expect(list.map((k) => k.id)).toContain(id);
     for (const k of list) {
       expect(k).not.toHaveProperty('hash');
-      expect(Object.keys(k).every((f) => ['id', 'name', 'role', 'agentId', 'createdAt', 'revokedAt'].includes(f))).toBe(true);
+      expect(
+        Object.keys(k).every((f) =>
+          ['id', 'name', 'role', 'agentId', 'createdAt', 'revokedAt'].includes(f),
+        ),
+      ).toBe(true);
     }
     expect(JSON.stringify(list)).not.toContain(secret);
     const stored = await redis.get(`${prefix}api:key:${id}`);
     expect(stored).not.toBeNull();
     expect(stored).not.toContain(secret);
     expect(stored).not.toContain(made.key);
-    expect(JSON.parse(stored ?? '{}')).toMatchObject({ id, name: 'listed', role: 'admin', hash: expect.stringMatching(/^[0-9a-f]{64}$/) as string });
+    expect(JSON.parse(stored ?? '{}')).toMatchObject({
+      id,
+      name: 'listed',
+      role: 'admin',
+      hash: expect.stringMatching(/^[0-9a-f]{64}$/) as string,
+    });
     expect(await redis.sismember(`${prefix}api:keys`, id)).toBe(1);
   });
 });

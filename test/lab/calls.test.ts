@@ -13,14 +13,17 @@ describe('calls through the lab', () => {
 
   beforeAll(async () => {
     const config = labConfig();
-    controller = await startController({ ...config, session: { ...config.session, digitTimeoutMs: 2000 } }, {
-      log: silentLog,
-      http: false,
-      flow: (call) => {
-        seen.push(call.channel);
-        return welcomeFlow(call);
+    controller = await startController(
+      { ...config, session: { ...config.session, digitTimeoutMs: 2000 } },
+      {
+        log: silentLog,
+        http: false,
+        flow: (call) => {
+          seen.push(call.channel);
+          return welcomeFlow(call);
+        },
       },
-    });
+    );
     await waitReady(controller.servers[0]!);
   });
 
@@ -29,7 +32,12 @@ describe('calls through the lab', () => {
   });
 
   it('answers 4008001234, hears DTMF 1, reads it back and hangs up', async () => {
-    const sipp = await runSipp({ scenario: 'uac-400-dtmf-expect-bye', service: '4008001234', dtmf: '1', timeoutMs: 30_000 });
+    const sipp = await runSipp({
+      scenario: 'uac-400-dtmf-expect-bye',
+      service: '4008001234',
+      dtmf: '1',
+      timeoutMs: 30_000,
+    });
     expect(sipp.exitCode, sipp.errors).toBe(0);
     expect(sipp.successful).toBe(1);
     const record = await recordOf(controller.store, sipp.callId(1));
@@ -47,7 +55,11 @@ describe('calls through the lab', () => {
 
   it('cleans up fully when the caller hangs up during the prompt', async () => {
     const before = seen.length;
-    const sipp = await runSipp({ scenario: 'uac-400-hangup-during-prompt', service: '4008001234', timeoutMs: 30_000 });
+    const sipp = await runSipp({
+      scenario: 'uac-400-hangup-during-prompt',
+      service: '4008001234',
+      timeoutMs: 30_000,
+    });
     expect(sipp.exitCode, sipp.errors).toBe(0);
     const record = await recordOf(controller.store, sipp.callId(1));
     expect(record?.outcome).toBe('caller-hangup');
@@ -60,22 +72,33 @@ describe('calls through the lab', () => {
     const live = await server.liveState({ timeoutMs: 5000 });
     expect(live.channels.filter((c) => c.id === channel?.id)).toEqual([]);
     expect(live.bridges).toEqual([]);
-    const playbacks = (record?.timeline ?? []).map((t) => /\(playback ([^)]+)\)/.exec(t.what)?.[1]).filter((id): id is string => !!id);
+    const playbacks = (record?.timeline ?? [])
+      .map((t) => /\(playback ([^)]+)\)/.exec(t.what)?.[1])
+      .filter((id): id is string => !!id);
     expect(playbacks.length).toBeGreaterThan(0);
-    for (const id of playbacks) expect(await server.playbackExists(id, { timeoutMs: 5000 })).toBe(false);
+    for (const id of playbacks)
+      expect(await server.playbackExists(id, { timeoutMs: 5000 })).toBe(false);
     expect(controller.runner.liveCalls()).toEqual([]);
   });
 
   it('refuses a number that is not a 400 number in the dialplan (404); the controller never sees it', async () => {
     const before = seen.length;
-    const sipp = await runSipp({ scenario: 'uac-unknown-number-expect-404', service: '95566', timeoutMs: 15_000 });
+    const sipp = await runSipp({
+      scenario: 'uac-unknown-number-expect-404',
+      service: '95566',
+      timeoutMs: 15_000,
+    });
     expect(sipp.exitCode, sipp.errors).toBe(0);
     expect(sipp.successful).toBe(1);
     expect(seen.length).toBe(before);
   });
 
   it('takes the no-input path when the caller presses nothing', async () => {
-    const sipp = await runSipp({ scenario: 'uac-400-dtmf-expect-bye', service: '4008009999', timeoutMs: 30_000 });
+    const sipp = await runSipp({
+      scenario: 'uac-400-dtmf-expect-bye',
+      service: '4008009999',
+      timeoutMs: 30_000,
+    });
     expect(sipp.exitCode, sipp.errors).toBe(0);
     const record = await recordOf(controller.store, sipp.callId(1));
     expect(record?.outcome).toBe('no-input');

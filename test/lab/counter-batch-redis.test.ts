@@ -21,16 +21,26 @@ describe('CounterBatch on Redis', () => {
   it('sums many increments into one transaction, resolved once written, with the TTL set', async () => {
     let transactions = 0;
     const multi = redis.multi.bind(redis);
-    const spy = new Proxy(redis, { get: (t, p): unknown => (p === 'multi' ? () => (transactions++, multi()) : (Reflect.get(t, p) as unknown)) });
+    const spy = new Proxy(redis, {
+      get: (t, p): unknown =>
+        p === 'multi' ? () => (transactions++, multi()) : (Reflect.get(t, p) as unknown),
+    });
     const counted = new CounterBatch(spy, 50);
     const key = `${prefix}q`;
-    const adds = Array.from({ length: 50 }, (_, i) => counted.add(key, { offered: 1, waitMs: i, zero: 0 }, 3600));
+    const adds = Array.from({ length: 50 }, (_, i) =>
+      counted.add(key, { offered: 1, waitMs: i, zero: 0 }, 3600),
+    );
     adds.push(counted.add(key, {}, 7200, { confidenceSum: 0.25 }));
     // Nothing is written before the batch window ends.
     expect(await redis.exists(key)).toBe(0);
     await Promise.all(adds);
     expect(transactions).toBe(1);
-    expect(await redis.hgetall(key)).toEqual({ offered: '50', waitMs: String((49 * 50) / 2), zero: '0', confidenceSum: '0.25' });
+    expect(await redis.hgetall(key)).toEqual({
+      offered: '50',
+      waitMs: String((49 * 50) / 2),
+      zero: '0',
+      confidenceSum: '0.25',
+    });
     expect(await redis.ttl(key)).toBeGreaterThan(3600);
   });
 
@@ -47,12 +57,24 @@ describe('CounterBatch on Redis', () => {
 
   it("the IVR's speech figures: whole counts and a confidence sum in one batch", async () => {
     const stats = new IvrStats(redis, prefix, new CounterBatch(redis, 50));
-    await Promise.all([stats.speech('f', 'main', true, 0.75), stats.speech('f', 'main', false, 0.5)]);
-    expect(await stats.read('f')).toMatchObject({ 'speech:main:tries': 2, 'speech:main:recognized': 1, 'speech:main:confidenceSum': 1.25 });
+    await Promise.all([
+      stats.speech('f', 'main', true, 0.75),
+      stats.speech('f', 'main', false, 0.5),
+    ]);
+    expect(await stats.read('f')).toMatchObject({
+      'speech:main:tries': 2,
+      'speech:main:recognized': 1,
+      'speech:main:confidenceSum': 1.25,
+    });
   });
 
   it('a failed write rejects whoever waits and is not retried (retrying could count twice)', async () => {
-    const down = new Redis('redis://127.0.0.1:1', { lazyConnect: true, maxRetriesPerRequest: 0, enableOfflineQueue: false, retryStrategy: () => null });
+    const down = new Redis('redis://127.0.0.1:1', {
+      lazyConnect: true,
+      maxRetriesPerRequest: 0,
+      enableOfflineQueue: false,
+      retryStrategy: () => null,
+    });
     down.on('error', () => undefined);
     const batch = new CounterBatch(down, 10);
     const err = await batch.add(`${prefix}lost`, { offered: 1 }, 60).catch((e: unknown) => e);

@@ -31,14 +31,23 @@ describe('ARI faults', () => {
   });
 
   async function callCompletes(): Promise<void> {
-    const sipp = await runSipp({ scenario: 'uac-400-dtmf-expect-bye', service: '4008001234', dtmf: '1', timeoutMs: 30_000 });
+    const sipp = await runSipp({
+      scenario: 'uac-400-dtmf-expect-bye',
+      service: '4008001234',
+      dtmf: '1',
+      timeoutMs: 30_000,
+    });
     expect(sipp.exitCode, sipp.errors).toBe(0);
     const record = await controller!.store.findBySipCallId(sipp.callId(1));
     expect(record?.digits).toBe('1');
   }
 
   it('with no controller connected, Asterisk refuses 400-number calls with 503 (the carrier can retry)', async () => {
-    const sipp = await runSipp({ scenario: 'uac-400-no-controller-expect-503', service: '4008001234', timeoutMs: 15_000 });
+    const sipp = await runSipp({
+      scenario: 'uac-400-no-controller-expect-503',
+      service: '4008001234',
+      timeoutMs: 15_000,
+    });
     expect(sipp.exitCode, sipp.errors).toBe(0);
     expect(sipp.successful).toBe(1);
   });
@@ -83,12 +92,21 @@ describe('ARI faults', () => {
     const proxy = new TcpProxy(18088, new URL(ari.url).port ? Number(new URL(ari.url).port) : 8088);
     await proxy.start();
     try {
-      controller = await startController(withServer({ url: 'http://127.0.0.1:18088' }), { log: silentLog, http: false });
+      controller = await startController(withServer({ url: 'http://127.0.0.1:18088' }), {
+        log: silentLog,
+        http: false,
+      });
       const server = controller.servers[0]!;
       await waitReady(server);
       let callId: string | undefined;
-      const arrived = new Promise<void>((resolve) => server.onCall((ch) => ((callId = ch.id), resolve())));
-      const call = runSipp({ scenario: 'uac-400-dtmf-expect-bye', service: '4008001234', timeoutMs: 40_000 });
+      const arrived = new Promise<void>((resolve) =>
+        server.onCall((ch) => ((callId = ch.id), resolve())),
+      );
+      const call = runSipp({
+        scenario: 'uac-400-dtmf-expect-bye',
+        service: '4008001234',
+        timeoutMs: 40_000,
+      });
       await arrived;
       await new Promise((r) => setTimeout(r, 300));
       await proxy.cut();

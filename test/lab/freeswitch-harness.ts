@@ -10,7 +10,10 @@ export const FREESWITCH_TRUNK = `127.0.0.1:${LAB_FREESWITCH.trunkPort}`;
 
 /** The FreeSWITCH adapter on the real FreeSWITCH lab, as the contract suite wants it. */
 export async function freeswitchHarness(): Promise<ContractHarness & { server: FreeswitchServer }> {
-  const server = new FreeswitchServer(labFreeswitchServer(freeswitchLabPaths(labConfig().lab)), silentLog);
+  const server = new FreeswitchServer(
+    labFreeswitchServer(freeswitchLabPaths(labConfig().lab)),
+    silentLog,
+  );
   server.start();
   await waitReady(server);
   return {

@@ -4,7 +4,10 @@ import { describe, inject, it } from 'vitest';
  * What the lab's global setup did about real FreeSWITCH, handed to the test files: it runs, the
  * machine has no way to get it (a bare clone without the source kit), or it failed to start.
  */
-export type FreeswitchLabState = { state: 'running'; pid: number } | { state: 'missing'; reason: string } | { state: 'failed'; reason: string };
+export type FreeswitchLabState =
+  | { state: 'running'; pid: number }
+  | { state: 'missing'; reason: string }
+  | { state: 'failed'; reason: string };
 
 declare module 'vitest' {
   export interface ProvidedContext {

@@ -15,7 +15,10 @@ describeOnFreeswitch('real FreeSWITCH', () => {
   it('a leg originated the moment the adapter is ready lives (the first resync does not end it)', async () => {
     const h = await freeswitchHarness();
     try {
-      const leg = await h.server.originate({ endpoint: h.answeringEndpoint, ringTimeoutSeconds: 10, callerNumber: '4008001234' }, { timeoutMs: 5000 });
+      const leg = await h.server.originate(
+        { endpoint: h.answeringEndpoint, ringTimeoutSeconds: 10, callerNumber: '4008001234' },
+        { timeoutMs: 5000 },
+      );
       if (leg.info.state !== 'up') await nextEvent(leg, 'answered', 5000);
       expect(leg.ended.aborted).toBe(false);
       await leg.hangup();

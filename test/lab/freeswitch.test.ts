@@ -25,11 +25,18 @@ const AGENTS = ['1001', '1002', '1003', '1004'];
  * The peer plays no audio, only time: prompts last 300 ms here (menus 3 s, so a key still cuts
  * them), which keeps these tests short; the lab's Asterisk tests play the real lengths.
  */
-const mediaMs = (path: string): number | undefined => (/\/menu-[^/]*\.wav$/.test(path) ? 3000 : path.endsWith('.wav') ? 300 : undefined);
+const mediaMs = (path: string): number | undefined =>
+  /\/menu-[^/]*\.wav$/.test(path) ? 3000 : path.endsWith('.wav') ? 300 : undefined;
 
 /** Each lab agent is reached on the FreeSWITCH as a directory user. */
 const routing = (queues: [string, string][] = []): string =>
-  routingCopy({ agents: AGENTS.map((id) => [`endpoint: PJSIP/${id}@agents-lab\n`, `endpoint: PJSIP/${id}@agents-lab\n    endpoints: { fs-peer: "user/${id}@hotline" }\n`]), queues });
+  routingCopy({
+    agents: AGENTS.map((id) => [
+      `endpoint: PJSIP/${id}@agents-lab\n`,
+      `endpoint: PJSIP/${id}@agents-lab\n    endpoints: { fs-peer: "user/${id}@hotline" }\n`,
+    ]),
+    queues,
+  });
 
 /** A controller whose only media server is the peer; key 1 of the welcome menu is the billing queue. */
 async function onPeer(peer: EslPeer, dir: string, routingDir: string): Promise<Controller> {
@@ -46,15 +53,32 @@ async function onPeer(peer: EslPeer, dir: string, routingDir: string): Promise<C
   return controller;
 }
 
-/** A caller on the peer, handed over as dialplan/freeswitch does (hotline=1, park), pressing keys at given times after the answer. */
-function caller(peer: EslPeer, number: string, keys: [string, number][] = [], hangupAfterMs?: number): { call: PeerCall; sipCallId: string; ended: Promise<{ cause: string }> } {
+/**
+ * A caller on the peer, handed over as dialplan/freeswitch does (hotline=1, park), pressing keys at
+ * given times after the answer.
+ */
+function caller(
+  peer: EslPeer,
+  number: string,
+  keys: [string, number][] = [],
+  hangupAfterMs?: number,
+): { call: PeerCall; sipCallId: string; ended: Promise<{ cause: string }> } {
   const sipCallId = `${randomUUID()}@peer`;
-  const call = peer.placeCall({ calledNumber: number, callerNumber: '13812345678', sipCallId, variables: { hotline: '1' } });
+  const call = peer.placeCall({
+    calledNumber: number,
+    callerNumber: '13812345678',
+    sipCallId,
+    variables: { hotline: '1' },
+  });
   const timers: NodeJS.Timeout[] = [];
-  void call.answered.then(() => {
-    for (const [k, at] of keys) timers.push(setTimeout(() => void call.press(k).catch(() => undefined), at));
-    if (hangupAfterMs !== undefined) timers.push(setTimeout(() => void call.hangup().catch(() => undefined), hangupAfterMs));
-  }).catch(() => undefined);
+  void call.answered
+    .then(() => {
+      for (const [k, at] of keys)
+        timers.push(setTimeout(() => void call.press(k).catch(() => undefined), at));
+      if (hangupAfterMs !== undefined)
+        timers.push(setTimeout(() => void call.hangup().catch(() => undefined), hangupAfterMs));
+    })
+    .catch(() => undefined);
   const ended = call.ended.then((r) => {
     timers.forEach(clearTimeout);
     return r;
@@ -82,10 +106,20 @@ describe('the controller on FreeSWITCH (ESL peer), real Redis', () => {
   });
 
   it('IVR: a three-level menu walked by keypad in one call; path, turns and barge-in as on Asterisk', async () => {
-    const c = caller(peer, '4008009001', [['1', 1200], ['2', 2600], ['3', 4000]]);
+    const c = caller(peer, '4008009001', [
+      ['1', 1200],
+      ['2', 2600],
+      ['3', 4000],
+    ]);
     const end = await c.ended;
     const r = await recordOf(controller.store, c.sipCallId);
-    expect(r, JSON.stringify(end)).toMatchObject({ flow: 'lab-three-levels', outcome: 'completed', digits: '123', turns: 3, selfServed: true });
+    expect(r, JSON.stringify(end)).toMatchObject({
+      flow: 'lab-three-levels',
+      outcome: 'completed',
+      digits: '123',
+      turns: 3,
+      selfServed: true,
+    });
     expect(r?.path).toEqual(['answer', 'one', 'two', 'three', 'done', 'bye']);
     expect(r?.timeline.filter((t) => t.what === 'barge-in')).toHaveLength(3);
     expect(r?.hangupBy).toBe('controller');
@@ -95,31 +129,54 @@ describe('the controller on FreeSWITCH (ESL peer), real Redis', () => {
     expect(played.every((p) => p.status !== 'notfound')).toBe(true);
   }, 30_000);
 
-  it('router: the caller waits in a holding conference, the agent is rung on FreeSWITCH with its own dial string, both meet in a mixing conference, recorded; wrap-up after', async () => {
-    await onlyAvailable(controller.routing, ['1001']);
-    const c = caller(peer, '4008001234', [['1', 1200]]);
-    const leg = await peer.nextLeg(15_000);
-    expect(leg.variables.hotline_role).toBe('originated');
-    await leg.answered;
-    // Talking: both in one conference of ours.
-    await expect.poll(() => c.call.conference?.name ?? '', { timeout: 5000 }).toMatch(/^hotline-m-/);
-    expect(leg.conference?.name).toBe(c.call.conference?.name);
-    const joined = c.call.events.flatMap((e) => (e.type === 'conference' && e.action === 'join' ? [e.conference] : []));
-    expect(joined.map((n) => n.slice(0, 9))).toEqual(['hotline-h', 'hotline-m']);
-    await new Promise((r) => setTimeout(r, 1500));
-    await c.call.hangup();
-    await leg.ended;
-    const r = await recordOf(controller.store, c.sipCallId);
-    expect(r).toMatchObject({ outcome: 'connected', queue: 'billing', agentId: '1001', digits: '1' });
-    expect(r?.timeline.map((t) => t.what)).toEqual(expect.arrayContaining(['queue billing', 'ring 1001', 'connected 1001']));
-    expect((await controller.routing.agents.status('1001'))?.state).toBe('wrap-up');
-    // The conversation was recorded through the conference and stored like any other.
-    expect(r?.recordingId).toMatch(/^rec-/);
-    await expect.poll(async () => (await controller.recordings!.deps.catalogue.get(r!.recordingId!))?.tier, { timeout: 15_000 }).toBe('hot');
-    const live = await controller.servers[0]!.liveState({ timeoutMs: 3000 });
-    expect(live.channels).toEqual([]);
-    expect(live.bridges).toEqual([]);
-  }, 40_000);
+  it(
+    'router: the caller waits in a holding conference, the agent is rung on FreeSWITCH ' +
+      'with its own dial string, both meet in a mixing conference, recorded; wrap-up after',
+    async () => {
+      await onlyAvailable(controller.routing, ['1001']);
+      const c = caller(peer, '4008001234', [['1', 1200]]);
+      const leg = await peer.nextLeg(15_000);
+      expect(leg.variables.hotline_role).toBe('originated');
+      await leg.answered;
+      // Talking: both in one conference of ours.
+      await expect
+        .poll(() => c.call.conference?.name ?? '', { timeout: 5000 })
+        .toMatch(/^hotline-m-/);
+      expect(leg.conference?.name).toBe(c.call.conference?.name);
+      const joined = c.call.events.flatMap((e) =>
+        e.type === 'conference' && e.action === 'join' ? [e.conference] : [],
+      );
+      expect(joined.map((n) => n.slice(0, 9))).toEqual(['hotline-h', 'hotline-m']);
+      await new Promise((r) => setTimeout(r, 1500));
+      await c.call.hangup();
+      await leg.ended;
+      const r = await recordOf(controller.store, c.sipCallId);
+      expect(r).toMatchObject({
+        outcome: 'connected',
+        queue: 'billing',
+        agentId: '1001',
+        digits: '1',
+      });
+      expect(r?.timeline.map((t) => t.what)).toEqual(
+        expect.arrayContaining(['queue billing', 'ring 1001', 'connected 1001']),
+      );
+      expect((await controller.routing.agents.status('1001'))?.state).toBe('wrap-up');
+      // The conversation was recorded through the conference and stored like any other.
+      expect(r?.recordingId).toMatch(/^rec-/);
+      await expect
+        .poll(
+          async () => (await controller.recordings!.deps.catalogue.get(r!.recordingId!))?.tier,
+          {
+            timeout: 15_000,
+          },
+        )
+        .toBe('hot');
+      const live = await controller.servers[0]!.liveState({ timeoutMs: 3000 });
+      expect(live.channels).toEqual([]);
+      expect(live.bridges).toEqual([]);
+    },
+    40_000,
+  );
 });
 
 describe('agents who do not answer, on FreeSWITCH (ESL peer)', () => {
@@ -130,7 +187,9 @@ describe('agents who do not answer, on FreeSWITCH (ESL peer)', () => {
     dir = mkdtempSync(join(tmpdir(), 'hotline-fs-ring-'));
     peer = new EslPeer({ password: PEER_PASSWORD, mediaMs });
     // 1001's phone rings and rings; everyone else answers at once.
-    peer.setEndpoint((dial) => (dial.startsWith('user/1001@') ? { ring: true } : { answerAfterMs: 50 }));
+    peer.setEndpoint((dial) =>
+      dial.startsWith('user/1001@') ? { ring: true } : { answerAfterMs: 50 },
+    );
     await peer.start();
   });
   afterEach(async () => {
@@ -141,7 +200,9 @@ describe('agents who do not answer, on FreeSWITCH (ESL peer)', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  async function connectedCall(queues: [string, string][]): Promise<{ controller: Controller; record: CallRecord | undefined; legs: PeerCall[] }> {
+  async function connectedCall(
+    queues: [string, string][],
+  ): Promise<{ controller: Controller; record: CallRecord | undefined; legs: PeerCall[] }> {
     const routingDir = routing(queues);
     const controller = await onPeer(peer, dir, routingDir);
     cleanups.push(async () => {
@@ -152,7 +213,13 @@ describe('agents who do not answer, on FreeSWITCH (ESL peer)', () => {
     const before = peer.legs.length;
     const c = caller(peer, '4008001234', [['1', 1200]]);
     // Connected as the controller sees it (both legs in the mixing bridge), not just the caller moved.
-    const connected = (): boolean => controller.runner.liveCalls().some((r) => r.sipCallId === c.sipCallId && r.timeline.some((t) => t.what.startsWith('connected')));
+    const connected = (): boolean =>
+      controller.runner
+        .liveCalls()
+        .some(
+          (r) =>
+            r.sipCallId === c.sipCallId && r.timeline.some((t) => t.what.startsWith('connected')),
+        );
     await expect.poll(connected, { timeout: 15_000 }).toBe(true);
     await c.call.hangup();
     const record = await recordOf(controller.store, c.sipCallId);
@@ -160,10 +227,17 @@ describe('agents who do not answer, on FreeSWITCH (ESL peer)', () => {
   }
 
   it('no answer within the time rings the next agent and pauses the one who missed (max-no-answer 1)', async () => {
-    const { controller, record, legs } = await connectedCall([['noAnswerSeconds: 15\n    maxNoAnswer: 3', 'noAnswerSeconds: 3\n    maxNoAnswer: 1']]);
+    const { controller, record, legs } = await connectedCall([
+      ['noAnswerSeconds: 15\n    maxNoAnswer: 3', 'noAnswerSeconds: 3\n    maxNoAnswer: 1'],
+    ]);
     expect(record).toMatchObject({ outcome: 'connected', agentId: '1004' });
-    expect(record?.timeline.map((t) => t.what)).toEqual(expect.arrayContaining(['ring 1001', 'no answer 1001', 'ring 1004', 'connected 1004']));
-    expect(await controller.routing.agents.status('1001')).toMatchObject({ state: 'on-break', reason: 'missed 1 calls' });
+    expect(record?.timeline.map((t) => t.what)).toEqual(
+      expect.arrayContaining(['ring 1001', 'no answer 1001', 'ring 1004', 'connected 1004']),
+    );
+    expect(await controller.routing.agents.status('1001')).toMatchObject({
+      state: 'on-break',
+      reason: 'missed 1 calls',
+    });
     // The unanswered leg was taken down, not left ringing.
     expect(legs.map((l) => [l.channelName.split('/')[1]?.slice(0, 4), l.state])).toEqual([
       ['1001', 'ended'],
@@ -172,7 +246,9 @@ describe('agents who do not answer, on FreeSWITCH (ESL peer)', () => {
   }, 40_000);
 
   it('ring-all rings both; the first answer wins, the other phone stops ringing and its agent stays free', async () => {
-    const { controller, record, legs } = await connectedCall([['strategy: weighted-round-robin', 'strategy: ring-all']]);
+    const { controller, record, legs } = await connectedCall([
+      ['strategy: weighted-round-robin', 'strategy: ring-all'],
+    ]);
     expect(record).toMatchObject({ outcome: 'connected', agentId: '1004' });
     expect(record?.timeline.map((t) => t.what)).not.toContain('no answer 1001');
     expect((await controller.routing.agents.status('1001'))?.state).toBe('available');
@@ -197,7 +273,14 @@ describe('two media servers in one controller: the lab Asterisk and FreeSWITCH (
     peer = new EslPeer({ password: PEER_PASSWORD, mediaMs });
     const port = await peer.start();
     const base = labConfig();
-    const config: Config = { ...base, mediaServers: [labAsterisk(base), peerServerConfig(port, dir, { promptDir: labPaths(base.lab).prompts })], session: { ...base.session, digitTimeoutMs: 2000 } };
+    const config: Config = {
+      ...base,
+      mediaServers: [
+        labAsterisk(base),
+        peerServerConfig(port, dir, { promptDir: labPaths(base.lab).prompts }),
+      ],
+      session: { ...base.session, digitTimeoutMs: 2000 },
+    };
     controller = await startController(config, { log: silentLog, http: false });
     const [asterisk, freeswitch] = controller.servers;
     await waitReady(asterisk!);
@@ -205,7 +288,12 @@ describe('two media servers in one controller: the lab Asterisk and FreeSWITCH (
 
     // The built-in welcome flow on 4008001234: a key, read back, goodbye; one call on each server.
     const onPeer = caller(peer, '4008001234', [['1', 1500]]);
-    const onAsterisk = runSipp({ scenario: 'uac-400-dtmf-expect-bye', service: '4008001234', dtmf: '1', timeoutMs: 30_000 });
+    const onAsterisk = runSipp({
+      scenario: 'uac-400-dtmf-expect-bye',
+      service: '4008001234',
+      dtmf: '1',
+      timeoutMs: 30_000,
+    });
     const [sipp] = await Promise.all([onAsterisk, onPeer.ended]);
     expect(sipp.exitCode, sipp.errors).toBe(0);
     const a = await recordOf(controller.store, sipp.callId(1));
@@ -220,15 +308,27 @@ describe('two media servers in one controller: the lab Asterisk and FreeSWITCH (
     expect((await stranded.ended).cause).toBe('SYSTEM_SHUTDOWN');
     await expect.poll(() => freeswitch!.status().ready).toBe(false);
     expect(asterisk!.status().ready).toBe(true);
-    const again = await runSipp({ scenario: 'uac-400-dtmf-expect-bye', service: '4008001234', dtmf: '1', timeoutMs: 30_000 });
+    const again = await runSipp({
+      scenario: 'uac-400-dtmf-expect-bye',
+      service: '4008001234',
+      dtmf: '1',
+      timeoutMs: 30_000,
+    });
     expect(again.exitCode, again.errors).toBe(0);
-    expect(await recordOf(controller.store, again.callId(1))).toMatchObject({ outcome: 'completed', digits: '1' });
+    expect(await recordOf(controller.store, again.callId(1))).toMatchObject({
+      outcome: 'completed',
+      digits: '1',
+    });
 
     // Back again: the adapter reconnects by itself and serves.
     await peer.start();
     await waitReady(freeswitch!, 10_000);
     const back = caller(peer, '4008001234', [['1', 1500]]);
     await back.ended;
-    expect(await recordOf(controller.store, back.sipCallId)).toMatchObject({ outcome: 'completed', digits: '1', mediaServer: 'fs-peer' });
+    expect(await recordOf(controller.store, back.sipCallId)).toMatchObject({
+      outcome: 'completed',
+      digits: '1',
+      mediaServer: 'fs-peer',
+    });
   }, 90_000);
 });

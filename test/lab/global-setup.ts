@@ -1,5 +1,9 @@
 import type { TestProject } from 'vitest/node';
-import { controllerPid, startControllerProcess, stopControllerProcess } from '../../tools/lab/controller-process.js';
+import {
+  controllerPid,
+  startControllerProcess,
+  stopControllerProcess,
+} from '../../tools/lab/controller-process.js';
 import { asteriskPid, stopAsterisk } from '../../tools/lab/asterisk.js';
 import { freeswitchAvailability } from '../../tools/lab/freeswitch-build.js';
 import { freeswitchPid, stopFreeswitch } from '../../tools/lab/freeswitch.js';
@@ -20,7 +24,12 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const config = labConfig();
   const paths = labPaths(config.lab);
   const fsPaths = freeswitchLabPaths(config.lab);
-  const had = { redis: await redisPid(paths), asterisk: await asteriskPid(paths), freeswitch: await freeswitchPid(fsPaths), controller: await controllerPid(paths) };
+  const had = {
+    redis: await redisPid(paths),
+    asterisk: await asteriskPid(paths),
+    freeswitch: await freeswitchPid(fsPaths),
+    controller: await controllerPid(paths),
+  };
   if (had.controller) await stopControllerProcess(paths);
   await labInfra(config);
   project.provide('freeswitchLab', await startFreeswitchLab(config));
@@ -28,12 +37,19 @@ export default async function setup(project: TestProject): Promise<() => Promise
     if (!had.freeswitch) await stopFreeswitch(fsPaths);
     if (!had.asterisk) await stopAsterisk(paths);
     if (!had.redis) await stopRedis(paths);
-    if (had.controller) await startControllerProcess(paths, process.env.HOTLINE_CONFIG, `http://${config.api.host}:${config.api.port}/readyz`);
+    if (had.controller)
+      await startControllerProcess(
+        paths,
+        process.env.HOTLINE_CONFIG,
+        `http://${config.api.host}:${config.api.port}/readyz`,
+      );
   };
 }
 
 /** A FreeSWITCH that cannot start fails its own suites (see freeswitch-lab.ts), not the Asterisk ones. */
-async function startFreeswitchLab(config: ReturnType<typeof labConfig>): Promise<FreeswitchLabState> {
+async function startFreeswitchLab(
+  config: ReturnType<typeof labConfig>,
+): Promise<FreeswitchLabState> {
   const availability = freeswitchAvailability(freeswitchLabPaths(config.lab));
   if (!availability.available) {
     process.stderr.write(`\n!!! ${availability.reason}: real-FreeSWITCH suites NOT RUN\n\n`);

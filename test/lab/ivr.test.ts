@@ -17,7 +17,10 @@ describe('IVR flows on the lab', () => {
 
   async function controller(flowsDir?: string): Promise<Controller> {
     const config = labConfig();
-    const c = await startController(flowsDir ? { ...config, flows: { ...config.flows, dir: flowsDir } } : config, { log: silentLog, http: false });
+    const c = await startController(
+      flowsDir ? { ...config, flows: { ...config.flows, dir: flowsDir } } : config,
+      { log: silentLog, http: false },
+    );
     started.push(c);
     await waitReady(c.servers[0]!);
     return c;
@@ -25,10 +28,21 @@ describe('IVR flows on the lab', () => {
 
   it('a three-level menu is walked in one call and the right branch is taken', async () => {
     const c = await controller();
-    const caller = await runSipp({ scenario: 'uac-400-dtmf-expect-bye', service: '4008009001', dtmf: '1,2,3', timeoutMs: 40_000 });
+    const caller = await runSipp({
+      scenario: 'uac-400-dtmf-expect-bye',
+      service: '4008009001',
+      dtmf: '1,2,3',
+      timeoutMs: 40_000,
+    });
     expect(caller.exitCode, caller.errors).toBe(0);
     const r = await recordOf(c.store, caller.callId(1));
-    expect(r).toMatchObject({ flow: 'lab-three-levels', outcome: 'completed', digits: '123', turns: 3, selfServed: true });
+    expect(r).toMatchObject({
+      flow: 'lab-three-levels',
+      outcome: 'completed',
+      digits: '123',
+      turns: 3,
+      selfServed: true,
+    });
     expect(r?.path).toEqual(['answer', 'one', 'two', 'three', 'done', 'bye']);
     // Each key cut the menu it answered (barge-in).
     expect(r?.timeline.filter((t) => t.what === 'barge-in')).toHaveLength(3);
@@ -55,14 +69,34 @@ describe('IVR flows on the lab', () => {
     ];
     const phones = startSippAgents({ calls: toAgent.length, timeoutMs: 60_000 });
     const runs = await Promise.all([
-      ...selfServe.map((j) => runSipp({ scenario: 'uac-400-dtmf-expect-bye', service: '4008008888', dtmf: j.keys, timeoutMs: 50_000 }).then((res) => ({ j, res }))),
-      ...toAgent.map((j) => runSipp({ scenario: 'uac-400-dtmf-then-hangup', service: '4008008888', dtmf: j.keys, holdMs: 5000, timeoutMs: 50_000 }).then((res) => ({ j, res }))),
+      ...selfServe.map((j) =>
+        runSipp({
+          scenario: 'uac-400-dtmf-expect-bye',
+          service: '4008008888',
+          dtmf: j.keys,
+          timeoutMs: 50_000,
+        }).then((res) => ({ j, res })),
+      ),
+      ...toAgent.map((j) =>
+        runSipp({
+          scenario: 'uac-400-dtmf-then-hangup',
+          service: '4008008888',
+          dtmf: j.keys,
+          holdMs: 5000,
+          timeoutMs: 50_000,
+        }).then((res) => ({ j, res })),
+      ),
     ]);
     phones.stop();
     const records: CallRecord[] = [];
     for (const { j, res } of runs) {
-      const steps = res.exitCode === 0 ? '' : JSON.stringify((await recordOf(c.store, res.callId(1)))?.timeline);
-      expect(res.exitCode, `${j.keys}: ${res.errors.slice(0, 400)} controller saw: ${steps}`).toBe(0);
+      const steps =
+        res.exitCode === 0
+          ? ''
+          : JSON.stringify((await recordOf(c.store, res.callId(1)))?.timeline);
+      expect(res.exitCode, `${j.keys}: ${res.errors.slice(0, 400)} controller saw: ${steps}`).toBe(
+        0,
+      );
       const r = await recordOf(c.store, res.callId(1));
       expect(r?.path, j.keys).toContain(j.path);
       records.push(r!);
@@ -73,8 +107,11 @@ describe('IVR flows on the lab', () => {
     expect(records.filter((r) => r.selfServed)).toHaveLength(selfServe.length);
     expect(records.filter((r) => r.outcome === 'connected')).toHaveLength(toAgent.length);
     // Read as another process would: the controller writes its counts within a fraction of a second.
-    const read = (): Promise<Record<string, number>> => new IvrStats(c.redis, labConfig().redis.keyPrefix).read('hotline-zh');
-    await expect.poll(async () => (await read()).calls ?? 0, { timeout: 3000 }).toBeGreaterThanOrEqual(records.length);
+    const read = (): Promise<Record<string, number>> =>
+      new IvrStats(c.redis, labConfig().redis.keyPrefix).read('hotline-zh');
+    await expect
+      .poll(async () => (await read()).calls ?? 0, { timeout: 3000 })
+      .toBeGreaterThanOrEqual(records.length);
     const stats = await read();
     expect(stats['node:main:out:chosen']).toBeGreaterThanOrEqual(records.length - 1);
   }, 120_000);

@@ -22,5 +22,11 @@ export function labConfig(): Config {
     keyFile: '/tmp/hotline-test-recordings/keys.json',
     worker: { ...base.recordings.worker, mode: 'off' },
   };
-  return { ...base, recordings, flows: { ...base.flows, dir: join(PROJECT_ROOT, 'test', 'lab', 'flows'), watch: false }, redis: { ...base.redis, url: url.toString(), keyPrefix: 'hotline-test:' }, log: { ...base.log, level: process.env.TEST_LOG_LEVEL ?? 'silent' } as Config['log'] };
+  return {
+    ...base,
+    recordings,
+    flows: { ...base.flows, dir: join(PROJECT_ROOT, 'test', 'lab', 'flows'), watch: false },
+    redis: { ...base.redis, url: url.toString(), keyPrefix: 'hotline-test:' },
+    log: { ...base.log, level: process.env.TEST_LOG_LEVEL ?? 'silent' } as Config['log'],
+  };
 }

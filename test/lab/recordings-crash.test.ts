@@ -9,7 +9,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { loadConfig } from '../../controller/config/load.js';
 import { PROJECT_ROOT } from '../../lib/project-root.js';
-import { isSidecar, TIERS, type RecordingEntry, type Tier } from '../../recordings/catalogue/entry.js';
+import {
+  isSidecar,
+  TIERS,
+  type RecordingEntry,
+  type Tier,
+} from '../../recordings/catalogue/entry.js';
 import { MemoryCatalogue } from '../../recordings/catalogue/memory.js';
 import { rebuildCatalogue } from '../../recordings/catalogue/rebuild.js';
 import type { RecordingsDeps } from '../../recordings/deps.js';
@@ -54,7 +59,14 @@ describe('the tiering worker killed at every step of a move', () => {
         recordings: {
           hotDir: join(scratch, 'hot'),
           warm: { dir: join(scratch, 'warm') },
-          cold: { driver: 's3', endpoint: s3.endpoint, bucket: s3.bucket, prefix: 'rec/', accessKeyId: s3.credentials.accessKeyId, secretAccessKey: s3.credentials.secretAccessKey },
+          cold: {
+            driver: 's3',
+            endpoint: s3.endpoint,
+            bucket: s3.bucket,
+            prefix: 'rec/',
+            accessKeyId: s3.credentials.accessKeyId,
+            secretAccessKey: s3.credentials.secretAccessKey,
+          },
           keyFile: join(scratch, 'keys.json'),
           worker: { mode: 'off', lockSeconds: 0.3 },
         },
@@ -62,7 +74,13 @@ describe('the tiering worker killed at every step of a move', () => {
     );
     const config = loadConfig({ file: configFile, env: {} });
     redis = new Redis(config.redis.url);
-    deps = await recordingsFromConfig(config.recordings, { redis, keyPrefix: prefix, mediaRecordingsDir: undefined, log: pino({ level: 'silent' }), now: clock.now });
+    deps = await recordingsFromConfig(config.recordings, {
+      redis,
+      keyPrefix: prefix,
+      mediaRecordingsDir: undefined,
+      log: pino({ level: 'silent' }),
+      now: clock.now,
+    });
   }, 60_000);
 
   afterAll(async () => {
@@ -75,14 +93,40 @@ describe('the tiering worker killed at every step of a move', () => {
   });
 
   /** One worker run at `day`; with `crashAt` it is killed at that step's n-th passage. */
-  function tier(day: number, crashAt?: string): Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string; stdout: string }> {
-    return cli(['recordings', 'tier', '--now', new Date(t0 + day * DAY).toISOString(), '--concurrency', '2'], crashAt);
+  function tier(
+    day: number,
+    crashAt?: string,
+  ): Promise<{
+    code: number | null;
+    signal: NodeJS.Signals | null;
+    stderr: string;
+    stdout: string;
+  }> {
+    return cli(
+      ['recordings', 'tier', '--now', new Date(t0 + day * DAY).toISOString(), '--concurrency', '2'],
+      crashAt,
+    );
   }
 
-  function cli(args: string[], crashAt?: string): Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string; stdout: string }> {
+  function cli(
+    args: string[],
+    crashAt?: string,
+  ): Promise<{
+    code: number | null;
+    signal: NodeJS.Signals | null;
+    stderr: string;
+    stdout: string;
+  }> {
     return new Promise((resolve, reject) => {
-      const env = { ...process.env, HOTLINE_CONFIG: configFile, ...(crashAt ? { HOTLINE_TEST_CRASH_AT: crashAt } : {}) };
-      const child = spawn(process.execPath, [join(PROJECT_ROOT, 'bin', 'hotline.js'), ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+      const env = {
+        ...process.env,
+        HOTLINE_CONFIG: configFile,
+        ...(crashAt ? { HOTLINE_TEST_CRASH_AT: crashAt } : {}),
+      };
+      const child = spawn(process.execPath, [join(PROJECT_ROOT, 'bin', 'hotline.js'), ...args], {
+        env,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
       let stderr = '';
       let stdout = '';
       child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -107,7 +151,9 @@ describe('the tiering worker killed at every step of a move', () => {
   }
 
   /** Objects (not sidecars) per recording id, over every tier. */
-  async function copies(): Promise<Map<string, { tier: Tier; sidecars: number; objects: number }[]>> {
+  async function copies(): Promise<
+    Map<string, { tier: Tier; sidecars: number; objects: number }[]>
+  > {
     const out = new Map<string, { tier: Tier; sidecars: number; objects: number }[]>();
     for (const tier of TIERS) {
       for await (const o of deps.tiers[tier].list()) {
@@ -132,11 +178,17 @@ describe('the tiering worker killed at every step of a move', () => {
       expect(e?.stale ?? []).toEqual([]);
       expect(all.get(id), id).toEqual([{ tier, sidecars: 1, objects: 1 }]);
     }
-    for (const id of all.keys()) expect(Object.keys(expected), `leftover copies of ${id}`).toContain(id);
+    for (const id of all.keys())
+      expect(Object.keys(expected), `leftover copies of ${id}`).toContain(id);
     // And the catalogue can be rebuilt from storage alone, entry for entry.
     const fresh: RecordingsDeps = { ...deps, catalogue: new MemoryCatalogue() };
     const r = await rebuildCatalogue(fresh);
-    expect(r).toMatchObject({ restored: Object.keys(expected).length, duplicates: 0, orphans: [], unreadable: [] });
+    expect(r).toMatchObject({
+      restored: Object.keys(expected).length,
+      duplicates: 0,
+      orphans: [],
+      unreadable: [],
+    });
     for (const id of Object.keys(expected)) {
       const rebuilt = (await fresh.catalogue.get(id)) as RecordingEntry;
       const live = (await deps.catalogue.get(id)) as RecordingEntry;
@@ -149,7 +201,8 @@ describe('the tiering worker killed at every step of a move', () => {
   async function reset(): Promise<void> {
     const keys = await redis.keys(`${prefix}*`);
     if (keys.length) await redis.del(...keys);
-    for (const tier of TIERS) for await (const o of deps.tiers[tier].list()) await deps.tiers[tier].delete(o.key);
+    for (const tier of TIERS)
+      for await (const o of deps.tiers[tier].list()) await deps.tiers[tier].delete(o.key);
   }
 
   /** A fresh batch for one step's kills, brought (in-process, no kills) to `onDay`'s tier. */
@@ -169,7 +222,12 @@ describe('the tiering worker killed at every step of a move', () => {
    * is large enough that every step is still reached), checking after every kill that nothing is
    * lost; then a clean run.
    */
-  async function crashSeries(from: number, day: number, steps: string[], prepare?: (ids: string[]) => Promise<void>): Promise<string[]> {
+  async function crashSeries(
+    from: number,
+    day: number,
+    steps: string[],
+    prepare?: (ids: string[]) => Promise<void>,
+  ): Promise<string[]> {
     const ids = await batch(from, steps.length + 2);
     await prepare?.(ids);
     for (const step of steps) {
@@ -219,10 +277,24 @@ describe('the tiering worker killed at every step of a move', () => {
     const [id] = await batch(8);
     const list = await cli(['recordings', 'list', '--json']);
     expect(list.code, list.stderr).toBe(0);
-    const rows = JSON.parse(list.stdout) as { id: string; tier: string; location: string; dataKey?: string }[];
-    expect(rows.find((r) => r.id === id)).toMatchObject({ tier: 'warm', location: expect.stringMatching(/^warm:/) as unknown });
+    const rows = JSON.parse(list.stdout) as {
+      id: string;
+      tier: string;
+      location: string;
+      dataKey?: string;
+    }[];
+    expect(rows.find((r) => r.id === id)).toMatchObject({
+      tier: 'warm',
+      location: expect.stringMatching(/^warm:/) as unknown,
+    });
     expect(rows.every((r) => r.dataKey === undefined)).toBe(true);
-    const plan = await cli(['recordings', 'tier', '--dry-run', '--now', new Date(t0 + 31 * DAY).toISOString()]);
+    const plan = await cli([
+      'recordings',
+      'tier',
+      '--dry-run',
+      '--now',
+      new Date(t0 + 31 * DAY).toISOString(),
+    ]);
     expect(plan.stdout).toContain(`${id!}  warm → cold`);
     expect(await deps.catalogue.get(id!)).toMatchObject({ tier: 'warm' });
     const out = join(scratch, 'got.ogg');
@@ -230,7 +302,10 @@ describe('the tiering worker killed at every step of a move', () => {
     expect(got.code, got.stderr).toBe(0);
     const e = (await deps.catalogue.get(id!))!;
     expect(createHash('sha256').update(readFileSync(out)).digest('hex')).toBe(e.sha256);
-    expect((await deps.catalogue.audits(id!)).at(-1)).toMatchObject({ user: 'auditor-1', tier: 'warm' });
+    expect((await deps.catalogue.audits(id!)).at(-1)).toMatchObject({
+      user: 'auditor-1',
+      tier: 'warm',
+    });
     expect((await cli(['recordings', 'hold', id!])).stdout).toContain('legal hold on');
     expect(await deps.catalogue.get(id!)).toMatchObject({ legalHold: true });
     expect((await cli(['recordings', 'release', id!])).stdout).toContain('legal hold off');

@@ -35,7 +35,12 @@ describe('a full warm volume', () => {
   });
 
   it('fails the move cleanly, keeps the source, and succeeds once there is room', async () => {
-    const d = memoryRecordings({ tiers: { hot: folderStorage({ name: 'hot', root: join(root, 'hot') }), warm: folderStorage({ name: 'warm', root: warmDir }) } });
+    const d = memoryRecordings({
+      tiers: {
+        hot: folderStorage({ name: 'hot', root: join(root, 'hot') }),
+        warm: folderStorage({ name: 'warm', root: warmDir }),
+      },
+    });
     // Noise compresses poorly: 60 s is well over 16 KiB of Opus.
     const e = await ingest(d, wavs.pending(d.clock, 60));
     d.clock.days(8);
@@ -43,7 +48,9 @@ describe('a full warm volume', () => {
     expect(s.failed).toEqual([expect.objectContaining({ id: e.id, code: 'STORAGE_FULL' })]);
     expect(await d.catalogue.get(e.id)).toMatchObject({ tier: 'hot' });
     expect(await checkCopy(d, e)).toEqual({ ok: true });
-    const leftovers = readdirSync(warmDir, { recursive: true, withFileTypes: true }).filter((f) => f.isFile());
+    const leftovers = readdirSync(warmDir, { recursive: true, withFileTypes: true }).filter((f) =>
+      f.isFile(),
+    );
     expect(leftovers.map((f) => f.name)).toEqual([]);
     expect((await d.catalogue.counters())['failed:STORAGE_FULL']).toBe(1);
 

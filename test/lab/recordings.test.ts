@@ -40,22 +40,40 @@ function rms(wav: Buffer): number {
   return Math.sqrt(sum / Math.max(1, n));
 }
 
-async function stored(controller: Controller, id: string | undefined, timeoutMs = 15_000): Promise<RecordingEntry> {
+async function stored(
+  controller: Controller,
+  id: string | undefined,
+  timeoutMs = 15_000,
+): Promise<RecordingEntry> {
   if (!id) throw new Error('the call record names no recording');
   const until = Date.now() + timeoutMs;
   for (;;) {
     const e = await controller.recordings!.deps.catalogue.get(id);
     if (e) return e;
-    if (Date.now() > until) throw new Error(`recording ${id} not catalogued within ${timeoutMs} ms`);
+    if (Date.now() > until)
+      throw new Error(`recording ${id} not catalogued within ${timeoutMs} ms`);
     await new Promise((r) => setTimeout(r, 200));
   }
 }
 
 /** Callers press 1 (billing) and stay `holdMs`; answering SIPp agents on 127.0.0.2 send audio. */
-async function bridgedCalls(controller: Controller, n: number, holdMs: number, during?: (callIds: string[]) => Promise<void>): Promise<string[]> {
+async function bridgedCalls(
+  controller: Controller,
+  n: number,
+  holdMs: number,
+  during?: (callIds: string[]) => Promise<void>,
+): Promise<string[]> {
   const agents = startSippAgents({ calls: n, timeoutMs: 60_000 });
   const callers = Array.from({ length: n }, (_, i) =>
-    runSipp({ scenario: 'uac-400-dtmf-then-hangup', service: '4008001234', dtmf: '1', holdMs, timeoutMs: 60_000, callIdPrefix: `rec${i}-${Date.now()}-`, callerNumber: `1380013800${i}` }),
+    runSipp({
+      scenario: 'uac-400-dtmf-then-hangup',
+      service: '4008001234',
+      dtmf: '1',
+      holdMs,
+      timeoutMs: 60_000,
+      callIdPrefix: `rec${i}-${Date.now()}-`,
+      callerNumber: `1380013800${i}`,
+    }),
   );
   if (during) await during([]);
   const results = await Promise.all(callers);
@@ -88,7 +106,17 @@ describe('recordings of real bridged calls, through hot, warm (ffmpeg) and cold 
       recordings: {
         ...base.recordings,
         warm: { dir: join(scratch, 'warm'), bitrateKbps: 16 },
-        cold: { driver: 's3', endpoint: s3.endpoint, region: 'us-east-1', bucket: s3.bucket, prefix: 'recordings/', accessKeyId: s3.credentials.accessKeyId, secretAccessKey: s3.credentials.secretAccessKey, storageClass: 'STANDARD_IA', forcePathStyle: true },
+        cold: {
+          driver: 's3',
+          endpoint: s3.endpoint,
+          region: 'us-east-1',
+          bucket: s3.bucket,
+          prefix: 'recordings/',
+          accessKeyId: s3.credentials.accessKeyId,
+          secretAccessKey: s3.credentials.secretAccessKey,
+          storageClass: 'STANDARD_IA',
+          forcePathStyle: true,
+        },
         keyFile: join(scratch, 'keys.json'),
       },
     };
@@ -103,69 +131,111 @@ describe('recordings of real bridged calls, through hot, warm (ffmpeg) and cold 
     rmSync(scratch, { recursive: true, force: true });
   });
 
-  it('records each conversation, catalogues it with a checksum, and lives through 180 days on an injected clock', async () => {
-    await onlyAvailable(controller.routing, ['1001', '1004']);
-    const [plain, held] = (await bridgedCalls(controller, 2, 5000)) as [string, string];
-    const a = await stored(controller, plain);
-    const b = await stored(controller, held);
-    for (const e of [a, b]) {
-      expect(e).toMatchObject({ tier: 'hot', format: 'wav', number: '4008001234', queue: 'billing', legalHold: false });
-      expect(['1001', '1004']).toContain(e.agentId);
-      expect(e.callerMasked).toMatch(/^138\*{4}800\d$/);
-      expect(e.durationMs).toBeGreaterThan(2500);
-      expect(e.durationMs).toBeLessThan(6500);
-      expect(e.sha256).toMatch(/^[0-9a-f]{64}$/);
-      // The media server's plain file is gone; what is stored is encrypted.
-      expect(existsSync(controller.servers[0]!.recordingFile(`hotline-${e.id}`, 'wav'))).toBe(false);
-      const raw = await buffer(await deps.tiers.hot.get(e.key));
-      expect(raw.subarray(0, 4).toString()).toBe('HLR1');
-    }
-    // Hot: bit-exact with what the media server wrote, and it holds both parties' audio.
-    const hotAudio = await buffer((await openRecording(deps, a.id, { user: 'lab-test' })).stream);
-    expect(sha(hotAudio)).toBe(a.original.sha256);
-    expect(parseWavHeader(hotAudio)).toMatchObject({ sampleRate: 8000, channels: 1, bitsPerSample: 16 });
-    expect(rms(hotAudio)).toBeGreaterThan(200);
-    await setLegalHold(deps, b.id, true);
+  it(
+    'records each conversation, catalogues it with a ' +
+      'checksum, and lives through 180 days on an injected clock',
+    async () => {
+      await onlyAvailable(controller.routing, ['1001', '1004']);
+      const [plain, held] = (await bridgedCalls(controller, 2, 5000)) as [string, string];
+      const a = await stored(controller, plain);
+      const b = await stored(controller, held);
+      for (const e of [a, b]) {
+        expect(e).toMatchObject({
+          tier: 'hot',
+          format: 'wav',
+          number: '4008001234',
+          queue: 'billing',
+          legalHold: false,
+        });
+        expect(['1001', '1004']).toContain(e.agentId);
+        expect(e.callerMasked).toMatch(/^138\*{4}800\d$/);
+        expect(e.durationMs).toBeGreaterThan(2500);
+        expect(e.durationMs).toBeLessThan(6500);
+        expect(e.sha256).toMatch(/^[0-9a-f]{64}$/);
+        // The media server's plain file is gone; what is stored is encrypted.
+        expect(existsSync(controller.servers[0]!.recordingFile(`hotline-${e.id}`, 'wav'))).toBe(
+          false,
+        );
+        const raw = await buffer(await deps.tiers.hot.get(e.key));
+        expect(raw.subarray(0, 4).toString()).toBe('HLR1');
+      }
+      // Hot: bit-exact with what the media server wrote, and it holds both parties' audio.
+      const hotAudio = await buffer((await openRecording(deps, a.id, { user: 'lab-test' })).stream);
+      expect(sha(hotAudio)).toBe(a.original.sha256);
+      expect(parseWavHeader(hotAudio)).toMatchObject({
+        sampleRate: 8000,
+        channels: 1,
+        bitsPerSample: 16,
+      });
+      expect(rms(hotAudio)).toBeGreaterThan(200);
+      await setLegalHold(deps, b.id, true);
 
-    const start = Date.parse(a.startedAt);
-    const at = (days: number): RecordingsDeps => ({ ...deps, now: () => new Date(start + days * DAY) });
-    expect((await runTiering(at(6))).planned).toBe(0);
+      const start = Date.parse(a.startedAt);
+      const at = (days: number): RecordingsDeps => ({
+        ...deps,
+        now: () => new Date(start + days * DAY),
+      });
+      expect((await runTiering(at(6))).planned).toBe(0);
 
-    const toWarm = await runTiering(at(8));
-    expect(toWarm).toMatchObject({ moved: { warm: 2, cold: 0 }, failed: [] });
-    const warm = (await deps.catalogue.get(a.id))!;
-    expect(warm).toMatchObject({ tier: 'warm', format: 'opus' });
-    expect(await deps.tiers.hot.head(a.key)).toBeUndefined();
-    const warmAudio = await buffer((await openRecording(deps, a.id, { user: 'lab-test' })).stream);
-    expect(warmAudio.subarray(0, 4).toString()).toBe('OggS');
-    const warmMs = await decodedDurationMs(await openCopy(deps, warm), { timeoutMs: 20_000, format: 'ogg' });
-    expect(Math.abs(warmMs - a.original.durationMs)).toBeLessThanOrEqual(50);
+      const toWarm = await runTiering(at(8));
+      expect(toWarm).toMatchObject({ moved: { warm: 2, cold: 0 }, failed: [] });
+      const warm = (await deps.catalogue.get(a.id))!;
+      expect(warm).toMatchObject({ tier: 'warm', format: 'opus' });
+      expect(await deps.tiers.hot.head(a.key)).toBeUndefined();
+      const warmAudio = await buffer(
+        (await openRecording(deps, a.id, { user: 'lab-test' })).stream,
+      );
+      expect(warmAudio.subarray(0, 4).toString()).toBe('OggS');
+      const warmMs = await decodedDurationMs(await openCopy(deps, warm), {
+        timeoutMs: 20_000,
+        format: 'ogg',
+      });
+      expect(Math.abs(warmMs - a.original.durationMs)).toBeLessThanOrEqual(50);
 
-    const toCold = await runTiering(at(31));
-    expect(toCold).toMatchObject({ moved: { warm: 0, cold: 2 }, failed: [] });
-    const cold = (await deps.catalogue.get(a.id))!;
-    expect(cold).toMatchObject({ tier: 'cold', format: 'opus', sha256: warm.sha256 });
-    expect(await deps.tiers.warm.head(warm.key)).toBeUndefined();
-    // Cold: bit-exact with the warm copy it was made from, stored in S3 with its storage class.
-    const coldAudio = await buffer((await openRecording(deps, a.id, { user: 'lab-test', range: undefined })).stream);
-    expect(coldAudio.equals(warmAudio)).toBe(true);
-    const client = new S3Client({ endpoint: s3.endpoint, region: 'us-east-1', forcePathStyle: true, credentials: s3.credentials });
-    const head = await client.send(new HeadObjectCommand({ Bucket: s3.bucket, Key: `recordings/${cold.key}` }));
-    expect(head.StorageClass).toBe('STANDARD_IA');
-    client.destroy();
-    const ranged = await buffer((await openRecording(deps, a.id, { user: 'lab-test', range: { start: 10, end: 99 } })).stream);
-    expect(ranged.equals(warmAudio.subarray(10, 100))).toBe(true);
-    expect((await deps.catalogue.audits(a.id)).map((x) => x.tier)).toEqual(['hot', 'warm', 'cold', 'cold']);
+      const toCold = await runTiering(at(31));
+      expect(toCold).toMatchObject({ moved: { warm: 0, cold: 2 }, failed: [] });
+      const cold = (await deps.catalogue.get(a.id))!;
+      expect(cold).toMatchObject({ tier: 'cold', format: 'opus', sha256: warm.sha256 });
+      expect(await deps.tiers.warm.head(warm.key)).toBeUndefined();
+      // Cold: bit-exact with the warm copy it was made from, stored in S3 with its storage class.
+      const coldAudio = await buffer(
+        (await openRecording(deps, a.id, { user: 'lab-test', range: undefined })).stream,
+      );
+      expect(coldAudio.equals(warmAudio)).toBe(true);
+      const client = new S3Client({
+        endpoint: s3.endpoint,
+        region: 'us-east-1',
+        forcePathStyle: true,
+        credentials: s3.credentials,
+      });
+      const head = await client.send(
+        new HeadObjectCommand({ Bucket: s3.bucket, Key: `recordings/${cold.key}` }),
+      );
+      expect(head.StorageClass).toBe('STANDARD_IA');
+      client.destroy();
+      const ranged = await buffer(
+        (await openRecording(deps, a.id, { user: 'lab-test', range: { start: 10, end: 99 } }))
+          .stream,
+      );
+      expect(ranged.equals(warmAudio.subarray(10, 100))).toBe(true);
+      expect((await deps.catalogue.audits(a.id)).map((x) => x.tier)).toEqual([
+        'hot',
+        'warm',
+        'cold',
+        'cold',
+      ]);
 
-    const end = await runTiering(at(181));
-    expect(end).toMatchObject({ deleted: 1, held: 1, failed: [] });
-    expect(await deps.catalogue.get(a.id)).toBeUndefined();
-    expect(await deps.tiers.cold.head(cold.key)).toBeUndefined();
-    expect(await deps.catalogue.get(b.id)).toMatchObject({ tier: 'cold', legalHold: true });
-    await setLegalHold(deps, b.id, false);
-    expect(await runTiering(at(182))).toMatchObject({ deleted: 1 });
-    expect(await deps.catalogue.get(b.id)).toBeUndefined();
-  }, 120_000);
+      const end = await runTiering(at(181));
+      expect(end).toMatchObject({ deleted: 1, held: 1, failed: [] });
+      expect(await deps.catalogue.get(a.id)).toBeUndefined();
+      expect(await deps.tiers.cold.head(cold.key)).toBeUndefined();
+      expect(await deps.catalogue.get(b.id)).toMatchObject({ tier: 'cold', legalHold: true });
+      await setLegalHold(deps, b.id, false);
+      expect(await runTiering(at(182))).toMatchObject({ deleted: 1 });
+      expect(await deps.catalogue.get(b.id)).toBeUndefined();
+    },
+    120_000,
+  );
 });
 
 describe('recording on demand, with pause and resume (a queue that records only when asked)', () => {
@@ -174,12 +244,24 @@ describe('recording on demand, with pause and resume (a queue that records only 
 
   beforeAll(async () => {
     const base = labConfig();
-    const routing = routingCopy({ queues: [['    strategy: weighted-round-robin\n', '    strategy: weighted-round-robin\n    record: on-demand\n']] });
+    const routing = routingCopy({
+      queues: [
+        [
+          '    strategy: weighted-round-robin\n',
+          '    strategy: weighted-round-robin\n    record: on-demand\n',
+        ],
+      ],
+    });
     const config: Config = {
       ...base,
       routing: { dir: routing },
       session: { ...base.session, menu: { '1': 'billing' } },
-      recordings: { ...base.recordings, warm: { dir: join(scratch, 'warm'), bitrateKbps: 16 }, cold: { driver: 'folder', dir: join(scratch, 'cold') }, keyFile: join(scratch, 'keys.json') },
+      recordings: {
+        ...base.recordings,
+        warm: { dir: join(scratch, 'warm'), bitrateKbps: 16 },
+        cold: { driver: 'folder', dir: join(scratch, 'cold') },
+        keyFile: join(scratch, 'keys.json'),
+      },
     };
     controller = await startController(config, { log: silentLog, http: false });
     await waitReady(controller.servers[0]!);
@@ -193,12 +275,21 @@ describe('recording on demand, with pause and resume (a queue that records only 
     await onlyAvailable(controller.routing, ['1001']);
     const capture = controller.recordings!.capture;
     const agents = startSippAgents({ calls: 1, timeoutMs: 60_000 });
-    const caller = runSipp({ scenario: 'uac-400-dtmf-then-hangup', service: '4008001234', dtmf: '1', holdMs: 9000, timeoutMs: 60_000 });
+    const caller = runSipp({
+      scenario: 'uac-400-dtmf-then-hangup',
+      service: '4008001234',
+      dtmf: '1',
+      holdMs: 9000,
+      timeoutMs: 60_000,
+    });
     // Wait for the conversation: the bridged call is registered, but nothing records yet.
     const until = Date.now() + 15_000;
     let callId: string | undefined;
     while (!callId && Date.now() < until) {
-      callId = controller.runner.liveCalls().map((c) => c.id).find((c) => capture.isBridged(c));
+      callId = controller.runner
+        .liveCalls()
+        .map((c) => c.id)
+        .find((c) => capture.isBridged(c));
       await new Promise((r) => setTimeout(r, 100));
     }
     expect(callId).toBeDefined();

@@ -116,9 +116,15 @@ describe('router reservations in Redis', () => {
     expect(await agents.settle('y', 'r', 'ringing')).toBe(true);
     // ringing -> talking is legal once; talking -> talking never. A WATCH on a shared connection
     // let several through (any EXEC clears every watch); the script lets exactly one.
-    const results = await Promise.allSettled(Array.from({ length: 50 }, () => agents.change('y', 'talking')));
+    const results = await Promise.allSettled(
+      Array.from({ length: 50 }, () => agents.change('y', 'talking')),
+    );
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
-    expect(results.filter((r) => r.status === 'rejected').every((r) => isHotlineError(r.reason, 'AGENT_ILLEGAL_TRANSITION'))).toBe(true);
+    expect(
+      results
+        .filter((r) => r.status === 'rejected')
+        .every((r) => isHotlineError(r.reason, 'AGENT_ILLEGAL_TRANSITION')),
+    ).toBe(true);
     const wrap = await agents.change('y', 'wrap-up', undefined, 30_000);
     expect(wrap.until).toBe(wrap.since + 30_000);
     expect(await redis.hget(agents.key('y'), 'lease')).toBeNull();
@@ -145,9 +151,14 @@ describe('router reservations in Redis', () => {
     await store.settle('1001', 'r', 'ringing');
     await store.change('1001', 'talking');
     await store.change('1001', 'wrap-up', undefined, -5000);
-    const controller = await startController(lab, { log: silentLog, http: false, mediaServers: false });
+    const controller = await startController(lab, {
+      log: silentLog,
+      http: false,
+      mediaServers: false,
+    });
     try {
-      for (let i = 0; i < 30 && (await store.status('1001'))?.state !== 'available'; i++) await new Promise((r) => setTimeout(r, 100));
+      for (let i = 0; i < 30 && (await store.status('1001'))?.state !== 'available'; i++)
+        await new Promise((r) => setTimeout(r, 100));
       expect((await store.status('1001'))?.state).toBe('available');
     } finally {
       await controller.stop(1000);
@@ -160,11 +171,19 @@ describe('router reservations in Redis', () => {
     const worker = join(PROJECT_ROOT, 'test', 'lab', 'workers', 'reserve-worker.mjs');
     const run = (seed: number, mode: 'first' | 'ring'): Promise<Record<string, number>> =>
       new Promise((resolve, reject) => {
-        const child = spawn(process.execPath, [worker, config.redis.url, prefix, String(agentCount), '4000', '16', String(seed), mode], { stdio: ['ignore', 'pipe', 'inherit'] });
+        const child = spawn(
+          process.execPath,
+          [worker, config.redis.url, prefix, String(agentCount), '4000', '16', String(seed), mode],
+          { stdio: ['ignore', 'pipe', 'inherit'] },
+        );
         let out = '';
         child.stdout.on('data', (c: Buffer) => (out += c.toString()));
         child.once('error', reject);
-        child.once('close', (code) => (code === 0 ? resolve(JSON.parse(out) as Record<string, number>) : reject(new Error(`worker exited ${String(code)}`))));
+        child.once('close', (code) =>
+          code === 0
+            ? resolve(JSON.parse(out) as Record<string, number>)
+            : reject(new Error(`worker exited ${String(code)}`)),
+        );
       });
     // One reserves then confirms (ring-all), the other takes agents straight to ringing (the queue).
     const results = await Promise.all([run(1, 'first'), run(2, 'ring')]);
@@ -179,10 +198,15 @@ describe('router reservations in Redis', () => {
     expect(sum('confirmed') + sum('abandoned')).toBe(sum('reserved'));
     expect(sum('released')).toBe(sum('confirmed'));
     await new Promise((r) => setTimeout(r, 350));
-    const free = await agents.reserveFirst(Array.from({ length: agentCount }, (_, i) => `a${i}`), 'final', 1000);
+    const free = await agents.reserveFirst(
+      Array.from({ length: agentCount }, (_, i) => `a${i}`),
+      'final',
+      1000,
+    );
     expect(free).toBeDefined();
     let freeCount = 0;
-    for (let i = 0; i < agentCount; i++) if (await agents.reserveFirst([`a${i}`], `check-${i}`, 1000)) freeCount++;
+    for (let i = 0; i < agentCount; i++)
+      if (await agents.reserveFirst([`a${i}`], `check-${i}`, 1000)) freeCount++;
     // All agents but the one just reserved are free again once abandoned leases lapse.
     expect(freeCount).toBe(agentCount - 1);
   }, 120_000);

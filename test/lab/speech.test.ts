@@ -9,7 +9,10 @@ describe('speech menus through real calls', () => {
   let c: Controller;
   beforeAll(async () => {
     const config = labConfig();
-    c = await startController({ ...config, flows: { ...config.flows, dir: speechFlows() } }, { log: silentLog, http: false });
+    c = await startController(
+      { ...config, flows: { ...config.flows, dir: speechFlows() } },
+      { log: silentLog, http: false },
+    );
     await waitReady(c.servers[0]!);
   });
   afterAll(async () => {
@@ -26,17 +29,30 @@ describe('speech menus through real calls', () => {
     return [...byIntent.values()];
   };
 
-  it.each(['en', 'zh'] as const)('callers say what they want in %s: the prompt stops, the right node follows', async (language) => {
-    const utterances = await sample(language);
-    const results: { u: Utterance; heard: string | undefined; steps: string }[] = [];
-    for (let i = 0; i < utterances.length; i += 3) {
-      const batch = utterances.slice(i, i + 3);
-      const heard = await Promise.all(batch.map((u) => speakInCall(c, u)));
-      heard.forEach((r, k) => results.push({ u: batch[k]!, heard: r.heard, steps: r.record?.timeline.map((t) => t.what).join(' | ') ?? `no record (${r.sipp})` }));
-    }
-    const wrong = results.filter((r) => r.heard !== r.u.intent).map((r) => `${r.u.text} -> ${r.heard ?? 'nothing'}: ${r.steps}`);
-    // Five of six at least: the engine is not perfect on synthetic telephone speech, the call path must be.
-    expect(wrong.length, wrong.join('\n')).toBeLessThanOrEqual(1);
-    for (const r of results.filter((x) => x.heard === x.u.intent)) expect(r.steps).toContain('barge-in');
-  }, 120_000);
+  it.each(['en', 'zh'] as const)(
+    'callers say what they want in %s: the prompt stops, the right node follows',
+    async (language) => {
+      const utterances = await sample(language);
+      const results: { u: Utterance; heard: string | undefined; steps: string }[] = [];
+      for (let i = 0; i < utterances.length; i += 3) {
+        const batch = utterances.slice(i, i + 3);
+        const heard = await Promise.all(batch.map((u) => speakInCall(c, u)));
+        heard.forEach((r, k) =>
+          results.push({
+            u: batch[k]!,
+            heard: r.heard,
+            steps: r.record?.timeline.map((t) => t.what).join(' | ') ?? `no record (${r.sipp})`,
+          }),
+        );
+      }
+      const wrong = results
+        .filter((r) => r.heard !== r.u.intent)
+        .map((r) => `${r.u.text} -> ${r.heard ?? 'nothing'}: ${r.steps}`);
+      // Five of six at least: the engine is not perfect on synthetic telephone speech, the call path must be.
+      expect(wrong.length, wrong.join('\n')).toBeLessThanOrEqual(1);
+      for (const r of results.filter((x) => x.heard === x.u.intent))
+        expect(r.steps).toContain('barge-in');
+    },
+    120_000,
+  );
 });

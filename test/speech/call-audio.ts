@@ -43,9 +43,21 @@ const END_SILENCE_MS = 800;
 const RECIPE = 'call-v3';
 
 /** The recording's WAV path (cached beside the corpus), or undefined when talk detection would hear nothing. */
-export async function callRecording(corpusWav: string, opts: CallAudioOptions = {}): Promise<string | undefined> {
-  const o = { recordLeadMs: 600, stopLagMs: 60, noise: 'as-sent' as const, maxSpeechMs: 8000, ...opts };
-  const key = createHash('sha256').update(JSON.stringify([RECIPE, corpusWav, o])).digest('hex').slice(0, 20);
+export async function callRecording(
+  corpusWav: string,
+  opts: CallAudioOptions = {},
+): Promise<string | undefined> {
+  const o = {
+    recordLeadMs: 600,
+    stopLagMs: 60,
+    noise: 'as-sent' as const,
+    maxSpeechMs: 8000,
+    ...opts,
+  };
+  const key = createHash('sha256')
+    .update(JSON.stringify([RECIPE, corpusWav, o]))
+    .digest('hex')
+    .slice(0, 20);
   const dir = join(DEFAULT_CACHE_DIR, 'calls');
   const target = join(dir, `${key}.wav`);
   const none = join(dir, `${key}.none`);
@@ -73,7 +85,10 @@ export async function callRecording(corpusWav: string, opts: CallAudioOptions = 
       return undefined;
     }
     const out = join(work, 'out.wav');
-    await writeFile(out, mono16Wav(timeline.subarray(0, Math.min(timeline.length, end + ms(o.stopLagMs))), RATE));
+    await writeFile(
+      out,
+      mono16Wav(timeline.subarray(0, Math.min(timeline.length, end + ms(o.stopLagMs))), RATE),
+    );
     await rename(out, target);
     return target;
   } finally {
@@ -137,7 +152,9 @@ function withRoomNoise(words: Int16Array, before: number, after: number): Int16A
   if (level < 4 * ALAW_SILENCE) return out;
   const noise = pinkNoise(out.length, 0x5eed);
   const rms = Math.sqrt(noise.reduce((s, x) => s + x * x, 0) / noise.length);
-  for (let i = 0; i < out.length; i++) if (i < before || i >= before + words.length) out[i] = Math.round(((noise[i] ?? 0) * level) / rms);
+  for (let i = 0; i < out.length; i++)
+    if (i < before || i >= before + words.length)
+      out[i] = Math.round(((noise[i] ?? 0) * level) / rms);
   return out;
 }
 

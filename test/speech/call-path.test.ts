@@ -4,7 +4,13 @@ import { PROJECT_ROOT } from '../../lib/project-root.js';
 import { PocketsphinxRecognizer } from '../../media/speech/pocketsphinx.js';
 import { callRecording } from './call-audio.js';
 import { buildCorpus, INTENTS, mapLimit, type Language } from '../../tools/speech/corpus.js';
-import { formatReport, languageReport, writeJson, type LanguageReport, type Outcome } from './report.js';
+import {
+  formatReport,
+  languageReport,
+  writeJson,
+  type LanguageReport,
+  type Outcome,
+} from './report.js';
 
 /**
  * The corpus as the speech menu records it in a call (call-audio.ts: the caller's pcap from the
@@ -31,9 +37,15 @@ describe('pocketsphinx on call recordings (the call path, offline)', () => {
   afterAll(async () => {
     if (Object.keys(reports).length === 0) return;
     await writeJson(RESULTS, {
-      what: 'PocketsphinxRecognizer on call-path recordings of the synthetic corpus (test/speech/call-audio.ts), two recognitions at a time',
-      recording: 'caller pcap as SIPp sends it (A-law silence around the corpus file), from 800 ms before the corpus file until TALK_DETECT(800 ms, 120) ends the turn, plus 60 ms',
-      conditions: FULL ? 'clean and noisy, shipped (endpointed) and decoded whole' : 'noisy only, shipped',
+      what:
+        'PocketsphinxRecognizer on call-path recordings of the synthetic ' +
+        'corpus (test/speech/call-audio.ts), two recognitions at a time',
+      recording:
+        'caller pcap as SIPp sends it (A-law silence around the corpus file), from 800 ms ' +
+        'before the corpus file until TALK_DETECT(800 ms, 120) ends the turn, plus 60 ms',
+      conditions: FULL
+        ? 'clean and noisy, shipped (endpointed) and decoded whole'
+        : 'noisy only, shipped',
       measuredAt: new Date().toISOString(),
       reports,
     });
@@ -42,10 +54,17 @@ describe('pocketsphinx on call recordings (the call path, offline)', () => {
   describe.each(LANGUAGES)('%s', (language) => {
     it(`names the right intent for at least ${String(MIN_NOISY_ACCURACY * 100)} % of noisy callers through the call path`, async () => {
       const corpus = (await buildCorpus(language)).filter((u) => FULL || u.noisy);
-      const recordings = await mapLimit(corpus, 2, async (u) => ({ u, wav: await callRecording(u.wav) }));
+      const recordings = await mapLimit(corpus, 2, async (u) => ({
+        u,
+        wav: await callRecording(u.wav),
+      }));
       const request = { language, intents: INTENTS[language] };
       const decode = (recognizer: PocketsphinxRecognizer): Promise<Outcome[]> =>
-        mapLimit(recordings, 2, async ({ u, wav }) => (wav ? { u, ...(await recognizer.recognize(wav, request, T)) } : { u, text: '(talk detection heard nothing)', confidence: 0, engineMs: 0 }));
+        mapLimit(recordings, 2, async ({ u, wav }) =>
+          wav
+            ? { u, ...(await recognizer.recognize(wav, request, T)) }
+            : { u, text: '(talk detection heard nothing)', confidence: 0, engineMs: 0 },
+        );
 
       const report = languageReport(await decode(shipped));
       reports[`${language} shipped`] = report;
@@ -56,7 +75,9 @@ describe('pocketsphinx on call recordings (the call path, offline)', () => {
         console.log(formatReport(`${language} call path, decoded whole`, baseline));
       }
       const noisy = report.byNoise['noisy'];
-      expect(noisy?.accuracy ?? 0, report.misses.join('\n')).toBeGreaterThanOrEqual(MIN_NOISY_ACCURACY);
+      expect(noisy?.accuracy ?? 0, report.misses.join('\n')).toBeGreaterThanOrEqual(
+        MIN_NOISY_ACCURACY,
+      );
     });
   });
 });

@@ -10,7 +10,8 @@ export async function childrenNamed(name: string): Promise<number[]> {
       // pid (comm) state ppid ...: comm may hold spaces, so split after the last ')'.
       const comm = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
       const ppid = stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1];
-      if (Number(ppid) === process.pid && comm.length > 0 && name.startsWith(comm)) found.push(Number(entry));
+      if (Number(ppid) === process.pid && comm.length > 0 && name.startsWith(comm))
+        found.push(Number(entry));
     } catch {
       // the process ended while we looked
     }

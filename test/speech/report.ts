@@ -59,19 +59,27 @@ export function languageReport(rows: readonly Outcome[]): LanguageReport {
     engineMs: { p50: percentile(ms, 0.5), p99: percentile(ms, 0.99), max: ms.at(-1) ?? 0 },
     misses: rows
       .filter((r) => r.intent !== r.u.intent)
-      .map((r) => `${r.u.text} [${r.u.voice} ${String(r.u.speed)} ${r.u.noisy ? 'noisy' : 'clean'}] heard "${r.text}" -> ${r.intent ?? 'no match'} (${r.confidence.toFixed(2)})`),
+      .map(
+        (r) =>
+          `${r.u.text} [${r.u.voice} ${String(r.u.speed)} ${r.u.noisy ? 'noisy' : 'clean'}] heard "${r.text}" -> ${r.intent ?? 'no match'} (${r.confidence.toFixed(2)})`,
+      ),
   };
 }
 
 /** A plain-text table for the test log. */
 export function formatReport(language: string, r: LanguageReport): string {
-  const row = (label: string, t: Tally): string => `  ${label.padEnd(22)} ${`${String(t.correct)}/${String(t.n)}`.padStart(8)}  ${(t.accuracy * 100).toFixed(1).padStart(5)} %`;
+  const row = (label: string, t: Tally): string =>
+    `  ${label.padEnd(22)} ${`${String(t.correct)}/${String(t.n)}`.padStart(8)}  ${(t.accuracy * 100).toFixed(1).padStart(5)} %`;
   return [
     `speech ${language}: ${String(r.overall.correct)}/${String(r.overall.n)} right (${(r.overall.accuracy * 100).toFixed(1)} %), ${String(r.wrongIntent)} wrong intent, ${String(r.rejected)} rejected; engine ${String(r.engineMs.p50)} ms p50, ${String(r.engineMs.p99)} ms p99 per utterance`,
     ...Object.entries(r.byVoice).map(([k, t]) => row(`voice ${k}`, t)),
     ...Object.entries(r.bySpeed).map(([k, t]) => row(`speed ${k}`, t)),
     ...Object.entries(r.byNoise).map(([k, t]) => row(k, t)),
-    ...(r.offTopic ? [`  off-topic rejected     ${`${String(r.offTopic.rejected)}/${String(r.offTopic.n)}`.padStart(8)}  ${(r.offTopic.rate * 100).toFixed(1).padStart(5)} %`] : []),
+    ...(r.offTopic
+      ? [
+          `  off-topic rejected     ${`${String(r.offTopic.rejected)}/${String(r.offTopic.n)}`.padStart(8)}  ${(r.offTopic.rate * 100).toFixed(1).padStart(5)} %`,
+        ]
+      : []),
   ].join('\n');
 }
 

@@ -10,7 +10,8 @@ describe('call-path audio model', () => {
   const line = (...parts: [number, number][]): Int16Array => {
     const out = new Int16Array(ms(parts.reduce((s, [d]) => s + d, 0)));
     let at = 0;
-    for (const [d, amplitude] of parts) for (let i = 0; i < ms(d); i++, at++) out[at] = i % 2 ? amplitude : -amplitude;
+    for (const [d, amplitude] of parts)
+      for (let i = 0; i < ms(d); i++, at++) out[at] = i % 2 ? amplitude : -amplitude;
     return out;
   };
 
@@ -19,7 +20,9 @@ describe('call-path audio model', () => {
     // Quieter than the threshold is silence, however long.
     expect(talkEnd(line([500, 8], [1000, 119], [2000, 8]), ms(8000))).toBeUndefined();
     // A pause shorter than 800 ms does not end it.
-    expect(talkEnd(line([200, 8], [400, 300], [600, 8], [400, 300], [1500, 8]), ms(8000))).toBe(ms(200 + 400 + 600 + 400 + 800));
+    expect(talkEnd(line([200, 8], [400, 300], [600, 8], [400, 300], [1500, 8]), ms(8000))).toBe(
+      ms(200 + 400 + 600 + 400 + 800),
+    );
   });
 
   it('a line that never falls quiet ends at maxSpeech after talking started, or where the audio ends', () => {

@@ -16,7 +16,24 @@ describe('speech as an RTP pcap', () => {
   it('one 160-byte A-law frame per 20 ms, sequence +1 and timestamp +160 each, 20 ms apart in the file', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'hotline-pcap-test-'));
     const wav = join(dir, 'tone.wav');
-    await run('sox', ['-n', '-r', '8000', '-c', '1', '-b', '16', '-e', 'signed-integer', wav, 'synth', '1.0', 'sine', '440', 'vol', '0.5']);
+    await run('sox', [
+      '-n',
+      '-r',
+      '8000',
+      '-c',
+      '1',
+      '-b',
+      '16',
+      '-e',
+      'signed-integer',
+      wav,
+      'synth',
+      '1.0',
+      'sine',
+      '440',
+      'vol',
+      '0.5',
+    ]);
     const { file, durationMs } = await audioPcap(wav, { leadMs: 200, tailMs: 300 });
     const pcap = await readFile(file);
 
@@ -28,10 +45,13 @@ describe('speech as an RTP pcap', () => {
     expect(pcap.readUInt32LE(20)).toBe(1);
 
     const frames: { atUs: number; frame: Buffer }[] = [];
-    for (let at = 24; at < pcap.length; ) {
+    for (let at = 24; at < pcap.length;) {
       const incl = pcap.readUInt32LE(at + 8);
       expect(pcap.readUInt32LE(at + 12)).toBe(incl);
-      frames.push({ atUs: pcap.readUInt32LE(at) * 1e6 + pcap.readUInt32LE(at + 4), frame: pcap.subarray(at + 16, at + 16 + incl) });
+      frames.push({
+        atUs: pcap.readUInt32LE(at) * 1e6 + pcap.readUInt32LE(at + 4),
+        frame: pcap.subarray(at + 16, at + 16 + incl),
+      });
       at += 16 + incl;
     }
     expect(frames).toHaveLength((200 + 1000 + 300) / 20);

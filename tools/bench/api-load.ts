@@ -24,7 +24,10 @@ async function client(plan: { method: string; path: string; body?: unknown }[]):
     const t = process.hrtime.bigint();
     const res = await fetch(`${spec.base}${req.path}`, {
       method: req.method,
-      headers: { 'x-api-key': spec.key, ...(req.body === undefined ? {} : { 'content-type': 'application/json' }) },
+      headers: {
+        'x-api-key': spec.key,
+        ...(req.body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
       ...(req.body === undefined ? {} : { body: JSON.stringify(req.body) }),
     });
     await res.arrayBuffer();
@@ -34,10 +37,15 @@ async function client(plan: { method: string; path: string; body?: unknown }[]):
 }
 
 const started = Date.now();
-await Promise.all(Array.from({ length: spec.concurrency }, (_, i) => client(spec.plans[i % spec.plans.length] ?? [])));
+await Promise.all(
+  Array.from({ length: spec.concurrency }, (_, i) =>
+    client(spec.plans[i % spec.plans.length] ?? []),
+  ),
+);
 const seconds = (Date.now() - started) / 1000;
 latencies.sort((a, b) => a - b);
-const q = (p: number): number => latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))] ?? NaN;
+const q = (p: number): number =>
+  latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))] ?? NaN;
 process.stdout.write(
   `${JSON.stringify({ requests: latencies.length, rps: latencies.length / seconds, p50Ms: q(0.5), p90Ms: q(0.9), p99Ms: q(0.99), maxMs: latencies[latencies.length - 1], statuses: Object.fromEntries(statuses) })}\n`,
 );

@@ -1,7 +1,11 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Config } from '../../controller/config/schema.js';
-import { controllerPid, startControllerProcess, stopControllerProcess } from '../lab/controller-process.js';
+import {
+  controllerPid,
+  startControllerProcess,
+  stopControllerProcess,
+} from '../lab/controller-process.js';
 import { labPaths } from '../lab/paths.js';
 import { PROJECT_ROOT } from '../../lib/project-root.js';
 
@@ -16,12 +20,21 @@ export async function pauseLabController(config: Config): Promise<() => Promise<
   const had = await controllerPid(paths);
   if (had) await stopControllerProcess(paths);
   return async () => {
-    if (had) await startControllerProcess(paths, process.env.HOTLINE_CONFIG, `http://${config.api.host}:${config.api.port}/readyz`);
+    if (had)
+      await startControllerProcess(
+        paths,
+        process.env.HOTLINE_CONFIG,
+        `http://${config.api.host}:${config.api.port}/readyz`,
+      );
   };
 }
 
 /** Saves `report` as bench/results/<name>.json and prints `shown` (default: the report) and where it went. */
-export async function saveResult(name: string, report: unknown, shown: unknown = report): Promise<void> {
+export async function saveResult(
+  name: string,
+  report: unknown,
+  shown: unknown = report,
+): Promise<void> {
   const out = join(PROJECT_ROOT, 'bench', 'results');
   await mkdir(out, { recursive: true });
   await writeFile(join(out, `${name}.json`), `${JSON.stringify(report, null, 2)}\n`);

@@ -28,8 +28,14 @@ const DAY = 24 * 3600_000;
 /** This process's CPU seconds plus those of its finished children (ffmpeg), from /proc. */
 function cpu(): { self: number; children: number } {
   const f = readFileSync('/proc/self/stat', 'utf8');
-  const x = f.slice(f.lastIndexOf(')') + 2).split(' ').map(Number);
-  return { self: ((x[11] ?? 0) + (x[12] ?? 0)) / 100, children: ((x[13] ?? 0) + (x[14] ?? 0)) / 100 };
+  const x = f
+    .slice(f.lastIndexOf(')') + 2)
+    .split(' ')
+    .map(Number);
+  return {
+    self: ((x[11] ?? 0) + (x[12] ?? 0)) / 100,
+    children: ((x[13] ?? 0) + (x[14] ?? 0)) / 100,
+  };
 }
 
 function sink(): Writable {
@@ -40,15 +46,38 @@ async function crypto(): Promise<{ encryptMBps: number; decryptMBps: number }> {
   const key = randomBytes(32);
   const block = randomBytes(1024 * 1024);
   const mb = 256;
-  const chunks = (): Readable => Readable.from((function* () { for (let i = 0; i < mb; i++) yield block; })());
+  const chunks = (): Readable =>
+    Readable.from(
+      (function* () {
+        for (let i = 0; i < mb; i++) yield block;
+      })(),
+    );
   let t = process.hrtime.bigint();
   const sealedParts: Buffer[] = [];
-  await pipeline(chunks(), encryptStream(key), new Writable({ write: (c: Buffer, _e, cb) => { if (sealedParts.length < 70) sealedParts.push(c); cb(); } }));
+  await pipeline(
+    chunks(),
+    encryptStream(key),
+    new Writable({
+      write: (c: Buffer, _e, cb) => {
+        if (sealedParts.length < 70) sealedParts.push(c);
+        cb();
+      },
+    }),
+  );
   const encryptMBps = mb / (Number(process.hrtime.bigint() - t) / 1e9);
   // Decrypt a 64 MB object several times over.
   const small = randomBytes(64 * 1024 * 1024);
   const sealed: Buffer[] = [];
-  await pipeline(Readable.from([small]), encryptStream(key), new Writable({ write: (c: Buffer, _e, cb) => { sealed.push(c); cb(); } }));
+  await pipeline(
+    Readable.from([small]),
+    encryptStream(key),
+    new Writable({
+      write: (c: Buffer, _e, cb) => {
+        sealed.push(c);
+        cb();
+      },
+    }),
+  );
   t = process.hrtime.bigint();
   for (let i = 0; i < 4; i++) await pipeline(Readable.from(sealed), decryptStream(key), sink());
   const decryptMBps = 256 / (Number(process.hrtime.bigint() - t) / 1e9);
@@ -56,28 +85,67 @@ async function crypto(): Promise<{ encryptMBps: number; decryptMBps: number }> {
 }
 
 function makeWav(file: string, seconds: number): void {
-  execFileSync('sox', ['-n', '-r', '8000', '-c', '1', '-b', '16', file, 'synth', String(seconds), 'sine', '300-900', 'synth', String(seconds), 'pinknoise', 'mix', 'vol', '0.3']);
+  execFileSync('sox', [
+    '-n',
+    '-r',
+    '8000',
+    '-c',
+    '1',
+    '-b',
+    '16',
+    file,
+    'synth',
+    String(seconds),
+    'sine',
+    '300-900',
+    'synth',
+    String(seconds),
+    'pinknoise',
+    'mix',
+    'vol',
+    '0.3',
+  ]);
 }
 
-async function compression(dir: string): Promise<{ timesRealTime: number; ratio: number; wavBytes: number; opusBytes: number }> {
+async function compression(
+  dir: string,
+): Promise<{ timesRealTime: number; ratio: number; wavBytes: number; opusBytes: number }> {
   const file = join(dir, 'long.wav');
   makeWav(file, 600);
   const wav = readFileSync(file);
   let out = 0;
   const before = cpu();
   const t = process.hrtime.bigint();
-  await pipeline(toOpus(Readable.from([wav]), { timeoutMs: 120_000 }), new Writable({ write: (c: Buffer, _e, cb) => { out += c.length; cb(); } }));
+  await pipeline(
+    toOpus(Readable.from([wav]), { timeoutMs: 120_000 }),
+    new Writable({
+      write: (c: Buffer, _e, cb) => {
+        out += c.length;
+        cb();
+      },
+    }),
+  );
   const wall = Number(process.hrtime.bigint() - t) / 1e9;
   const after = cpu();
   const cpuSec = after.self - before.self + (after.children - before.children);
-  return { timesRealTime: 600 / wall, ratio: wav.length / out, wavBytes: wav.length, opusBytes: out, ...{ cpuSecondsPer10Min: cpuSec } };
+  return {
+    timesRealTime: 600 / wall,
+    ratio: wav.length / out,
+    wavBytes: wav.length,
+    opusBytes: out,
+    ...{ cpuSecondsPer10Min: cpuSec },
+  };
 }
 
 async function tiering(dir: string): Promise<Record<string, number>> {
   const start = Date.parse('2026-01-05T09:00:00Z');
   let now = start;
   const deps: RecordingsDeps = {
-    tiers: { hot: folderStorage({ name: 'hot', root: join(dir, 'hot') }), warm: folderStorage({ name: 'warm', root: join(dir, 'warm') }), cold: folderStorage({ name: 'cold', root: join(dir, 'cold') }) },
+    tiers: {
+      hot: folderStorage({ name: 'hot', root: join(dir, 'hot') }),
+      warm: folderStorage({ name: 'warm', root: join(dir, 'warm') }),
+      cold: folderStorage({ name: 'cold', root: join(dir, 'cold') }),
+    },
     catalogue: new MemoryCatalogue(),
     keyring: new Keyring({ current: 'k1', keys: { k1: randomBytes(32).toString('base64') } }),
     policy: DEFAULT_POLICY,
@@ -98,13 +166,29 @@ async function tiering(dir: string): Promise<Record<string, number>> {
   for (let i = 0; i < COUNT; i++) {
     const file = join(src, `r${i}.wav`);
     writeFileSync(file, bytes);
-    await ingest(deps, { id: `rec-bench-${i}`, file, callId: `c${i}`, number: '4008001234', callerNumber: '13800138000', startedAt: new Date(start).toISOString() });
+    await ingest(deps, {
+      id: `rec-bench-${i}`,
+      file,
+      callId: `c${i}`,
+      number: '4008001234',
+      callerNumber: '13800138000',
+      startedAt: new Date(start).toISOString(),
+    });
   }
   const ingestWall = (Date.now() - t) / 1000;
   let c1 = cpu();
   const ingestCpu = c1.self - c0.self + c1.children - c0.children;
-  const out: Record<string, number> = { recordings: COUNT, secondsEach: SECONDS, ingestPerMinuteWall: (COUNT / ingestWall) * 60, ingestPerMinutePerCore: (COUNT / ingestCpu) * 60 };
-  for (const [label, day] of [['warm', 8], ['cold', 31], ['delete', 181]] as const) {
+  const out: Record<string, number> = {
+    recordings: COUNT,
+    secondsEach: SECONDS,
+    ingestPerMinuteWall: (COUNT / ingestWall) * 60,
+    ingestPerMinutePerCore: (COUNT / ingestCpu) * 60,
+  };
+  for (const [label, day] of [
+    ['warm', 8],
+    ['cold', 31],
+    ['delete', 181],
+  ] as const) {
     now = start + day * DAY;
     t = Date.now();
     c0 = cpu();
@@ -124,9 +208,13 @@ async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'hotline-bench-rec-'));
   try {
     const enc = await crypto();
-    process.stdout.write(`encryption: AES-256-GCM ${enc.encryptMBps.toFixed(0)} MB/s, decryption ${enc.decryptMBps.toFixed(0)} MB/s (one core)\n`);
+    process.stdout.write(
+      `encryption: AES-256-GCM ${enc.encryptMBps.toFixed(0)} MB/s, decryption ${enc.decryptMBps.toFixed(0)} MB/s (one core)\n`,
+    );
     const comp = await compression(dir);
-    process.stdout.write(`compression: 10 min of 8 kHz WAV → Opus 16 kb/s at ${comp.timesRealTime.toFixed(0)}× real time, ${comp.ratio.toFixed(1)}:1\n`);
+    process.stdout.write(
+      `compression: 10 min of 8 kHz WAV → Opus 16 kb/s at ${comp.timesRealTime.toFixed(0)}× real time, ${comp.ratio.toFixed(1)}:1\n`,
+    );
     const tier = await tiering(dir);
     process.stdout.write(
       `tiering (${COUNT} × ${SECONDS} s, concurrency 2, local folders): ingest ${tier.ingestPerMinutePerCore?.toFixed(0)}/min/core; ` +
@@ -134,7 +222,12 @@ async function main(): Promise<void> {
         `warm→cold ${tier.coldPerMinutePerCore?.toFixed(0)}/min/core (${tier.coldPerMinuteWall?.toFixed(0)}/min wall); ` +
         `delete ${tier.deletePerMinutePerCore?.toFixed(0)}/min/core\n`,
     );
-    const result = { date: new Date().toISOString(), encryption: enc, compression: comp, tiering: tier };
+    const result = {
+      date: new Date().toISOString(),
+      encryption: enc,
+      compression: comp,
+      tiering: tier,
+    };
     const file = join(PROJECT_ROOT, 'bench', 'results', 'recordings.json');
     writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
     process.stdout.write(`saved ${file}\n`);

@@ -16,7 +16,16 @@ import { Router } from '../../controller/acd/router.js';
 import { PROJECT_ROOT } from '../../lib/project-root.js';
 
 const QUEUES = 50;
-const REGIONS = ['beijing', 'shanghai', 'guangdong', 'sichuan', 'zhejiang', 'jiangsu', 'hubei', 'shandong'];
+const REGIONS = [
+  'beijing',
+  'shanghai',
+  'guangdong',
+  'sichuan',
+  'zhejiang',
+  'jiangsu',
+  'hubei',
+  'shandong',
+];
 let seed = 7;
 const rnd = (): number => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
 const pick = <T>(list: readonly T[]): T => list[Math.floor(rnd() * list.length)]!;
@@ -25,19 +34,35 @@ function world(agentCount: number): { agents: AgentDef[]; queues: QueueDef[] } {
   const queues: QueueDef[] = Array.from({ length: QUEUES }, (_, i) => ({
     id: `q${i}`,
     skill: `skill${i}`,
-    strategy: process.env.BENCH_STRATEGY === 'idle' ? 'longest-idle' : i % 2 === 0 ? 'weighted-round-robin' : 'longest-idle',
+    strategy:
+      process.env.BENCH_STRATEGY === 'idle'
+        ? 'longest-idle'
+        : i % 2 === 0
+          ? 'weighted-round-robin'
+          : 'longest-idle',
     steps: [{ minLevel: 3, timeoutSeconds: 15 }, { minLevel: 1 }],
     preferRegion: true,
   }));
   const agents: AgentDef[] = Array.from({ length: agentCount }, (_, i) => {
     const skills: Record<string, number> = {};
-    for (let s = 0; s < 3; s++) skills[`skill${Math.floor(rnd() * QUEUES)}`] = 1 + Math.floor(rnd() * 5);
-    return { id: `agent${i}`, name: `Agent ${i}`, endpoint: `PJSIP/agent${i}`, skills, regions: [pick(REGIONS)], languages: [], weight: 1 + Math.floor(rnd() * 3), position: i };
+    for (let s = 0; s < 3; s++)
+      skills[`skill${Math.floor(rnd() * QUEUES)}`] = 1 + Math.floor(rnd() * 5);
+    return {
+      id: `agent${i}`,
+      name: `Agent ${i}`,
+      endpoint: `PJSIP/agent${i}`,
+      skills,
+      regions: [pick(REGIONS)],
+      languages: [],
+      weight: 1 + Math.floor(rnd() * 3),
+      position: i,
+    };
   });
   return { agents, queues };
 }
 
-const pct = (sorted: number[], p: number): number => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? 0;
+const pct = (sorted: number[], p: number): number =>
+  sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? 0;
 const us = (ns: number): number => Number((ns / 1000).toFixed(1));
 
 async function main(): Promise<void> {
@@ -45,12 +70,18 @@ async function main(): Promise<void> {
   await startRedis(labPaths(config.lab), config.lab.redisPort);
   const redis = new Redis(config.redis.url);
   const rows: Record<string, unknown>[] = [];
-  const sizes = process.env.BENCH_AGENTS ? process.env.BENCH_AGENTS.split(',').map(Number) : [1000, 5000, 20000];
+  const sizes = process.env.BENCH_AGENTS
+    ? process.env.BENCH_AGENTS.split(',').map(Number)
+    : [1000, 5000, 20000];
   for (const agentCount of sizes) {
     const { agents, queues } = world(agentCount);
     const router = new Router(agents, queues);
     agents.forEach((a, i) => router.update(a.id, 'available', { idleSince: i }));
-    const request = () => ({ queueId: `q${Math.floor(rnd() * QUEUES)}`, waitedMs: rnd() < 0.5 ? 0 : 20_000, region: pick(REGIONS) });
+    const request = () => ({
+      queueId: `q${Math.floor(rnd() * QUEUES)}`,
+      waitedMs: rnd() < 0.5 ? 0 : 20_000,
+      region: pick(REGIONS),
+    });
     // In process: warm up, collect the previous phase's garbage, then time each decision.
     for (let i = 0; i < 2000; i++) router.decide(request());
     (globalThis as { gc?: () => void }).gc?.();
@@ -100,9 +131,20 @@ async function main(): Promise<void> {
     rows.push({
       agents: agentCount,
       queues: QUEUES,
-      inProcessUs: { p50: us(pct(inProc, 50)), p99: us(pct(inProc, 99)), max: us(inProc[inProc.length - 1] ?? 0) },
-      withRedisUs: { p50: us(pct(withRedis, 50)), p99: us(pct(withRedis, 99)), max: us(withRedis[withRedis.length - 1] ?? 0) },
-      decisionsPerSecond: { inProcess: Math.round(perSecInProc), withRedisReserveAndRelease: Math.round(perSecRedis) },
+      inProcessUs: {
+        p50: us(pct(inProc, 50)),
+        p99: us(pct(inProc, 99)),
+        max: us(inProc[inProc.length - 1] ?? 0),
+      },
+      withRedisUs: {
+        p50: us(pct(withRedis, 50)),
+        p99: us(pct(withRedis, 99)),
+        max: us(withRedis[withRedis.length - 1] ?? 0),
+      },
+      decisionsPerSecond: {
+        inProcess: Math.round(perSecInProc),
+        withRedisReserveAndRelease: Math.round(perSecRedis),
+      },
     });
   }
   redis.disconnect();
@@ -110,8 +152,16 @@ async function main(): Promise<void> {
   const dir = join(PROJECT_ROOT, 'bench', 'results');
   await mkdir(dir, { recursive: true });
   await writeFile(join(dir, 'router.json'), `${JSON.stringify(report, null, 2)}\n`);
-  process.stdout.write('agents  in-process p50/p99 (µs)  +Redis reserve p50/p99 (µs)  decisions/s in process  decisions/s with Redis (reserve+release)\n');
-  for (const r of rows as { agents: number; inProcessUs: { p50: number; p99: number }; withRedisUs: { p50: number; p99: number }; decisionsPerSecond: { inProcess: number; withRedisReserveAndRelease: number } }[]) {
+  process.stdout.write(
+    'agents  in-process p50/p99 (µs)  +Redis reserve p50/p99 (µs)  ' +
+      'decisions/s in process  decisions/s with Redis (reserve+release)\n',
+  );
+  for (const r of rows as {
+    agents: number;
+    inProcessUs: { p50: number; p99: number };
+    withRedisUs: { p50: number; p99: number };
+    decisionsPerSecond: { inProcess: number; withRedisReserveAndRelease: number };
+  }[]) {
     process.stdout.write(
       `${String(r.agents).padStart(6)}  ${`${r.inProcessUs.p50} / ${r.inProcessUs.p99}`.padStart(22)}  ${`${r.withRedisUs.p50} / ${r.withRedisUs.p99}`.padStart(27)}  ${String(r.decisionsPerSecond.inProcess).padStart(22)}  ${String(r.decisionsPerSecond.withRedisReserveAndRelease).padStart(20)}\n`,
     );

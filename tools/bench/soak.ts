@@ -39,26 +39,55 @@ const round = (v: number, d = 1): number => Number(v.toFixed(d));
 async function main(): Promise<void> {
   const base = loadConfig({});
   const dir = await mkdtemp(join(tmpdir(), 'hotline-bench-soak-'));
-  const agents = Array.from({ length: AGENTS }, (_, i) => `  - { id: "s${i}", name: "Agent ${i}", endpoint: "PJSIP/s${i}@agents-lab", skills: { billing: 5 } }`);
+  const agents = Array.from(
+    { length: AGENTS },
+    (_, i) =>
+      `  - { id: "s${i}", name: "Agent ${i}", endpoint: "PJSIP/s${i}@agents-lab", skills: { billing: 5 } }`,
+  );
   await writeFile(join(dir, 'agents.yaml'), `agents:\n${agents.join('\n')}\n`);
-  await writeFile(join(dir, 'queues.yaml'), 'skills: [billing]\nqueues:\n  - { id: billing, skill: billing, strategy: longest-idle, wrapUpSeconds: 0, maxLength: 100000 }\n');
+  await writeFile(
+    join(dir, 'queues.yaml'),
+    'skills: [billing]\nqueues:\n  - { id: billing, skill: billing, ' +
+      'strategy: longest-idle, wrapUpSeconds: 0, maxLength: 100000 }\n',
+  );
   const flows = await mkdtemp(join(tmpdir(), 'hotline-bench-soak-flows-'));
-  await writeFile(join(flows, 'soak.yaml'), 'flow: soak\nnumbers: ["4008001234"]\nlanguage: en\nstart: answer\nnodes:\n  answer: { verb: answer, next: queue }\n  queue: { verb: queue, queue: billing }\n');
+  await writeFile(
+    join(flows, 'soak.yaml'),
+    'flow: soak\nnumbers: ["4008001234"]\nlanguage: en\nstart: answer\nnodes:\n  ' +
+      'answer: { verb: answer, next: queue }\n  queue: { verb: queue, queue: billing }\n',
+  );
   const config = {
     ...base,
-    redis: { ...base.redis, url: base.redis.url.replace(/\/\d+$/, '/14'), keyPrefix: 'hotline-soak:' },
+    redis: {
+      ...base.redis,
+      url: base.redis.url.replace(/\/\d+$/, '/14'),
+      keyPrefix: 'hotline-soak:',
+    },
     log: { ...base.log, level: 'warn' as const },
     routing: { dir },
     flows: { ...base.flows, dir: flows, watch: false },
-    recordings: { ...base.recordings, hotDir: join(dir, 'hot'), warm: { ...base.recordings.warm, dir: join(dir, 'warm') }, cold: { driver: 'folder' as const, dir: join(dir, 'cold') }, keyFile: join(dir, 'keys.json'), worker: { ...base.recordings.worker, mode: 'off' as const } },
+    recordings: {
+      ...base.recordings,
+      hotDir: join(dir, 'hot'),
+      warm: { ...base.recordings.warm, dir: join(dir, 'warm') },
+      cold: { driver: 'folder' as const, dir: join(dir, 'cold') },
+      keyFile: join(dir, 'keys.json'),
+      worker: { ...base.recordings.worker, mode: 'off' as const },
+    },
   };
   await labInfra(config);
   const restoreLabController = await pauseLabController(config);
-  const controller = await startController(config, { log: createLogger({ level: 'warn', name: 'soak' }), http: false });
+  const controller = await startController(config, {
+    log: createLogger({ level: 'warn', name: 'soak' }),
+    http: false,
+  });
   try {
-    for (let i = 0; i < 100 && !controller.servers[0]?.status().ready; i++) await new Promise((r) => setTimeout(r, 100));
+    for (let i = 0; i < 100 && !controller.servers[0]?.status().ready; i++)
+      await new Promise((r) => setTimeout(r, 100));
     for (let i = 0; i < AGENTS; i++) {
-      await controller.routing.agents.change(`s${i}`, 'logged-out').catch(ignored(controller.log, 'logging out a soak agent before the run'));
+      await controller.routing.agents
+        .change(`s${i}`, 'logged-out')
+        .catch(ignored(controller.log, 'logging out a soak agent before the run'));
       await controller.routing.agents.change(`s${i}`, 'available');
     }
     const calls = Math.round(cps * minutes * 60);
@@ -74,26 +103,43 @@ async function main(): Promise<void> {
         atS: Math.round((Date.now() - started) / 1000),
         heapMB: round(m.heapUsed / 1048576),
         rssMB: round(m.rss / 1048576),
-        handles: (process as unknown as { _getActiveHandles(): unknown[] })._getActiveHandles().length,
+        handles: (process as unknown as { _getActiveHandles(): unknown[] })._getActiveHandles()
+          .length,
         live: controller.runner.liveCalls().length,
         loopP99Ms: Math.round(loop.percentile(99) / 1e6),
       });
       loop.reset();
       const s = samples.at(-1)!;
-      process.stderr.write(`${s.atS}s heap ${s.heapMB} MB rss ${s.rssMB} MB handles ${s.handles} live ${s.live} loop p99 ${s.loopP99Ms} ms\n`);
+      process.stderr.write(
+        `${s.atS}s heap ${s.heapMB} MB rss ${s.rssMB} MB handles ${s.handles} live ${s.live} loop p99 ${s.loopP99Ms} ms\n`,
+      );
     };
     const timer = setInterval(sample, 10_000);
     const phones = startSippAgents({ calls, timeoutMs: minutes * 60_000 + 120_000 });
-    const callers = await runSipp({ scenario: 'uac-400-dtmf-then-hangup', service: '4008001234', calls, rate: cps, limit: cps * 30, holdMs, timeoutMs: minutes * 60_000 + 120_000 });
+    const callers = await runSipp({
+      scenario: 'uac-400-dtmf-then-hangup',
+      service: '4008001234',
+      calls,
+      rate: cps,
+      limit: cps * 30,
+      holdMs,
+      timeoutMs: minutes * 60_000 + 120_000,
+    });
     clearInterval(timer);
     sample();
     phones.stop();
     const after = samples.filter((s) => s.atS >= warmupMinutes * 60);
     const fifth = Math.max(1, Math.floor(after.length / 5));
-    const growth = (k: 'heapMB' | 'rssMB' | 'handles'): { early: number; late: number; percent: number } => {
+    const growth = (
+      k: 'heapMB' | 'rssMB' | 'handles',
+    ): { early: number; late: number; percent: number } => {
       const early = mean(after.slice(0, fifth).map((s) => s[k]));
       const late = mean(after.slice(-fifth).map((s) => s[k]));
-      return { early: round(early), late: round(late), percent: round((100 * (late - early)) / early) };
+      return {
+        early: round(early),
+        late: round(late),
+        percent: round((100 * (late - early)) / early),
+      };
     };
     const report = {
       at: new Date().toISOString(),
@@ -103,8 +149,17 @@ async function main(): Promise<void> {
       agents: AGENTS,
       warmupMinutes,
       callers: { attempted: calls, successful: callers.successful, failed: callers.failed },
-      growthAfterWarmup: { heap: growth('heapMB'), rss: growth('rssMB'), handles: growth('handles') },
-      eventLoopP99Ms: { median: [...samples.map((s) => s.loopP99Ms)].sort((a, b) => a - b)[Math.floor(samples.length / 2)], max: Math.max(...samples.map((s) => s.loopP99Ms)) },
+      growthAfterWarmup: {
+        heap: growth('heapMB'),
+        rss: growth('rssMB'),
+        handles: growth('handles'),
+      },
+      eventLoopP99Ms: {
+        median: [...samples.map((s) => s.loopP99Ms)].sort((a, b) => a - b)[
+          Math.floor(samples.length / 2)
+        ],
+        max: Math.max(...samples.map((s) => s.loopP99Ms)),
+      },
       samples,
     };
     const { samples: _s, ...summary } = report;

@@ -25,9 +25,14 @@ import { pauseLabController, runBench, saveResult } from './bench.js';
 const peak = Number(process.env.BENCH_PEAK ?? 10);
 const seconds = Number(process.env.BENCH_SECONDS ?? 15);
 
-const pct = (sorted: number[], p: number): number => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN;
+const pct = (sorted: number[], p: number): number =>
+  sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN;
 
-async function phase(controller: Controller, name: string, cps: number): Promise<Record<string, unknown>> {
+async function phase(
+  controller: Controller,
+  name: string,
+  cps: number,
+): Promise<Record<string, unknown>> {
   const calls = Math.round(cps * seconds);
   process.stderr.write(`${name}: ${calls} calls at ${cps}/s...\n`);
   const started = Date.now();
@@ -52,11 +57,23 @@ async function phase(controller: Controller, name: string, cps: number): Promise
     cps,
     attempted: calls,
     // SIPp's view: a served call (200, BYE from us) and a clean refusal (503, ACK) both succeed.
-    sipp: { successful: sipp.successful, failed: sipp.failed, firstErrors: sipp.errors.split('\n').filter((l) => l.trim()).slice(0, 6) },
+    sipp: {
+      successful: sipp.successful,
+      failed: sipp.failed,
+      firstErrors: sipp.errors
+        .split('\n')
+        .filter((l) => l.trim())
+        .slice(0, 6),
+    },
     outcomes,
     served: outcomes.completed ?? 0,
     refused: outcomes.refused ?? 0,
-    setupMsOfServed: { n: setup.length, p50: pct(setup, 50), p99: pct(setup, 99), max: setup.at(-1) ?? NaN },
+    setupMsOfServed: {
+      n: setup.length,
+      p50: pct(setup, 50),
+      p99: pct(setup, 99),
+      max: setup.at(-1) ?? NaN,
+    },
     wallSeconds: Number(((Date.now() - started) / 1000).toFixed(1)),
   };
 }
@@ -66,11 +83,16 @@ async function main(): Promise<void> {
   const flows = await mkdtemp(join(tmpdir(), 'hotline-bench-surge-'));
   await writeFile(
     join(flows, 'surge.yaml'),
-    'flow: surge\nnumbers: ["4008001234"]\nlanguage: en\nstart: answer\nnodes:\n  answer: { verb: answer, next: hello }\n  hello: { verb: play, play: [welcome], next: bye }\n  bye: { verb: hangup, prompt: goodbye }\n',
+    'flow: surge\nnumbers: ["4008001234"]\nlanguage: en\nstart: answer\nnodes:\n  answer: { verb: answer, next: ' +
+      'hello }\n  hello: { verb: play, play: [welcome], next: bye }\n  bye: { verb: hangup, prompt: goodbye }\n',
   );
   const config = {
     ...base,
-    redis: { ...base.redis, url: base.redis.url.replace(/\/\d+$/, '/14'), keyPrefix: 'hotline-bench:' },
+    redis: {
+      ...base.redis,
+      url: base.redis.url.replace(/\/\d+$/, '/14'),
+      keyPrefix: 'hotline-bench:',
+    },
     log: { ...base.log, level: 'warn' as const },
     flows: { ...base.flows, dir: flows, watch: false },
     overload: { ...base.overload, maxNewPerSecond: peak, refuse: 'reject' as const },
@@ -79,16 +101,24 @@ async function main(): Promise<void> {
   await labInfra(config);
   const paths = labPaths(config.lab);
   const restoreLabController = await pauseLabController(config);
-  const controller = await startController(config, { log: createLogger({ level: 'warn', name: 'bench' }), http: false });
+  const controller = await startController(config, {
+    log: createLogger({ level: 'warn', name: 'bench' }),
+    http: false,
+  });
   try {
-    for (let i = 0; i < 100 && !controller.servers[0]?.status().ready; i++) await new Promise((r) => setTimeout(r, 100));
+    for (let i = 0; i < 100 && !controller.servers[0]?.status().ready; i++)
+      await new Promise((r) => setTimeout(r, 100));
     const loopDelay = monitorEventLoopDelay({ resolution: 10 });
     loopDelay.enable();
     const cpuBefore = process.cpuUsage();
     const asterisk = await asteriskPid(paths);
     const asteriskBefore = await cpuSeconds(asterisk);
     const started = Date.now();
-    const phases = [await phase(controller, 'normal', peak), await phase(controller, 'surge', peak * 3), await phase(controller, 'after', peak)];
+    const phases = [
+      await phase(controller, 'normal', peak),
+      await phase(controller, 'surge', peak * 3),
+      await phase(controller, 'after', peak),
+    ];
     const wall = (Date.now() - started) / 1000;
     const cpu = process.cpuUsage(cpuBefore);
     loopDelay.disable();
@@ -100,8 +130,17 @@ async function main(): Promise<void> {
       phases,
       controllerReadyAfter: controller.servers[0]?.status().ready ?? false,
       refusedByAdmission: controller.runner.admission.refused,
-      cpuPercentOfCore: { controller: Math.round((cpu.user + cpu.system) / 1e4 / wall), asterisk: Math.round((100 * (((await cpuSeconds(asterisk)) ?? NaN) - (asteriskBefore ?? NaN))) / wall) },
-      eventLoopDelayMs: { p50: Math.round(loopDelay.percentile(50) / 1e6), p99: Math.round(loopDelay.percentile(99) / 1e6), max: Math.round(loopDelay.max / 1e6) },
+      cpuPercentOfCore: {
+        controller: Math.round((cpu.user + cpu.system) / 1e4 / wall),
+        asterisk: Math.round(
+          (100 * (((await cpuSeconds(asterisk)) ?? NaN) - (asteriskBefore ?? NaN))) / wall,
+        ),
+      },
+      eventLoopDelayMs: {
+        p50: Math.round(loopDelay.percentile(50) / 1e6),
+        p99: Math.round(loopDelay.percentile(99) / 1e6),
+        max: Math.round(loopDelay.max / 1e6),
+      },
     };
     await saveResult(`surge-${peak}cps`, report);
   } finally {

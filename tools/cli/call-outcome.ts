@@ -21,12 +21,20 @@ export const CALL_OUTCOMES = Object.keys(WORDS) as CallOutcome[];
 
 /** `--expect completed,voicemail` → the outcomes, or the names that are not outcomes. */
 export function parseExpect(text: string): { outcomes: CallOutcome[] } | { unknown: string[] } {
-  const names = text.split(',').map((s) => s.trim()).filter((s) => s !== '');
+  const names = text
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
   const unknown = names.filter((n) => !(CALL_OUTCOMES as string[]).includes(n));
-  return unknown.length > 0 || names.length === 0 ? { unknown } : { outcomes: names as CallOutcome[] };
+  return unknown.length > 0 || names.length === 0
+    ? { unknown }
+    : { outcomes: names as CallOutcome[] };
 }
 
-/** What the call did, from the controller's record, e.g. "the caller was offered voicemail … (path answer > hours > after-hours)". */
+/**
+ * What the call did, from the controller's record, e.g. "the caller was offered voicemail … (path
+ * answer > hours > after-hours)".
+ */
 export function describeOutcome(record: Pick<CallRecord, 'outcome' | 'path'> | undefined): string {
   if (!record?.outcome) return 'unknown: the controller has no finished record of the call';
   const path = record.path && record.path.length > 0 ? ` (path ${record.path.join(' > ')})` : '';
@@ -53,12 +61,18 @@ export interface CallFacts {
  * caller ended is still a voicemail); without, the hotline must have ended the call itself and
  * heard the keys, as before.
  */
-export function judgeCall(f: CallFacts, expect?: readonly CallOutcome[]): { ok: boolean; problem?: string } {
+export function judgeCall(
+  f: CallFacts,
+  expect?: readonly CallOutcome[],
+): { ok: boolean; problem?: string } {
   const ended = f.record?.state === 'ended';
   const outcome = f.record?.outcome;
   if (expect) {
     if (ended && outcome !== undefined && expect.includes(outcome)) return { ok: true };
-    return { ok: false, problem: `expected ${expect.join(' or ')}; ${ended ? `the call ended as ${outcome ?? 'unknown'}` : describeProblem(f, true)}` };
+    return {
+      ok: false,
+      problem: `expected ${expect.join(' or ')}; ${ended ? `the call ended as ${outcome ?? 'unknown'}` : describeProblem(f, true)}`,
+    };
   }
   const heard = f.record?.digits ?? '';
   const keysOk = f.keys === '' || (heard.length > 0 && f.keys.startsWith(heard));
@@ -73,13 +87,17 @@ function describeProblem(f: CallFacts, keysOk: boolean): string {
     if (refused) return `the PBX refused the call: ${refused[1]} ${refused[2]}`;
     return `the call was not answered (sipp exit ${f.sippExit})`;
   }
-  if (!f.record) return `no record of the call at the controller (is it running? sipp exit ${f.sippExit})`;
+  if (!f.record)
+    return `no record of the call at the controller (is it running? sipp exit ${f.sippExit})`;
   if (!f.sippSuccessful) {
     const waited = `the hotline did not hang up within ${Math.round(f.byeTimeoutMs / 1000)} s, so the caller did`;
     // A recording runs until the caller ends it: say how, rather than leave a bare timeout.
-    return f.record.outcome === 'voicemail' ? `${waited} (a voicemail message ends when the caller presses # or hangs up)` : waited;
+    return f.record.outcome === 'voicemail'
+      ? `${waited} (a voicemail message ends when the caller presses # or hangs up)`
+      : waited;
   }
   if (f.record.state !== 'ended') return 'the controller has not finished its record of the call';
-  if (!keysOk) return `the controller heard ${JSON.stringify(f.record.digits ?? '')} of the keys ${JSON.stringify(f.keys)}`;
+  if (!keysOk)
+    return `the controller heard ${JSON.stringify(f.record.digits ?? '')} of the keys ${JSON.stringify(f.keys)}`;
   return `sipp exit ${f.sippExit}, controller outcome ${f.record.outcome ?? 'unknown'}`;
 }

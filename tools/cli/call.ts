@@ -44,7 +44,13 @@ export interface CallOptions {
 export async function callCommand(number: string, opts: CallOptions): Promise<CallReport> {
   const { config } = configFrom(opts);
   const dtmf = opts.dtmf ?? '';
-  const sipp = await runSipp({ scenario: 'uac-400-dtmf-expect-bye', service: number, dtmf, timeoutMs: 40_000 + keysMs(dtmf), callerNumber: opts.caller ?? '13812345678' });
+  const sipp = await runSipp({
+    scenario: 'uac-400-dtmf-expect-bye',
+    service: number,
+    dtmf,
+    timeoutMs: 40_000 + keysMs(dtmf),
+    callerNumber: opts.caller ?? '13812345678',
+  });
   const sipCallId = sipp.callId(1);
   const record = await findRecord(config.redis.url, config.redis.keyPrefix, sipCallId);
   const heard = record?.digits;
@@ -52,7 +58,15 @@ export async function callCommand(number: string, opts: CallOptions): Promise<Ca
   // A comma in --dtmf is a pause, not a key.
   const keys = dtmf.replaceAll(',', '');
   const { ok, problem } = judgeCall(
-    { sippExit: sipp.exitCode, sippSuccessful: sipp.successful === 1, sippErrors: sipp.errors, answered, record, keys, byeTimeoutMs: BYE_TIMEOUT_MS },
+    {
+      sippExit: sipp.exitCode,
+      sippSuccessful: sipp.successful === 1,
+      sippErrors: sipp.errors,
+      answered,
+      record,
+      keys,
+      byeTimeoutMs: BYE_TIMEOUT_MS,
+    },
     opts.expect,
   );
   const report: CallReport = {
@@ -67,7 +81,10 @@ export async function callCommand(number: string, opts: CallOptions): Promise<Ca
     path: record?.path,
     summary: describeOutcome(record?.state === 'ended' ? record : undefined),
     expected: opts.expect ? [...opts.expect] : undefined,
-    durationMs: record?.endedAt && record.answeredAt ? Date.parse(record.endedAt) - Date.parse(record.answeredAt) : undefined,
+    durationMs:
+      record?.endedAt && record.answeredAt
+        ? Date.parse(record.endedAt) - Date.parse(record.answeredAt)
+        : undefined,
     sipCallId,
     problem,
   };
@@ -94,8 +111,16 @@ export function formatReport(report: CallReport): string {
   );
 }
 
-async function findRecord(url: string, prefix: string, sipCallId: string): Promise<CallRecord | undefined> {
-  const redis = new Redis(url, { maxRetriesPerRequest: 1, connectTimeout: 2000, lazyConnect: true });
+async function findRecord(
+  url: string,
+  prefix: string,
+  sipCallId: string,
+): Promise<CallRecord | undefined> {
+  const redis = new Redis(url, {
+    maxRetriesPerRequest: 1,
+    connectTimeout: 2000,
+    lazyConnect: true,
+  });
   redis.on('error', () => undefined);
   try {
     await redis.connect();

@@ -21,7 +21,11 @@ const log = createLogger({ level: 'silent', name: 't' });
 const config = loadConfig({ env: {} });
 const prompts = indexPrompts(await readCatalogue());
 const problems: string[] = [];
-const sample = loadFlowFile(join(PROJECT_ROOT, 'dialplan', 'flows', 'hotline-en.yaml'), { prompts }, problems);
+const sample = loadFlowFile(
+  join(PROJECT_ROOT, 'dialplan', 'flows', 'hotline-en.yaml'),
+  { prompts },
+  problems,
+);
 if (!sample) throw new Error(problems.join('\n'));
 const flow: Flow = sample;
 
@@ -34,11 +38,21 @@ const MORNING = new Date('2026-12-09T02:00:00Z'); // 10:00
  * presses the demo's keys one per menu prompt; the fake's recording ends after `recordMs` of
  * "speech", standing in for the # the SIPp caller presses.
  */
-async function callAt(now: Date, keys: string): Promise<{ record: CallRecord; voicemails: VoicemailMessage[] }> {
+async function callAt(
+  now: Date,
+  keys: string,
+): Promise<{ record: CallRecord; voicemails: VoicemailMessage[] }> {
   const voicemails: VoicemailMessage[] = [];
   const ivr: IvrDeps = {
-    stats: { exit: () => Promise.resolve(), call: () => Promise.resolve(), speech: () => Promise.resolve() },
-    requests: { addCallback: () => Promise.resolve(), addVoicemail: (m) => Promise.resolve(void voicemails.push(m)) },
+    stats: {
+      exit: () => Promise.resolve(),
+      call: () => Promise.resolve(),
+      speech: () => Promise.resolve(),
+    },
+    requests: {
+      addCallback: () => Promise.resolve(),
+      addVoicemail: (m) => Promise.resolve(void voicemails.push(m)),
+    },
     regionOf: () => undefined,
     transferEndpoint: 'PJSIP/{number}@carrier',
     now: () => now,
@@ -46,7 +60,14 @@ async function callAt(now: Date, keys: string): Promise<{ record: CallRecord; vo
   const mediaMs = (m: Media): number => (m.type === 'prompt' && !m.id.startsWith('menu-') ? 5 : 60);
   const server = new ScriptedMediaServer({ mediaMs, recordMs: 200 });
   const store = new MemoryCallRecordStore();
-  const runner = new SessionRunner({ config, log, store, flow: welcomeFlow, flowFor: (n) => (flow.numbers.includes(n) ? (call) => runFlow(call, flow, ivr) : undefined), commandTimeoutMs: 1000 });
+  const runner = new SessionRunner({
+    config,
+    log,
+    store,
+    flow: welcomeFlow,
+    flowFor: (n) => (flow.numbers.includes(n) ? (call) => runFlow(call, flow, ivr) : undefined),
+    commandTimeoutMs: 1000,
+  });
   runner.attach(server);
   server.start();
   const ch = server.injectCall({ calledNumber: DEMO_NUMBER });
@@ -95,8 +116,17 @@ describe('hotline lab up --demo follows the sample flow at any hour', { timeout:
   });
 
   it('says a holiday is a holiday, and a flow without opening hours is always open', () => {
-    expect(demoPlan(flow, new Date('2027-01-01T02:00:00Z')).because).toBe('closed for a holiday (2027-01-01, Asia/Shanghai)');
-    const always: Flow = { ...flow, calendars: {}, nodes: { answer: { verb: 'answer', next: 'main' }, main: flow.nodes.main } } as Flow;
-    expect(demoPlan(always, NIGHT)).toMatchObject({ open: true, because: 'the flow has no opening hours' });
+    expect(demoPlan(flow, new Date('2027-01-01T02:00:00Z')).because).toBe(
+      'closed for a holiday (2027-01-01, Asia/Shanghai)',
+    );
+    const always: Flow = {
+      ...flow,
+      calendars: {},
+      nodes: { answer: { verb: 'answer', next: 'main' }, main: flow.nodes.main },
+    } as Flow;
+    expect(demoPlan(always, NIGHT)).toMatchObject({
+      open: true,
+      because: 'the flow has no opening hours',
+    });
   });
 });

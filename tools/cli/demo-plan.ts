@@ -29,7 +29,10 @@ export interface DemoPlan {
 export function demoPlan(flow: Flow, now: Date): DemoPlan {
   const hours = hoursCalendar(flow);
   const open = hours === undefined || isOpen(hours.calendar, now);
-  const because = hours === undefined ? 'the flow has no opening hours' : describeHours(hours.calendar, now, open);
+  const because =
+    hours === undefined
+      ? 'the flow has no opening hours'
+      : describeHours(hours.calendar, now, open);
   if (open) {
     return {
       open,
@@ -64,7 +67,15 @@ function hoursCalendar(flow: Flow): { name: string; calendar: Calendar } | undef
 }
 
 function describeHours(cal: Calendar, now: Date, open: boolean): string {
-  const local = new Intl.DateTimeFormat('en-CA', { timeZone: cal.timezone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(now);
+  const local = new Intl.DateTimeFormat('en-CA', {
+    timeZone: cal.timezone,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+  }).format(now);
   const [date = '', time = ''] = local.split(', ');
   const hours = `${cal.open}–${cal.close} ${cal.timezone}; ${time} there now`;
   if (open) return `within opening hours (${hours})`;

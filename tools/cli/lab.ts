@@ -16,9 +16,18 @@ function print(status: LabStatus): void {
   );
 }
 
-export async function labUpCommand(opts: { config?: string; controller: boolean; demo: boolean; freeswitch: boolean }): Promise<void> {
+export async function labUpCommand(opts: {
+  config?: string;
+  controller: boolean;
+  demo: boolean;
+  freeswitch: boolean;
+}): Promise<void> {
   const { config, file } = configFrom(opts);
-  const status = await labUp(config, { configFile: file, controller: opts.controller, freeswitch: opts.freeswitch });
+  const status = await labUp(config, {
+    configFile: file,
+    controller: opts.controller,
+    freeswitch: opts.freeswitch,
+  });
   print(status);
   if (opts.demo) await demoCall(config, opts.config);
 }
@@ -28,10 +37,21 @@ async function demoCall(config: Config, configFile: string | undefined): Promise
   const dir = config.flows.dir || defaultFlowsDir();
   const found = loadFlowFolder(dir, { prompts: indexPrompts(await readCatalogue()) });
   const flow = [...found.flows.values()].find((f) => f.numbers.includes(DEMO_NUMBER));
-  if (!flow) throw new HotlineError('FLOW_NOT_FOUND', `no valid flow in ${dir} serves ${DEMO_NUMBER} (hotline flows validate shows why)`);
+  if (!flow)
+    throw new HotlineError(
+      'FLOW_NOT_FOUND',
+      `no valid flow in ${dir} serves ${DEMO_NUMBER} (hotline flows validate shows why)`,
+    );
   const plan = demoPlan(flow, new Date());
-  process.stdout.write(`\ndemo call: ${DEMO_NUMBER} (flow ${flow.flow}), ${plan.because}: ${plan.intro}\n`);
-  const report = await callCommand(DEMO_NUMBER, { dtmf: plan.dtmf, json: false, expect: plan.expect, ...(configFile ? { config: configFile } : {}) });
+  process.stdout.write(
+    `\ndemo call: ${DEMO_NUMBER} (flow ${flow.flow}), ${plan.because}: ${plan.intro}\n`,
+  );
+  const report = await callCommand(DEMO_NUMBER, {
+    dtmf: plan.dtmf,
+    json: false,
+    expect: plan.expect,
+    ...(configFile ? { config: configFile } : {}),
+  });
   process.stdout.write(
     report.ok
       ? `\ndemo OK: ${plan.because}: ${plan.done}.\n`

@@ -33,20 +33,44 @@ export interface LoadCommandOptions {
   json: boolean;
 }
 
-const number = (name: string, v: string | undefined, min: number, max: number, whole = false): number => {
+const number = (
+  name: string,
+  v: string | undefined,
+  min: number,
+  max: number,
+  whole = false,
+): number => {
   const n = Number(v);
-  if (v === undefined || !Number.isFinite(n) || n < min || n > max || (whole && !Number.isInteger(n))) throw new Error(`--${name} must be ${whole ? 'a whole number ' : ''}from ${min} to ${max} (got ${String(v)})`);
+  if (
+    v === undefined ||
+    !Number.isFinite(n) ||
+    n < min ||
+    n > max ||
+    (whole && !Number.isInteger(n))
+  )
+    throw new Error(
+      `--${name} must be ${whole ? 'a whole number ' : ''}from ${min} to ${max} (got ${String(v)})`,
+    );
   return n;
 };
 
 export function loadOptions(o: LoadCommandOptions): LoadOptions {
   const cps = number('cps', o.cps, 0.1, 500);
   const rampSeconds = number('ramp', o.ramp, 0, 600, true);
-  if (o.calls !== undefined && o.duration !== undefined) throw new Error('give --calls or --duration, not both');
-  const calls = o.calls !== undefined ? number('calls', o.calls, 1, 1_000_000, true) : Math.round(cps * number('duration', o.duration ?? '60', 1, 86_400) + (cps * rampSeconds) / 2);
-  if (!(STRATEGY_NAMES as readonly string[]).includes(o.strategy)) throw new Error(`--strategy must be one of ${STRATEGY_NAMES.join(', ')}`);
-  if (!/^[0-9*#,]{0,20}$/.test(o.dtmf)) throw new Error('--dtmf: keys 0-9, * and #, a comma waits a second (at most 20)');
-  if (o.baseline !== undefined && o.baseline !== 'app_queue') throw new Error('--baseline: only app_queue is supported');
+  if (o.calls !== undefined && o.duration !== undefined)
+    throw new Error('give --calls or --duration, not both');
+  const calls =
+    o.calls !== undefined
+      ? number('calls', o.calls, 1, 1_000_000, true)
+      : Math.round(
+          cps * number('duration', o.duration ?? '60', 1, 86_400) + (cps * rampSeconds) / 2,
+        );
+  if (!(STRATEGY_NAMES as readonly string[]).includes(o.strategy))
+    throw new Error(`--strategy must be one of ${STRATEGY_NAMES.join(', ')}`);
+  if (!/^[0-9*#,]{0,20}$/.test(o.dtmf))
+    throw new Error('--dtmf: keys 0-9, * and #, a comma waits a second (at most 20)');
+  if (o.baseline !== undefined && o.baseline !== 'app_queue')
+    throw new Error('--baseline: only app_queue is supported');
   return {
     agents: number('agents', o.agents, 1, 20_000, true),
     addresses: number('addresses', o.addresses, 1, 200, true),
@@ -79,7 +103,12 @@ export async function loadCommand(o: LoadCommandOptions): Promise<LoadReport | C
   const minBridged = number('min-bridged', o.minBridged, 0, 100);
   if (o.baselineOnly && !o.baseline) throw new Error('--baseline-only needs --baseline app_queue');
   await labInfra(config);
-  const env = { config, configFile: file, paths: labPaths(config.lab), progress: (line: string) => process.stderr.write(`${line}\n`) };
+  const env = {
+    config,
+    configFile: file,
+    paths: labPaths(config.lab),
+    progress: (line: string) => process.stderr.write(`${line}\n`),
+  };
   // Interrupted: the SIPp processes go at once; the run's own clean-up (controller, files, calls) follows.
   const interrupted = (): void => killLoadSipp();
   process.once('SIGINT', interrupted);
@@ -95,12 +124,19 @@ export async function loadCommand(o: LoadCommandOptions): Promise<LoadReport | C
   }
   const first = (hotline ?? baseline)!;
   const result = hotline && baseline ? compare(hotline, baseline) : first;
-  const name = reportName(options, { baselineOnly: o.baselineOnly, both: hotline !== undefined && baseline !== undefined });
+  const name = reportName(options, {
+    baselineOnly: o.baselineOnly,
+    both: hotline !== undefined && baseline !== undefined,
+  });
   const out = o.out.startsWith('/') ? o.out : join(PROJECT_ROOT, o.out);
   await mkdir(out, { recursive: true });
   await writeFile(join(out, `${name}.json`), `${JSON.stringify(result, null, 2)}\n`);
   await writeFile(join(out, `${name}.md`), markdown(result));
-  process.stdout.write(o.json ? `${JSON.stringify(result)}\n` : `${markdown(result)}\nsaved ${join(out, name)}.{json,md}\n`);
+  process.stdout.write(
+    o.json
+      ? `${JSON.stringify(result)}\n`
+      : `${markdown(result)}\nsaved ${join(out, name)}.{json,md}\n`,
+  );
   if (first.calls.bridgedPercent < minBridged) process.exitCode = 1;
   return result;
 }

@@ -8,7 +8,11 @@ import { CONFIGURATION_DOC, renderConfigurationDoc } from './render-configuratio
  * `npm run docs:config`: writes docs/configuration.md from the configuration schema. Imported (by
  * the test that compares the file with the schema) it only lends its renderer.
  */
-export { CONFIGURATION_DOC, renderConfigurationDoc, undescribedKeys } from './render-configuration.js';
+export {
+  CONFIGURATION_DOC,
+  renderConfigurationDoc,
+  undescribedKeys,
+} from './render-configuration.js';
 
 export async function writeConfigurationDoc(): Promise<string> {
   await writeFile(CONFIGURATION_DOC, renderConfigurationDoc());

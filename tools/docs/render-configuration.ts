@@ -98,7 +98,11 @@ export function renderConfigurationDoc(): string {
 
 /** Keys without a description: the reference promises one for every key. */
 export function undescribedKeys(): string[] {
-  return sections().flatMap(([, walked]) => walked.rows.filter((r) => r.description === '').map((r) => (r.when ? `${r.key} (${r.when})` : r.key)));
+  return sections().flatMap(([, walked]) =>
+    walked.rows
+      .filter((r) => r.description === '')
+      .map((r) => (r.when ? `${r.key} (${r.when})` : r.key)),
+  );
 }
 
 function sections(): [string, Walked][] {
@@ -116,61 +120,119 @@ const required = (parent: Json, key: string): boolean => parent.required?.includ
  * `inherited` is the key's value in its group's default: what applies when the whole group is
  * left out, even where the key has no default of its own.
  */
-function walk(node: Json, key: string, when: string, isRequired: boolean, inherited: unknown, out: Walked): void {
+function walk(
+  node: Json,
+  key: string,
+  when: string,
+  isRequired: boolean,
+  inherited: unknown,
+  out: Walked,
+): void {
   const variants = node.oneOf ?? node.anyOf;
   if (variants) {
     walkVariants(node, variants, key, when, node.default ?? inherited, out);
     return;
   }
-  if (node.type === 'array' && node.items && (node.items.properties || node.items.oneOf || node.items.anyOf)) {
-    out.rows.push({ key, when, type: `list${node.minItems ? `, at least ${node.minItems}` : ''}`, default: node.default === undefined ? defaultOf(key, node, isRequired, inherited) : 'see below', description: node.description ?? '' });
+  if (
+    node.type === 'array' &&
+    node.items &&
+    (node.items.properties || node.items.oneOf || node.items.anyOf)
+  ) {
+    out.rows.push({
+      key,
+      when,
+      type: `list${node.minItems ? `, at least ${node.minItems}` : ''}`,
+      default:
+        node.default === undefined ? defaultOf(key, node, isRequired, inherited) : 'see below',
+      description: node.description ?? '',
+    });
     if (node.default !== undefined) out.blocks.push({ key, value: node.default });
     walk(node.items, `${key}[]`, when, false, undefined, out);
     return;
   }
   if (node.type === 'object' && node.properties) {
     // The object's own row only where it says something; its keys carry the defaults.
-    if (node.description && key.includes('.')) out.rows.push({ key, when, type: 'object', default: '', description: node.description });
+    if (node.description && key.includes('.'))
+      out.rows.push({ key, when, type: 'object', default: '', description: node.description });
     const group = node.default ?? inherited;
-    for (const [name, child] of Object.entries(node.properties)) walk(child, `${key}.${name}`, when, required(node, name), field(group, name), out);
+    for (const [name, child] of Object.entries(node.properties))
+      walk(child, `${key}.${name}`, when, required(node, name), field(group, name), out);
     return;
   }
-  out.rows.push({ key, when, type: typeOf(node), default: defaultOf(key, node, isRequired, inherited), description: node.description ?? '' });
+  out.rows.push({
+    key,
+    when,
+    type: typeOf(node),
+    default: defaultOf(key, node, isRequired, inherited),
+    description: node.description ?? '',
+  });
 }
 
 function defaultOf(key: string, node: Json, isRequired: boolean, inherited: unknown): string {
   if (node.default !== undefined) return value(node.default);
-  if (inherited !== undefined) return `${value(inherited)}; *required* once \`${key.slice(0, key.lastIndexOf('.'))}\` is written`;
+  if (inherited !== undefined)
+    return `${value(inherited)}; *required* once \`${key.slice(0, key.lastIndexOf('.'))}\` is written`;
   return isRequired ? '*required*' : '*unset*';
 }
 
 function field(group: unknown, name: string): unknown {
-  return typeof group === 'object' && group !== null && !Array.isArray(group) ? (group as Record<string, unknown>)[name] : undefined;
+  return typeof group === 'object' && group !== null && !Array.isArray(group)
+    ? (group as Record<string, unknown>)[name]
+    : undefined;
 }
 
 /** A choice of shapes told apart by one constant key (`kind`, `driver`): a row for that key, then each shape's keys. */
-function walkVariants(node: Json, variants: Json[], key: string, when: string, inherited: unknown, out: Walked): void {
+function walkVariants(
+  node: Json,
+  variants: Json[],
+  key: string,
+  when: string,
+  inherited: unknown,
+  out: Walked,
+): void {
   const first = variants[0]?.properties ?? {};
-  const tag = Object.keys(first).find((k) => variants.every((v) => v.properties?.[k]?.const !== undefined));
+  const tag = Object.keys(first).find((k) =>
+    variants.every((v) => v.properties?.[k]?.const !== undefined),
+  );
   if (tag === undefined) {
-    out.rows.push({ key, when, type: variants.map(typeOf).join(' or '), default: inherited === undefined ? '' : value(inherited), description: node.description ?? '' });
+    out.rows.push({
+      key,
+      when,
+      type: variants.map(typeOf).join(' or '),
+      default: inherited === undefined ? '' : value(inherited),
+      description: node.description ?? '',
+    });
     return;
   }
-  if (node.description) out.rows.push({ key, when, type: 'object', default: '', description: node.description });
+  if (node.description)
+    out.rows.push({ key, when, type: 'object', default: '', description: node.description });
   const tags = variants.map((v) => v.properties?.[tag]?.const);
   const given = field(inherited, tag);
-  out.rows.push({ key: `${key}.${tag}`, when, type: tags.map((t) => code(text(t))).join(' \\| '), default: given === undefined ? '*required*' : value(given), description: first[tag]?.description ?? '' });
+  out.rows.push({
+    key: `${key}.${tag}`,
+    when,
+    type: tags.map((t) => code(text(t))).join(' \\| '),
+    default: given === undefined ? '*required*' : value(given),
+    description: first[tag]?.description ?? '',
+  });
   for (const variant of variants) {
     const tagValue = variant.properties?.[tag]?.const;
     const label = `${tag}: ${text(tagValue)}`;
     // The group's default only speaks for the variant it is.
     const group = given === tagValue ? inherited : undefined;
     for (const [name, child] of Object.entries(variant.properties ?? {})) {
-      if (name !== tag) walk(child, `${key}.${name}`, when ? `${when}, ${label}` : label, required(variant, name), field(group, name), out);
+      if (name !== tag)
+        walk(
+          child,
+          `${key}.${name}`,
+          when ? `${when}, ${label}` : label,
+          required(variant, name),
+          field(group, name),
+          out,
+        );
     }
   }
 }
-
 
 function typeOf(node: Json): string {
   if (node.const !== undefined) return code(text(node.const));
@@ -180,7 +242,8 @@ function typeOf(node: Json): string {
       if (node.format === 'uri') return 'URL';
       if (node.format === 'starts_with' && node.pattern === '^\\/.*') return 'absolute path';
       if (node.pattern) return `string matching ${code(node.pattern)}`;
-      if (node.minLength && node.minLength > 1) return `string, at least ${node.minLength} characters`;
+      if (node.minLength && node.minLength > 1)
+        return `string, at least ${node.minLength} characters`;
       return 'string';
     case 'integer':
     case 'number':
@@ -188,8 +251,13 @@ function typeOf(node: Json): string {
     case 'boolean':
       return 'boolean';
     case 'object': {
-      const values = typeof node.additionalProperties === 'object' ? typeOf(node.additionalProperties) : 'anything';
-      const keys = node.propertyNames?.pattern ? `key matching ${code(node.propertyNames.pattern)}` : 'key';
+      const values =
+        typeof node.additionalProperties === 'object'
+          ? typeOf(node.additionalProperties)
+          : 'anything';
+      const keys = node.propertyNames?.pattern
+        ? `key matching ${code(node.propertyNames.pattern)}`
+        : 'key';
       return `map: ${keys} → ${values}`;
     }
     default:
@@ -198,7 +266,8 @@ function typeOf(node: Json): string {
 }
 
 function range(node: Json): string {
-  if (node.minimum !== undefined && node.maximum !== undefined) return `, ${node.minimum}–${node.maximum}`;
+  if (node.minimum !== undefined && node.maximum !== undefined)
+    return `, ${node.minimum}–${node.maximum}`;
   if (node.exclusiveMinimum !== undefined) return `, above ${node.exclusiveMinimum}`;
   if (node.minimum !== undefined) return `, at least ${node.minimum}`;
   if (node.maximum !== undefined) return `, at most ${node.maximum}`;
@@ -228,6 +297,14 @@ function renderSection(name: string, walked: Walked): string {
     }
     lines.push('');
   }
-  for (const block of walked.blocks) lines.push(`Default of \`${block.key}\`:`, '', '```yaml', stringify(block.value).trimEnd(), '```', '');
+  for (const block of walked.blocks)
+    lines.push(
+      `Default of \`${block.key}\`:`,
+      '',
+      '```yaml',
+      stringify(block.value).trimEnd(),
+      '```',
+      '',
+    );
   return lines.join('\n');
 }

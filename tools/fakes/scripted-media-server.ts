@@ -36,7 +36,9 @@ import type { Unsubscribe, WaitOptions } from '../../lib/wait.js';
 export interface ScriptOptions {
   mediaMs?: (media: Media) => number;
   /** What an originated endpoint does: answer after ms, or fail with a cause. */
-  endpoint?: (endpoint: string) => { answerAfterMs: number } | { failAfterMs: number; cause: number };
+  endpoint?: (
+    endpoint: string,
+  ) => { answerAfterMs: number } | { failAfterMs: number; cause: number };
   /** How long a recorded caller "speaks" before the silence that ends a channel recording. */
   recordMs?: number;
   /** What the caller says at a speech turn: a WAV file copied in as the recording (none: silence). */
@@ -52,7 +54,13 @@ export interface PlayedMedia {
 export class ScriptedMediaServer implements MediaServer {
   readonly id: string;
   readonly kind = 'asterisk' as const;
-  readonly capabilities: Capabilities = { holdingBridge: true, bridgeRecording: true, tones: true, snoop: true, talkDetection: true };
+  readonly capabilities: Capabilities = {
+    holdingBridge: true,
+    bridgeRecording: true,
+    tones: true,
+    snoop: true,
+    talkDetection: true,
+  };
   readonly played: PlayedMedia[] = [];
   readonly recordings: { channelId: string; name: string }[] = [];
   readonly channels = new Map<string, FakeChannel>();
@@ -98,7 +106,11 @@ export class ScriptedMediaServer implements MediaServer {
   }
 
   /** A caller dials in. */
-  injectCall(call: { calledNumber: string; callerNumber?: string; sipCallId?: string }): FakeChannel {
+  injectCall(call: {
+    calledNumber: string;
+    callerNumber?: string;
+    sipCallId?: string;
+  }): FakeChannel {
     const channel = new FakeChannel(this, {
       id: randomUUID(),
       serverId: this.id,
@@ -161,7 +173,12 @@ export class ScriptedMediaServer implements MediaServer {
     this.assertReady(opts);
     return Promise.resolve({
       channels: [...this.channels.values()].map((c) => ({ ...c.info })),
-      bridges: [...this.bridges.values()].map((b) => ({ id: b.id, serverId: this.id, kind: b.kind, channelIds: [...b.members] })),
+      bridges: [...this.bridges.values()].map((b) => ({
+        id: b.id,
+        serverId: this.id,
+        kind: b.kind,
+        channelIds: [...b.members],
+      })),
     });
   }
 
@@ -237,7 +254,8 @@ export class FakeChannel implements Channel {
   }
 
   private check(opts: WaitOptions): void {
-    if (this.ended.aborted || opts.signal?.aborted) throw new HotlineError('CALL_ENDED', 'channel ended');
+    if (this.ended.aborted || opts.signal?.aborted)
+      throw new HotlineError('CALL_ENDED', 'channel ended');
   }
 
   async answer(opts: WaitOptions): Promise<void> {
@@ -268,7 +286,9 @@ export class FakeChannel implements Channel {
       settle(completed);
     };
     const ms = list.reduce((sum, m) => sum + (this.server.options.mediaMs?.(m) ?? 50), 0);
-    this.later(0, () => this.emit({ type: 'playback-started', channelId: this.id, playbackId: id }));
+    this.later(0, () =>
+      this.emit({ type: 'playback-started', channelId: this.id, playbackId: id }),
+    );
     const timer = this.later(ms, () => finish(true));
     return Promise.resolve({
       id,
@@ -281,9 +301,19 @@ export class FakeChannel implements Channel {
   }
 
   /** A spy: a channel of its own in the application, ended with this one. */
-  snoop(opts: WaitOptions & { spy: SnoopDirection; whisper: SnoopDirection }): Promise<{ id: string; hangup(): Promise<void> }> {
+  snoop(
+    opts: WaitOptions & { spy: SnoopDirection; whisper: SnoopDirection },
+  ): Promise<{ id: string; hangup(): Promise<void> }> {
     this.check(opts);
-    const spy = new FakeChannel(this.server, { id: randomUUID(), serverId: this.server.id, state: 'up', callerNumber: '', calledNumber: '', inApplication: true, role: 'snoop' });
+    const spy = new FakeChannel(this.server, {
+      id: randomUUID(),
+      serverId: this.server.id,
+      state: 'up',
+      callerNumber: '',
+      calledNumber: '',
+      inApplication: true,
+      role: 'snoop',
+    });
     this.server.channels.set(spy.id, spy);
     const end = (): void => spy.end(16, 'normal clearing');
     this.ended.addEventListener('abort', end, { once: true });
@@ -310,7 +340,10 @@ export class FakeChannel implements Channel {
 
   hangup(cause: 'normal' | 'busy' | 'congestion' | 'no-answer' = 'normal'): Promise<void> {
     if (!this.ended.aborted) this.hungUpWith = cause;
-    this.end(cause === 'congestion' ? 34 : 16, cause === 'congestion' ? 'congestion' : 'normal clearing');
+    this.end(
+      cause === 'congestion' ? 34 : 16,
+      cause === 'congestion' ? 'congestion' : 'normal clearing',
+    );
     return Promise.resolve();
   }
 
@@ -324,9 +357,14 @@ export class FakeChannel implements Channel {
     const speakMs = this.server.options.recordMs ?? 1000;
     if (source && this.talkDetection) {
       this.later(50, () => this.emit({ type: 'talking-started', channelId: this.id }));
-      this.later(50 + speakMs, () => this.emit({ type: 'talking-finished', channelId: this.id, durationMs: speakMs }));
+      this.later(50 + speakMs, () =>
+        this.emit({ type: 'talking-finished', channelId: this.id, durationMs: speakMs }),
+      );
     }
-    return this.record({ ...opts, maxDurationSeconds: Math.min(opts.maxDurationSeconds ?? 60, (speakMs + 600) / 1000) });
+    return this.record({
+      ...opts,
+      maxDurationSeconds: Math.min(opts.maxDurationSeconds ?? 60, (speakMs + 600) / 1000),
+    });
   }
 
   private talkDetection = false;
@@ -342,12 +380,22 @@ export class FakeChannel implements Channel {
     const started = Date.now();
     let settle: (e: RecordingEvent) => void = () => undefined;
     const done = new Promise<RecordingEvent>((resolve) => (settle = resolve));
-    const finish = (): void => settle({ type: 'recording-finished', name: opts.name, durationMs: Date.now() - started });
+    const finish = (): void =>
+      settle({ type: 'recording-finished', name: opts.name, durationMs: Date.now() - started });
     // The scripted caller speaks for `recordMs`, then is silent: the silence ends the recording.
-    this.later(Math.min((opts.maxDurationSeconds ?? 60) * 1000, this.server.options.recordMs ?? 1000), finish);
+    this.later(
+      Math.min((opts.maxDurationSeconds ?? 60) * 1000, this.server.options.recordMs ?? 1000),
+      finish,
+    );
     this.ended.addEventListener('abort', finish, { once: true });
     this.server.recordings.push({ channelId: this.id, name: opts.name });
-    return Promise.resolve({ name: opts.name, done, stop: () => Promise.resolve(finish()), pause: () => Promise.resolve(), resume: () => Promise.resolve() });
+    return Promise.resolve({
+      name: opts.name,
+      done,
+      stop: () => Promise.resolve(finish()),
+      pause: () => Promise.resolve(),
+      resume: () => Promise.resolve(),
+    });
   }
 
   async setVariable(name: string, value: string, opts: WaitOptions): Promise<void> {
@@ -382,16 +430,20 @@ class FakeBridge implements Bridge {
   ) {}
 
   private check(): void {
-    if (!this.server.bridges.has(this.id)) throw new HotlineError('MEDIA_NOT_FOUND', 'bridge not found');
+    if (!this.server.bridges.has(this.id))
+      throw new HotlineError('MEDIA_NOT_FOUND', 'bridge not found');
   }
 
   async add(channelIds: string | readonly string[]): Promise<void> {
     this.check();
     const ids = typeof channelIds === 'string' ? [channelIds] : channelIds;
-    for (const id of ids) if (!this.server.channels.has(id)) throw new HotlineError('MEDIA_NOT_FOUND', 'channel not found');
+    for (const id of ids)
+      if (!this.server.channels.has(id))
+        throw new HotlineError('MEDIA_NOT_FOUND', 'channel not found');
     for (const id of ids) {
       // One bridge at a time, as on the real servers: a channel elsewhere moves here.
-      for (const other of this.server.bridges.values()) if (other !== this) other.members.delete(id);
+      for (const other of this.server.bridges.values())
+        if (other !== this) other.members.delete(id);
       this.members.add(id);
     }
     return Promise.resolve();

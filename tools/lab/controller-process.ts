@@ -16,14 +16,28 @@ export async function controllerPid(paths: LabPaths): Promise<number | undefined
 
 /** Runs `hotline start` detached, logging to the lab's log folder. */
 /** `nodeArgs` go to Node itself (`hotline load --profile` passes `--cpu-prof`). */
-export async function startControllerProcess(paths: LabPaths, configFile: string | undefined, readyUrl: string, nodeArgs: string[] = []): Promise<number> {
+export async function startControllerProcess(
+  paths: LabPaths,
+  configFile: string | undefined,
+  readyUrl: string,
+  nodeArgs: string[] = [],
+): Promise<number> {
   const running = await controllerPid(paths);
   if (running) return running;
   await mkdir(paths.logs, { recursive: true });
   await mkdir(paths.run, { recursive: true });
   const out = openSync(join(paths.logs, 'controller.log'), 'a');
-  const args = [...nodeArgs, join(PROJECT_ROOT, 'bin', 'hotline.js'), 'start', ...(configFile ? ['--config', configFile] : [])];
-  const child = spawn(process.execPath, args, { detached: true, stdio: ['ignore', out, out], cwd: PROJECT_ROOT });
+  const args = [
+    ...nodeArgs,
+    join(PROJECT_ROOT, 'bin', 'hotline.js'),
+    'start',
+    ...(configFile ? ['--config', configFile] : []),
+  ];
+  const child = spawn(process.execPath, args, {
+    detached: true,
+    stdio: ['ignore', out, out],
+    cwd: PROJECT_ROOT,
+  });
   closeSync(out);
   child.unref();
   const pid = child.pid;
@@ -31,12 +45,22 @@ export async function startControllerProcess(paths: LabPaths, configFile: string
   await writeFile(pidFile(paths), `${pid}\n`);
   const deadline = Date.now() + 20_000;
   while (Date.now() < deadline) {
-    if (!isAlive(pid)) throw new HotlineError('LAB_FAILED', `the controller exited; see ${join(paths.logs, 'controller.log')}`);
-    const ok = await fetch(readyUrl, { signal: AbortSignal.timeout(1000) }).then((r) => r.ok, () => false);
+    if (!isAlive(pid))
+      throw new HotlineError(
+        'LAB_FAILED',
+        `the controller exited; see ${join(paths.logs, 'controller.log')}`,
+      );
+    const ok = await fetch(readyUrl, { signal: AbortSignal.timeout(1000) }).then(
+      (r) => r.ok,
+      () => false,
+    );
     if (ok) return pid;
     await sleep(200);
   }
-  throw new HotlineError('LAB_FAILED', `the controller did not become ready; see ${join(paths.logs, 'controller.log')}`);
+  throw new HotlineError(
+    'LAB_FAILED',
+    `the controller did not become ready; see ${join(paths.logs, 'controller.log')}`,
+  );
 }
 
 export async function stopControllerProcess(paths: LabPaths): Promise<void> {

@@ -3,21 +3,48 @@ import { readFileSync } from 'node:fs';
 import { HotlineError } from '../../lib/errors.js';
 
 /** Runs a command with a deadline; rejects LAB_FAILED with its stderr tail on failure. */
-export function exec(cmd: string, args: string[], opts: { timeoutMs: number; env?: NodeJS.ProcessEnv; cwd?: string }): Promise<string> {
+export function exec(
+  cmd: string,
+  args: string[],
+  opts: { timeoutMs: number; env?: NodeJS.ProcessEnv; cwd?: string },
+): Promise<string> {
   return new Promise((resolve, reject) => {
-    execFile(cmd, args, { timeout: opts.timeoutMs, env: opts.env ?? process.env, cwd: opts.cwd, maxBuffer: 16 * 1024 * 1024 }, (err, stdout, stderr) => {
-      if (err) {
-        const tail = String(stderr).trim().split('\n').slice(-8).join('\n');
-        reject(new HotlineError('LAB_FAILED', `${cmd} ${args.join(' ')} failed: ${err.message}${tail ? `\n${tail}` : ''}`, { cause: err }));
-      } else resolve(String(stdout));
-    });
+    execFile(
+      cmd,
+      args,
+      {
+        timeout: opts.timeoutMs,
+        env: opts.env ?? process.env,
+        cwd: opts.cwd,
+        maxBuffer: 16 * 1024 * 1024,
+      },
+      (err, stdout, stderr) => {
+        if (err) {
+          const tail = String(stderr).trim().split('\n').slice(-8).join('\n');
+          reject(
+            new HotlineError(
+              'LAB_FAILED',
+              `${cmd} ${args.join(' ')} failed: ${err.message}${tail ? `\n${tail}` : ''}`,
+              { cause: err },
+            ),
+          );
+        } else resolve(String(stdout));
+      },
+    );
   });
 }
 
 /** Like exec, but streams output to our stderr (long installs show progress). */
-export function execLoud(cmd: string, args: string[], opts: { timeoutMs: number; env?: NodeJS.ProcessEnv }): Promise<void> {
+export function execLoud(
+  cmd: string,
+  args: string[],
+  opts: { timeoutMs: number; env?: NodeJS.ProcessEnv },
+): Promise<void> {
   return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { stdio: ['ignore', 'inherit', 'inherit'], env: opts.env ?? process.env });
+    const child = spawn(cmd, args, {
+      stdio: ['ignore', 'inherit', 'inherit'],
+      env: opts.env ?? process.env,
+    });
     const timer = setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs);
     child.once('error', (err) => {
       clearTimeout(timer);
@@ -26,7 +53,10 @@ export function execLoud(cmd: string, args: string[], opts: { timeoutMs: number;
     child.once('close', (code) => {
       clearTimeout(timer);
       if (code === 0) resolve();
-      else reject(new HotlineError('LAB_FAILED', `${cmd} ${args.join(' ')} exited with ${String(code)}`));
+      else
+        reject(
+          new HotlineError('LAB_FAILED', `${cmd} ${args.join(' ')} exited with ${String(code)}`),
+        );
     });
   });
 }

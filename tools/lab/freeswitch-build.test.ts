@@ -13,14 +13,25 @@ describe('the FreeSWITCH lab: where it comes from', () => {
   function lab(): FreeswitchLabPaths {
     const dir = mkdtempSync(join(tmpdir(), 'hotline-fs-lab-'));
     dirs.push(dir);
-    return freeswitchLabPaths({ dir: join(dir, 'lib'), cache: join(dir, 'cache', 'asterisk.tar.zst'), redisPort: 6399 }, { HOTLINE_FS_SOURCES: join(dir, 'kit') });
+    return freeswitchLabPaths(
+      { dir: join(dir, 'lib'), cache: join(dir, 'cache', 'asterisk.tar.zst'), redisPort: 6399 },
+      { HOTLINE_FS_SOURCES: join(dir, 'kit') },
+    );
   }
 
   it('the kit is beside the checkout unless HOTLINE_FS_SOURCES says where (relative to the working folder)', () => {
-    const config = { dir: '/var/lib/hotline-lab', cache: '/var/cache/hotline-lab/asterisk-sid.tar.zst', redisPort: 6399 };
-    expect(freeswitchLabPaths(config, {}).sources).toBe(resolve(PROJECT_ROOT, '..', 'shared', 'sources', 'freeswitch'));
+    const config = {
+      dir: '/var/lib/hotline-lab',
+      cache: '/var/cache/hotline-lab/asterisk-sid.tar.zst',
+      redisPort: 6399,
+    };
+    expect(freeswitchLabPaths(config, {}).sources).toBe(
+      resolve(PROJECT_ROOT, '..', 'shared', 'sources', 'freeswitch'),
+    );
     expect(freeswitchLabPaths(config, { HOTLINE_FS_SOURCES: 'kit' }).sources).toBe(resolve('kit'));
-    expect(freeswitchLabPaths(config, {}).cache).toBe('/var/cache/hotline-lab/freeswitch-1.10.12-bookworm.tar.zst');
+    expect(freeswitchLabPaths(config, {}).cache).toBe(
+      '/var/cache/hotline-lab/freeswitch-1.10.12-bookworm.tar.zst',
+    );
     expect(freeswitchLabPaths(config, {}).root).toBe('/var/lib/hotline-lab/freeswitch-root');
   });
 
@@ -28,7 +39,12 @@ describe('the FreeSWITCH lab: where it comes from', () => {
     const paths = lab();
     const a = freeswitchAvailability(paths);
     expect(a.available).toBe(false);
-    if (!a.available) expect(a.reason).toMatch(new RegExp(`FreeSWITCH kit not found at ${paths.sources} \\(missing freeswitch-1\\.10\\.12\\.tar\\.xz.*SHA256SUMS`));
+    if (!a.available)
+      expect(a.reason).toMatch(
+        new RegExp(
+          `FreeSWITCH kit not found at ${paths.sources} \\(missing freeswitch-1\\.10\\.12\\.tar\\.xz.*SHA256SUMS`,
+        ),
+      );
   });
 
   it('the kit, a cached runtime or a finished root each make it available, the root first', () => {

@@ -6,7 +6,18 @@ import { ensureHoldMusic, ensurePrompts } from '../../media/prompts.js';
 
 const run = promisify(execFile);
 
-const DIGIT_WORDS = ['zero', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine'];
+const DIGIT_WORDS = [
+  'zero',
+  'one',
+  'two',
+  'three',
+  'four',
+  'five',
+  'six',
+  'seven',
+  'eight',
+  'nine',
+];
 
 /**
  * What FreeSWITCH plays that the kit has no sound pack for: the hotline's prompts, the digits
@@ -14,10 +25,14 @@ const DIGIT_WORDS = ['zero', 'one', 'two', 'three', 'four', 'five', 'six', 'seve
  * 8 kHz mono 16-bit WAV made with espeak-ng and sox. Files already there are kept.
  * `seedPrompts`: a folder of the same prompts to copy from first.
  */
-export async function ensureFreeswitchMedia(dirs: { prompts: string; sounds: string; seedPrompts?: string | undefined }, log: (line: string) => void): Promise<void> {
+export async function ensureFreeswitchMedia(
+  dirs: { prompts: string; sounds: string; seedPrompts?: string | undefined },
+  log: (line: string) => void,
+): Promise<void> {
   // The Asterisk lab's prompts are the same files (same catalogue, same synthesis): copying them
   // takes a moment where making them again takes a minute on a busy machine.
-  if (dirs.seedPrompts && (await exists(dirs.seedPrompts))) await cp(dirs.seedPrompts, dirs.prompts, { recursive: true, force: false });
+  if (dirs.seedPrompts && (await exists(dirs.seedPrompts)))
+    await cp(dirs.seedPrompts, dirs.prompts, { recursive: true, force: false });
   const { generated } = await ensurePrompts(dirs.prompts);
   if (generated.length) log(`[lab] FreeSWITCH: generated ${generated.length} prompts`);
   await mkdir(join(dirs.sounds, 'digits'), { recursive: true });
@@ -27,7 +42,11 @@ export async function ensureFreeswitchMedia(dirs: { prompts: string; sounds: str
     const raw = `${target}.espeak.wav`;
     const tmp = `${target}.tmp.wav`;
     await run('espeak-ng', ['-v', 'en-us', '-s', '165', '-w', raw, word], { timeout: 30_000 });
-    await run('sox', [raw, '-r', '8000', '-c', '1', '-b', '16', '-e', 'signed-integer', tmp, 'gain', '-n', '-3'], { timeout: 30_000 });
+    await run(
+      'sox',
+      [raw, '-r', '8000', '-c', '1', '-b', '16', '-e', 'signed-integer', tmp, 'gain', '-n', '-3'],
+      { timeout: 30_000 },
+    );
     await rename(tmp, target);
     await rm(raw, { force: true });
   }

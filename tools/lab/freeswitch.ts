@@ -18,7 +18,13 @@ export async function freeswitchPid(paths: FreeswitchLabPaths): Promise<number |
 
 /** One `api` command over a short-lived event-socket connection (no events). */
 export async function freeswitchApi(command: string, timeoutMs = 5000): Promise<string> {
-  const conn = await EslConnection.open({ host: LAB_FREESWITCH.eslHost, port: LAB_FREESWITCH.eslPort, password: LAB_FREESWITCH.eslPassword, events: [], timeoutMs });
+  const conn = await EslConnection.open({
+    host: LAB_FREESWITCH.eslHost,
+    port: LAB_FREESWITCH.eslPort,
+    password: LAB_FREESWITCH.eslPassword,
+    events: [],
+    timeoutMs,
+  });
   try {
     return await conn.api(command, { timeoutMs });
   } finally {
@@ -31,7 +37,10 @@ export async function freeswitchApi(command: string, timeoutMs = 5000): Promise<
  * loopback. A FreeSWITCH already running is left as it is (`hotline lab down` first to load
  * configuration changes: new profiles and modules are read at start).
  */
-export async function startFreeswitch(paths: FreeswitchLabPaths, opts: { seedPrompts?: string | undefined } = {}): Promise<number> {
+export async function startFreeswitch(
+  paths: FreeswitchLabPaths,
+  opts: { seedPrompts?: string | undefined } = {},
+): Promise<number> {
   const running = await freeswitchPid(paths);
   if (running) return running;
   await exec('bash', [paths.script, 'mount', paths.root], { timeoutMs: 20_000 });
@@ -41,7 +50,11 @@ export async function startFreeswitch(paths: FreeswitchLabPaths, opts: { seedPro
   const out = openSync(join(paths.logs, 'freeswitch.log'), 'a');
   // -nf: stay in the foreground (the pid is FreeSWITCH's own, chroot execs it); -nc: no console;
   // -nonat: no UPnP/NAT-PMP probing. detached: its own session, so our exit does not take it down.
-  const child = spawn('chroot', [paths.root, `${paths.prefix}/bin/freeswitch`, '-nf', '-nc', '-nonat'], { detached: true, stdio: ['ignore', out, out] });
+  const child = spawn(
+    'chroot',
+    [paths.root, `${paths.prefix}/bin/freeswitch`, '-nf', '-nc', '-nonat'],
+    { detached: true, stdio: ['ignore', out, out] },
+  );
   closeSync(out);
   child.unref();
   const pid = child.pid;
@@ -56,7 +69,8 @@ async function waitForFreeswitch(pid: number, timeoutMs: number, logFile: string
   const deadline = Date.now() + timeoutMs;
   let last = '';
   while (Date.now() < deadline) {
-    if (!isAlive(pid)) throw new HotlineError('LAB_FAILED', `FreeSWITCH exited during start-up; see ${logFile}`);
+    if (!isAlive(pid))
+      throw new HotlineError('LAB_FAILED', `FreeSWITCH exited during start-up; see ${logFile}`);
     try {
       const status = await freeswitchApi('sofia status', 2000);
       if (/\btrunk\s+profile\s+\S+\s+RUNNING/.test(status)) return;
@@ -66,7 +80,10 @@ async function waitForFreeswitch(pid: number, timeoutMs: number, logFile: string
     }
     await sleep(250);
   }
-  throw new HotlineError('LAB_FAILED', `FreeSWITCH did not come up within ${timeoutMs} ms (${last}); see ${logFile}`);
+  throw new HotlineError(
+    'LAB_FAILED',
+    `FreeSWITCH did not come up within ${timeoutMs} ms (${last}); see ${logFile}`,
+  );
 }
 
 /** Stops the FreeSWITCH we started (by its pid), then unmounts what the root had mounted. */
@@ -80,5 +97,7 @@ export async function stopFreeswitch(paths: FreeswitchLabPaths): Promise<void> {
     for (let i = 0; i < 30 && isAlive(pid); i++) await sleep(100);
   }
   await rm(pidFile(paths), { force: true });
-  await exec('bash', [paths.script, 'umount', paths.root], { timeoutMs: 20_000 }).catch(() => undefined);
+  await exec('bash', [paths.script, 'umount', paths.root], { timeoutMs: 20_000 }).catch(
+    () => undefined,
+  );
 }

@@ -25,18 +25,25 @@ const HOST_PACKAGES: Record<string, string> = {
 
 export async function ensureHostPackages(log: (line: string) => void): Promise<void> {
   const missing: string[] = [];
-  for (const [cmd, pkg] of Object.entries(HOST_PACKAGES)) if (!(await commandExists(cmd))) missing.push(pkg);
+  for (const [cmd, pkg] of Object.entries(HOST_PACKAGES))
+    if (!(await commandExists(cmd))) missing.push(pkg);
   if (missing.length === 0) return;
-  if (process.getuid?.() !== 0) throw new Error(`the lab needs root to install: ${missing.join(' ')}`);
+  if (process.getuid?.() !== 0)
+    throw new Error(`the lab needs root to install: ${missing.join(' ')}`);
   log(`[lab] installing Debian packages: ${missing.join(' ')}`);
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
   await execLoud('apt-get', ['update', '-qq'], { timeoutMs: 300_000, env });
-  await execLoud('apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...missing], { timeoutMs: 900_000, env });
+  await execLoud('apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...missing], {
+    timeoutMs: 900_000,
+    env,
+  });
 }
 
 /** The Asterisk chroot: restored from the cache or built once (see asterisk-chroot.sh). */
 export async function ensureChroot(paths: LabPaths): Promise<void> {
-  await execLoud('bash', [paths.script, 'ensure', paths.root, paths.cache], { timeoutMs: 1_200_000 });
+  await execLoud('bash', [paths.script, 'ensure', paths.root, paths.cache], {
+    timeoutMs: 1_200_000,
+  });
 }
 
 export async function ensureMedia(paths: LabPaths, log: (line: string) => void): Promise<void> {
@@ -44,5 +51,7 @@ export async function ensureMedia(paths: LabPaths, log: (line: string) => void):
   if (generated.length) log(`[lab] generated prompts: ${generated.join(', ')}`);
   await ensureHoldMusic(join(paths.root, 'var', 'lib', 'hotline', 'moh', 'hold.wav'));
   // Asterisk runs as its own user inside the chroot; it must read the prompts.
-  await exec('chmod', ['-R', 'a+rX', join(paths.root, 'var', 'lib', 'hotline')], { timeoutMs: 10_000 });
+  await exec('chmod', ['-R', 'a+rX', join(paths.root, 'var', 'lib', 'hotline')], {
+    timeoutMs: 10_000,
+  });
 }

@@ -36,7 +36,10 @@ export interface FreeswitchLabPaths {
   root: string;
   /** The finished runtime as a tarball, restored in seconds instead of building again. */
   cache: string;
-  /** The source kit (tarballs + SHA256SUMS): HOTLINE_FS_SOURCES, else ../shared/sources/freeswitch beside the checkout. */
+  /**
+   * The source kit (tarballs + SHA256SUMS): HOTLINE_FS_SOURCES, else ../shared/sources/freeswitch
+   * beside the checkout.
+   */
   sources: string;
   run: string;
   logs: string;
@@ -49,11 +52,16 @@ export interface FreeswitchLabPaths {
 
 export const FREESWITCH_PREFIX = '/usr/local/freeswitch';
 
-export function freeswitchLabPaths(lab: Config['lab'], env: NodeJS.ProcessEnv = process.env): FreeswitchLabPaths {
+export function freeswitchLabPaths(
+  lab: Config['lab'],
+  env: NodeJS.ProcessEnv = process.env,
+): FreeswitchLabPaths {
   return {
     root: join(lab.dir, 'freeswitch-root'),
     cache: join(dirname(lab.cache), 'freeswitch-1.10.12-bookworm.tar.zst'),
-    sources: env.HOTLINE_FS_SOURCES ? resolve(env.HOTLINE_FS_SOURCES) : resolve(PROJECT_ROOT, '..', 'shared', 'sources', 'freeswitch'),
+    sources: env.HOTLINE_FS_SOURCES
+      ? resolve(env.HOTLINE_FS_SOURCES)
+      : resolve(PROJECT_ROOT, '..', 'shared', 'sources', 'freeswitch'),
     run: join(lab.dir, 'run'),
     logs: join(lab.dir, 'log'),
     script: join(PROJECT_ROOT, 'tools', 'lab', 'freeswitch-root.sh'),

@@ -23,15 +23,43 @@ export async function startRedis(paths: LabPaths, port: number): Promise<number>
   await mkdir(paths.logs, { recursive: true });
   await exec(
     'redis-server',
-    ['--daemonize', 'yes', '--bind', '127.0.0.1', '--port', String(port), '--save', '', '--appendonly', 'yes', '--appendfsync', 'everysec', '--pidfile', pidFile(paths), '--logfile', join(paths.logs, 'redis.log'), '--dir', paths.run],
+    [
+      '--daemonize',
+      'yes',
+      '--bind',
+      '127.0.0.1',
+      '--port',
+      String(port),
+      '--save',
+      '',
+      '--appendonly',
+      'yes',
+      '--appendfsync',
+      'everysec',
+      '--pidfile',
+      pidFile(paths),
+      '--logfile',
+      join(paths.logs, 'redis.log'),
+      '--dir',
+      paths.run,
+    ],
     { timeoutMs: 10_000 },
   );
   for (let i = 0; i < 50; i++) {
     const pid = await redisPid(paths);
-    if (pid && (await exec('redis-cli', ['-p', String(port), 'ping'], { timeoutMs: 2000 }).catch(() => '')).includes('PONG')) return pid;
+    if (
+      pid &&
+      (
+        await exec('redis-cli', ['-p', String(port), 'ping'], { timeoutMs: 2000 }).catch(() => '')
+      ).includes('PONG')
+    )
+      return pid;
     await sleep(100);
   }
-  throw new HotlineError('LAB_FAILED', `Redis did not start on port ${port}; see ${join(paths.logs, 'redis.log')}`);
+  throw new HotlineError(
+    'LAB_FAILED',
+    `Redis did not start on port ${port}; see ${join(paths.logs, 'redis.log')}`,
+  );
 }
 
 export async function stopRedis(paths: LabPaths): Promise<void> {

@@ -54,8 +54,15 @@ export function queuesConf(agents: LoadAgent[], q: BaselineQueue): string {
 }
 
 /** extensions_load.conf; `prompt` is the menu prompt as Asterisk names it (no extension). */
-export function extensionsLoadConf(keys: string, prompt: string, q: BaselineQueue, digitTimeoutSeconds = 5): string {
-  const reads = [...keys.replace(/,/g, '')].map(() => ` same => n,Read(choice,${prompt},1,,1,${digitTimeoutSeconds})`);
+export function extensionsLoadConf(
+  keys: string,
+  prompt: string,
+  q: BaselineQueue,
+  digitTimeoutSeconds = 5,
+): string {
+  const reads = [...keys.replace(/,/g, '')].map(
+    () => ` same => n,Read(choice,${prompt},1,,1,${digitTimeoutSeconds})`,
+  );
   return [
     '; Written by `hotline load --baseline app_queue` for one run.',
     '[load-baseline]',

@@ -17,12 +17,14 @@ export const BASELINE_CALLER_ADDRESS = '127.0.3.1';
 
 /** 127.0.2.1, 127.0.2.2, ...: away from the lab's own 127.0.0.x addresses. */
 export function phoneAddresses(count: number): string[] {
-  if (!Number.isInteger(count) || count < 1 || count > 200) throw new RangeError('phone addresses: a whole number from 1 to 200');
+  if (!Number.isInteger(count) || count < 1 || count > 200)
+    throw new RangeError('phone addresses: a whole number from 1 to 200');
   return Array.from({ length: count }, (_, i) => `127.0.2.${i + 1}`);
 }
 
 export function loadAgents(count: number, addresses: number): LoadAgent[] {
-  if (!Number.isInteger(count) || count < 1 || count > 20_000) throw new RangeError('agents: a whole number from 1 to 20000');
+  if (!Number.isInteger(count) || count < 1 || count > 20_000)
+    throw new RangeError('agents: a whole number from 1 to 20000');
   const where = phoneAddresses(addresses);
   return Array.from({ length: count }, (_, i) => {
     const id = `load-${String(i + 1).padStart(5, '0')}`;
@@ -46,7 +48,14 @@ export function pjsipLoadConf(agents: LoadAgent[]): string {
     '',
   ];
   for (const a of agents) {
-    lines.push(`[${a.id}](agent-template)`, `aors = ${a.id}`, `[${a.id}]`, 'type = aor', `contact = sip:${a.id}@${a.address}:${AGENT_PORT}`, '');
+    lines.push(
+      `[${a.id}](agent-template)`,
+      `aors = ${a.id}`,
+      `[${a.id}]`,
+      'type = aor',
+      `contact = sip:${a.id}@${a.address}:${AGENT_PORT}`,
+      '',
+    );
   }
   return `${lines.join('\n')}\n`;
 }

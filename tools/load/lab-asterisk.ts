@@ -12,9 +12,13 @@ import { sleep } from '../../lib/wait.js';
 export const LOAD_FILES = ['pjsip_load.conf', 'extensions_load.conf', 'queues.conf'] as const;
 export type LoadFile = (typeof LOAD_FILES)[number];
 
-const cli = (paths: LabPaths, command: string): Promise<string> => exec('chroot', [paths.root, '/usr/sbin/asterisk', '-rx', command], { timeoutMs: 60_000 });
+const cli = (paths: LabPaths, command: string): Promise<string> =>
+  exec('chroot', [paths.root, '/usr/sbin/asterisk', '-rx', command], { timeoutMs: 60_000 });
 
-export async function installLoadFiles(paths: LabPaths, files: Partial<Record<LoadFile, string>>): Promise<void> {
+export async function installLoadFiles(
+  paths: LabPaths,
+  files: Partial<Record<LoadFile, string>>,
+): Promise<void> {
   for (const [name, text] of Object.entries(files)) {
     const file = join(paths.root, 'etc', 'asterisk', name);
     await writeFile(file, text);
@@ -24,7 +28,8 @@ export async function installLoadFiles(paths: LabPaths, files: Partial<Record<Lo
 }
 
 export async function clearLoadFiles(paths: LabPaths): Promise<void> {
-  for (const name of LOAD_FILES) await rm(join(paths.root, 'etc', 'asterisk', name), { force: true });
+  for (const name of LOAD_FILES)
+    await rm(join(paths.root, 'etc', 'asterisk', name), { force: true });
   await reload(paths, { 'pjsip_load.conf': '', 'extensions_load.conf': '' });
 }
 
@@ -32,7 +37,8 @@ async function reload(paths: LabPaths, files: Partial<Record<LoadFile, string>>)
   if ('pjsip_load.conf' in files) await cli(paths, 'module reload res_pjsip.so');
   if ('queues.conf' in files) {
     // The baseline's applications are not in the lab's modules.conf (hotline needs neither).
-    if (!(await ensureModule(paths, 'app_queue.so'))) await cli(paths, 'module reload app_queue.so');
+    if (!(await ensureModule(paths, 'app_queue.so')))
+      await cli(paths, 'module reload app_queue.so');
     await ensureModule(paths, 'app_read.so');
   }
   if ('extensions_load.conf' in files) await cli(paths, 'dialplan reload');
@@ -40,7 +46,8 @@ async function reload(paths: LabPaths, files: Partial<Record<LoadFile, string>>)
 
 /** Loads a module unless it is; true if it was loaded now. */
 async function ensureModule(paths: LabPaths, name: string): Promise<boolean> {
-  if ((await cli(paths, `module show like ${name.replace(/\.so$/, '')}`)).includes(name)) return false;
+  if ((await cli(paths, `module show like ${name.replace(/\.so$/, '')}`)).includes(name))
+    return false;
   await cli(paths, `module load ${name}`);
   return true;
 }

@@ -18,13 +18,28 @@ import { compare, markdown, type LoadReport } from './report.js';
 import { callFigures, doubleBookings, matchSteps, percentiles } from './timings.js';
 import { scrapeEventLoop } from './event-loop.js';
 
-const queue = { strategy: 'longest-idle' as const, noAnswerSeconds: 15, maxWaitSeconds: 120, announceEverySeconds: 30 };
+const queue = {
+  strategy: 'longest-idle' as const,
+  noAnswerSeconds: 15,
+  maxWaitSeconds: 120,
+  announceEverySeconds: 30,
+};
 
 describe('generated agents', () => {
   it('spreads agents over loopback addresses away from the lab’s own, one endpoint and AOR each', () => {
     const agents = loadAgents(5, 2);
-    expect(agents.map((a) => a.address)).toEqual(['127.0.2.1', '127.0.2.2', '127.0.2.1', '127.0.2.2', '127.0.2.1']);
-    expect(agents[0]).toEqual({ id: 'load-00001', endpoint: 'PJSIP/load-00001', address: '127.0.2.1' });
+    expect(agents.map((a) => a.address)).toEqual([
+      '127.0.2.1',
+      '127.0.2.2',
+      '127.0.2.1',
+      '127.0.2.2',
+      '127.0.2.1',
+    ]);
+    expect(agents[0]).toEqual({
+      id: 'load-00001',
+      endpoint: 'PJSIP/load-00001',
+      address: '127.0.2.1',
+    });
     const conf = pjsipLoadConf(agents);
     expect(conf.match(/^\[load-\d{5}\]\(agent-template\)$/gm)).toHaveLength(5);
     expect(conf).toContain('contact = sip:load-00004@127.0.2.2:5080');
@@ -63,7 +78,16 @@ describe('the controller under test', () => {
   it('gets routing, a flow and a configuration that its own loaders accept', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'hotline-load-test-'));
     const agents = loadAgents(4, 2);
-    const file = await writeHotlineFiles(dir, { agents, queue, keys: '1,2', service: '4008001234', record: false, baseConfigFile: undefined, redisUrl: 'redis://127.0.0.1:6399/0', logLevel: 'warn' });
+    const file = await writeHotlineFiles(dir, {
+      agents,
+      queue,
+      keys: '1,2',
+      service: '4008001234',
+      record: false,
+      baseConfigFile: undefined,
+      redisUrl: 'redis://127.0.0.1:6399/0',
+      logLevel: 'warn',
+    });
     const config = loadConfig({ file, env: {} });
     expect(config.redis.url).toBe('redis://127.0.0.1:6399/13');
     expect(config.redis.keyPrefix).toBe(LOAD_KEY_PREFIX);
@@ -71,13 +95,23 @@ describe('the controller under test', () => {
     expect(config.log.level).toBe('warn');
     const routing = loadRouting(config.routing.dir);
     expect(routing.agents.map((a) => a.endpoint)).toEqual(agents.map((a) => a.endpoint));
-    expect(routing.queues[0]).toMatchObject({ id: 'load', strategy: 'longest-idle', record: 'never', wrapUpSeconds: 0 });
-    const flows = loadFlowFolder(config.flows.dir, { prompts: indexPrompts(await readCatalogue()), queues: new Set(['load']) });
+    expect(routing.queues[0]).toMatchObject({
+      id: 'load',
+      strategy: 'longest-idle',
+      record: 'never',
+      wrapUpSeconds: 0,
+    });
+    const flows = loadFlowFolder(config.flows.dir, {
+      prompts: indexPrompts(await readCatalogue()),
+      queues: new Set(['load']),
+    });
     expect([...flows.failed.values()]).toEqual([]);
     const flow = [...flows.flows.values()][0]!;
     expect(flow.numbers).toEqual(['4008001234']);
     expect(Object.keys(flow.nodes)).toEqual(['answer', 'menu1', 'menu2', 'queue']);
-    const written = parse(readFileSync(join(config.flows.dir, 'load.yaml'), 'utf8')) as { nodes: Record<string, { options?: unknown }> };
+    const written = parse(readFileSync(join(config.flows.dir, 'load.yaml'), 'utf8')) as {
+      nodes: Record<string, { options?: unknown }>;
+    };
     expect(written.nodes['menu2']?.options).toEqual({ '2': 'queue' });
   });
 });
@@ -96,11 +130,26 @@ describe('caller-to-agent timings', () => {
     '1000.300000 invite 1394',
     '1000.302000 refused 1394',
   ];
-  const phones = ['1000.016000 invite sip:1391', '1000.200000 invite sip:1391', '1000.120000 acked sip:1391', '1000.115000 invite sip:1392', '1000.230000 acked sip:1392', '1000.300000 invite sip:9999', 'garbage line'];
+  const phones = [
+    '1000.016000 invite sip:1391',
+    '1000.200000 invite sip:1391',
+    '1000.120000 acked sip:1391',
+    '1000.115000 invite sip:1392',
+    '1000.230000 acked sip:1392',
+    '1000.300000 invite sip:9999',
+    'garbage line',
+  ];
 
   it('matches phones to callers by number, first ring wins, unknown callers ignored', () => {
     const steps = matchSteps(caller, phones);
-    expect(steps.get('1391')).toEqual({ invite: 1000, answered: 1000.005, keys: 1000.006, bye: 1006.2, agentInvite: 1000.016, agentAcked: 1000.12 });
+    expect(steps.get('1391')).toEqual({
+      invite: 1000,
+      answered: 1000.005,
+      keys: 1000.006,
+      bye: 1006.2,
+      agentInvite: 1000.016,
+      agentAcked: 1000.12,
+    });
     expect(steps.has('9999')).toBe(false);
   });
 
@@ -131,7 +180,13 @@ describe('caller-to-agent timings', () => {
 
   it('takes nearest-rank percentiles', () => {
     expect(percentiles([])).toBeUndefined();
-    expect(percentiles(Array.from({ length: 100 }, (_, i) => i + 1))).toEqual({ n: 100, p50: 50, p90: 90, p99: 99, max: 100 });
+    expect(percentiles(Array.from({ length: 100 }, (_, i) => i + 1))).toEqual({
+      n: 100,
+      p50: 50,
+      p90: 90,
+      p99: 99,
+      max: 100,
+    });
   });
 });
 
@@ -139,9 +194,44 @@ describe('report', () => {
   const report = (system: 'hotline' | 'app_queue', cpu: number, p99: number): LoadReport => ({
     system,
     at: '2026-11-26T00:00:00.000Z',
-    parameters: { agents: 10, phoneAddresses: 2, sessionAttemptRate: 5, rampSeconds: 0, sessionAttempts: 10, ivrPath: '', talkSeconds: 2, media: 'none', strategy: 'longest-idle', record: false, maxCalls: 0, maxNewPerSecond: 0 },
-    calls: { attempts: 10, established: 10, refused: 0, bridged: 10, rung: 10, failed: 0, bridgedPercent: 100, doubleBooked: 0, peakStandingSessions: 4, setupMs: { n: 10, p50: 3, p90: 4, p99: 5, max: 5 }, inviteToAgentMs: undefined, queueToAgentMs: { n: 10, p50: 1, p90: 2, p99, max: p99 } },
-    usage: { machineCpuPercent: { mean: 20, peak: 30, cores: 2 }, groups: { asterisk: { cpuPercent: { mean: cpu, peak: cpu }, rssMb: { first: 60, peak: 70, last: 65 } } }, samples: 5 },
+    parameters: {
+      agents: 10,
+      phoneAddresses: 2,
+      sessionAttemptRate: 5,
+      rampSeconds: 0,
+      sessionAttempts: 10,
+      ivrPath: '',
+      talkSeconds: 2,
+      media: 'none',
+      strategy: 'longest-idle',
+      record: false,
+      maxCalls: 0,
+      maxNewPerSecond: 0,
+    },
+    calls: {
+      attempts: 10,
+      established: 10,
+      refused: 0,
+      bridged: 10,
+      rung: 10,
+      failed: 0,
+      bridgedPercent: 100,
+      doubleBooked: 0,
+      peakStandingSessions: 4,
+      setupMs: { n: 10, p50: 3, p90: 4, p99: 5, max: 5 },
+      inviteToAgentMs: undefined,
+      queueToAgentMs: { n: 10, p50: 1, p90: 2, p99, max: p99 },
+    },
+    usage: {
+      machineCpuPercent: { mean: 20, peak: 30, cores: 2 },
+      groups: {
+        asterisk: {
+          cpuPercent: { mean: cpu, peak: cpu },
+          rssMb: { first: 60, peak: 70, last: 65 },
+        },
+      },
+      samples: 5,
+    },
     serverCpuPercent: cpu,
     serverCpuMsPerCall: cpu * 2,
     leftoverChannels: 0,
@@ -150,16 +240,41 @@ describe('report', () => {
 
   it('sets the two systems side by side with hotline ÷ app_queue ratios', () => {
     const c = compare(report('hotline', 30, 8), report('app_queue', 20, 4));
-    expect(c.ratios).toMatchObject({ bridgedPercent: 1, serverCpu: 1.5, queueToAgentP99: 2, setupP50: 1 });
+    expect(c.ratios).toMatchObject({
+      bridgedPercent: 1,
+      serverCpu: 1.5,
+      queueToAgentP99: 2,
+      setupP50: 1,
+    });
     const md = markdown(c);
     expect(md).toContain('| routed and bridged to an agent | 10 (100 %) | 10 (100 %) |');
     expect(md).toContain('- serverCpu: 1.5');
-    expect(markdown(report('hotline', 30, 8))).toContain('| asterisk CPU, memory | 30 % (peak 30 %), RSS 60→65 MB (peak 70) |');
+    expect(markdown(report('hotline', 30, 8))).toContain(
+      '| asterisk CPU, memory | 30 % (peak 30 %), RSS 60→65 MB (peak 70) |',
+    );
   });
 });
 
 describe('hotline load options', () => {
-  const base: LoadCommandOptions = { agents: '1000', cps: '50', ramp: '10', dtmf: '', talk: '5', audio: true, addresses: '4', strategy: 'longest-idle', record: false, logLevel: 'info', minBridged: '99.9', maxCalls: '0', maxNewPerSecond: '0', out: 'x', json: false, baselineOnly: false, ringInUse: false };
+  const base: LoadCommandOptions = {
+    agents: '1000',
+    cps: '50',
+    ramp: '10',
+    dtmf: '',
+    talk: '5',
+    audio: true,
+    addresses: '4',
+    strategy: 'longest-idle',
+    record: false,
+    logLevel: 'info',
+    minBridged: '99.9',
+    maxCalls: '0',
+    maxNewPerSecond: '0',
+    out: 'x',
+    json: false,
+    baselineOnly: false,
+    ringInUse: false,
+  };
 
   it('turns a duration into a call count including the ramp', () => {
     expect(loadOptions({ ...base, duration: '120' }).calls).toBe(6250);
@@ -176,9 +291,10 @@ describe('hotline load options', () => {
   });
 });
 
-describe('event-loop delay from the controller\'s /metrics', () => {
+describe("event-loop delay from the controller's /metrics", () => {
   it('reads p99 and max in ms, and undefined when the figures or the server are missing', async () => {
-    let body = '# HELP x\nnodejs_eventloop_lag_max_seconds 0.0642\nnodejs_eventloop_lag_p99_seconds{a="b"} 0.0301\n';
+    let body =
+      '# HELP x\nnodejs_eventloop_lag_max_seconds 0.0642\nnodejs_eventloop_lag_p99_seconds{a="b"} 0.0301\n';
     const server = createServer((_req, res) => res.end(body));
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/metrics`;

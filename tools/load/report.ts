@@ -61,7 +61,8 @@ export interface Comparison {
 }
 
 export function compare(hotline: LoadReport, baseline: LoadReport): Comparison {
-  const ratio = (a: number | undefined, b: number | undefined): number | null => (a === undefined || b === undefined || b === 0 ? null : Math.round((a / b) * 100) / 100);
+  const ratio = (a: number | undefined, b: number | undefined): number | null =>
+    a === undefined || b === undefined || b === 0 ? null : Math.round((a / b) * 100) / 100;
   return {
     hotline,
     app_queue: baseline,
@@ -84,7 +85,9 @@ function rows(r: LoadReport): [string, string][] {
   const c = r.calls;
   const g = (name: string): string => {
     const u = r.usage.groups[name];
-    return u ? `${u.cpuPercent.mean} % (peak ${u.cpuPercent.peak} %), RSS ${u.rssMb.first}→${u.rssMb.last} MB (peak ${u.rssMb.peak})` : '-';
+    return u
+      ? `${u.cpuPercent.mean} % (peak ${u.cpuPercent.peak} %), RSS ${u.rssMb.first}→${u.rssMb.last} MB (peak ${u.rssMb.peak})`
+      : '-';
   };
   return [
     ['session attempts', `${c.attempts}`],
@@ -95,14 +98,37 @@ function rows(r: LoadReport): [string, string][] {
     ['agents rung while on another call', `${c.doubleBooked}`],
     ['peak standing sessions', `${c.peakStandingSessions}`],
     ['channels left up after the run', `${r.leftoverChannels}`],
-    ['setup, INVITE → 200 OK, p50 / p90 / p99 / max ms', `${ms(c.setupMs, 'p50')} / ${ms(c.setupMs, 'p90')} / ${ms(c.setupMs, 'p99')} / ${ms(c.setupMs, 'max')}`],
-    ['queue → agent INVITE, p50 / p90 / p99 / max ms', `${ms(c.queueToAgentMs, 'p50')} / ${ms(c.queueToAgentMs, 'p90')} / ${ms(c.queueToAgentMs, 'p99')} / ${ms(c.queueToAgentMs, 'max')}`],
-    ['caller INVITE → agent INVITE, p50 / p99 ms', `${ms(c.inviteToAgentMs, 'p50')} / ${ms(c.inviteToAgentMs, 'p99')}`],
-    ['controller: queue → ring, p50 / p99 ms', c.controllerQueueToRingMs ? `${c.controllerQueueToRingMs.p50} / ${c.controllerQueueToRingMs.p99}` : '-'],
-    ['machine CPU, mean (peak), % of one core', `${r.usage.machineCpuPercent.mean} (${r.usage.machineCpuPercent.peak}) of ${100 * r.usage.machineCpuPercent.cores}`],
+    [
+      'setup, INVITE → 200 OK, p50 / p90 / p99 / max ms',
+      `${ms(c.setupMs, 'p50')} / ${ms(c.setupMs, 'p90')} / ${ms(c.setupMs, 'p99')} / ${ms(c.setupMs, 'max')}`,
+    ],
+    [
+      'queue → agent INVITE, p50 / p90 / p99 / max ms',
+      `${ms(c.queueToAgentMs, 'p50')} / ${ms(c.queueToAgentMs, 'p90')} / ${ms(c.queueToAgentMs, 'p99')} / ${ms(c.queueToAgentMs, 'max')}`,
+    ],
+    [
+      'caller INVITE → agent INVITE, p50 / p99 ms',
+      `${ms(c.inviteToAgentMs, 'p50')} / ${ms(c.inviteToAgentMs, 'p99')}`,
+    ],
+    [
+      'controller: queue → ring, p50 / p99 ms',
+      c.controllerQueueToRingMs
+        ? `${c.controllerQueueToRingMs.p50} / ${c.controllerQueueToRingMs.p99}`
+        : '-',
+    ],
+    [
+      'machine CPU, mean (peak), % of one core',
+      `${r.usage.machineCpuPercent.mean} (${r.usage.machineCpuPercent.peak}) of ${100 * r.usage.machineCpuPercent.cores}`,
+    ],
     ...GROUPS.map((name): [string, string] => [`${name} CPU, memory`, g(name)]),
-    ['server CPU (Asterisk + controller + Redis)', `${r.serverCpuPercent} % of one core, ${r.serverCpuMsPerCall} ms per bridged call`],
-    ['controller event-loop delay p99 / max ms', r.eventLoopMs ? `${r.eventLoopMs.p99} / ${r.eventLoopMs.max}` : '-'],
+    [
+      'server CPU (Asterisk + controller + Redis)',
+      `${r.serverCpuPercent} % of one core, ${r.serverCpuMsPerCall} ms per bridged call`,
+    ],
+    [
+      'controller event-loop delay p99 / max ms',
+      r.eventLoopMs ? `${r.eventLoopMs.p99} / ${r.eventLoopMs.max}` : '-',
+    ],
   ];
 }
 
@@ -136,5 +162,14 @@ export function markdown(r: LoadReport | Comparison): string {
     ];
     return lines.join('\n');
   }
-  return [`# hotline load: ${r.system} (${r.at})`, '', parametersText(r.parameters), '', '| | |', '|---|---|', ...rows(r).map(([k, v]) => `| ${k} | ${v} |`), ''].join('\n');
+  return [
+    `# hotline load: ${r.system} (${r.at})`,
+    '',
+    parametersText(r.parameters),
+    '',
+    '| | |',
+    '|---|---|',
+    ...rows(r).map(([k, v]) => `| ${k} | ${v} |`),
+    '',
+  ].join('\n');
 }

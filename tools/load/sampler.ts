@@ -24,7 +24,11 @@ async function machineTimes(): Promise<{ busy: number; total: number; cores: num
   const nums = (text.split('\n')[0] ?? '').trim().split(/\s+/).slice(1).map(Number);
   const idle = (nums[3] ?? 0) + (nums[4] ?? 0);
   const total = nums.slice(0, 8).reduce((a, b) => a + b, 0);
-  return { busy: (total - idle) / TICKS, total: total / TICKS, cores: (text.match(/^cpu\d+ /gm) ?? []).length };
+  return {
+    busy: (total - idle) / TICKS,
+    total: total / TICKS,
+    cores: (text.match(/^cpu\d+ /gm) ?? []).length,
+  };
 }
 
 export class ProcessSampler {
@@ -32,7 +36,8 @@ export class ProcessSampler {
   private readonly cpu = new Map<string, Sample[]>();
   private readonly rss = new Map<string, Sample[]>();
   private readonly machine: Sample[] = [];
-  private last: { at: number; groups: Map<string, number>; busy: number; total: number } | undefined;
+  private last:
+    { at: number; groups: Map<string, number>; busy: number; total: number } | undefined;
   private cores = 1;
 
   /** `groups` is asked for its pids at every sample, so processes started later are picked up. */
@@ -72,10 +77,24 @@ export class ProcessSampler {
       const cpu = this.cpu.get(name) ?? [];
       // Memory while the group was running: SIPp processes start after the sampler and end before it.
       const rss = (this.rss.get(name) ?? []).map((s) => s.v).filter((v) => v > 0);
-      groups[name] = { cpuPercent: { mean: mean(cpu.filter(inWindow).map((s) => s.v)), peak: max(cpu.map((s) => s.v)) }, rssMb: { first: rss[0] ?? 0, peak: max(rss), last: rss[rss.length - 1] ?? 0 } };
+      groups[name] = {
+        cpuPercent: {
+          mean: mean(cpu.filter(inWindow).map((s) => s.v)),
+          peak: max(cpu.map((s) => s.v)),
+        },
+        rssMb: { first: rss[0] ?? 0, peak: max(rss), last: rss[rss.length - 1] ?? 0 },
+      };
     }
     const machine = this.machine.filter(inWindow).map((s) => s.v);
-    return { machineCpuPercent: { mean: mean(machine), peak: max(this.machine.map((s) => s.v)), cores: this.cores }, groups, samples: this.machine.length };
+    return {
+      machineCpuPercent: {
+        mean: mean(machine),
+        peak: max(this.machine.map((s) => s.v)),
+        cores: this.cores,
+      },
+      groups,
+      samples: this.machine.length,
+    };
   }
 
   private async sample(): Promise<void> {
@@ -104,11 +123,15 @@ export class ProcessSampler {
         for (const [name, cpu] of totals) {
           // A group whose processes came or went in the period reads as 0, not as a jump.
           const before = prev.groups.get(name);
-          const percent = before === undefined || cpu < before ? 0 : Math.round((100 * (cpu - before)) / seconds);
+          const percent =
+            before === undefined || cpu < before ? 0 : Math.round((100 * (cpu - before)) / seconds);
           push(this.cpu, name, { t, v: Math.min(percent, 100 * m.cores) });
         }
         const total = m.total - prev.total;
-        this.machine.push({ t, v: total > 0 ? Math.round((100 * m.cores * (m.busy - prev.busy)) / total) : 0 });
+        this.machine.push({
+          t,
+          v: total > 0 ? Math.round((100 * m.cores * (m.busy - prev.busy)) / total) : 0,
+        });
       }
     }
     this.last = { at, groups: totals, busy: m.busy, total: m.total };
@@ -125,5 +148,6 @@ function push(map: Map<string, Sample[]>, key: string, v: Sample): void {
   list.push(v);
   map.set(key, list);
 }
-const mean = (v: number[]): number => (v.length ? Math.round(v.reduce((a, b) => a + b, 0) / v.length) : 0);
+const mean = (v: number[]): number =>
+  v.length ? Math.round(v.reduce((a, b) => a + b, 0) / v.length) : 0;
 const max = (v: number[]): number => v.reduce((a, b) => Math.max(a, b), 0);

@@ -16,7 +16,8 @@ export interface CallSteps {
 }
 
 // Phones log the caller as the From URI's start, `sip:NUMBER`, then the agent as `sip:AGENT`.
-const LINE = /^(\d+\.\d+)\s+(invite|answered|keys|bye|refused|acked|hangup)\s+(?:sip:)?(\S+)(?:\s+(?:sip:)?(\S+))?\s*$/;
+const LINE =
+  /^(\d+\.\d+)\s+(invite|answered|keys|bye|refused|acked|hangup)\s+(?:sip:)?(\S+)(?:\s+(?:sip:)?(\S+))?\s*$/;
 
 export function matchSteps(callerLog: string[], phoneLogs: string[]): Map<string, CallSteps> {
   const calls = new Map<string, CallSteps>();
@@ -54,7 +55,8 @@ export interface Percentiles {
 export function percentiles(values: number[]): Percentiles | undefined {
   if (values.length === 0) return undefined;
   const s = [...values].sort((a, b) => a - b);
-  const pct = (p: number): number => round(s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)]!);
+  const pct = (p: number): number =>
+    round(s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)]!);
   return { n: s.length, p50: pct(50), p90: pct(90), p99: pct(99), max: round(s[s.length - 1]!) };
 }
 
@@ -80,7 +82,10 @@ export interface CallFigures {
   queueToAgentMs: Percentiles | undefined;
 }
 
-/** `talkMs`: the agents' talk time; a bridged call's caller hears the BYE no sooner than that after the agent answered. */
+/**
+ * `talkMs`: the agents' talk time; a bridged call's caller hears the BYE no sooner than that after
+ * the agent answered.
+ */
 export function callFigures(calls: Map<string, CallSteps>, talkMs: number): CallFigures {
   const setup: number[] = [];
   const whole: number[] = [];
@@ -92,14 +97,20 @@ export function callFigures(calls: Map<string, CallSteps>, talkMs: number): Call
   for (const c of calls.values()) {
     if (c.refused !== undefined) refused++;
     if (c.answered !== undefined) established++;
-    if (c.invite !== undefined && c.answered !== undefined) setup.push(1000 * (c.answered - c.invite));
+    if (c.invite !== undefined && c.answered !== undefined)
+      setup.push(1000 * (c.answered - c.invite));
     if (c.agentInvite === undefined) continue;
     rung++;
     if (c.invite !== undefined) whole.push(1000 * (c.agentInvite - c.invite));
     const entered = c.keys ?? c.answered;
     if (entered !== undefined) queue.push(1000 * Math.max(0, c.agentInvite - entered));
     // 250 ms of slack: the agent's BYE crosses Asterisk before the caller's.
-    if (c.agentAcked !== undefined && c.bye !== undefined && 1000 * (c.bye - c.agentAcked) >= talkMs - 250) bridged++;
+    if (
+      c.agentAcked !== undefined &&
+      c.bye !== undefined &&
+      1000 * (c.bye - c.agentAcked) >= talkMs - 250
+    )
+      bridged++;
   }
   return {
     attempts: [...calls.values()].filter((c) => c.invite !== undefined).length,

@@ -72,49 +72,98 @@ export function killLoadSipp(): void {
 }
 
 export function startLoadCallers(o: LoadCallers): LoadSipp {
-  if (!/^[0-9*#,]*$/.test(o.dtmf)) throw new HotlineError('SIPP_FAILED', `DTMF must be 0-9, * or # (',' waits a second): got ${JSON.stringify(o.dtmf)}`);
+  if (!/^[0-9*#,]*$/.test(o.dtmf))
+    throw new HotlineError(
+      'SIPP_FAILED',
+      `DTMF must be 0-9, * or # (',' waits a second): got ${JSON.stringify(o.dtmf)}`,
+    );
   const keys = o.dtmf === '' ? undefined : dtmfPcap(o.dtmf);
   const step = o.rampSeconds > 0 ? Math.max(1, Math.ceil(o.rate / o.rampSeconds)) : 0;
-  return startLoad('load-caller-expect-bye', (text) =>
-    text
-      // The keys log their step when the last key's tone ends (the pcap plays in the background).
-      .replace(
-        /<!-- hotline:dtmf -->\s*(<nop><action><log message="\[timestamp\] keys [^"]*"\/><\/action><\/nop>)/,
-        keys
-          ? `<pause milliseconds="800"/>\n  <nop><action><exec play_pcap_audio="${keys.file}"/></action></nop>\n  <pause milliseconds="${keys.lastKeyEndMs}"/>\n  $1\n  <pause milliseconds="${keys.durationMs - keys.lastKeyEndMs + 200}"/>`
-          : '$1',
-      )
-      .replace(/timeout="\d+"><!-- hotline:wait-ms -->/, `timeout="${Math.round(o.waitMs)}">`), (mediaPort) => [
-    o.target,
-    '-s', o.service,
-    '-i', o.localIp,
-    '-mi', o.localIp,
-    '-mp', String(mediaPort),
-    '-m', String(o.calls),
-    '-r', String(step > 0 ? Math.min(step, o.rate) : o.rate),
-    ...(step > 0 ? ['-rate_increase', String(step), '-rate_max', String(o.rate), '-no_rate_quit'] : []),
-    '-l', String(Math.max(100, Math.ceil(o.rate * (o.waitMs / 1000 + 10)))),
-    '-key', 'caller', o.callerPrefix,
-    '-cid_str', `${o.callIdPrefix}-%u-%p@%s`,
-    '-key', 'audio_pcap', o.audio ? join(PCAP_DIR, 'g711a.pcap') : silencePcap(200),
-    '-timeout', `${Math.ceil(o.timeoutMs / 1000)}s`,
-  ], 40_000, o.timeoutMs);
+  return startLoad(
+    'load-caller-expect-bye',
+    (text) =>
+      text
+        // The keys log their step when the last key's tone ends (the pcap plays in the background).
+        .replace(
+          /<!-- hotline:dtmf -->\s*(<nop><action><log message="\[timestamp\] keys [^"]*"\/><\/action><\/nop>)/,
+          keys
+            ? `<pause milliseconds="800"/>\n  <nop><action><exec play_pcap_audio="${keys.file}"/></action></nop>\n  <pause milliseconds="${keys.lastKeyEndMs}"/>\n  $1\n  <pause milliseconds="${keys.durationMs - keys.lastKeyEndMs + 200}"/>`
+            : '$1',
+        )
+        .replace(/timeout="\d+"><!-- hotline:wait-ms -->/, `timeout="${Math.round(o.waitMs)}">`),
+    (mediaPort) => [
+      o.target,
+      '-s',
+      o.service,
+      '-i',
+      o.localIp,
+      '-mi',
+      o.localIp,
+      '-mp',
+      String(mediaPort),
+      '-m',
+      String(o.calls),
+      '-r',
+      String(step > 0 ? Math.min(step, o.rate) : o.rate),
+      ...(step > 0
+        ? ['-rate_increase', String(step), '-rate_max', String(o.rate), '-no_rate_quit']
+        : []),
+      '-l',
+      String(Math.max(100, Math.ceil(o.rate * (o.waitMs / 1000 + 10)))),
+      '-key',
+      'caller',
+      o.callerPrefix,
+      '-cid_str',
+      `${o.callIdPrefix}-%u-%p@%s`,
+      '-key',
+      'audio_pcap',
+      o.audio ? join(PCAP_DIR, 'g711a.pcap') : silencePcap(200),
+      '-timeout',
+      `${Math.ceil(o.timeoutMs / 1000)}s`,
+    ],
+    40_000,
+    o.timeoutMs,
+  );
 }
 
 export function startLoadAgents(o: LoadAgents): LoadSipp {
-  return startLoad('load-agent-answer-talk-hangup', (text) => text.replace(/<pause milliseconds="\d+"\/><!-- hotline:talk-ms -->/, `<pause milliseconds="${Math.round(o.talkMs)}"/>`), (mediaPort) => [
-    '-i', o.localIp,
-    '-p', String(o.port),
-    '-mi', o.localIp,
-    '-mp', String(mediaPort),
-    // A phone farm answers every call offered; SIPp's default cap on open calls would refuse some.
-    '-l', '100000',
-    '-key', 'audio_pcap', o.audio ? join(PCAP_DIR, 'g711a.pcap') : silencePcap(200),
-    '-timeout', `${Math.ceil(o.timeoutMs / 1000)}s`,
-  ], 50_000, o.timeoutMs);
+  return startLoad(
+    'load-agent-answer-talk-hangup',
+    (text) =>
+      text.replace(
+        /<pause milliseconds="\d+"\/><!-- hotline:talk-ms -->/,
+        `<pause milliseconds="${Math.round(o.talkMs)}"/>`,
+      ),
+    (mediaPort) => [
+      '-i',
+      o.localIp,
+      '-p',
+      String(o.port),
+      '-mi',
+      o.localIp,
+      '-mp',
+      String(mediaPort),
+      // A phone farm answers every call offered; SIPp's default cap on open calls would refuse some.
+      '-l',
+      '100000',
+      '-key',
+      'audio_pcap',
+      o.audio ? join(PCAP_DIR, 'g711a.pcap') : silencePcap(200),
+      '-timeout',
+      `${Math.ceil(o.timeoutMs / 1000)}s`,
+    ],
+    50_000,
+    o.timeoutMs,
+  );
 }
 
-function startLoad(name: string, fill: (text: string) => string, args: (mediaPort: number) => string[], portBase: number, timeoutMs: number): LoadSipp {
+function startLoad(
+  name: string,
+  fill: (text: string) => string,
+  args: (mediaPort: number) => string[],
+  portBase: number,
+  timeoutMs: number,
+): LoadSipp {
   let child: { pid?: number | undefined; kill: (s: NodeJS.Signals) => boolean } | undefined;
   let work: string | undefined;
   let ended = false;
@@ -124,12 +173,19 @@ function startLoad(name: string, fill: (text: string) => string, args: (mediaPor
       const scenario = join(work, `${name}.xml`);
       await writeFile(scenario, fill(await readFile(join(SCENARIO_DIR, `${name}.xml`), 'utf8')));
       const all = [
-        '-sf', scenario,
+        '-sf',
+        scenario,
         ...args(nextMediaPort(portBase)),
         '-nostdin',
-        '-trace_stat', '-stf', join(work, 'stat.csv'), '-fd', '1',
+        '-trace_stat',
+        '-stf',
+        join(work, 'stat.csv'),
+        '-fd',
+        '1',
         '-trace_logs',
-        '-trace_err', '-error_file', join(work, 'errors.log'),
+        '-trace_err',
+        '-error_file',
+        join(work, 'errors.log'),
       ];
       const { code, pid, stderr } = await spawnSipp(all, work, timeoutMs + 30_000, (c) => {
         child = c;
@@ -137,13 +193,24 @@ function startLoad(name: string, fill: (text: string) => string, args: (mediaPor
       }).finally(() => child && running.delete(child));
       const rows = await statRows(join(work, 'stat.csv'));
       const peaks: Record<string, number> = {};
-      for (const r of rows) for (const [k, v] of Object.entries(r)) peaks[k] = Math.max(peaks[k] ?? -Infinity, v);
-      return { exitCode: code, pid, stats: rows[rows.length - 1] ?? {}, peaks, log: await logLines(work), stderr };
+      for (const r of rows)
+        for (const [k, v] of Object.entries(r)) peaks[k] = Math.max(peaks[k] ?? -Infinity, v);
+      return {
+        exitCode: code,
+        pid,
+        stats: rows[rows.length - 1] ?? {},
+        peaks,
+        log: await logLines(work),
+        stderr,
+      };
     } finally {
       await rm(work, { recursive: true, force: true });
     }
   })();
-  void done.then(() => (ended = true), () => (ended = true));
+  void done.then(
+    () => (ended = true),
+    () => (ended = true),
+  );
   return {
     pid: () => child?.pid,
     exited: () => ended,

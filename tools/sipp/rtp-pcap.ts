@@ -89,7 +89,10 @@ export const DTMF_TIMESTAMP_BASE = 0x00a0_0000;
  * timestamps, and Asterisk rightly drops those keys as duplicates. Timestamps start at
  * DTMF_TIMESTAMP_BASE.
  */
-export function dtmfPackets(keys: string, opts: { payloadType?: number; toneMs?: number; gapMs?: number } = {}): { packets: RtpPacket[]; durationMs: number } {
+export function dtmfPackets(
+  keys: string,
+  opts: { payloadType?: number; toneMs?: number; gapMs?: number } = {},
+): { packets: RtpPacket[]; durationMs: number } {
   const pt = opts.payloadType ?? 101;
   const toneMs = opts.toneMs ?? 120;
   const gapMs = opts.gapMs ?? 400;
@@ -103,7 +106,8 @@ export function dtmfPackets(keys: string, opts: { payloadType?: number; toneMs?:
       continue;
     }
     const event = EVENT[key] ?? Number(key);
-    if (!Number.isInteger(event) || event < 0 || event > 11) throw new Error(`not a DTMF key: ${key}`);
+    if (!Number.isInteger(event) || event < 0 || event > 11)
+      throw new Error(`not a DTMF key: ${key}`);
     const timestamp = (DTMF_TIMESTAMP_BASE + at * 8) >>> 0;
     const steps = Math.ceil(toneMs / 20);
     for (let i = 1; i <= steps + 2; i++) {
@@ -112,7 +116,15 @@ export function dtmfPackets(keys: string, opts: { payloadType?: number; toneMs?:
       payload[0] = event;
       payload[1] = (end ? 0x80 : 0) | 10;
       payload.writeUInt16BE(Math.min(i, steps) * 160, 2);
-      packets.push({ atMs: at + Math.min(i, steps) * 20, payloadType: pt, marker: i === 1, seq: seq++, timestamp, ssrc, payload });
+      packets.push({
+        atMs: at + Math.min(i, steps) * 20,
+        payloadType: pt,
+        marker: i === 1,
+        seq: seq++,
+        timestamp,
+        ssrc,
+        payload,
+      });
     }
     at += gapMs;
   }
@@ -130,7 +142,10 @@ export function dtmfPcap(keys: string): { file: string; durationMs: number; last
   mkdirSync(dir, { recursive: true });
   // The timestamp base is in the key: a file cached by an older generator (whose first key had
   // timestamp 0) is never replayed.
-  const file = join(dir, `dtmf-${createHash('sha256').update(`${keys}|${DTMF_TIMESTAMP_BASE}`).digest('hex').slice(0, 16)}.pcap`);
+  const file = join(
+    dir,
+    `dtmf-${createHash('sha256').update(`${keys}|${DTMF_TIMESTAMP_BASE}`).digest('hex').slice(0, 16)}.pcap`,
+  );
   if (!existsSync(file)) writeFileSync(file, pcapFile(packets));
   return { file, durationMs, lastKeyEndMs };
 }
@@ -140,7 +155,10 @@ export function dtmfPcap(keys: string): { file: string; durationMs: number; last
  * reads, with silence before and after (A-law silence, so the far end keeps receiving frames and
  * can hear the speech end). Cached by the file's path and the padding.
  */
-export async function audioPcap(wav: string, opts: { leadMs?: number; tailMs?: number } = {}): Promise<{ file: string; durationMs: number }> {
+export async function audioPcap(
+  wav: string,
+  opts: { leadMs?: number; tailMs?: number } = {},
+): Promise<{ file: string; durationMs: number }> {
   const lead = opts.leadMs ?? 200;
   const tail = opts.tailMs ?? 1500;
   const dir = join(tmpdir(), 'hotline-audio-pcaps');
@@ -149,16 +167,29 @@ export async function audioPcap(wav: string, opts: { leadMs?: number; tailMs?: n
   const file = join(dir, `audio-${key}.pcap`);
   const raw = join(dir, `audio-${key}.al`);
   // Cached: every packet of this file is 20 ms of 160 bytes, framed as pcapFile writes it.
-  if (existsSync(file)) return { file, durationMs: ((statSync(file).size - 24) / (16 + 14 + 20 + 8 + 12 + 160)) * 20 };
+  if (existsSync(file))
+    return { file, durationMs: ((statSync(file).size - 24) / (16 + 14 + 20 + 8 + 12 + 160)) * 20 };
   await run('sox', [wav, '-t', 'al', '-r', '8000', '-c', '1', raw], { timeout: 30_000 });
-  const alaw = Buffer.concat([Buffer.alloc(lead * 8, 0xd5), readFileSync(raw), Buffer.alloc(tail * 8, 0xd5)]);
+  const alaw = Buffer.concat([
+    Buffer.alloc(lead * 8, 0xd5),
+    readFileSync(raw),
+    Buffer.alloc(tail * 8, 0xd5),
+  ]);
   rmSync(raw, { force: true });
   const packets: RtpPacket[] = [];
   const ssrc = 0x43414c4c; // "CALL"
   for (let i = 0; i * 160 < alaw.length; i++) {
     const payload = Buffer.alloc(160, 0xd5);
     alaw.copy(payload, 0, i * 160, Math.min(alaw.length, (i + 1) * 160));
-    packets.push({ atMs: i * 20, payloadType: 8, marker: i === 0, seq: 2000 + i, timestamp: i * 160, ssrc, payload });
+    packets.push({
+      atMs: i * 20,
+      payloadType: 8,
+      marker: i === 0,
+      seq: 2000 + i,
+      timestamp: i * 160,
+      ssrc,
+      payload,
+    });
   }
   writeFileSync(file, pcapFile(packets));
   return { file, durationMs: packets.length * 20 };
@@ -171,7 +202,16 @@ export function silencePcap(ms: number): string {
   const file = join(dir, `silence-${ms}.pcap`);
   if (existsSync(file)) return file;
   const packets: RtpPacket[] = [];
-  for (let i = 0; i < Math.ceil(ms / 20); i++) packets.push({ atMs: i * 20, payloadType: 8, marker: i === 0, seq: 100 + i, timestamp: i * 160, ssrc: 0x53494c45, payload: Buffer.alloc(160, 0xd5) });
+  for (let i = 0; i < Math.ceil(ms / 20); i++)
+    packets.push({
+      atMs: i * 20,
+      payloadType: 8,
+      marker: i === 0,
+      seq: 100 + i,
+      timestamp: i * 160,
+      ssrc: 0x53494c45,
+      payload: Buffer.alloc(160, 0xd5),
+    });
   writeFileSync(file, pcapFile(packets));
   return file;
 }

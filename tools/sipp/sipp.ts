@@ -65,7 +65,10 @@ export async function runSipp(run: SippRun): Promise<SippResult> {
   const work = await mkdtemp(join(tmpdir(), 'hotline-sipp-'));
   try {
     const scenarioFile = join(work, `${run.scenario}.xml`);
-    await writeFile(scenarioFile, await scenarioText(run.scenario, run.dtmf ?? '', run.holdMs, run.speech));
+    await writeFile(
+      scenarioFile,
+      await scenarioText(run.scenario, run.dtmf ?? '', run.holdMs, run.speech),
+    );
     const localIp = run.localIp ?? '127.0.0.1';
     const prefix = run.callIdPrefix ?? `hotline-${Date.now().toString(36)}`;
     // Callers' media ports start in 40000-41998, agent phones' in 50000-51998, with room between
@@ -73,29 +76,59 @@ export async function runSipp(run: SippRun): Promise<SippResult> {
     const mediaPort = nextMediaPort(40_000);
     const args = [
       run.target ?? '127.0.0.1:5060',
-      '-sf', scenarioFile,
-      '-s', run.service,
-      '-i', localIp,
-      '-mi', localIp,
-      '-mp', String(mediaPort),
-      '-m', String(run.calls ?? 1),
-      '-r', String(run.rate ?? 1),
-      '-l', String(run.limit ?? Math.max(10, (run.rate ?? 1) * 30)),
-      '-key', 'caller', run.callerNumber ?? '13812345678',
-      '-key', 'audio_pcap', run.openingPcap ?? join(PCAP_DIR, 'g711a.pcap'),
-      '-cid_str', `${prefix}-%u-%p@%s`,
-      '-timeout', `${Math.ceil(run.timeoutMs / 1000)}s`,
+      '-sf',
+      scenarioFile,
+      '-s',
+      run.service,
+      '-i',
+      localIp,
+      '-mi',
+      localIp,
+      '-mp',
+      String(mediaPort),
+      '-m',
+      String(run.calls ?? 1),
+      '-r',
+      String(run.rate ?? 1),
+      '-l',
+      String(run.limit ?? Math.max(10, (run.rate ?? 1) * 30)),
+      '-key',
+      'caller',
+      run.callerNumber ?? '13812345678',
+      '-key',
+      'audio_pcap',
+      run.openingPcap ?? join(PCAP_DIR, 'g711a.pcap'),
+      '-cid_str',
+      `${prefix}-%u-%p@%s`,
+      '-timeout',
+      `${Math.ceil(run.timeoutMs / 1000)}s`,
       '-timeout_error',
       '-nostdin',
-      '-trace_stat', '-stf', join(work, 'stat.csv'), '-fd', '1',
-      '-trace_rtt', '-rtt_freq', '1',
-      '-trace_err', '-error_file', join(work, 'errors.log'),
+      '-trace_stat',
+      '-stf',
+      join(work, 'stat.csv'),
+      '-fd',
+      '1',
+      '-trace_rtt',
+      '-rtt_freq',
+      '1',
+      '-trace_err',
+      '-error_file',
+      join(work, 'errors.log'),
     ];
     const { code, pid, stderr } = await spawnSipp(args, work, run.timeoutMs + 5000);
     const stats = await readStats(join(work, 'stat.csv'));
     const setupMs = await readRtt(work);
     const errors = await readFile(join(work, 'errors.log'), 'utf8').catch(() => '');
-    return { exitCode: code, ...stats, setupMs, callId: (n) => `${prefix}-${n}-${pid}@${localIp}`, pid, stderr, errors };
+    return {
+      exitCode: code,
+      ...stats,
+      setupMs,
+      callId: (n) => `${prefix}-${n}-${pid}@${localIp}`,
+      pid,
+      stderr,
+      errors,
+    };
   } finally {
     await rm(work, { recursive: true, force: true });
   }
@@ -116,30 +149,60 @@ export interface SippAgentRun {
  * Simulated agent phones: one SIPp UAS answering every INVITE on localIp:port. Resolves when it
  * has handled `calls` calls or its deadline passes; `stop()` ends it early.
  */
-export function startSippAgents(run: SippAgentRun): { done: Promise<SippResult>; stop: () => void } {
+export function startSippAgents(run: SippAgentRun): {
+  done: Promise<SippResult>;
+  stop: () => void;
+} {
   let child: ReturnType<typeof spawn> | undefined;
   const done = (async (): Promise<SippResult> => {
     const work = await mkdtemp(join(tmpdir(), 'hotline-sipp-uas-'));
     try {
       const scenarioFile = join(work, 'uas.xml');
-      await writeFile(scenarioFile, await readFile(join(SCENARIO_DIR, `${run.scenario ?? 'uas-agent-answer-expect-bye'}.xml`), 'utf8'));
+      await writeFile(
+        scenarioFile,
+        await readFile(
+          join(SCENARIO_DIR, `${run.scenario ?? 'uas-agent-answer-expect-bye'}.xml`),
+          'utf8',
+        ),
+      );
       const localIp = run.localIp ?? '127.0.0.2';
       const args = [
-        '-sf', scenarioFile,
-        '-i', localIp,
-        '-p', String(run.port ?? 5080),
-        '-mi', localIp,
-        '-mp', String(nextMediaPort(50_000)),
-        '-m', String(run.calls),
+        '-sf',
+        scenarioFile,
+        '-i',
+        localIp,
+        '-p',
+        String(run.port ?? 5080),
+        '-mi',
+        localIp,
+        '-mp',
+        String(nextMediaPort(50_000)),
+        '-m',
+        String(run.calls),
         // A phone farm answers every call offered; SIPp's default cap on open calls would refuse some.
-        '-l', '100000',
-        '-key', 'audio_pcap', join(PCAP_DIR, 'g711a.pcap'),
-        '-timeout', `${Math.ceil(run.timeoutMs / 1000)}s`,
+        '-l',
+        '100000',
+        '-key',
+        'audio_pcap',
+        join(PCAP_DIR, 'g711a.pcap'),
+        '-timeout',
+        `${Math.ceil(run.timeoutMs / 1000)}s`,
         '-nostdin',
-        '-trace_stat', '-stf', join(work, 'stat.csv'), '-fd', '1',
-        '-trace_err', '-error_file', join(work, 'errors.log'),
+        '-trace_stat',
+        '-stf',
+        join(work, 'stat.csv'),
+        '-fd',
+        '1',
+        '-trace_err',
+        '-error_file',
+        join(work, 'errors.log'),
       ];
-      const { code, pid, stderr } = await spawnSipp(args, work, run.timeoutMs + 5000, (c) => (child = c));
+      const { code, pid, stderr } = await spawnSipp(
+        args,
+        work,
+        run.timeoutMs + 5000,
+        (c) => (child = c),
+      );
       const stats = await readStats(join(work, 'stat.csv'));
       const errors = await readFile(join(work, 'errors.log'), 'utf8').catch(() => '');
       return { exitCode: code, ...stats, setupMs: [], callId: () => '', pid, stderr, errors };
@@ -150,9 +213,18 @@ export function startSippAgents(run: SippAgentRun): { done: Promise<SippResult>;
   return { done, stop: () => child?.kill('SIGTERM') };
 }
 
-async function scenarioText(scenario: Scenario, dtmf: string, holdMs?: number, speech?: { file: string; durationMs: number }): Promise<string> {
+async function scenarioText(
+  scenario: Scenario,
+  dtmf: string,
+  holdMs?: number,
+  speech?: { file: string; durationMs: number },
+): Promise<string> {
   const text = await readFile(join(SCENARIO_DIR, `${scenario}.xml`), 'utf8');
-  if (!/^[0-9*#,]*$/.test(dtmf)) throw new HotlineError('SIPP_FAILED', `DTMF must be 0-9, * or # (',' waits a second): got ${JSON.stringify(dtmf)}`);
+  if (!/^[0-9*#,]*$/.test(dtmf))
+    throw new HotlineError(
+      'SIPP_FAILED',
+      `DTMF must be 0-9, * or # (',' waits a second): got ${JSON.stringify(dtmf)}`,
+    );
   // One stream for all the keys, with timestamps that only grow (see dtmfPcap).
   // SIPp replays a pcap from its first packet, so pauses before the first key are a scenario pause.
   const lead = dtmf.length - dtmf.replace(/^,+/, '').length;
@@ -162,8 +234,15 @@ async function scenarioText(scenario: Scenario, dtmf: string, holdMs?: number, s
     const { file, durationMs } = dtmfPcap(rest);
     keys += `${keys ? '\n  ' : ''}<nop><action><exec play_pcap_audio="${file}"/></action></nop>\n  <pause milliseconds="${durationMs + 200}"/>`;
   }
-  if (speech) keys += `\n  <nop><action><exec play_pcap_audio="${speech.file}"/></action></nop>\n  <pause milliseconds="${speech.durationMs + 200}"/>`;
-  const held = holdMs === undefined ? text : text.replace(/<pause milliseconds="\d+"\/><!-- hotline:hold -->/, `<pause milliseconds="${Math.round(holdMs)}"/>`);
+  if (speech)
+    keys += `\n  <nop><action><exec play_pcap_audio="${speech.file}"/></action></nop>\n  <pause milliseconds="${speech.durationMs + 200}"/>`;
+  const held =
+    holdMs === undefined
+      ? text
+      : text.replace(
+          /<pause milliseconds="\d+"\/><!-- hotline:hold -->/,
+          `<pause milliseconds="${Math.round(holdMs)}"/>`,
+        );
   return held.replace('<!-- hotline:dtmf -->', keys);
 }
 

@@ -15,8 +15,14 @@ import { runSipp } from '../sipp/sipp.js';
 /** A spoken menu of the corpus's six intents, one flow per language. */
 export function speechFlows(): string {
   const dir = mkdtempSync(join(tmpdir(), 'hotline-speech-flows-'));
-  for (const [language, number] of [['en', '4008009020'], ['zh', '4008009021']] as const) {
-    const intents = INTENTS[language].map((i) => `      - { id: ${i.id}, phrases: [${i.phrases.map((p) => JSON.stringify(p)).join(', ')}], next: ${i.id.replaceAll('_', '-')} }`);
+  for (const [language, number] of [
+    ['en', '4008009020'],
+    ['zh', '4008009021'],
+  ] as const) {
+    const intents = INTENTS[language].map(
+      (i) =>
+        `      - { id: ${i.id}, phrases: [${i.phrases.map((p) => JSON.stringify(p)).join(', ')}], next: ${i.id.replaceAll('_', '-')} }`,
+    );
     const ends = INTENTS[language].map((i) => `  ${i.id.replaceAll('_', '-')}: { verb: hangup }`);
     writeFileSync(
       join(dir, `speech-${language}.yaml`),
@@ -27,7 +33,10 @@ export function speechFlows(): string {
 }
 
 /** One utterance through a real call: SIPp speaks it into the menu; the record says what was heard. */
-export async function speakInCall(c: Pick<Controller, 'store'>, u: Utterance): Promise<{ heard: string | undefined; record: CallRecord | undefined; sipp: string }> {
+export async function speakInCall(
+  c: Pick<Controller, 'store'>,
+  u: Utterance,
+): Promise<{ heard: string | undefined; record: CallRecord | undefined; sipp: string }> {
   const speech = await audioPcap(u.wav);
   const res = await runSipp({
     scenario: 'uac-400-dtmf-expect-bye',
@@ -43,6 +52,9 @@ export async function speakInCall(c: Pick<Controller, 'store'>, u: Utterance): P
   }
   const node = record?.path?.[2];
   const heard = node === undefined || node === 'bye' ? undefined : node.replaceAll('-', '_');
-  return { heard, record, sipp: res.exitCode === 0 ? 'ok' : `SIPp exit ${res.exitCode}: ${res.errors.slice(0, 300)}` };
+  return {
+    heard,
+    record,
+    sipp: res.exitCode === 0 ? 'ok' : `SIPp exit ${res.exitCode}: ${res.errors.slice(0, 300)}`,
+  };
 }
-

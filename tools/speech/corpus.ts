@@ -19,16 +19,52 @@ export type Language = 'en' | 'zh';
 export const INTENTS: Record<Language, Intent[]> = {
   en: [
     { id: 'billing', phrases: ['billing', 'bill', 'pay my bill', 'payment', 'invoice', 'charges'] },
-    { id: 'technical_support', phrases: ['technical support', 'tech support', 'technical problem', 'internet is not working', 'help with my internet'] },
-    { id: 'order_status', phrases: ['order status', 'check my order status', 'check my order', 'where is my order', 'track my order', 'delivery'] },
-    { id: 'refund', phrases: ['refund', 'get a refund', 'money back', 'get my money back', 'return'] },
+    {
+      id: 'technical_support',
+      phrases: [
+        'technical support',
+        'tech support',
+        'technical problem',
+        'internet is not working',
+        'help with my internet',
+      ],
+    },
+    {
+      id: 'order_status',
+      phrases: [
+        'order status',
+        'check my order status',
+        'check my order',
+        'where is my order',
+        'track my order',
+        'delivery',
+      ],
+    },
+    {
+      id: 'refund',
+      phrases: ['refund', 'get a refund', 'money back', 'get my money back', 'return'],
+    },
     { id: 'complaint', phrases: ['complaint', 'make a complaint', 'file a complaint', 'complain'] },
-    { id: 'agent', phrases: ['agent', 'speak to an agent', 'talk to an agent', 'talk to a person', 'speak to someone', 'representative', 'operator'] },
+    {
+      id: 'agent',
+      phrases: [
+        'agent',
+        'speak to an agent',
+        'talk to an agent',
+        'talk to a person',
+        'speak to someone',
+        'representative',
+        'operator',
+      ],
+    },
   ],
   zh: [
     { id: 'billing', phrases: ['账单', '查账单', '话费', '查话费', '缴费'] },
     { id: 'technical_support', phrases: ['技术支持', '网络故障', '上网有问题', '宽带坏了'] },
-    { id: 'order_status', phrases: ['查询订单', '订单状态', '查询订单状态', '物流信息', '查物流', '查订单'] },
+    {
+      id: 'order_status',
+      phrases: ['查询订单', '订单状态', '查询订单状态', '物流信息', '查物流', '查订单'],
+    },
     { id: 'refund', phrases: ['退款', '退货', '退钱'] },
     { id: 'complaint', phrases: ['投诉', '投诉服务', '意见'] },
     { id: 'agent', phrases: ['转人工', '人工服务', '人工客服', '找人工客服', '找客服'] },
@@ -43,7 +79,11 @@ export interface Saying {
 }
 
 const en = (intent: string | undefined, text: string): Saying => ({ intent, text, say: text });
-const zh = (intent: string | undefined, text: string, pinyin: string): Saying => ({ intent, text, say: pinyin });
+const zh = (intent: string | undefined, text: string, pinyin: string): Saying => ({
+  intent,
+  text,
+  say: pinyin,
+});
 
 export const SAYINGS: Record<Language, Saying[]> = {
   en: [
@@ -90,9 +130,17 @@ export const SAYINGS: Record<Language, Saying[]> = {
 
 /** Speech about something else: every one should come back without an intent. */
 export const OFF_TOPIC: Record<Language, Saying[]> = {
-  en: [en(undefined, 'what is the weather like today'), en(undefined, 'hello is anyone there'), en(undefined, 'my dog likes to play in the garden')],
+  en: [
+    en(undefined, 'what is the weather like today'),
+    en(undefined, 'hello is anyone there'),
+    en(undefined, 'my dog likes to play in the garden'),
+  ],
   zh: [
-    zh(undefined, '你好 请问今天天气怎么样', 'ni3 hao3, qing3 wen4 jin1 tian1 tian1 qi4 zen3 me5 yang4'),
+    zh(
+      undefined,
+      '你好 请问今天天气怎么样',
+      'ni3 hao3, qing3 wen4 jin1 tian1 tian1 qi4 zen3 me5 yang4',
+    ),
     zh(undefined, '我喜欢吃苹果', 'wo3 xi3 huan1 chi1 ping2 guo3'),
     zh(undefined, '明天会下雨吗', 'ming2 tian1 hui4 xia4 yu3 ma5'),
   ],
@@ -143,17 +191,29 @@ export interface CorpusOptions {
 }
 
 /** Every saying × voice × speed × (clean, noisy) for a language, synthesised (or from cache). */
-export async function buildCorpus(language: Language, opts: CorpusOptions = {}): Promise<Utterance[]> {
+export async function buildCorpus(
+  language: Language,
+  opts: CorpusOptions = {},
+): Promise<Utterance[]> {
   const specs: Omit<Utterance, 'wav'>[] = [];
   for (const s of opts.sayings ?? SAYINGS[language])
     for (const voice of VOICES[language])
       for (const speed of SPEEDS[language])
-        for (const noisy of opts.noisy ?? [false, true]) specs.push({ language, intent: s.intent, text: s.text, voice: voice.id, speed, noisy });
+        for (const noisy of opts.noisy ?? [false, true])
+          specs.push({ language, intent: s.intent, text: s.text, voice: voice.id, speed, noisy });
   const sayOf = new Map((opts.sayings ?? SAYINGS[language]).map((s) => [s.text, s.say]));
   const argsOf = new Map(VOICES[language].map((v) => [v.id, v.args]));
   return mapLimit(specs, opts.concurrency ?? 2, async (spec) => ({
     ...spec,
-    wav: await synthesize({ say: sayOf.get(spec.text) ?? spec.text, voiceArgs: argsOf.get(spec.voice) ?? [], speed: spec.speed, noisy: spec.noisy }, opts.cacheDir),
+    wav: await synthesize(
+      {
+        say: sayOf.get(spec.text) ?? spec.text,
+        voiceArgs: argsOf.get(spec.voice) ?? [],
+        speed: spec.speed,
+        noisy: spec.noisy,
+      },
+      opts.cacheDir,
+    ),
   }));
 }
 
@@ -169,8 +229,14 @@ const PIPELINE = 'v2 pad0.3/0.5 pink15dB alaw';
 export const DEFAULT_CACHE_DIR = join(tmpdir(), 'hotline-speech-corpus');
 
 /** One telephone-sounding 8 kHz mono 16-bit WAV for `spec`; returns its cached path. */
-export async function synthesize(spec: SynthesisSpec, cacheDir = DEFAULT_CACHE_DIR): Promise<string> {
-  const key = createHash('sha256').update(JSON.stringify([PIPELINE, spec])).digest('hex').slice(0, 20);
+export async function synthesize(
+  spec: SynthesisSpec,
+  cacheDir = DEFAULT_CACHE_DIR,
+): Promise<string> {
+  const key = createHash('sha256')
+    .update(JSON.stringify([PIPELINE, spec]))
+    .digest('hex')
+    .slice(0, 20);
   const target = join(cacheDir, `${key}.wav`);
   if (await exists(target)) return target;
   await mkdir(cacheDir, { recursive: true });
@@ -182,7 +248,28 @@ export async function synthesize(spec: SynthesisSpec, cacheDir = DEFAULT_CACHE_D
     // A recording has some silence around the words. No 300-3400 Hz band-pass: the 8 kHz models
     // need the band below 300 Hz (see the README in media/speech), which digital G.711 keeps.
     const line = join(work, 'line.wav');
-    await run('sox', [raw, '-r', '8000', '-c', '1', '-b', '16', '-e', 'signed-integer', line, 'gain', '-n', '-6', 'pad', '0.3', '0.5'], t);
+    await run(
+      'sox',
+      [
+        raw,
+        '-r',
+        '8000',
+        '-c',
+        '1',
+        '-b',
+        '16',
+        '-e',
+        'signed-integer',
+        line,
+        'gain',
+        '-n',
+        '-6',
+        'pad',
+        '0.3',
+        '0.5',
+      ],
+      t,
+    );
     let beforeCodec = line;
     if (spec.noisy) {
       beforeCodec = join(work, 'noisy.wav');
@@ -203,7 +290,27 @@ async function addNoise(input: string, output: string, snrDb: number, work: stri
   const t = { timeout: 30_000 };
   const seconds = await duration(input);
   const noise = join(work, 'noise.wav');
-  await run('sox', ['-n', '-r', '8000', '-c', '1', '-b', '16', '-e', 'signed-integer', noise, 'synth', String(seconds), 'pinknoise', 'vol', '0.5'], t);
+  await run(
+    'sox',
+    [
+      '-n',
+      '-r',
+      '8000',
+      '-c',
+      '1',
+      '-b',
+      '16',
+      '-e',
+      'signed-integer',
+      noise,
+      'synth',
+      String(seconds),
+      'pinknoise',
+      'vol',
+      '0.5',
+    ],
+    t,
+  );
   const scale = (await rms(input)) / (await rms(noise)) / 10 ** (snrDb / 20);
   await run('sox', ['-m', '-v', '1', input, '-v', scale.toFixed(5), noise, output], t);
 }
@@ -227,7 +334,11 @@ async function exists(path: string): Promise<boolean> {
   );
 }
 
-export async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T, index: number) => Promise<R>): Promise<R[]> {
+export async function mapLimit<T, R>(
+  items: readonly T[],
+  limit: number,
+  fn: (item: T, index: number) => Promise<R>,
+): Promise<R[]> {
   const out = new Array<R>(items.length);
   let next = 0;
   const worker = async (): Promise<void> => {

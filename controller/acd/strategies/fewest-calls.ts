@@ -5,5 +5,10 @@ import type { Strategy } from './types.js';
 export const fewestCalls = (): Strategy => ({
   name: 'fewest-calls',
   ringAll: false,
-  rank: (candidates, k) => topK(candidates, k, (a, b) => a.callsTaken < b.callsTaken || (a.callsTaken === b.callsTaken && idleTie(a, b))),
+  rank: (candidates, k) =>
+    topK(
+      candidates,
+      k,
+      (a, b) => a.callsTaken < b.callsTaken || (a.callsTaken === b.callsTaken && idleTie(a, b)),
+    ),
 });

@@ -5,5 +5,10 @@ import type { Strategy } from './types.js';
 export const leastTalkTime = (): Strategy => ({
   name: 'least-talk-time',
   ringAll: false,
-  rank: (candidates, k) => topK(candidates, k, (a, b) => a.talkTimeMs < b.talkTimeMs || (a.talkTimeMs === b.talkTimeMs && idleTie(a, b))),
+  rank: (candidates, k) =>
+    topK(
+      candidates,
+      k,
+      (a, b) => a.talkTimeMs < b.talkTimeMs || (a.talkTimeMs === b.talkTimeMs && idleTie(a, b)),
+    ),
 });

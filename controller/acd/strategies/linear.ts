@@ -5,5 +5,10 @@ import type { Strategy } from './types.js';
 export const linear = (): Strategy => ({
   name: 'linear',
   ringAll: false,
-  rank: (candidates, k) => topK(candidates, k, (a, b) => a.position < b.position || (a.position === b.position && a.slot < b.slot)),
+  rank: (candidates, k) =>
+    topK(
+      candidates,
+      k,
+      (a, b) => a.position < b.position || (a.position === b.position && a.slot < b.slot),
+    ),
 });

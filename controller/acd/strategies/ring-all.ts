@@ -5,5 +5,6 @@ import type { Strategy } from './types.js';
 export const ringAll = (): Strategy => ({
   name: 'ring-all',
   ringAll: true,
-  rank: (candidates) => [...candidates].sort((a, b) => (idleTie(a, b) ? -1 : idleTie(b, a) ? 1 : 0)),
+  rank: (candidates) =>
+    [...candidates].sort((a, b) => (idleTie(a, b) ? -1 : idleTie(b, a) ? 1 : 0)),
 });

@@ -2,7 +2,17 @@ import { describe, expect, it } from 'vitest';
 import { STRATEGIES, type Candidate } from './index.js';
 
 let slots = 0;
-const agent = (id: string, over: Partial<Candidate> = {}): Candidate => ({ id, weight: 1, idleSince: 0, callsTaken: 0, talkTimeMs: 0, position: 0, level: 1, slot: slots++, ...over });
+const agent = (id: string, over: Partial<Candidate> = {}): Candidate => ({
+  id,
+  weight: 1,
+  idleSince: 0,
+  callsTaken: 0,
+  talkTimeMs: 0,
+  position: 0,
+  level: 1,
+  slot: slots++,
+  ...over,
+});
 const ctx = { random: Math.random };
 const ids = (list: Candidate[]): string[] => list.map((c) => c.id);
 
@@ -41,21 +51,34 @@ describe('weighted round robin (smooth)', () => {
 
 describe('longest idle', () => {
   it('ranks by free time, ties by id', () => {
-    const pool = [agent('a', { idleSince: 30 }), agent('b', { idleSince: 10 }), agent('c', { idleSince: 20 }), agent('d', { idleSince: 10 })];
+    const pool = [
+      agent('a', { idleSince: 30 }),
+      agent('b', { idleSince: 10 }),
+      agent('c', { idleSince: 20 }),
+      agent('d', { idleSince: 10 }),
+    ];
     expect(ids(STRATEGIES['longest-idle']().rank(pool, 3, ctx))).toEqual(['b', 'd', 'c']);
   });
 });
 
 describe('fewest calls', () => {
   it('ranks by calls taken, then by idle time', () => {
-    const pool = [agent('a', { callsTaken: 2 }), agent('b', { callsTaken: 1, idleSince: 50 }), agent('c', { callsTaken: 1, idleSince: 40 })];
+    const pool = [
+      agent('a', { callsTaken: 2 }),
+      agent('b', { callsTaken: 1, idleSince: 50 }),
+      agent('c', { callsTaken: 1, idleSince: 40 }),
+    ];
     expect(ids(STRATEGIES['fewest-calls']().rank(pool, 2, ctx))).toEqual(['c', 'b']);
   });
 });
 
 describe('least talk time', () => {
   it('ranks by talk time', () => {
-    const pool = [agent('a', { talkTimeMs: 900 }), agent('b', { talkTimeMs: 100 }), agent('c', { talkTimeMs: 500 })];
+    const pool = [
+      agent('a', { talkTimeMs: 900 }),
+      agent('b', { talkTimeMs: 100 }),
+      agent('c', { talkTimeMs: 500 }),
+    ];
     expect(ids(STRATEGIES['least-talk-time']().rank(pool, 3, ctx))).toEqual(['b', 'c', 'a']);
   });
 });
@@ -63,7 +86,11 @@ describe('least talk time', () => {
 describe('linear', () => {
   it('always hunts from the top position', () => {
     const s = STRATEGIES.linear();
-    const pool = [agent('c', { position: 3 }), agent('a', { position: 1 }), agent('b', { position: 2 })];
+    const pool = [
+      agent('c', { position: 3 }),
+      agent('a', { position: 1 }),
+      agent('b', { position: 2 }),
+    ];
     expect(ids(s.rank(pool, 3, ctx))).toEqual(['a', 'b', 'c']);
     expect(ids(s.rank(pool, 1, ctx))).toEqual(['a']);
   });
@@ -73,7 +100,11 @@ describe('ring all', () => {
   it('rings every candidate', () => {
     const s = STRATEGIES['ring-all']();
     expect(s.ringAll).toBe(true);
-    const pool = [agent('b', { idleSince: 2 }), agent('a', { idleSince: 1 }), agent('c', { idleSince: 3 })];
+    const pool = [
+      agent('b', { idleSince: 2 }),
+      agent('a', { idleSince: 1 }),
+      agent('c', { idleSince: 3 }),
+    ];
     expect(ids(s.rank(pool, 1, ctx))).toEqual(['a', 'b', 'c']);
   });
 });
@@ -83,7 +114,7 @@ describe('random', () => {
     const s = STRATEGIES.random();
     const pool = ['a', 'b', 'c', 'd'].map((id) => agent(id));
     let seed = 42;
-    const rnd = { random: () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31) };
+    const rnd = { random: () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31 };
     const count = new Map<string, number>();
     for (let i = 0; i < 4000; i++) {
       const picked = s.rank(pool, 2, rnd);

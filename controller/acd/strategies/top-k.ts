@@ -4,7 +4,11 @@ import type { Candidate } from './types.js';
  * The k smallest candidates by `before` in one pass (k is small: the reservation tries a few),
  * so a decision stays O(n) however many agents are free.
  */
-export function topK(candidates: readonly Candidate[], k: number, before: (a: Candidate, b: Candidate) => boolean): Candidate[] {
+export function topK(
+  candidates: readonly Candidate[],
+  k: number,
+  before: (a: Candidate, b: Candidate) => boolean,
+): Candidate[] {
   const best: Candidate[] = [];
   for (const c of candidates) {
     if (best.length === k && !before(c, best[k - 1]!)) continue;
@@ -23,4 +27,5 @@ export function topK(candidates: readonly Candidate[], k: number, before: (a: Ca
  * Ties go to whoever has waited longest, then to configuration order (the slot: a number, as a
  * string comparison of ids per candidate would cost more than the whole rest of the scan).
  */
-export const idleTie = (a: Candidate, b: Candidate): boolean => a.idleSince < b.idleSince || (a.idleSince === b.idleSince && a.slot < b.slot);
+export const idleTie = (a: Candidate, b: Candidate): boolean =>
+  a.idleSince < b.idleSince || (a.idleSince === b.idleSince && a.slot < b.slot);

@@ -31,5 +31,13 @@ export interface Strategy {
   taken?(chosen: Candidate, candidates: readonly Candidate[]): void;
 }
 
-export const STRATEGY_NAMES = ['weighted-round-robin', 'longest-idle', 'fewest-calls', 'least-talk-time', 'ring-all', 'random', 'linear'] as const;
+export const STRATEGY_NAMES = [
+  'weighted-round-robin',
+  'longest-idle',
+  'fewest-calls',
+  'least-talk-time',
+  'ring-all',
+  'random',
+  'linear',
+] as const;
 export type StrategyName = (typeof STRATEGY_NAMES)[number];

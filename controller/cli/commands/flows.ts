@@ -11,7 +11,10 @@ import { configFrom } from '../config-option.js';
  * `hotline flows validate [DIR]`: every flow file checked (schema, graph, prompts, queues), one line
  * per problem `file:line: key: reason`; exit status 1 when any.
  */
-export async function flowsValidateCommand(dir: string | undefined, opts: { config?: string }): Promise<void> {
+export async function flowsValidateCommand(
+  dir: string | undefined,
+  opts: { config?: string },
+): Promise<void> {
   const { config } = configFrom(opts);
   const target = dir ?? (config.flows.dir || defaultFlowsDir());
   let queues: Set<string> | undefined;
@@ -24,7 +27,10 @@ export async function flowsValidateCommand(dir: string | undefined, opts: { conf
   const problems = [...[...result.failed.values()].flat(), ...result.conflicts];
   for (const p of problems) process.stdout.write(`${p}\n`);
   for (const flow of result.flows.values()) {
-    if (!result.failed.has(flow.file)) process.stdout.write(`${flow.file}: ${flow.flow} OK (${Object.keys(flow.nodes).length} nodes, numbers ${[...flow.numbers, ...flow.patterns].join(' ')})\n`);
+    if (!result.failed.has(flow.file))
+      process.stdout.write(
+        `${flow.file}: ${flow.flow} OK (${Object.keys(flow.nodes).length} nodes, numbers ${[...flow.numbers, ...flow.patterns].join(' ')})\n`,
+      );
   }
   if (problems.length > 0) process.exitCode = 1;
 }

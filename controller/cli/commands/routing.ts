@@ -16,11 +16,17 @@ export function routingCheckCommand(dir: string | undefined, opts: { config?: st
   const target = dir ?? routingDir(configFrom(opts).config);
   const routing = loadRouting(target);
   const regions = loadRegions(target);
-  process.stdout.write(`${target}: ${routing.agents.length} agents, ${routing.queues.length} queues, ${routing.skills.length} skills, ${regions.size} region prefixes: OK\n`);
+  process.stdout.write(
+    `${target}: ${routing.agents.length} agents, ${routing.queues.length} queues, ${routing.skills.length} skills, ${regions.size} region prefixes: OK\n`,
+  );
 }
 
 async function withAgents<T>(config: Config, fn: (agents: RedisAgents) => Promise<T>): Promise<T> {
-  const redis = new Redis(config.redis.url, { maxRetriesPerRequest: 1, connectTimeout: 2000, lazyConnect: true });
+  const redis = new Redis(config.redis.url, {
+    maxRetriesPerRequest: 1,
+    connectTimeout: 2000,
+    lazyConnect: true,
+  });
   redis.on('error', () => undefined);
   try {
     await redis.connect();
@@ -34,7 +40,12 @@ export async function agentsListCommand(opts: { config?: string; json: boolean }
   const { config } = configFrom(opts);
   const routing = loadRouting(routingDir(config));
   const rows = await withAgents(config, async (store) =>
-    Promise.all(routing.agents.map(async (a) => ({ ...a, status: (await store.status(a.id)) ?? { state: 'logged-out' as const, since: 0 } }))),
+    Promise.all(
+      routing.agents.map(async (a) => ({
+        ...a,
+        status: (await store.status(a.id)) ?? { state: 'logged-out' as const, since: 0 },
+      })),
+    ),
   );
   process.stdout.write(agentsTable(rows, opts.json));
 }
@@ -43,36 +54,64 @@ export async function agentsListCommand(opts: { config?: string; json: boolean }
  * `hotline agents` output. Names and reasons are checked where they come in; what Redis or a file
  * holds is still never written to the terminal as control characters.
  */
-export function agentsTable(rows: readonly (AgentConfig & { status: Pick<AgentStatus, 'state' | 'reason'> })[], json: boolean): string {
+export function agentsTable(
+  rows: readonly (AgentConfig & { status: Pick<AgentStatus, 'state' | 'reason'> })[],
+  json: boolean,
+): string {
   if (json) return `${terminalJson(rows)}\n`;
   const lines = ['id        name             state              skills'];
   for (const r of rows) {
-    const skills = Object.entries(r.skills).map(([s, l]) => `${s}:${l}`).join(' ');
+    const skills = Object.entries(r.skills)
+      .map(([s, l]) => `${s}:${l}`)
+      .join(' ');
     const state = r.status.state + (r.status.reason ? ` (${r.status.reason})` : '');
-    lines.push(`${printable(r.id).padEnd(9)} ${printable(r.name).padEnd(16)} ${printable(state).padEnd(18)} ${printable(skills)}`);
+    lines.push(
+      `${printable(r.id).padEnd(9)} ${printable(r.name).padEnd(16)} ${printable(state).padEnd(18)} ${printable(skills)}`,
+    );
   }
   return `${lines.join('\n')}\n`;
 }
 
-export async function agentStateCommand(id: string, state: string, opts: { config?: string; reason?: string }): Promise<void> {
+export async function agentStateCommand(
+  id: string,
+  state: string,
+  opts: { config?: string; reason?: string },
+): Promise<void> {
   const { config } = configFrom(opts);
   const routing = loadRouting(routingDir(config));
   if (!routing.agents.some((a) => a.id === id)) throw new Error(`unknown agent ${id}`);
-  if (!(AGENT_STATES as readonly string[]).includes(state)) throw new Error(`state must be one of ${AGENT_STATES.join(', ')}`);
-  if (opts.reason !== undefined && (opts.reason === '' || opts.reason.length > 100 || hasControl(opts.reason))) throw new HotlineError('CONFIG_INVALID', `--reason: 1 to 100 characters, ${NO_CONTROL}`);
-  const status = await withAgents(config, (store) => store.change(id, state as AgentState, opts.reason));
-  process.stdout.write(`agent ${printable(id)}: ${status.state}${status.reason ? ` (${printable(status.reason)})` : ''}\n`);
+  if (!(AGENT_STATES as readonly string[]).includes(state))
+    throw new Error(`state must be one of ${AGENT_STATES.join(', ')}`);
+  if (
+    opts.reason !== undefined &&
+    (opts.reason === '' || opts.reason.length > 100 || hasControl(opts.reason))
+  )
+    throw new HotlineError('CONFIG_INVALID', `--reason: 1 to 100 characters, ${NO_CONTROL}`);
+  const status = await withAgents(config, (store) =>
+    store.change(id, state as AgentState, opts.reason),
+  );
+  process.stdout.write(
+    `agent ${printable(id)}: ${status.state}${status.reason ? ` (${printable(status.reason)})` : ''}\n`,
+  );
 }
 
 export async function queuesListCommand(opts: { config?: string; json: boolean }): Promise<void> {
   const { config } = configFrom(opts);
   const routing = loadRouting(routingDir(config));
-  const redis = new Redis(config.redis.url, { maxRetriesPerRequest: 1, connectTimeout: 2000, lazyConnect: true });
+  const redis = new Redis(config.redis.url, {
+    maxRetriesPerRequest: 1,
+    connectTimeout: 2000,
+    lazyConnect: true,
+  });
   redis.on('error', () => undefined);
   let stats: (QueueStats | undefined)[] = routing.queues.map(() => undefined);
   try {
     await redis.connect();
-    const figures = new QueueStatistics(redis, config.redis.keyPrefix, new WaitingLine(redis, config.redis.keyPrefix));
+    const figures = new QueueStatistics(
+      redis,
+      config.redis.keyPrefix,
+      new WaitingLine(redis, config.redis.keyPrefix),
+    );
     stats = await Promise.all(routing.queues.map((q) => figures.get(q.id)));
   } catch {
     process.stderr.write('(Redis unreachable: live figures left out)\n');
@@ -80,14 +119,24 @@ export async function queuesListCommand(opts: { config?: string; json: boolean }
     redis.disconnect();
   }
   if (opts.json) {
-    process.stdout.write(`${JSON.stringify(routing.queues.map((q, i) => ({ ...q, today: stats[i] })))}\n`);
+    process.stdout.write(
+      `${JSON.stringify(routing.queues.map((q, i) => ({ ...q, today: stats[i] })))}\n`,
+    );
     return;
   }
-  const pct = (v: number | null | undefined): string => (v === null || v === undefined ? '-' : `${Math.round(v * 100)}%`);
-  process.stdout.write('id        skill     strategy              SL(s) overflow         waiting longest  offered answered abandoned  SL   SL2  ASA(s)\n');
+  const pct = (v: number | null | undefined): string =>
+    v === null || v === undefined ? '-' : `${Math.round(v * 100)}%`;
+  process.stdout.write(
+    'id        skill     strategy              SL(s) overflow         ' +
+      'waiting longest  offered answered abandoned  SL   SL2  ASA(s)\n',
+  );
   routing.queues.forEach((q, i) => {
     const t = stats[i];
-    const overflow = q.overflow ? (q.overflow.type === 'queue' ? `queue ${q.overflow.target}` : q.overflow.type) : '-';
+    const overflow = q.overflow
+      ? q.overflow.type === 'queue'
+        ? `queue ${q.overflow.target}`
+        : q.overflow.type
+      : '-';
     process.stdout.write(
       `${q.id.padEnd(9)} ${q.skill.padEnd(9)} ${q.strategy.padEnd(21)} ${String(q.serviceLevelSeconds).padEnd(5)} ${overflow.padEnd(16)} ` +
         `${String(t?.waiting ?? '-').padEnd(7)} ${`${t?.longestWaitSeconds ?? '-'}s`.padEnd(8)} ${String(t?.offered ?? '-').padEnd(7)} ${String(t?.answered ?? '-').padEnd(8)} ` +

@@ -28,11 +28,25 @@ export class ApiKeyStore {
     return `${this.prefix}api:key:${id}`;
   }
 
-  async create(opts: { name: string; role: Role; agentId?: string | undefined }): Promise<{ key: string; info: ApiKeyInfo }> {
+  async create(opts: {
+    name: string;
+    role: Role;
+    agentId?: string | undefined;
+  }): Promise<{ key: string; info: ApiKeyInfo }> {
     const id = randomBytes(6).toString('hex');
     const secret = randomBytes(32).toString('base64url');
-    const info: ApiKeyInfo = { id, name: opts.name, role: opts.role, ...(opts.agentId ? { agentId: opts.agentId } : {}), createdAt: new Date().toISOString() };
-    await this.redis.multi().set(this.k(id), JSON.stringify({ ...info, hash: hash(secret).toString('hex') })).sadd(`${this.prefix}api:keys`, id).exec();
+    const info: ApiKeyInfo = {
+      id,
+      name: opts.name,
+      role: opts.role,
+      ...(opts.agentId ? { agentId: opts.agentId } : {}),
+      createdAt: new Date().toISOString(),
+    };
+    await this.redis
+      .multi()
+      .set(this.k(id), JSON.stringify({ ...info, hash: hash(secret).toString('hex') }))
+      .sadd(`${this.prefix}api:keys`, id)
+      .exec();
     return { key: `hk_${id}_${secret}`, info };
   }
 
@@ -40,7 +54,11 @@ export class ApiKeyStore {
     const raw = await this.redis.get(this.k(id));
     if (!raw) return false;
     const rec = JSON.parse(raw) as ApiKeyInfo & { hash: string };
-    if (!rec.revokedAt) await this.redis.set(this.k(id), JSON.stringify({ ...rec, revokedAt: new Date().toISOString() }));
+    if (!rec.revokedAt)
+      await this.redis.set(
+        this.k(id),
+        JSON.stringify({ ...rec, revokedAt: new Date().toISOString() }),
+      );
     return true;
   }
 
@@ -64,7 +82,8 @@ export class ApiKeyStore {
     const rec = JSON.parse(raw) as ApiKeyInfo & { hash: string };
     const want = Buffer.from(rec.hash, 'hex');
     const got = hash(m[2] as string);
-    if (want.length !== got.length || !timingSafeEqual(want, got) || rec.revokedAt) return undefined;
+    if (want.length !== got.length || !timingSafeEqual(want, got) || rec.revokedAt)
+      return undefined;
     return { id: rec.id, role: rec.role, agentId: rec.agentId, via: 'key' };
   }
 }

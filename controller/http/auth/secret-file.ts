@@ -11,7 +11,11 @@ export async function loadSecret(path: string): Promise<Buffer> {
   try {
     const raw = (await readFile(path, 'utf8')).trim();
     const key = Buffer.from(raw, 'base64');
-    if (key.length < 32) throw new HotlineError('CONFIG_INVALID', `${path}: the token secret must be at least 32 bytes of base64`);
+    if (key.length < 32)
+      throw new HotlineError(
+        'CONFIG_INVALID',
+        `${path}: the token secret must be at least 32 bytes of base64`,
+      );
     return key;
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;

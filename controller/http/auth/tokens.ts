@@ -19,7 +19,11 @@ export class TokenSigner {
     this.key = { kty: 'oct', k: secret.toString('base64url') };
   }
 
-  issue(p: { sub: string; role: Role; agentId?: string | undefined }, ttlSeconds: number, now = Date.now()): { token: string; expiresAt: string } {
+  issue(
+    p: { sub: string; role: Role; agentId?: string | undefined },
+    ttlSeconds: number,
+    now = Date.now(),
+  ): { token: string; expiresAt: string } {
     const exp = Math.floor(now / 1000) + ttlSeconds;
     const signed = `${b64({ alg: 'HS256', typ: 'JWT' })}.${b64({ sub: p.sub, role: p.role, ...(p.agentId ? { agent: p.agentId } : {}), iat: Math.floor(now / 1000), exp })}`;
     const sig = createHmac('sha256', this.secret).update(signed).digest('base64url');

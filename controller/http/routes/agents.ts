@@ -6,7 +6,15 @@ import { json, route } from '../route.js';
 
 const agentParam = z.strictObject({ id: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/) });
 const EVERYONE = ['admin', 'supervisor', 'agent'] as const;
-const status = z.object({ id: z.string(), name: z.string(), state: z.string(), since: z.string().optional(), reason: z.string().optional() }).loose();
+const status = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    state: z.string(),
+    since: z.string().optional(),
+    reason: z.string().optional(),
+  })
+  .loose();
 
 function known(deps: ApiDeps, id: string): { id: string; name: string } {
   const a = deps.routing.config.agents.find((x) => x.id === id);
@@ -17,7 +25,12 @@ function known(deps: ApiDeps, id: string): { id: string; name: string } {
 async function view(deps: ApiDeps, id: string): Promise<Record<string, unknown>> {
   const a = known(deps, id);
   const s = await deps.routing.agents.status(id);
-  return { ...a, state: s?.state ?? 'logged-out', ...(s ? { since: new Date(s.since).toISOString() } : {}), ...(s?.reason ? { reason: s.reason } : {}) };
+  return {
+    ...a,
+    state: s?.state ?? 'logged-out',
+    ...(s ? { since: new Date(s.since).toISOString() } : {}),
+    ...(s?.reason ? { reason: s.reason } : {}),
+  };
 }
 
 /** A state change an agent makes on itself (or a supervisor on its behalf), checked by the state machine. */
@@ -30,7 +43,17 @@ function change(verb: 'login' | 'logout' | 'pause' | 'resume', to: AgentState, s
     roles: EVERYONE,
     self: 'id',
     params: agentParam,
-    ...(verb === 'pause' ? { body: z.strictObject({ reason: z.string().min(1).max(100).regex(/^[^\p{C}]+$/u, 'no control characters') }) } : {}),
+    ...(verb === 'pause'
+      ? {
+          body: z.strictObject({
+            reason: z
+              .string()
+              .min(1)
+              .max(100)
+              .regex(/^[^\p{C}]+$/u, 'no control characters'),
+          }),
+        }
+      : {}),
     needs: ['redis'],
     responses: { 200: { description: 'the new state', schema: status } },
     handler: async ({ c, deps, params, body, log }) => {
@@ -64,7 +87,12 @@ export const agentRoutes = [
       const agents = deps.routing.config.agents.map((a) => {
         const s = states.get(a.id);
         // `statuses` reads an agent without a record as logged-out since 0: no `since` then, as in `view`.
-        return { ...a, state: s?.state ?? 'logged-out', ...(s?.since ? { since: new Date(s.since).toISOString() } : {}), ...(s?.reason ? { reason: s.reason } : {}) };
+        return {
+          ...a,
+          state: s?.state ?? 'logged-out',
+          ...(s?.since ? { since: new Date(s.since).toISOString() } : {}),
+          ...(s?.reason ? { reason: s.reason } : {}),
+        };
       });
       return json(c, 200, { agents });
     },

@@ -11,15 +11,25 @@ import { json, route } from '../route.js';
 
 const callId = z.strictObject({ id: z.string().regex(/^[A-Za-z0-9._-]{1,128}$/) });
 const ok = z.object({ id: z.string(), done: z.string() });
-const record = z.object({ id: z.string(), calledNumber: z.string(), callerMasked: z.string(), state: z.string(), startedAt: z.string() }).loose();
+const record = z
+  .object({
+    id: z.string(),
+    calledNumber: z.string(),
+    callerMasked: z.string(),
+    state: z.string(),
+    startedAt: z.string(),
+  })
+  .loose();
 const STAFF = ['admin', 'supervisor'] as const;
 const EVERYONE = ['admin', 'supervisor', 'agent'] as const;
 
 /** The live call, if this caller may act on it: an agent only on a call it is talking in. */
 function liveCall(deps: ApiDeps, id: string, who: Principal): CallContext {
   const call = deps.runner.liveCall(id);
-  if (!call || call.signal.aborted) throw new ApiError(404, 'NOT_FOUND', `no live call ${id} (it may have just ended)`);
-  if (who.role === 'agent' && call.record.agentId !== who.agentId) throw new ApiError(403, 'FORBIDDEN', 'an agent may act only on its own calls');
+  if (!call || call.signal.aborted)
+    throw new ApiError(404, 'NOT_FOUND', `no live call ${id} (it may have just ended)`);
+  if (who.role === 'agent' && call.record.agentId !== who.agentId)
+    throw new ApiError(403, 'FORBIDDEN', 'an agent may act only on its own calls');
   return call;
 }
 
@@ -58,15 +68,41 @@ function superviseRoute(mode: SuperviseMode, summary: string) {
     tag: 'calls',
     roles: STAFF,
     params: callId,
-    body: z.strictObject({ endpoint: z.string().min(3).max(120).describe('the supervisor phone, e.g. PJSIP/2001@agents-lab') }),
+    body: z.strictObject({
+      endpoint: z
+        .string()
+        .min(3)
+        .max(120)
+        .describe('the supervisor phone, e.g. PJSIP/2001@agents-lab'),
+    }),
     needs: ['media'],
-    responses: { 200: { description: "the supervisor's phone answered and joined", schema: z.object({ id: z.string(), supervision: z.string(), mode: z.string(), snoopId: z.string().optional() }) } },
+    responses: {
+      200: {
+        description: "the supervisor's phone answered and joined",
+        schema: z.object({
+          id: z.string(),
+          supervision: z.string(),
+          mode: z.string(),
+          snoopId: z.string().optional(),
+        }),
+      },
+    },
     handler: async ({ c, deps, params, principal, body, log }) => {
-      if (!deps.superviseEndpoints.test(body.endpoint)) throw new ApiError(400, 'BODY_INVALID', `endpoint ${body.endpoint} is not an allowed supervisor phone (api.superviseEndpoints)`);
+      if (!deps.superviseEndpoints.test(body.endpoint))
+        throw new ApiError(
+          400,
+          'BODY_INVALID',
+          `endpoint ${body.endpoint} is not an allowed supervisor phone (api.superviseEndpoints)`,
+        );
       const call = liveCall(deps, params.id, principal);
       const s = await supervise(call, mode, body.endpoint);
       log.info({ callId: params.id, mode, endpoint: body.endpoint }, 'supervisor joined');
-      return json(c, 200, { id: params.id, supervision: s.id, mode, ...(s.snoopId ? { snoopId: s.snoopId } : {}) });
+      return json(c, 200, {
+        id: params.id,
+        supervision: s.id,
+        mode,
+        ...(s.snoopId ? { snoopId: s.snoopId } : {}),
+      });
     },
   });
 }
@@ -80,7 +116,13 @@ export const callRoutes = [
     tag: 'calls',
     roles: EVERYONE,
     responses: { 200: { description: 'live calls', schema: z.object({ calls: z.array(record) }) } },
-    handler: ({ c, deps, principal }) => json(c, 200, { calls: deps.runner.liveCalls().filter((r) => visible(r, principal)).map(publicRecord) }),
+    handler: ({ c, deps, principal }) =>
+      json(c, 200, {
+        calls: deps.runner
+          .liveCalls()
+          .filter((r) => visible(r, principal))
+          .map(publicRecord),
+      }),
   }),
   route({
     method: 'get',
@@ -93,9 +135,11 @@ export const callRoutes = [
     handler: async ({ c, deps, params, principal }) => {
       const live = deps.runner.liveCall(params.id)?.record;
       // An ended call is in Redis: while it is away, say so rather than "no such call".
-      if (!live && !deps.redisReady()) throw new ApiError(503, 'REDIS_UNAVAILABLE', 'Redis is unreachable; try again shortly');
+      if (!live && !deps.redisReady())
+        throw new ApiError(503, 'REDIS_UNAVAILABLE', 'Redis is unreachable; try again shortly');
       const r = live ?? (await deps.store.get(params.id));
-      if (!r || !visible(r, principal)) throw new ApiError(404, 'NOT_FOUND', `no call ${params.id}`);
+      if (!r || !visible(r, principal))
+        throw new ApiError(404, 'NOT_FOUND', `no call ${params.id}`);
       return json(c, 200, publicRecord(r));
     },
   }),
@@ -124,12 +168,17 @@ export const callRoutes = [
     tag: 'calls',
     roles: STAFF,
     params: callId,
-    body: z.strictObject({ digits: z.string().regex(/^[0-9*#A-D,]{1,32}$/, 'keys 0-9 * # A-D, and , for a pause') }),
+    body: z.strictObject({
+      digits: z.string().regex(/^[0-9*#A-D,]{1,32}$/, 'keys 0-9 * # A-D, and , for a pause'),
+    }),
     needs: ['media'],
     responses: { 200: { description: 'sent', schema: ok } },
     handler: async ({ c, deps, params, principal, body }) => {
       const call = liveCall(deps, params.id, principal);
-      await call.channel.sendDtmf(body.digits, { timeoutMs: Math.max(call.commandTimeoutMs, body.digits.length * 300 + 2000), signal: call.signal });
+      await call.channel.sendDtmf(body.digits, {
+        timeoutMs: Math.max(call.commandTimeoutMs, body.digits.length * 300 + 2000),
+        signal: call.signal,
+      });
       return json(c, 200, { id: params.id, done: `sent ${body.digits.length} keys` });
     },
   }),
@@ -170,11 +219,21 @@ export const callRoutes = [
     roles: STAFF,
     params: callId,
     needs: ['recordings', 'media'],
-    responses: { 200: { description: 'recording', schema: z.object({ id: z.string(), recordingId: z.string() }) } },
+    responses: {
+      200: {
+        description: 'recording',
+        schema: z.object({ id: z.string(), recordingId: z.string() }),
+      },
+    },
     handler: async ({ c, deps, params, principal }) => {
       liveCall(deps, params.id, principal);
       const capture = deps.recordings?.capture;
-      if (!capture?.isBridged(params.id)) throw new ApiError(409, 'MEDIA_CONFLICT', 'the call is not talking to an agent (or its queue never records)');
+      if (!capture?.isBridged(params.id))
+        throw new ApiError(
+          409,
+          'MEDIA_CONFLICT',
+          'the call is not talking to an agent (or its queue never records)',
+        );
       const live = await capture.start(params.id);
       return json(c, 200, { id: params.id, recordingId: live.id });
     },
@@ -187,23 +246,41 @@ export const callRoutes = [
     roles: EVERYONE,
     params: callId,
     body: z.strictObject({
-      to: z.string().min(3).max(120).describe('digits (out through the trunk) or an internal endpoint, e.g. PJSIP/2001@agents-lab'),
+      to: z
+        .string()
+        .min(3)
+        .max(120)
+        .describe(
+          'digits (out through the trunk) or an internal endpoint, e.g. PJSIP/2001@agents-lab',
+        ),
       ringSeconds: z.number().int().min(5).max(120).default(30),
     }),
     needs: ['media'],
     responses: { 200: { description: 'the target answered and took over', schema: ok } },
     handler: async ({ c, deps, params, principal, body, log }) => {
       const digits = /^\+?\d{3,20}$/.test(body.to);
-      if (!digits && !deps.superviseEndpoints.test(body.to)) throw new ApiError(400, 'BODY_INVALID', `transfer to digits or an internal endpoint (api.superviseEndpoints), not ${body.to}`);
+      if (!digits && !deps.superviseEndpoints.test(body.to))
+        throw new ApiError(
+          400,
+          'BODY_INVALID',
+          `transfer to digits or an internal endpoint (api.superviseEndpoints), not ${body.to}`,
+        );
       const call = liveCall(deps, params.id, principal);
-      await transferCaller(call, digits ? endpointFor(body.to, deps.transferEndpoint) : body.to, body.ringSeconds);
+      await transferCaller(
+        call,
+        digits ? endpointFor(body.to, deps.transferEndpoint) : body.to,
+        body.ringSeconds,
+      );
       log.info({ callId: params.id, to: digits ? 'number' : body.to }, 'call transferred');
       return json(c, 200, { id: params.id, done: 'transferred' });
     },
   }),
   superviseRoute('listen', 'Listen to a conversation from a supervisor phone (unheard)'),
   superviseRoute('whisper', 'Speak to the agent alone while listening (the caller does not hear)'),
-  superviseRoute('barge', 'Join the conversation (caller, agent and supervisor all hear each other)'),
+  superviseRoute(
+    'barge',
+    'Join the conversation (caller, agent and supervisor all hear each other)',
+  ),
   recordingAction('pause'),
   recordingAction('resume'),
   recordingAction('stop'),

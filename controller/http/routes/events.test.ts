@@ -51,10 +51,20 @@ class EventStream {
         const event = fields.get('event');
         if (event === undefined) continue; // a keep-alive comment
         const id = fields.get('id');
-        return { event, ...(id === undefined ? {} : { id }), data: JSON.parse(fields.get('data') ?? 'null') as unknown };
+        return {
+          event,
+          ...(id === undefined ? {} : { id }),
+          data: JSON.parse(fields.get('data') ?? 'null') as unknown,
+        };
       }
       let timer: NodeJS.Timeout | undefined;
-      const deadline = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`no event within ${timeoutMs} ms`)), timeoutMs)));
+      const deadline = new Promise<never>(
+        (_, reject) =>
+          (timer = setTimeout(
+            () => reject(new Error(`no event within ${timeoutMs} ms`)),
+            timeoutMs,
+          )),
+      );
       try {
         const chunk = await Promise.race([this.reader.read(), deadline]);
         if (chunk.done) throw new Error('the stream ended');
@@ -70,28 +80,64 @@ class EventStream {
   }
 }
 
-async function subscribe(as: Role, opts: { agent?: string; kinds?: string } = {}): Promise<EventStream> {
-  const res = await app.request(`/v1/events${opts.kinds ? `?kinds=${opts.kinds}` : ''}`, { headers: t.auth(as, opts.agent) });
+async function subscribe(
+  as: Role,
+  opts: { agent?: string; kinds?: string } = {},
+): Promise<EventStream> {
+  const res = await app.request(`/v1/events${opts.kinds ? `?kinds=${opts.kinds}` : ''}`, {
+    headers: t.auth(as, opts.agent),
+  });
   expect(res.status).toBe(200);
   expect(res.headers.get('content-type')).toMatch(/^text\/event-stream/);
   return new EventStream(res);
 }
 
 const at = '2026-01-05T09:00:00.000Z';
-const agentEvent = (agentId: string, state = 'available'): LiveEvent => ({ kind: 'agent', type: 'state', agentId, state, at });
-const callEvent = (callId: string, agentId?: string): LiveEvent => ({ kind: 'call', type: 'connected', callId, at, calledNumber: '4008001234', agentId, queue: 'billing' });
-const queueEvent: LiveEvent = { kind: 'queue', type: 'joined', queue: 'billing', callId: 'c-q', at };
+const agentEvent = (agentId: string, state = 'available'): LiveEvent => ({
+  kind: 'agent',
+  type: 'state',
+  agentId,
+  state,
+  at,
+});
+const callEvent = (callId: string, agentId?: string): LiveEvent => ({
+  kind: 'call',
+  type: 'connected',
+  callId,
+  at,
+  calledNumber: '4008001234',
+  agentId,
+  queue: 'billing',
+});
+const queueEvent: LiveEvent = {
+  kind: 'queue',
+  type: 'joined',
+  queue: 'billing',
+  callId: 'c-q',
+  at,
+};
 
 describe('GET /v1/events', () => {
   it('greets a supervisor, then streams agent and call events as published, in order', async () => {
     const s = await subscribe('supervisor');
-    expect(await s.next()).toEqual({ event: 'hello', data: { role: 'supervisor', kinds: ['call', 'agent', 'queue'] } });
+    expect(await s.next()).toEqual({
+      event: 'hello',
+      data: { role: 'supervisor', kinds: ['call', 'agent', 'queue'] },
+    });
     expect(t.deps.events.size).toBe(1);
     t.deps.events.publish(agentEvent('1002', 'on-break'));
     t.deps.events.publish(callEvent('c-1', '1001'));
     t.deps.events.publish(queueEvent);
-    expect(await s.next()).toEqual({ event: 'agent', id: '1', data: agentEvent('1002', 'on-break') });
-    expect(await s.next()).toEqual({ event: 'call', id: '2', data: JSON.parse(JSON.stringify(callEvent('c-1', '1001'))) as unknown });
+    expect(await s.next()).toEqual({
+      event: 'agent',
+      id: '1',
+      data: agentEvent('1002', 'on-break'),
+    });
+    expect(await s.next()).toEqual({
+      event: 'call',
+      id: '2',
+      data: JSON.parse(JSON.stringify(callEvent('c-1', '1001'))) as unknown,
+    });
     expect(await s.next()).toEqual({ event: 'queue', id: '3', data: queueEvent });
   });
 
@@ -106,7 +152,11 @@ describe('GET /v1/events', () => {
     t.deps.events.publish(callEvent('c-mine', '1001'));
     // Had anything of the others come through, it would be read first.
     expect(await s.next()).toMatchObject({ event: 'agent', id: '1', data: { agentId: '1001' } });
-    expect(await s.next()).toMatchObject({ event: 'call', id: '2', data: { callId: 'c-mine', agentId: '1001' } });
+    expect(await s.next()).toMatchObject({
+      event: 'call',
+      id: '2',
+      data: { callId: 'c-mine', agentId: '1001' },
+    });
   });
 
   it('filters by kinds', async () => {
@@ -123,10 +173,22 @@ describe('GET /v1/events', () => {
   it('refuses a bad kinds list and no credentials', async () => {
     for (const kinds of ['agents', 'call,', 'call;agent', '']) {
       const res = await app.request(`/v1/events?kinds=${kinds}`, { headers: t.auth('supervisor') });
-      expect({ kinds, status: res.status, type: res.headers.get('content-type'), body: (await res.json()) }).toMatchObject({ status: 400, type: 'application/problem+json', body: { code: 'QUERY_INVALID' } });
+      expect({
+        kinds,
+        status: res.status,
+        type: res.headers.get('content-type'),
+        body: await res.json(),
+      }).toMatchObject({
+        status: 400,
+        type: 'application/problem+json',
+        body: { code: 'QUERY_INVALID' },
+      });
     }
     const res = await app.request('/v1/events');
-    expect({ status: res.status, body: (await res.json()) }).toMatchObject({ status: 401, body: { code: 'UNAUTHENTICATED' } });
+    expect({ status: res.status, body: await res.json() }).toMatchObject({
+      status: 401,
+      body: { code: 'UNAUTHENTICATED' },
+    });
     expect(t.deps.events.size).toBe(0);
   });
 

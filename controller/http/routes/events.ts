@@ -22,8 +22,18 @@ export const eventRoutes = [
     summary: 'Live stream of call, agent and queue events (Server-Sent Events), filtered by role',
     tag: 'events',
     roles: ['admin', 'supervisor', 'agent'],
-    query: z.strictObject({ kinds: z.string().regex(/^(call|agent|queue)(,(call|agent|queue))*$/).optional() }),
-    responses: { 200: { description: 'text/event-stream; each event named by its kind, data JSON', contentType: 'text/event-stream' } },
+    query: z.strictObject({
+      kinds: z
+        .string()
+        .regex(/^(call|agent|queue)(,(call|agent|queue))*$/)
+        .optional(),
+    }),
+    responses: {
+      200: {
+        description: 'text/event-stream; each event named by its kind, data JSON',
+        contentType: 'text/event-stream',
+      },
+    },
     handler: ({ c, deps, principal, query, log }) => {
       const kinds = new Set(query.kinds ? query.kinds.split(',') : ['call', 'agent', 'queue']);
       return streamSSE(c, async (stream) => {
@@ -43,7 +53,10 @@ export const eventRoutes = [
         });
         log.debug('event stream opened');
         try {
-          await stream.writeSSE({ event: 'hello', data: JSON.stringify({ role: principal.role, kinds: [...kinds] }) });
+          await stream.writeSSE({
+            event: 'hello',
+            data: JSON.stringify({ role: principal.role, kinds: [...kinds] }),
+          });
           let id = 0;
           while (!closed && !overflow) {
             const e = backlog.shift();
@@ -62,7 +75,11 @@ export const eventRoutes = [
             wake = undefined;
             if (!backlog.length && !closed) await stream.write(': keep-alive\n\n');
           }
-          if (overflow) await stream.writeSSE({ event: 'overflow', data: '{"reason":"client too slow; reconnect"}' });
+          if (overflow)
+            await stream.writeSSE({
+              event: 'overflow',
+              data: '{"reason":"client too slow; reconnect"}',
+            });
         } finally {
           off();
           log.debug('event stream closed');

@@ -13,7 +13,12 @@ import { ApiError } from '../problem.js';
 import { json, route } from '../route.js';
 
 const MAX_YAML = 256 * 1024;
-const flowName = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,62}$/, 'a file name: lowercase letters, digits, - and _ (at most 63)');
+const flowName = z
+  .string()
+  .regex(
+    /^[a-z0-9][a-z0-9_-]{0,62}$/,
+    'a file name: lowercase letters, digits, - and _ (at most 63)',
+  );
 // Characters first (cheap, and never fewer than bytes), then the UTF-8 size itself.
 const yamlText = z
   .string()
@@ -33,7 +38,16 @@ const checkResult = z.object({ valid: z.boolean(), problems: z.array(z.string())
 
 /** What the API shows of a flow: never its full path on the controller. */
 function summary(f: Flow): z.infer<typeof summarySchema> {
-  return { name: f.flow, version: f.version, file: basename(f.file), description: f.description, language: f.language, numbers: f.numbers, patterns: f.patterns, nodes: Object.keys(f.nodes).length };
+  return {
+    name: f.flow,
+    version: f.version,
+    file: basename(f.file),
+    description: f.description,
+    language: f.language,
+    numbers: f.numbers,
+    patterns: f.patterns,
+    nodes: Object.keys(f.nodes).length,
+  };
 }
 
 /**
@@ -42,17 +56,26 @@ function summary(f: Flow): z.infer<typeof summarySchema> {
  * prompt or queue counts at once.
  */
 async function checkContext(deps: ApiDeps): Promise<CheckContext> {
-  return { prompts: indexPrompts(await readCatalogue()), queues: new Set(deps.routing.config.queues.map((q) => q.id)) };
+  return {
+    prompts: indexPrompts(await readCatalogue()),
+    queues: new Set(deps.routing.config.queues.map((q) => q.id)),
+  };
 }
 
 /** Paths in problems as the admin knows them: `hotline-en.yaml:6: ...`, not the controller's folders. */
-const shorten = (problems: string[], dirs: string[]): string[] => problems.map((p) => dirs.reduce((s, d) => s.replaceAll(`${d}/`, ''), p));
+const shorten = (problems: string[], dirs: string[]): string[] =>
+  problems.map((p) => dirs.reduce((s, d) => s.replaceAll(`${d}/`, ''), p));
 
 /**
  * Checks a proposed `<name>.yaml` exactly as the folder loader would (written to a scratch folder
  * and read back), then its numbers and name against the other flows in service. Synchronous.
  */
-function check(deps: ApiDeps, ctx: CheckContext, name: string, yaml: string): { flow?: Flow; problems: string[] } {
+function check(
+  deps: ApiDeps,
+  ctx: CheckContext,
+  name: string,
+  yaml: string,
+): { flow?: Flow; problems: string[] } {
   const scratch = mkdtempSync(join(tmpdir(), 'hotline-flow-check-'));
   const file = join(scratch, `${name}.yaml`);
   const problems: string[] = [];
@@ -63,13 +86,18 @@ function check(deps: ApiDeps, ctx: CheckContext, name: string, yaml: string): { 
       flow = loadFlowFile(file, ctx, problems);
     } catch (err) {
       // The loader trusts the parser; hostile YAML (alias bombs, deep nesting) makes it throw.
-      problems.push(`${file}:1: yaml: ${err instanceof Error ? err.message.split('\n')[0] : 'unreadable'}`);
+      problems.push(
+        `${file}:1: yaml: ${err instanceof Error ? err.message.split('\n')[0] : 'unreadable'}`,
+      );
     }
     if (!flow) return { problems: shorten(problems, [scratch]) };
     const target = join(deps.flows.dir, `${name}.yaml`);
     const candidate = { ...flow, file: target };
     // The candidate last, so every conflict is reported on it; older conflicts are not its business.
-    const conflicts = numberConflicts([...deps.flows.list().filter((f) => f.file !== target), candidate]).filter((p) => p.startsWith(`${target}:`));
+    const conflicts = numberConflicts([
+      ...deps.flows.list().filter((f) => f.file !== target),
+      candidate,
+    ]).filter((p) => p.startsWith(`${target}:`));
     if (conflicts.length > 0) return { problems: shorten(conflicts, [deps.flows.dir]) };
     return { flow: candidate, problems: [] };
   } finally {
@@ -85,7 +113,13 @@ function readIfExists(file: string): string | undefined {
   }
 }
 
-const invalid = (name: string, problems: string[]): ApiError => new ApiError(422, 'FLOW_INVALID', `flow file ${name}.yaml refused: ${problems.length} problem(s)`, { errors: problems });
+const invalid = (name: string, problems: string[]): ApiError =>
+  new ApiError(
+    422,
+    'FLOW_INVALID',
+    `flow file ${name}.yaml refused: ${problems.length} problem(s)`,
+    { errors: problems },
+  );
 
 /** Numbers and the flows they run: list, validate a proposed file, activate. */
 export const flowRoutes = [
@@ -95,8 +129,19 @@ export const flowRoutes = [
     summary: 'List the flows in service',
     tag: 'flows',
     roles: ['admin', 'supervisor'],
-    responses: { 200: { description: 'every flow in service', schema: z.object({ flows: z.array(summarySchema) }) } },
-    handler: ({ c, deps }) => json(c, 200, { flows: deps.flows.list().map(summary).sort((a, b) => a.file.localeCompare(b.file)) }),
+    responses: {
+      200: {
+        description: 'every flow in service',
+        schema: z.object({ flows: z.array(summarySchema) }),
+      },
+    },
+    handler: ({ c, deps }) =>
+      json(c, 200, {
+        flows: deps.flows
+          .list()
+          .map(summary)
+          .sort((a, b) => a.file.localeCompare(b.file)),
+      }),
   }),
   route({
     method: 'post',
@@ -107,7 +152,12 @@ export const flowRoutes = [
     tag: 'flows',
     roles: ['admin'],
     body: z.strictObject({ name: flowName, yaml: yamlText }),
-    responses: { 200: { description: 'the verdict; problems as `file:line: key: reason`', schema: checkResult } },
+    responses: {
+      200: {
+        description: 'the verdict; problems as `file:line: key: reason`',
+        schema: checkResult,
+      },
+    },
     handler: async ({ c, deps, body }) => {
       const { problems } = check(deps, await checkContext(deps), body.name, body.yaml);
       return json(c, 200, { valid: problems.length === 0, problems });
@@ -123,7 +173,10 @@ export const flowRoutes = [
     roles: ['admin'],
     params: z.strictObject({ name: flowName }),
     body: z.strictObject({ yaml: yamlText }),
-    responses: { 200: { description: 'the flow now in service', schema: summarySchema }, 422: { description: 'FLOW_INVALID: the problems are in `errors`' } },
+    responses: {
+      200: { description: 'the flow now in service', schema: summarySchema },
+      422: { description: 'FLOW_INVALID: the problems are in `errors`' },
+    },
     handler: async ({ c, deps, params, body, log }) => {
       const ctx = await checkContext(deps);
       // From here on synchronous: no other activation can slip between the check and the reload.
@@ -142,7 +195,10 @@ export const flowRoutes = [
         const mine = reported.filter((p) => p.includes(target));
         throw invalid(params.name, shorten(mine.length > 0 ? mine : reported, [deps.flows.dir]));
       }
-      log.info({ flow: live.flow, version: live.version, file: basename(target) }, 'flow activated');
+      log.info(
+        { flow: live.flow, version: live.version, file: basename(target) },
+        'flow activated',
+      );
       return json(c, 200, summary(live));
     },
   }),
@@ -157,14 +213,20 @@ export const flowRoutes = [
         description: 'exact numbers (tried first), then patterns in the order they are tried',
         schema: z.object({
           numbers: z.array(z.object({ number: z.string(), flow: z.string(), version: z.string() })),
-          patterns: z.array(z.object({ pattern: z.string(), flow: z.string(), version: z.string() })),
+          patterns: z.array(
+            z.object({ pattern: z.string(), flow: z.string(), version: z.string() }),
+          ),
         }),
       },
     },
     handler: ({ c, deps }) => {
       const flows = deps.flows.list().sort((a, b) => a.file.localeCompare(b.file));
-      const numbers = flows.flatMap((f) => f.numbers.map((number) => ({ number, flow: f.flow, version: f.version }))).sort((a, b) => a.number.localeCompare(b.number));
-      const patterns = flows.flatMap((f) => f.patterns.map((pattern) => ({ pattern, flow: f.flow, version: f.version })));
+      const numbers = flows
+        .flatMap((f) => f.numbers.map((number) => ({ number, flow: f.flow, version: f.version })))
+        .sort((a, b) => a.number.localeCompare(b.number));
+      const patterns = flows.flatMap((f) =>
+        f.patterns.map((pattern) => ({ pattern, flow: f.flow, version: f.version })),
+      );
       return json(c, 200, { numbers, patterns });
     },
   }),
@@ -175,11 +237,24 @@ export const flowRoutes = [
     tag: 'flows',
     roles: ['admin', 'supervisor'],
     params: z.strictObject({ number: z.string().regex(/^\+?\d{3,20}$/, 'digits only') }),
-    responses: { 200: { description: 'the flow, and whether the exact number or a pattern matched', schema: z.object({ number: z.string(), matchedBy: z.enum(['number', 'pattern']), flow: summarySchema }) } },
+    responses: {
+      200: {
+        description: 'the flow, and whether the exact number or a pattern matched',
+        schema: z.object({
+          number: z.string(),
+          matchedBy: z.enum(['number', 'pattern']),
+          flow: summarySchema,
+        }),
+      },
+    },
     handler: ({ c, deps, params }) => {
       const flow = deps.flows.forNumber(params.number);
       if (!flow) throw new ApiError(404, 'FLOW_NOT_FOUND', `no flow serves ${params.number}`);
-      return json(c, 200, { number: params.number, matchedBy: flow.numbers.includes(params.number) ? 'number' : 'pattern', flow: summary(flow) });
+      return json(c, 200, {
+        number: params.number,
+        matchedBy: flow.numbers.includes(params.number) ? 'number' : 'pattern',
+        flow: summary(flow),
+      });
     },
   }),
 ];

@@ -10,4 +10,14 @@ import { privacyRoutes } from './privacy.js';
 import { recordingRoutes } from './recordings.js';
 
 /** Every endpoint of the API, in the order the reference lists them. */
-export const allRoutes: readonly AnyRoute[] = [...healthRoutes, ...authRoutes, ...callRoutes, ...agentRoutes, ...adminRoutes, ...flowRoutes, ...recordingRoutes, ...eventRoutes, ...privacyRoutes];
+export const allRoutes: readonly AnyRoute[] = [
+  ...healthRoutes,
+  ...authRoutes,
+  ...callRoutes,
+  ...agentRoutes,
+  ...adminRoutes,
+  ...flowRoutes,
+  ...recordingRoutes,
+  ...eventRoutes,
+  ...privacyRoutes,
+];

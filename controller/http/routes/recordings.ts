@@ -11,10 +11,23 @@ import { json, route } from '../route.js';
 
 const recParam = z.strictObject({ id: z.string().regex(/^[A-Za-z0-9_-]{1,80}$/) });
 const iso = z.iso.datetime({ offset: true });
-const summary = z.object({ id: z.string(), callId: z.string(), number: z.string(), callerMasked: z.string(), tier: z.string(), location: z.string(), startedAt: z.string(), durationMs: z.number(), legalHold: z.boolean() }).loose();
+const summary = z
+  .object({
+    id: z.string(),
+    callId: z.string(),
+    number: z.string(),
+    callerMasked: z.string(),
+    tier: z.string(),
+    location: z.string(),
+    startedAt: z.string(),
+    durationMs: z.number(),
+    legalHold: z.boolean(),
+  })
+  .loose();
 
 function recordings(deps: ApiDeps): NonNullable<ApiDeps['recordings']> {
-  if (!deps.recordings) throw new ApiError(503, 'RECORDINGS_DISABLED', 'recording is turned off on this controller');
+  if (!deps.recordings)
+    throw new ApiError(503, 'RECORDINGS_DISABLED', 'recording is turned off on this controller');
   return deps.recordings;
 }
 
@@ -25,7 +38,10 @@ function publicView(e: RecordingEntry): Record<string, unknown> {
 }
 
 /** `bytes=a-b`, `bytes=a-`, `bytes=-n` (one range; several are answered whole, as RFC 9110 allows). */
-function parseRange(header: string | undefined, size: number): { start: number; end?: number } | undefined {
+function parseRange(
+  header: string | undefined,
+  size: number,
+): { start: number; end?: number } | undefined {
   if (!header) return undefined;
   const m = /^bytes=(\d*)-(\d*)$/.exec(header.trim());
   if (!m || (m[1] === '' && m[2] === '')) return undefined;
@@ -44,13 +60,27 @@ export const recordingRoutes = [
     query: z.strictObject({
       from: iso.optional(),
       to: iso.optional(),
-      agent: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/).optional(),
-      queue: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/).optional(),
-      number: z.string().regex(/^\+?\d{3,20}$/).optional(),
+      agent: z
+        .string()
+        .regex(/^[A-Za-z0-9_.-]{1,64}$/)
+        .optional(),
+      queue: z
+        .string()
+        .regex(/^[A-Za-z0-9_.-]{1,64}$/)
+        .optional(),
+      number: z
+        .string()
+        .regex(/^\+?\d{3,20}$/)
+        .optional(),
       limit: z.coerce.number().int().min(1).max(500).default(50),
     }),
     needs: ['recordings', 'redis'],
-    responses: { 200: { description: 'matching recordings, oldest first', schema: z.object({ recordings: z.array(summary) }) } },
+    responses: {
+      200: {
+        description: 'matching recordings, oldest first',
+        schema: z.object({ recordings: z.array(summary) }),
+      },
+    },
     handler: async ({ c, deps, query }) => {
       const rows = await recordings(deps).deps.catalogue.search({
         from: query.from ? Date.parse(query.from) : undefined,
@@ -84,14 +114,22 @@ export const recordingRoutes = [
     roles: ['admin', 'supervisor'],
     params: recParam,
     needs: ['recordings', 'redis'],
-    responses: { 200: { description: 'the whole audio', contentType: 'audio/*' }, 206: { description: 'the range asked for', contentType: 'audio/*' }, 416: { description: 'range outside the audio' } },
+    responses: {
+      200: { description: 'the whole audio', contentType: 'audio/*' },
+      206: { description: 'the range asked for', contentType: 'audio/*' },
+      416: { description: 'range outside the audio' },
+    },
     handler: async ({ c, deps, params, principal }) => {
       const header = c.req.header('range');
       let opened;
       try {
-        opened = await openRecording(recordings(deps).deps, params.id, { user: auditName(principal), range: (size) => parseRange(header, size) });
+        opened = await openRecording(recordings(deps).deps, params.id, {
+          user: auditName(principal),
+          range: (size) => parseRange(header, size),
+        });
       } catch (err) {
-        if (isHotlineError(err, 'RECORDING_RANGE_INVALID')) c.header('Content-Range', `bytes */${String(err.details.size)}`);
+        if (isHotlineError(err, 'RECORDING_RANGE_INVALID'))
+          c.header('Content-Range', `bytes */${String(err.details.size)}`);
         throw err;
       }
       c.header('Content-Type', opened.contentType);
@@ -115,7 +153,10 @@ export const recordingRoutes = [
     responses: { 200: { description: 'the entry', schema: summary } },
     handler: async ({ c, deps, params, body, log }) => {
       const e = await setLegalHold(recordings(deps).deps, params.id, body.hold);
-      log.info({ recording: params.id, legalHold: body.hold }, 'legal hold changed through the API');
+      log.info(
+        { recording: params.id, legalHold: body.hold },
+        'legal hold changed through the API',
+      );
       return json(c, 200, publicView(e));
     },
   }),

@@ -1,7 +1,12 @@
 import { z } from 'zod';
 import { isHotlineError } from '../../../lib/errors.js';
 import type { AgentState } from '../../acd/agent-state.js';
-import { agentSchema, queueSchema, type AgentConfig, type QueueConfig } from '../../acd/config-schema.js';
+import {
+  agentSchema,
+  queueSchema,
+  type AgentConfig,
+  type QueueConfig,
+} from '../../acd/config-schema.js';
 import type { RoutingDirectory } from '../../acd/directory.js';
 import { saveAgents, saveQueues } from '../../acd/save.js';
 import type { ApiDeps } from '../deps.js';
@@ -12,7 +17,11 @@ const ID = /^[A-Za-z0-9_.-]{1,64}$/;
 const idParams = z.strictObject({ id: z.string().regex(ID) });
 // Names are checked with the rest of the change (422 ROUTER_CONFIG_INVALID, like the files): a
 // control character in one is not a malformed request but a value the configuration refuses.
-const name = z.string().min(1).max(100).describe('shown to people: no control characters (NUL, ESC, newline...)');
+const name = z
+  .string()
+  .min(1)
+  .max(100)
+  .describe('shown to people: no control characters (NUL, ESC, newline...)');
 const agentBody = agentSchema.extend({ name });
 const queueBody = queueSchema.extend({ name: name.optional() });
 const agentChange = agentBody.partial({ id: true });
@@ -42,14 +51,22 @@ const BUSY: ReadonlySet<AgentState> = new Set(['reserved', 'ringing', 'talking']
  * validate), then written to the file; if the write fails, `undo` puts memory back so the file
  * and what is serving never disagree. All synchronous, so concurrent requests cannot interleave.
  */
-function commit<T>(deps: ApiDeps, file: 'agents' | 'queues', change: (dir: RoutingDirectory) => T, undo: (dir: RoutingDirectory) => void): T {
+function commit<T>(
+  deps: ApiDeps,
+  file: 'agents' | 'queues',
+  change: (dir: RoutingDirectory) => T,
+  undo: (dir: RoutingDirectory) => void,
+): T {
   const dir = deps.routing.directory;
   let result: T;
   try {
     result = change(dir);
   } catch (err) {
     // The directory's problems as a list, like BODY_INVALID's `errors`.
-    if (isHotlineError(err, 'ROUTER_CONFIG_INVALID')) throw new ApiError(422, err.code, err.message, { errors: err.details.problems ?? [err.message] });
+    if (isHotlineError(err, 'ROUTER_CONFIG_INVALID'))
+      throw new ApiError(422, err.code, err.message, {
+        errors: err.details.problems ?? [err.message],
+      });
     throw err;
   }
   try {
@@ -63,11 +80,19 @@ function commit<T>(deps: ApiDeps, file: 'agents' | 'queues', change: (dir: Routi
 }
 
 function sameId(path: string, body: string | undefined): void {
-  if (body !== undefined && body !== path) throw new ApiError(400, 'BODY_INVALID', `the body's id (${body}) differs from the path's (${path}); omit it or make them equal`, { errors: [{ path: 'id', message: 'differs from the path' }] });
+  if (body !== undefined && body !== path)
+    throw new ApiError(
+      400,
+      'BODY_INVALID',
+      `the body's id (${body}) differs from the path's (${path}); omit it or make them equal`,
+      { errors: [{ path: 'id', message: 'differs from the path' }] },
+    );
 }
 
-const agentOf = (deps: ApiDeps, id: string): AgentConfig | undefined => deps.routing.config.agents.find((a) => a.id === id);
-const queueOf = (deps: ApiDeps, id: string): QueueConfig | undefined => deps.routing.config.queues.find((q) => q.id === id);
+const agentOf = (deps: ApiDeps, id: string): AgentConfig | undefined =>
+  deps.routing.config.agents.find((a) => a.id === id);
+const queueOf = (deps: ApiDeps, id: string): QueueConfig | undefined =>
+  deps.routing.config.queues.find((q) => q.id === id);
 
 function mustAgent(deps: ApiDeps, id: string): AgentConfig {
   const a = agentOf(deps, id);
@@ -90,10 +115,24 @@ export const adminRoutes = [
     tag: 'routing',
     roles: ['admin'],
     body: agentBody,
-    responses: { 201: { description: 'the agent as now in service', schema: agentSchema }, 409: { description: 'AGENT_EXISTS' }, 422: { description: 'ROUTER_CONFIG_INVALID: the change breaks the routing configuration' } },
+    responses: {
+      201: { description: 'the agent as now in service', schema: agentSchema },
+      409: { description: 'AGENT_EXISTS' },
+      422: { description: 'ROUTER_CONFIG_INVALID: the change breaks the routing configuration' },
+    },
     handler: ({ c, deps, body }) => {
-      if (agentOf(deps, body.id)) throw new ApiError(409, 'AGENT_EXISTS', `agent ${body.id} exists; change it with PUT /v1/agents/${body.id}`);
-      const agent = commit(deps, 'agents', (d) => d.upsertAgent(body), (d) => d.removeAgent(body.id));
+      if (agentOf(deps, body.id))
+        throw new ApiError(
+          409,
+          'AGENT_EXISTS',
+          `agent ${body.id} exists; change it with PUT /v1/agents/${body.id}`,
+        );
+      const agent = commit(
+        deps,
+        'agents',
+        (d) => d.upsertAgent(body),
+        (d) => d.removeAgent(body.id),
+      );
       return json(c, 201, agent);
     },
   }),
@@ -105,11 +144,19 @@ export const adminRoutes = [
     roles: ['admin'],
     params: idParams,
     body: agentChange,
-    responses: { 200: { description: 'the agent as now in service', schema: agentSchema }, 422: { description: 'ROUTER_CONFIG_INVALID' } },
+    responses: {
+      200: { description: 'the agent as now in service', schema: agentSchema },
+      422: { description: 'ROUTER_CONFIG_INVALID' },
+    },
     handler: ({ c, deps, params, body }) => {
       const before = mustAgent(deps, params.id);
       sameId(params.id, body.id);
-      const agent = commit(deps, 'agents', (d) => d.upsertAgent({ ...body, id: params.id }), (d) => d.upsertAgent(before));
+      const agent = commit(
+        deps,
+        'agents',
+        (d) => d.upsertAgent({ ...body, id: params.id }),
+        (d) => d.upsertAgent(before),
+      );
       return json(c, 200, agent);
     },
   }),
@@ -121,12 +168,26 @@ export const adminRoutes = [
     roles: ['admin'],
     params: idParams,
     needs: ['redis'],
-    responses: { 200: { description: 'deleted', schema: deleted }, 409: { description: 'AGENT_BUSY: on a call, ringing or reserved' }, 422: { description: 'ROUTER_CONFIG_INVALID' } },
+    responses: {
+      200: { description: 'deleted', schema: deleted },
+      409: { description: 'AGENT_BUSY: on a call, ringing or reserved' },
+      422: { description: 'ROUTER_CONFIG_INVALID' },
+    },
     handler: async ({ c, deps, params, log }) => {
       const before = mustAgent(deps, params.id);
       const status = await deps.routing.agents.status(params.id);
-      if (status && BUSY.has(status.state)) throw new ApiError(409, 'AGENT_BUSY', `agent ${params.id} is ${status.state}; delete it after the call`);
-      commit(deps, 'agents', (d) => d.removeAgent(params.id), (d) => d.upsertAgent(before));
+      if (status && BUSY.has(status.state))
+        throw new ApiError(
+          409,
+          'AGENT_BUSY',
+          `agent ${params.id} is ${status.state}; delete it after the call`,
+        );
+      commit(
+        deps,
+        'agents',
+        (d) => d.removeAgent(params.id),
+        (d) => d.upsertAgent(before),
+      );
       log.info({ agentId: params.id }, 'agent deleted');
       return json(c, 200, { id: params.id, deleted: true });
     },
@@ -138,7 +199,9 @@ export const adminRoutes = [
     tag: 'routing',
     roles: ['admin', 'supervisor'],
     needs: ['redis'],
-    responses: { 200: { description: 'every queue', schema: z.object({ queues: z.array(queueWithStats) }) } },
+    responses: {
+      200: { description: 'every queue', schema: z.object({ queues: z.array(queueWithStats) }) },
+    },
     handler: async ({ c, deps }) => {
       const queues = deps.routing.config.queues;
       const stats = await Promise.all(queues.map((q) => deps.routing.stats.get(q.id)));
@@ -166,10 +229,24 @@ export const adminRoutes = [
     tag: 'routing',
     roles: ['admin'],
     body: queueBody,
-    responses: { 201: { description: 'the queue as now in service', schema: queueSchema }, 409: { description: 'QUEUE_EXISTS' }, 422: { description: 'ROUTER_CONFIG_INVALID' } },
+    responses: {
+      201: { description: 'the queue as now in service', schema: queueSchema },
+      409: { description: 'QUEUE_EXISTS' },
+      422: { description: 'ROUTER_CONFIG_INVALID' },
+    },
     handler: ({ c, deps, body }) => {
-      if (queueOf(deps, body.id)) throw new ApiError(409, 'QUEUE_EXISTS', `queue ${body.id} exists; change it with PUT /v1/queues/${body.id}`);
-      const queue = commit(deps, 'queues', (d) => d.upsertQueue(body), (d) => d.removeQueue(body.id));
+      if (queueOf(deps, body.id))
+        throw new ApiError(
+          409,
+          'QUEUE_EXISTS',
+          `queue ${body.id} exists; change it with PUT /v1/queues/${body.id}`,
+        );
+      const queue = commit(
+        deps,
+        'queues',
+        (d) => d.upsertQueue(body),
+        (d) => d.removeQueue(body.id),
+      );
       return json(c, 201, queue);
     },
   }),
@@ -181,11 +258,19 @@ export const adminRoutes = [
     roles: ['admin'],
     params: idParams,
     body: queueChange,
-    responses: { 200: { description: 'the queue as now in service', schema: queueSchema }, 422: { description: 'ROUTER_CONFIG_INVALID' } },
+    responses: {
+      200: { description: 'the queue as now in service', schema: queueSchema },
+      422: { description: 'ROUTER_CONFIG_INVALID' },
+    },
     handler: ({ c, deps, params, body }) => {
       const before = mustQueue(deps, params.id);
       sameId(params.id, body.id);
-      const queue = commit(deps, 'queues', (d) => d.upsertQueue({ ...body, id: params.id }), (d) => d.upsertQueue(before));
+      const queue = commit(
+        deps,
+        'queues',
+        (d) => d.upsertQueue({ ...body, id: params.id }),
+        (d) => d.upsertQueue(before),
+      );
       return json(c, 200, queue);
     },
   }),
@@ -196,13 +281,35 @@ export const adminRoutes = [
     tag: 'routing',
     roles: ['admin'],
     params: idParams,
-    responses: { 200: { description: 'deleted', schema: deleted }, 422: { description: 'ROUTER_CONFIG_INVALID: another queue overflows to it, or a flow uses it' } },
+    responses: {
+      200: { description: 'deleted', schema: deleted },
+      422: {
+        description: 'ROUTER_CONFIG_INVALID: another queue overflows to it, or a flow uses it',
+      },
+    },
     handler: ({ c, deps, params, log }) => {
       const before = mustQueue(deps, params.id);
       // Flows are checked against the queues only when loaded: refuse here rather than strand callers.
-      const users = deps.flows.list().flatMap((f) => Object.entries(f.nodes).flatMap(([node, n]) => (n.verb === 'queue' && n.queue === params.id ? [`flow ${f.flow} (node ${node})`] : [])));
-      if (users.length > 0) throw new ApiError(422, 'ROUTER_CONFIG_INVALID', `queue ${params.id} is used by ${users.join(', ')}`, { errors: users.map((u) => `${u} sends callers to queue ${params.id}`) });
-      commit(deps, 'queues', (d) => d.removeQueue(params.id), (d) => d.upsertQueue(before));
+      const users = deps.flows
+        .list()
+        .flatMap((f) =>
+          Object.entries(f.nodes).flatMap(([node, n]) =>
+            n.verb === 'queue' && n.queue === params.id ? [`flow ${f.flow} (node ${node})`] : [],
+          ),
+        );
+      if (users.length > 0)
+        throw new ApiError(
+          422,
+          'ROUTER_CONFIG_INVALID',
+          `queue ${params.id} is used by ${users.join(', ')}`,
+          { errors: users.map((u) => `${u} sends callers to queue ${params.id}`) },
+        );
+      commit(
+        deps,
+        'queues',
+        (d) => d.removeQueue(params.id),
+        (d) => d.upsertQueue(before),
+      );
       log.info({ queue: params.id }, 'queue deleted');
       return json(c, 200, { id: params.id, deleted: true });
     },

@@ -35,7 +35,10 @@ export async function ask<T>(
   let last = after;
   for (let attempt = 0; attempt <= q.retries; attempt++) {
     const prefix = last === 'no-input' ? q.noInput : last === 'no-match' ? q.noMatch : undefined;
-    const media = [...toMedia(prefix, run.language, run.scope()), ...toMedia(q.prompt, run.language, run.scope())];
+    const media = [
+      ...toMedia(prefix, run.language, run.scope()),
+      ...toMedia(q.prompt, run.language, run.scope()),
+    ];
     run.turns++;
     const digits = await gather(call, {
       prompt: media,

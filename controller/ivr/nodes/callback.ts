@@ -17,14 +17,39 @@ const keypad = { retries: 2, firstDigitTimeoutMs: 6000, interDigitTimeoutMs: 400
  */
 export const callback: NodeHandler<Node> = async (call, node, run, deps) => {
   let number = call.channel.info.callerNumber;
-  const which = await ask(call, run, { ...keypad, prompt: node.prompt ?? 'callback-which-number' }, { maxDigits: 1 }, (d) => (d === '1' || d === '2' ? d : undefined));
+  const which = await ask(
+    call,
+    run,
+    { ...keypad, prompt: node.prompt ?? 'callback-which-number' },
+    { maxDigits: 1 },
+    (d) => (d === '1' || d === '2' ? d : undefined),
+  );
   if (which.ok && which.value === '2') {
-    const typed = await ask(call, run, { ...keypad, prompt: 'callback-enter-number' }, { maxDigits: 20, terminator: '#', sensitive: node.sensitive }, (d) => (/^\d{7,20}$/.test(d) ? d : undefined));
+    const typed = await ask(
+      call,
+      run,
+      { ...keypad, prompt: 'callback-enter-number' },
+      { maxDigits: 20, terminator: '#', sensitive: node.sensitive },
+      (d) => (/^\d{7,20}$/.test(d) ? d : undefined),
+    );
     if (typed.ok) number = typed.value;
   }
-  const when = await ask(call, run, { ...keypad, prompt: node.whenPrompt ?? 'callback-when' }, { maxDigits: 1 }, (d) => node.slots[d]);
+  const when = await ask(
+    call,
+    run,
+    { ...keypad, prompt: node.whenPrompt ?? 'callback-when' },
+    { maxDigits: 1 },
+    (d) => node.slots[d],
+  );
   const slot = when.ok ? when.value : 'asap';
-  await deps.requests.addCallback({ callId: call.channel.id, flow: run.flow.flow, number, callerHash: call.record.callerHash, slot, requestedAt: new Date().toISOString() });
+  await deps.requests.addCallback({
+    callId: call.channel.id,
+    flow: run.flow.flow,
+    number,
+    callerHash: call.record.callerHash,
+    slot,
+    requestedAt: new Date().toISOString(),
+  });
   call.note(`callback ${slot}`);
   await playSounds(call, run, node.confirm ?? 'callback-confirmed', 30_000);
   await hangupCall(call);

@@ -12,8 +12,13 @@ type Gather = Extract<FlowNode, { verb: 'gather' }>;
  */
 export const gatherNode: NodeHandler<Gather> = async (call, node, run) => {
   const pattern = node.pattern === undefined ? undefined : new RegExp(node.pattern);
-  const answer = await ask(call, run, node, { maxDigits: node.maxDigits, terminator: node.terminator as Digit, sensitive: node.sensitive }, (digits) =>
-    digits.length >= node.minDigits && (!pattern || pattern.test(digits)) ? digits : undefined,
+  const answer = await ask(
+    call,
+    run,
+    node,
+    { maxDigits: node.maxDigits, terminator: node.terminator as Digit, sensitive: node.sensitive },
+    (digits) =>
+      digits.length >= node.minDigits && (!pattern || pattern.test(digits)) ? digits : undefined,
   );
   if (!answer.ok) return { next: node.onFail, exit: answer.reason };
   run.vars[node.saveAs] = answer.value;

@@ -13,15 +13,29 @@ type Node = Extract<FlowNode, { verb: 'http' }>;
 export const http: NodeHandler<Node> = async (call, node, run) => {
   const scope = run.scope();
   const url = render(node.url, scope);
-  const headers: Record<string, string> = Object.fromEntries(Object.entries(node.headers).map(([k, v]) => [k, render(v, scope)]));
+  const headers: Record<string, string> = Object.fromEntries(
+    Object.entries(node.headers).map(([k, v]) => [k, render(v, scope)]),
+  );
   let body: string | undefined;
   if (node.body) {
     headers['content-type'] = 'application/json';
-    body = JSON.stringify(Object.fromEntries(Object.entries(node.body).map(([k, v]) => [k, typeof v === 'string' ? render(v, scope) : v])));
+    body = JSON.stringify(
+      Object.fromEntries(
+        Object.entries(node.body).map(([k, v]) => [
+          k,
+          typeof v === 'string' ? render(v, scope) : v,
+        ]),
+      ),
+    );
   }
   const started = Date.now();
   try {
-    const res = await fetch(url, { method: node.method, headers, body: body ?? null, signal: AbortSignal.any([call.signal, AbortSignal.timeout(node.timeoutMs)]) });
+    const res = await fetch(url, {
+      method: node.method,
+      headers,
+      body: body ?? null,
+      signal: AbortSignal.any([call.signal, AbortSignal.timeout(node.timeoutMs)]),
+    });
     const text = await res.text();
     if (!res.ok) throw new Error(`status ${res.status}`);
     run.vars[node.saveAs] = JSON.parse(text) as unknown;

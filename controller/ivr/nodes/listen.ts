@@ -18,14 +18,23 @@ export interface ListenOptions {
   minConfidence: number;
 }
 
-export type Heard = { kind: 'key'; digit: string } | { kind: 'speech'; recognition: Recognition } | { kind: 'silence' } | { kind: 'not-understood'; recognition?: Recognition | undefined };
+export type Heard =
+  | { kind: 'key'; digit: string }
+  | { kind: 'speech'; recognition: Recognition }
+  | { kind: 'silence' }
+  | { kind: 'not-understood'; recognition?: Recognition | undefined };
 
 /**
  * One spoken-or-keyed answer: the prompt plays while a spy records the caller's side; speaking or
  * a key stops the prompt (barge-in); the utterance ends at the quiet after it, is recognised
  * against the node's intents, and the audio is deleted. The caller's voice is never kept.
  */
-export async function listen(call: CallContext, run: FlowRun, deps: IvrDeps & { speech: SpeechRecognizer }, o: ListenOptions): Promise<Heard> {
+export async function listen(
+  call: CallContext,
+  run: FlowRun,
+  deps: IvrDeps & { speech: SpeechRecognizer },
+  o: ListenOptions,
+): Promise<Heard> {
   const opts = { timeoutMs: call.commandTimeoutMs, signal: call.signal };
   if (!run.talkDetection) {
     await call.channel.detectTalking({ ...opts, silenceMs: o.endSilenceMs, thresholdMs: 120 });
@@ -64,7 +73,12 @@ export async function listen(call: CallContext, run: FlowRun, deps: IvrDeps & { 
   let recording: Recording | undefined;
   try {
     const playback = await call.channel.play(o.prompt, opts);
-    recording = await call.channel.recordCaller({ ...opts, name, format: 'wav', maxDurationSeconds: Math.ceil((120_000 + o.noInputMs + o.maxSpeechMs) / 1000) });
+    recording = await call.channel.recordCaller({
+      ...opts,
+      name,
+      format: 'wav',
+      maxDurationSeconds: Math.ceil((120_000 + o.noInputMs + o.maxSpeechMs) / 1000),
+    });
     let promptDone = false;
     void playback.done.then(() => {
       promptDone = true;
@@ -81,10 +95,24 @@ export async function listen(call: CallContext, run: FlowRun, deps: IvrDeps & { 
     await until(() => spoke, o.maxSpeechMs);
     await recording.stop(opts);
     await recording.done;
-    const recognition = await deps.speech.recognize(call.server.recordingFile(name, 'wav'), { language: run.language, intents: o.intents }, { timeoutMs: 5000, signal: call.signal });
-    call.note(`heard ${recognition.intent ?? '(nothing)'} ${recognition.confidence.toFixed(2)} in ${recognition.engineMs} ms`);
-    deps.stats.speech(run.flow.flow, run.path.at(-1) ?? '', recognition.intent !== undefined, recognition.confidence).catch(ignored(call.log, 'counting the speech turn'));
-    if (recognition.intent !== undefined && recognition.confidence >= o.minConfidence) return { kind: 'speech', recognition };
+    const recognition = await deps.speech.recognize(
+      call.server.recordingFile(name, 'wav'),
+      { language: run.language, intents: o.intents },
+      { timeoutMs: 5000, signal: call.signal },
+    );
+    call.note(
+      `heard ${recognition.intent ?? '(nothing)'} ${recognition.confidence.toFixed(2)} in ${recognition.engineMs} ms`,
+    );
+    deps.stats
+      .speech(
+        run.flow.flow,
+        run.path.at(-1) ?? '',
+        recognition.intent !== undefined,
+        recognition.confidence,
+      )
+      .catch(ignored(call.log, 'counting the speech turn'));
+    if (recognition.intent !== undefined && recognition.confidence >= o.minConfidence)
+      return { kind: 'speech', recognition };
     return { kind: 'not-understood', recognition };
   } catch (err) {
     if (call.signal.aborted) throw ended();
@@ -97,8 +125,12 @@ export async function listen(call: CallContext, run: FlowRun, deps: IvrDeps & { 
     throw err;
   } finally {
     off();
-    await recording?.stop({ timeoutMs: call.commandTimeoutMs }).catch(ignored(call.log, 'stopping the recording of the speech turn'));
-    await rm(call.server.recordingFile(name, 'wav'), { force: true }).catch(ignored(call.log, 'removing the recording of the speech turn'));
+    await recording
+      ?.stop({ timeoutMs: call.commandTimeoutMs })
+      .catch(ignored(call.log, 'stopping the recording of the speech turn'));
+    await rm(call.server.recordingFile(name, 'wav'), { force: true }).catch(
+      ignored(call.log, 'removing the recording of the speech turn'),
+    );
   }
 }
 

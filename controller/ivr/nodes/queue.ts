@@ -11,9 +11,19 @@ type Node = Extract<FlowNode, { verb: 'queue' }>;
  * that reached an agent or was abandoned ends here; one the queue gave up on goes to `next`.
  */
 export const queue: NodeHandler<Node> = async (call, node, run, deps) => {
-  if (!deps.routing) throw new HotlineError('ROUTER_CONFIG_INVALID', 'this controller has no routing for queue nodes');
-  const priority = typeof node.priority === 'number' ? node.priority : Math.max(0, Math.min(999, Math.trunc(Number(render(node.priority, run.scope())) || 0)));
-  const outcome = await queueCall(call, deps.routing, node.queue, { priority, language: run.language });
+  if (!deps.routing)
+    throw new HotlineError(
+      'ROUTER_CONFIG_INVALID',
+      'this controller has no routing for queue nodes',
+    );
+  const priority =
+    typeof node.priority === 'number'
+      ? node.priority
+      : Math.max(0, Math.min(999, Math.trunc(Number(render(node.priority, run.scope())) || 0)));
+  const outcome = await queueCall(call, deps.routing, node.queue, {
+    priority,
+    language: run.language,
+  });
   if (outcome === 'connected') run.reachedPerson = true;
   if (outcome === 'connected' || outcome === 'abandoned') return { end: outcome, exit: outcome };
   if (node.next) return { next: node.next, exit: outcome };

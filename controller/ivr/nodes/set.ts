@@ -6,6 +6,7 @@ type Node = Extract<FlowNode, { verb: 'set' }>;
 
 /** Sets variables (templates allowed) for later nodes, lookups and branches. */
 export const set: NodeHandler<Node> = (_call, node, run) => {
-  for (const [name, value] of Object.entries(node.vars)) run.vars[name] = typeof value === 'string' ? render(value, run.scope()) : value;
+  for (const [name, value] of Object.entries(node.vars))
+    run.vars[name] = typeof value === 'string' ? render(value, run.scope()) : value;
   return Promise.resolve({ next: node.next, exit: 'set' });
 };

@@ -19,9 +19,20 @@ export const transfer: NodeHandler<Node> = async (call, node, run, deps) => {
   let leg: Channel | undefined;
   let bridge: Bridge | undefined;
   try {
-    leg = await call.server.originate({ endpoint, ringTimeoutSeconds: node.ringSeconds, callerNumber: call.channel.info.callerNumber }, opts);
+    leg = await call.server.originate(
+      {
+        endpoint,
+        ringTimeoutSeconds: node.ringSeconds,
+        callerNumber: call.channel.info.callerNumber,
+      },
+      opts,
+    );
     call.note('transfer ringing');
-    const answered = await firstAnswer(new Map([['far', leg]]), (node.ringSeconds + 2) * 1000, call.signal);
+    const answered = await firstAnswer(
+      new Map([['far', leg]]),
+      (node.ringSeconds + 2) * 1000,
+      call.signal,
+    );
     if (!answered) {
       call.note('transfer not answered');
       return { next: node.onFail, exit: 'no-answer' };
@@ -41,7 +52,9 @@ export const transfer: NodeHandler<Node> = async (call, node, run, deps) => {
     throw err;
   } finally {
     await leg?.hangup().catch(ignored(call.log, 'hanging up the transfer leg'));
-    await bridge?.destroy({ timeoutMs: call.commandTimeoutMs }).catch(ignored(call.log, 'removing the transfer bridge'));
+    await bridge
+      ?.destroy({ timeoutMs: call.commandTimeoutMs })
+      .catch(ignored(call.log, 'removing the transfer bridge'));
   }
 };
 

@@ -13,7 +13,15 @@ type Node = Extract<FlowNode, { verb: 'voicemail' }>;
 export const voicemail: NodeHandler<Node> = async (call, node, run, deps) => {
   if (node.prompt) await playSounds(call, run, node.prompt, 60_000);
   const name = `voicemail-${node.mailbox}-${call.channel.id}`;
-  const recording = await call.channel.record({ name, format: 'wav', beep: true, maxDurationSeconds: node.maxSeconds, maxSilenceSeconds: 5, terminateOn: '#', timeoutMs: call.commandTimeoutMs });
+  const recording = await call.channel.record({
+    name,
+    format: 'wav',
+    beep: true,
+    maxDurationSeconds: node.maxSeconds,
+    maxSilenceSeconds: 5,
+    terminateOn: '#',
+    timeoutMs: call.commandTimeoutMs,
+  });
   call.note(`voicemail ${node.mailbox}`);
   const end = await recording.done;
   await deps.requests.addVoicemail({

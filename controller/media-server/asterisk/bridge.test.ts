@@ -7,12 +7,18 @@ import type { AriContext } from './context.js';
 function bridgeAnswering(statuses: number[]): { bridge: AriBridge; sent: string[] } {
   const sent: string[] = [];
   const rest = {
-    request: (method: string, path: string, opts: { query?: Record<string, string> }): Promise<unknown> => {
+    request: (
+      method: string,
+      path: string,
+      opts: { query?: Record<string, string> },
+    ): Promise<unknown> => {
       sent.push(`${method} ${path}?channel=${opts.query?.channel ?? ''}`);
       const status = statuses.shift() ?? 204;
       if (status < 300) return Promise.resolve(undefined);
       const code = status === 404 ? 'MEDIA_NOT_FOUND' : 'MEDIA_REJECTED';
-      return Promise.reject(new HotlineError(code, `ARI ${method} ${path}: ${status}`, { details: { status } }));
+      return Promise.reject(
+        new HotlineError(code, `ARI ${method} ${path}: ${status}`, { details: { status } }),
+      );
     },
   };
   return { bridge: new AriBridge({ rest } as unknown as AriContext, 'b1', 'mixing'), sent };
@@ -42,10 +48,17 @@ describe('AriBridge.add', () => {
 
   it('does not retry other refusals, nor after the call ended', async () => {
     const gone = bridgeAnswering([404]);
-    expect(isHotlineError(await gone.bridge.add('caller', opts).catch((e: unknown) => e), 'MEDIA_NOT_FOUND')).toBe(true);
+    expect(
+      isHotlineError(
+        await gone.bridge.add('caller', opts).catch((e: unknown) => e),
+        'MEDIA_NOT_FOUND',
+      ),
+    ).toBe(true);
     expect(gone.sent).toHaveLength(1);
     const ended = bridgeAnswering([422, 204]);
-    const err = await ended.bridge.add('caller', { timeoutMs: 1000, signal: AbortSignal.abort() }).catch((e: unknown) => e);
+    const err = await ended.bridge
+      .add('caller', { timeoutMs: 1000, signal: AbortSignal.abort() })
+      .catch((e: unknown) => e);
     expect(isHotlineError(err, 'CALL_ENDED')).toBe(true);
     expect(ended.sent).toHaveLength(1);
   });

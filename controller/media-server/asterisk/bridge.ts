@@ -8,7 +8,10 @@ const ADD_ATTEMPTS = 4;
 const ADD_RETRY_MS = 25;
 
 function notInApplication(err: unknown): boolean {
-  return isHotlineError(err, 'MEDIA_REJECTED') && (err.details as { status?: number } | undefined)?.status === 422;
+  return (
+    isHotlineError(err, 'MEDIA_REJECTED') &&
+    (err.details as { status?: number } | undefined)?.status === 422
+  );
 }
 
 export class AriBridge implements Bridge {
@@ -27,7 +30,10 @@ export class AriBridge implements Bridge {
     const channel = typeof channelIds === 'string' ? channelIds : channelIds.join(',');
     for (let attempt = 1; ; attempt++) {
       try {
-        await this.ctx.rest.request('POST', this.path('/addChannel'), { ...opts, query: { channel } });
+        await this.ctx.rest.request('POST', this.path('/addChannel'), {
+          ...opts,
+          query: { channel },
+        });
         return;
       } catch (err) {
         // A leg that has only just entered the application (or is between two bridges) is, for a
@@ -39,7 +45,10 @@ export class AriBridge implements Bridge {
   }
 
   async remove(channelId: string, opts: WaitOptions): Promise<void> {
-    await this.ctx.rest.request('POST', this.path('/removeChannel'), { ...opts, query: { channel: channelId } });
+    await this.ctx.rest.request('POST', this.path('/removeChannel'), {
+      ...opts,
+      query: { channel: channelId },
+    });
   }
 
   async startMusicOnHold(mohClass: string | undefined, opts: WaitOptions): Promise<void> {
@@ -68,4 +77,3 @@ export class AriBridge implements Bridge {
     this.ctx.bridges.delete(this.id);
   }
 }
-

@@ -1,14 +1,30 @@
 import { randomUUID } from 'node:crypto';
 import { HotlineError, isHotlineError } from '../../../lib/errors.js';
 import type { Unsubscribe, WaitOptions } from '../../../lib/wait.js';
-import type { Channel, ChannelEvent, ChannelInfo, ChannelRecordOptions, Media, PlayOptions, Playback, RecordOptions, Recording, SnoopDirection } from '../types.js';
+import type {
+  Channel,
+  ChannelEvent,
+  ChannelInfo,
+  ChannelRecordOptions,
+  Media,
+  PlayOptions,
+  Playback,
+  RecordOptions,
+  Recording,
+  SnoopDirection,
+} from '../types.js';
 import { ChannelEvents } from '../channel-events.js';
 import { SNOOP_ARG } from './translate.js';
 import type { AriContext, ChannelListener } from './context.js';
 import { startRecording } from './recording.js';
 import { ignored } from '../../../lib/settle.js';
 
-const HANGUP_REASONS = { normal: 'normal', busy: 'busy', congestion: 'congestion', 'no-answer': 'no_answer' } as const;
+const HANGUP_REASONS = {
+  normal: 'normal',
+  busy: 'busy',
+  congestion: 'congestion',
+  'no-answer': 'no_answer',
+} as const;
 
 export class AriChannel implements Channel {
   private readonly events: ChannelEvents;
@@ -64,7 +80,10 @@ export class AriChannel implements Channel {
     };
     this.ctx.playbacks.set(id, this.id);
     try {
-      await this.command('POST', `/play/${encodeURIComponent(id)}`, { ...opts, query: { media: uris.join(',') } });
+      await this.command('POST', `/play/${encodeURIComponent(id)}`, {
+        ...opts,
+        query: { media: uris.join(',') },
+      });
     } catch (err) {
       finish(false);
       throw err;
@@ -88,10 +107,16 @@ export class AriChannel implements Channel {
   }
 
   async sendDtmf(digits: string, opts: WaitOptions): Promise<void> {
-    await this.command('POST', '/dtmf', { ...opts, query: { dtmf: digits, between: 100, duration: 100 } });
+    await this.command('POST', '/dtmf', {
+      ...opts,
+      query: { dtmf: digits, between: 100, duration: 100 },
+    });
   }
 
-  /** Set once a hang-up was delivered: a second one (say, 'normal' after a 'congestion' refusal) would overwrite the cause the caller's side hears. */
+  /**
+   * Set once a hang-up was delivered: a second one (say, 'normal' after a 'congestion' refusal)
+   * would overwrite the cause the caller's side hears.
+   */
   private hungUp = false;
 
   async hangup(cause: keyof typeof HANGUP_REASONS = 'normal'): Promise<void> {
@@ -112,17 +137,33 @@ export class AriChannel implements Channel {
   }
 
   record(opts: ChannelRecordOptions): Promise<Recording> {
-    return startRecording(this.ctx, `/channels/${encodeURIComponent(this.id)}`, { ...opts, signal: opts.signal ?? this.ended });
+    return startRecording(this.ctx, `/channels/${encodeURIComponent(this.id)}`, {
+      ...opts,
+      signal: opts.signal ?? this.ended,
+    });
   }
 
-  async snoop(opts: WaitOptions & { spy: SnoopDirection; whisper: SnoopDirection }): Promise<{ id: string; hangup(): Promise<void> }> {
+  async snoop(
+    opts: WaitOptions & { spy: SnoopDirection; whisper: SnoopDirection },
+  ): Promise<{ id: string; hangup(): Promise<void> }> {
     const ctx = this.ctx;
     const snoopId = randomUUID();
-    await this.command('POST', '/snoop', { ...opts, query: { spy: opts.spy, whisper: opts.whisper, app: ctx.config.app, appArgs: SNOOP_ARG, snoopId } });
+    await this.command('POST', '/snoop', {
+      ...opts,
+      query: {
+        spy: opts.spy,
+        whisper: opts.whisper,
+        app: ctx.config.app,
+        appArgs: SNOOP_ARG,
+        snoopId,
+      },
+    });
     return {
       id: snoopId,
       hangup: async () => {
-        await ctx.rest.request('DELETE', `/channels/${snoopId}`, { timeoutMs: ctx.config.commandTimeoutMs }).catch(ignored(ctx.log, 'removing the spy channel'));
+        await ctx.rest
+          .request('DELETE', `/channels/${snoopId}`, { timeoutMs: ctx.config.commandTimeoutMs })
+          .catch(ignored(ctx.log, 'removing the spy channel'));
       },
     };
   }
@@ -130,8 +171,14 @@ export class AriChannel implements Channel {
   async recordCaller(opts: RecordOptions): Promise<Recording> {
     const ctx = this.ctx;
     const snoopId = randomUUID();
-    await this.command('POST', '/snoop', { ...opts, query: { spy: 'in', whisper: 'none', app: ctx.config.app, appArgs: SNOOP_ARG, snoopId } });
-    const hangupSpy = (): Promise<unknown> => ctx.rest.request('DELETE', `/channels/${snoopId}`, { timeoutMs: ctx.config.commandTimeoutMs }).catch(ignored(ctx.log, 'removing the recording spy on the caller'));
+    await this.command('POST', '/snoop', {
+      ...opts,
+      query: { spy: 'in', whisper: 'none', app: ctx.config.app, appArgs: SNOOP_ARG, snoopId },
+    });
+    const hangupSpy = (): Promise<unknown> =>
+      ctx.rest
+        .request('DELETE', `/channels/${snoopId}`, { timeoutMs: ctx.config.commandTimeoutMs })
+        .catch(ignored(ctx.log, 'removing the recording spy on the caller'));
     try {
       // The spy joins the application a moment after it is created: a record before that is refused.
       for (let attempt = 0; ; attempt++) {
@@ -140,7 +187,11 @@ export class AriChannel implements Channel {
           void recording.done.then(hangupSpy);
           return recording;
         } catch (err) {
-          if (attempt >= 10 || !(isHotlineError(err, 'MEDIA_CONFLICT') || isHotlineError(err, 'MEDIA_NOT_FOUND'))) throw err;
+          if (
+            attempt >= 10 ||
+            !(isHotlineError(err, 'MEDIA_CONFLICT') || isHotlineError(err, 'MEDIA_NOT_FOUND'))
+          )
+            throw err;
           await new Promise((r) => setTimeout(r, 20));
         }
       }
@@ -150,7 +201,9 @@ export class AriChannel implements Channel {
     }
   }
 
-  async detectTalking(opts: WaitOptions & { silenceMs: number; thresholdMs: number }): Promise<void> {
+  async detectTalking(
+    opts: WaitOptions & { silenceMs: number; thresholdMs: number },
+  ): Promise<void> {
     await this.setVariable('TALK_DETECT(set)', `${opts.silenceMs},${opts.thresholdMs}`, opts);
   }
 
@@ -161,14 +214,19 @@ export class AriChannel implements Channel {
   async getVariable(name: string, opts: WaitOptions): Promise<string | undefined> {
     // Not via command(): here a 404 may mean "no such variable" rather than "no such channel".
     try {
-      const res = await this.ctx.rest.request<{ value?: string }>('GET', `/channels/${encodeURIComponent(this.id)}/variable`, {
-        ...opts,
-        signal: opts.signal ?? this.ended,
-        query: { variable: name },
-      });
+      const res = await this.ctx.rest.request<{ value?: string }>(
+        'GET',
+        `/channels/${encodeURIComponent(this.id)}/variable`,
+        {
+          ...opts,
+          signal: opts.signal ?? this.ended,
+          query: { variable: name },
+        },
+      );
       return res?.value;
     } catch (err) {
-      if (this.ended.aborted) throw new HotlineError('CALL_ENDED', `channel ended while reading ${name}`, { cause: err });
+      if (this.ended.aborted)
+        throw new HotlineError('CALL_ENDED', `channel ended while reading ${name}`, { cause: err });
       if (isHotlineError(err, 'MEDIA_NOT_FOUND')) return undefined;
       throw err;
     }
@@ -182,11 +240,17 @@ export class AriChannel implements Channel {
     // Sessions pass the call's signal, which already ends with the channel.
     const signal = opts.signal ?? this.ended;
     try {
-      return await this.ctx.rest.request<T>(method, `/channels/${encodeURIComponent(this.id)}${suffix}`, { ...opts, signal });
+      return await this.ctx.rest.request<T>(
+        method,
+        `/channels/${encodeURIComponent(this.id)}${suffix}`,
+        { ...opts, signal },
+      );
     } catch (err) {
       // A 404 on a channel we hold means it hung up under us: report it as the call ending.
       if (isHotlineError(err, 'MEDIA_NOT_FOUND') || this.ended.aborted) {
-        throw new HotlineError('CALL_ENDED', `channel ended during ${method} ${suffix}`, { cause: err });
+        throw new HotlineError('CALL_ENDED', `channel ended during ${method} ${suffix}`, {
+          cause: err,
+        });
       }
       throw err;
     }

@@ -15,7 +15,8 @@ async function fakeAri(opts: { refuseUpgrade?: number; holdUpgrade?: boolean } =
   const held: Duplex[] = [];
   const server: Server = createServer((req, res) => {
     res.setHeader('content-type', 'application/json');
-    if (req.url === '/ari/api-docs/resources.json') return res.end(JSON.stringify({ apis: [{ path: '/api-docs/events.{format}' }] }));
+    if (req.url === '/ari/api-docs/resources.json')
+      return res.end(JSON.stringify({ apis: [{ path: '/api-docs/events.{format}' }] }));
     if (req.url === '/ari/api-docs/events.json') return res.end('{}');
     res.statusCode = 404;
     res.end('{"message":"Not found"}');
@@ -24,7 +25,8 @@ async function fakeAri(opts: { refuseUpgrade?: number; holdUpgrade?: boolean } =
   server.on('upgrade', (req, socket, head) => {
     upgrades.push(req);
     if (opts.holdUpgrade) return void held.push(socket);
-    if (opts.refuseUpgrade) return socket.end(`HTTP/1.1 ${opts.refuseUpgrade} Refused\r\nContent-Length: 0\r\n\r\n`);
+    if (opts.refuseUpgrade)
+      return socket.end(`HTTP/1.1 ${opts.refuseUpgrade} Refused\r\nContent-Length: 0\r\n\r\n`);
     wss.handleUpgrade(req, socket, head, (ws) => sockets.push(ws));
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
@@ -41,7 +43,10 @@ async function fakeAri(opts: { refuseUpgrade?: number; holdUpgrade?: boolean } =
 /** A logger whose lines the test can read. */
 function capture(): { log: pino.Logger; lines: () => Record<string, unknown>[] } {
   const out: string[] = [];
-  const log = pino({ level: 'debug' }, new Writable({ write: (c: Buffer, _e, cb) => (out.push(c.toString()), cb()) }));
+  const log = pino(
+    { level: 'debug' },
+    new Writable({ write: (c: Buffer, _e, cb) => (out.push(c.toString()), cb()) }),
+  );
   return { log, lines: () => out.map((l) => JSON.parse(l) as Record<string, unknown>) };
 }
 
@@ -73,10 +78,15 @@ describe('connectAri', () => {
     const peer = await fakeAri();
     done = peer.close;
     const seen: unknown[] = [];
-    const events = await connectAri(new AriRest(peer.url, 'hotline', 's3cret'), options(peer.url, { onEvent: (e) => seen.push(e) }));
+    const events = await connectAri(
+      new AriRest(peer.url, 'hotline', 's3cret'),
+      options(peer.url, { onEvent: (e) => seen.push(e) }),
+    );
     const upgrade = peer.upgrades[0]!;
     expect(upgrade.url).toBe('/ari/events?app=hotline');
-    expect(upgrade.headers.authorization).toBe(`Basic ${Buffer.from('hotline:s3cret').toString('base64')}`);
+    expect(upgrade.headers.authorization).toBe(
+      `Basic ${Buffer.from('hotline:s3cret').toString('base64')}`,
+    );
     await until(() => peer.sockets.length === 1);
     peer.sockets[0]!.send(JSON.stringify({ type: 'StasisStart', channel: { id: 'c1' } }));
     await until(() => seen.length === 1);
@@ -103,13 +113,18 @@ describe('connectAri', () => {
         },
       }),
     );
-    expect(['uncaughtException', 'unhandledRejection'].map((e) => process.listenerCount(e))).toEqual(before);
+    expect(
+      ['uncaughtException', 'unhandledRejection'].map((e) => process.listenerCount(e)),
+    ).toEqual(before);
     await until(() => peer.sockets.length === 1);
     const ws = peer.sockets[0]!;
     ws.send('not json {');
     ws.send(JSON.stringify({ type: 'ChannelDestroyed' }));
     await until(() => calls === 1 && lines().length === 2);
-    expect(lines().map((l) => l.msg)).toEqual(['ARI sent an event that is not JSON; dropped', 'ARI event handling failed']);
+    expect(lines().map((l) => l.msg)).toEqual([
+      'ARI sent an event that is not JSON; dropped',
+      'ARI event handling failed',
+    ]);
     ws.send(JSON.stringify({ type: 'ChannelDestroyed' }));
     await until(() => calls === 2);
     // The peer going away is reported through `lost`, not thrown.
@@ -120,7 +135,9 @@ describe('connectAri', () => {
   it('reports a refused upgrade as a typed error: 401 is an authentication failure', async () => {
     const peer = await fakeAri({ refuseUpgrade: 401 });
     done = peer.close;
-    const err = await connectAri(new AriRest(peer.url, 'u', 'p'), options(peer.url)).catch((e: unknown) => e);
+    const err = await connectAri(new AriRest(peer.url, 'u', 'p'), options(peer.url)).catch(
+      (e: unknown) => e,
+    );
     expect(isHotlineError(err, 'MEDIA_AUTH_FAILED')).toBe(true);
   });
 
@@ -129,7 +146,10 @@ describe('connectAri', () => {
     done = peer.close;
     const abort = new AbortController();
     setTimeout(() => abort.abort(), 100);
-    const err = await connectAri(new AriRest(peer.url, 'u', 'p'), options(peer.url, { signal: abort.signal, timeoutMs: 10_000 })).catch((e: unknown) => e);
+    const err = await connectAri(
+      new AriRest(peer.url, 'u', 'p'),
+      options(peer.url, { signal: abort.signal, timeoutMs: 10_000 }),
+    ).catch((e: unknown) => e);
     expect(isHotlineError(err, 'MEDIA_NOT_CONNECTED')).toBe(true);
   });
 

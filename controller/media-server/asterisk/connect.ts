@@ -40,7 +40,11 @@ export async function connectAri(rest: AriRest, opts: AriConnectOptions): Promis
 
 async function probeApiDocs(rest: AriRest, opts: AriConnectOptions): Promise<void> {
   const wait = { timeoutMs: opts.timeoutMs, signal: opts.signal };
-  const index = await rest.request<{ apis?: { path: string }[] }>('GET', '/api-docs/resources.json', wait);
+  const index = await rest.request<{ apis?: { path: string }[] }>(
+    'GET',
+    '/api-docs/resources.json',
+    wait,
+  );
   const paths = (index?.apis ?? []).map((a) => a.path.replace('{format}', 'json'));
   if (paths.length === 0) throw new HotlineError('MEDIA_NOT_CONNECTED', 'ARI lists no APIs yet');
   // One after another: in parallel, each request's deadline would add its own abort listener to
@@ -59,7 +63,11 @@ function eventsUrl(base: string, app: string): string {
 function openEvents(opts: AriConnectOptions): Promise<AriEvents> {
   // Credentials go in the Authorization header, not in the URL (where Asterisk would log them).
   const auth = `Basic ${Buffer.from(`${opts.username}:${opts.password}`).toString('base64')}`;
-  const ws = new WebSocket(eventsUrl(opts.url, opts.app), { headers: { authorization: auth }, handshakeTimeout: opts.timeoutMs, perMessageDeflate: false });
+  const ws = new WebSocket(eventsUrl(opts.url, opts.app), {
+    headers: { authorization: auth },
+    handshakeTimeout: opts.timeoutMs,
+    perMessageDeflate: false,
+  });
   let settle: ((reason: string) => void) | undefined;
   const lost = new Promise<string>((resolve) => (settle = resolve));
   const end = (reason: string): void => {
@@ -78,13 +86,20 @@ function openEvents(opts: AriConnectOptions): Promise<AriEvents> {
       ws.terminate();
       reject(err);
     };
-    const onAbort = (): void => fail(new HotlineError('MEDIA_NOT_CONNECTED', 'ARI WebSocket: connect abandoned'));
+    const onAbort = (): void =>
+      fail(new HotlineError('MEDIA_NOT_CONNECTED', 'ARI WebSocket: connect abandoned'));
     opts.signal.addEventListener('abort', onAbort, { once: true });
     if (opts.signal.aborted) return onAbort();
     ws.once('unexpected-response', (_req, res: IncomingMessage) => {
       const status = res.statusCode ?? 0;
       res.resume();
-      fail(new HotlineError(status === 401 || status === 403 ? 'MEDIA_AUTH_FAILED' : 'MEDIA_NOT_CONNECTED', `ARI WebSocket refused: HTTP ${status}`, { details: { status } }));
+      fail(
+        new HotlineError(
+          status === 401 || status === 403 ? 'MEDIA_AUTH_FAILED' : 'MEDIA_NOT_CONNECTED',
+          `ARI WebSocket refused: HTTP ${status}`,
+          { details: { status } },
+        ),
+      );
     });
     void lost.then((reason) => fail(new HotlineError('MEDIA_NOT_CONNECTED', reason)));
     ws.once('open', () => {
@@ -116,7 +131,10 @@ function deliver(data: Buffer, opts: AriConnectOptions): void {
   try {
     opts.onEvent(event);
   } catch (err) {
-    opts.log.error({ err: err instanceof Error ? err.message : String(err) }, 'ARI event handling failed');
+    opts.log.error(
+      { err: err instanceof Error ? err.message : String(err) },
+      'ARI event handling failed',
+    );
   }
 }
 

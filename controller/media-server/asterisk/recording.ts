@@ -7,7 +7,11 @@ import type { AriContext } from './context.js';
  * Starts a live recording on a channel or bridge (`target` is its REST path) and follows it to
  * its end through the recording events. One implementation for both, as ARI has one model.
  */
-export async function startRecording(ctx: AriContext, target: string, opts: ChannelRecordOptions): Promise<Recording> {
+export async function startRecording(
+  ctx: AriContext,
+  target: string,
+  opts: ChannelRecordOptions,
+): Promise<Recording> {
   const name = opts.name;
   let settle: (event: RecordingEvent) => void = () => undefined;
   const done = new Promise<RecordingEvent>((resolve) => (settle = resolve));

@@ -7,20 +7,44 @@ import type { Logger } from '../../log/logger.js';
 import { safeUrl } from '../../log/logger.js';
 import { Backoff } from '../../../lib/backoff.js';
 import { sleep, withDeadline, type Unsubscribe, type WaitOptions } from '../../../lib/wait.js';
-import type { Bridge, BridgeInfo, BridgeKind, Capabilities, Channel, ChannelInfo, LiveState, MediaServer, OriginateRequest, RecordOptions, ServerStatus } from '../types.js';
+import type {
+  Bridge,
+  BridgeInfo,
+  BridgeKind,
+  Capabilities,
+  Channel,
+  ChannelInfo,
+  LiveState,
+  MediaServer,
+  OriginateRequest,
+  RecordOptions,
+  ServerStatus,
+} from '../types.js';
 import { AriBridge } from './bridge.js';
 import { AriChannel } from './channel.js';
 import type { AriContext } from './context.js';
 import { AriRest } from './rest.js';
 import { resync, type ResyncHost } from './resync.js';
 import { tidy } from './tidy.js';
-import { bridgeInfo, channelInfo, ORIGINATED_ARG, translateEvent, type AriChannelJson } from './translate.js';
+import {
+  bridgeInfo,
+  channelInfo,
+  ORIGINATED_ARG,
+  translateEvent,
+  type AriChannelJson,
+} from './translate.js';
 import { ignored } from '../../../lib/settle.js';
 
 /** How often failed hang-ups and bridge removals are tried again (tidy.ts). */
 const TIDY_EVERY_MS = 5000;
 
-const CAPABILITIES: Capabilities = { holdingBridge: true, bridgeRecording: true, tones: true, snoop: true, talkDetection: true };
+const CAPABILITIES: Capabilities = {
+  holdingBridge: true,
+  bridgeRecording: true,
+  tones: true,
+  snoop: true,
+  talkDetection: true,
+};
 
 /** ARI events the adapter acts on (the event filter asks Asterisk for these alone). */
 const EVENTS = [
@@ -63,10 +87,7 @@ export class AsteriskServer implements MediaServer {
   private events: AriEvents | undefined;
   private loop: Promise<void> | undefined;
 
-  constructor(
-    config: AsteriskServerConfig,
-    log: Logger,
-  ) {
+  constructor(config: AsteriskServerConfig, log: Logger) {
     this.ctx = {
       config,
       rest: new AriRest(config.url, config.username, config.password),
@@ -94,10 +115,18 @@ export class AsteriskServer implements MediaServer {
 
   /** Failed hang-ups and bridge removals, sent again while connected (tidy.ts). */
   private async tidyUp(): Promise<void> {
-    if (this.tidyRunning || !this.current.ready || (this.ctx.pendingHangups.size === 0 && this.ctx.pendingDestroys.size === 0)) return;
+    if (
+      this.tidyRunning ||
+      !this.current.ready ||
+      (this.ctx.pendingHangups.size === 0 && this.ctx.pendingDestroys.size === 0)
+    )
+      return;
     this.tidyRunning = true;
     try {
-      await tidy(this.ctx, this.channels, { timeoutMs: this.ctx.config.commandTimeoutMs, signal: this.closing.signal });
+      await tidy(this.ctx, this.channels, {
+        timeoutMs: this.ctx.config.commandTimeoutMs,
+        signal: this.closing.signal,
+      });
     } finally {
       this.tidyRunning = false;
     }
@@ -149,7 +178,9 @@ export class AsteriskServer implements MediaServer {
           appArgs: ORIGINATED_ARG,
           channelId: id,
           timeout: request.ringTimeoutSeconds,
-          callerId: request.callerNumber ? `"${request.callerName ?? ''}" <${request.callerNumber}>` : undefined,
+          callerId: request.callerNumber
+            ? `"${request.callerName ?? ''}" <${request.callerNumber}>`
+            : undefined,
         },
         body: { variables: request.variables ?? {} },
       });
@@ -167,7 +198,10 @@ export class AsteriskServer implements MediaServer {
     this.assertReady();
     const id = randomUUID();
     try {
-      await this.ctx.rest.request('POST', '/bridges', { ...opts, query: { type: kind, bridgeId: id, name: 'hotline' } });
+      await this.ctx.rest.request('POST', '/bridges', {
+        ...opts,
+        query: { type: kind, bridgeId: id, name: 'hotline' },
+      });
     } catch (err) {
       this.discard(`/bridges/${id}`);
       throw err;
@@ -182,7 +216,9 @@ export class AsteriskServer implements MediaServer {
    */
   private discard(path: string): void {
     setTimeout(() => {
-      this.ctx.rest.request('DELETE', path, { timeoutMs: this.ctx.config.commandTimeoutMs }).catch(ignored(this.ctx.log, 'removing something created after its deadline'));
+      this.ctx.rest
+        .request('DELETE', path, { timeoutMs: this.ctx.config.commandTimeoutMs })
+        .catch(ignored(this.ctx.log, 'removing something created after its deadline'));
     }, 1000).unref();
   }
 
@@ -204,7 +240,11 @@ export class AsteriskServer implements MediaServer {
   async liveState(opts: WaitOptions): Promise<LiveState> {
     const [channels, bridges] = await Promise.all([
       this.ctx.rest.request<AriChannelJson[]>('GET', '/channels', opts),
-      this.ctx.rest.request<{ id: string; bridge_type?: string; channels?: string[] }[]>('GET', '/bridges', opts),
+      this.ctx.rest.request<{ id: string; bridge_type?: string; channels?: string[] }[]>(
+        'GET',
+        '/bridges',
+        opts,
+      ),
     ]);
     return {
       channels: channels.map((c) => channelInfo(c, this.id, this.ctx.config.app)),
@@ -223,7 +263,11 @@ export class AsteriskServer implements MediaServer {
   }
 
   private assertReady(): void {
-    if (!this.current.ready) throw new HotlineError('MEDIA_NOT_CONNECTED', `${this.id}: not connected (${this.current.reason})`);
+    if (!this.current.ready)
+      throw new HotlineError(
+        'MEDIA_NOT_CONNECTED',
+        `${this.id}: not connected (${this.current.reason})`,
+      );
   }
 
   private setStatus(ready: boolean, reason: string): void {
@@ -281,8 +325,12 @@ export class AsteriskServer implements MediaServer {
   /** The socket is open: ready, with the event filter set and live state re-read. */
   private connected(): void {
     this.setStatus(true, 'connected');
-    this.filterEvents().catch((err: unknown) => this.ctx.log.warn({ err }, 'ARI event filter not set; receiving all events'));
-    resync(this.resyncHost).catch((err: unknown) => this.ctx.log.error({ err }, 'resync after connect failed'));
+    this.filterEvents().catch((err: unknown) =>
+      this.ctx.log.warn({ err }, 'ARI event filter not set; receiving all events'),
+    );
+    resync(this.resyncHost).catch((err: unknown) =>
+      this.ctx.log.error({ err }, 'resync after connect failed'),
+    );
   }
 
   /** Events other than those we act on (before the filter is set) are dropped unread. */
@@ -295,11 +343,15 @@ export class AsteriskServer implements MediaServer {
    * Asks Asterisk to send only the events we act on: it then builds less JSON, and we parse less.
    */
   private async filterEvents(): Promise<void> {
-    await this.ctx.rest.request('PUT', `/applications/${encodeURIComponent(this.ctx.config.app)}/eventFilter`, {
-      timeoutMs: this.ctx.config.commandTimeoutMs,
-      signal: this.closing.signal,
-      body: { allowed: EVENTS.map((type) => ({ type })) },
-    });
+    await this.ctx.rest.request(
+      'PUT',
+      `/applications/${encodeURIComponent(this.ctx.config.app)}/eventFilter`,
+      {
+        timeoutMs: this.ctx.config.commandTimeoutMs,
+        signal: this.closing.signal,
+        body: { allowed: EVENTS.map((type) => ({ type })) },
+      },
+    );
   }
 
   private detach(): void {
@@ -314,7 +366,8 @@ export class AsteriskServer implements MediaServer {
         this.dispatchInbound(t.info);
         return;
       case 'originated-start': {
-        if (this.originated.delete(t.channelId)) this.channels.get(t.channelId)?.deliver({ type: 'answered', channelId: t.channelId });
+        if (this.originated.delete(t.channelId))
+          this.channels.get(t.channelId)?.deliver({ type: 'answered', channelId: t.channelId });
         return;
       }
       case 'hangup-cause':
@@ -329,7 +382,10 @@ export class AsteriskServer implements MediaServer {
           channel.deliver({ ...t.event, cause });
           return;
         }
-        if (t.event.type === 'playback-finished' && this.ctx.stoppedPlaybacks.delete(t.event.playbackId)) {
+        if (
+          t.event.type === 'playback-finished' &&
+          this.ctx.stoppedPlaybacks.delete(t.event.playbackId)
+        ) {
           channel.deliver({ ...t.event, completed: false });
           return;
         }
@@ -350,7 +406,9 @@ export class AsteriskServer implements MediaServer {
     this.channels.set(channel.id, channel);
     if (this.callListeners.size === 0) {
       this.ctx.log.warn({ channelId: channel.id }, 'call with no handler; hanging up');
-      void channel.hangup('congestion').catch(ignored(this.ctx.log, 'hanging up a call with no handler'));
+      void channel
+        .hangup('congestion')
+        .catch(ignored(this.ctx.log, 'hanging up a call with no handler'));
       return;
     }
     for (const listener of this.callListeners) listener(channel);

@@ -53,7 +53,9 @@ describe('tidy: clean-up that did not get through is sent again', () => {
   it('hangs up a channel again while it lives, and drops one that ended meanwhile', async () => {
     const { ctx } = context({});
     const hungUp: string[] = [];
-    const channel = { hangup: () => (hungUp.push('c1'), Promise.resolve()) } as unknown as AriChannel;
+    const channel = {
+      hangup: () => (hungUp.push('c1'), Promise.resolve()),
+    } as unknown as AriChannel;
     ctx.pendingHangups.add('c1');
     ctx.pendingHangups.add('c2');
     await tidy(ctx, new Map([['c1', channel]]), opts);

@@ -10,7 +10,11 @@ import { ignored } from '../../../lib/settle.js';
  * comes): without another try the call stays up and the bridge, with its music, stays in
  * Asterisk's memory. Run every few seconds while connected.
  */
-export async function tidy(ctx: AriContext, channels: Map<string, AriChannel>, opts: WaitOptions): Promise<void> {
+export async function tidy(
+  ctx: AriContext,
+  channels: Map<string, AriChannel>,
+  opts: WaitOptions,
+): Promise<void> {
   for (const id of [...ctx.pendingHangups]) {
     const channel = channels.get(id);
     // Ended meanwhile (Asterisk hung it up, or the far end did): nothing left to send.

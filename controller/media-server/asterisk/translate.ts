@@ -1,4 +1,11 @@
-import { isDigit, type BridgeInfo, type ChannelEvent, type ChannelInfo, type ChannelState, type RecordingEvent } from '../types.js';
+import {
+  isDigit,
+  type BridgeInfo,
+  type ChannelEvent,
+  type ChannelInfo,
+  type ChannelState,
+  type RecordingEvent,
+} from '../types.js';
 
 /**
  * The one place that reads raw ARI JSON. Everything it returns is neutral; nothing else in the
@@ -55,40 +62,109 @@ export function translateEvent(raw: unknown, serverId: string, app: string): Tra
       return { kind: 'inbound', info: channelInfo(channel, serverId, app, args) };
     }
     case 'ChannelStateChange':
-      return channel && channel.state === 'Up' ? { kind: 'channel', event: { type: 'answered', channelId: channel.id } } : IGNORED;
+      return channel && channel.state === 'Up'
+        ? { kind: 'channel', event: { type: 'answered', channelId: channel.id } }
+        : IGNORED;
     case 'ChannelTalkingStarted':
-      return channel ? { kind: 'channel', event: { type: 'talking-started', channelId: channel.id } } : IGNORED;
+      return channel
+        ? { kind: 'channel', event: { type: 'talking-started', channelId: channel.id } }
+        : IGNORED;
     case 'ChannelTalkingFinished':
-      return channel ? { kind: 'channel', event: { type: 'talking-finished', channelId: channel.id, durationMs: ev.duration ?? 0 } } : IGNORED;
+      return channel
+        ? {
+            kind: 'channel',
+            event: {
+              type: 'talking-finished',
+              channelId: channel.id,
+              durationMs: ev.duration ?? 0,
+            },
+          }
+        : IGNORED;
     case 'ChannelDtmfReceived':
       return channel && ev.digit !== undefined && isDigit(ev.digit)
-        ? { kind: 'channel', event: { type: 'dtmf', channelId: channel.id, digit: ev.digit, durationMs: ev.duration_ms ?? 0 } }
+        ? {
+            kind: 'channel',
+            event: {
+              type: 'dtmf',
+              channelId: channel.id,
+              digit: ev.digit,
+              durationMs: ev.duration_ms ?? 0,
+            },
+          }
         : IGNORED;
     case 'ChannelHangupRequest':
-      return channel && ev.cause !== undefined ? { kind: 'hangup-cause', channelId: channel.id, code: ev.cause, text: causeText(ev.cause) } : IGNORED;
+      return channel && ev.cause !== undefined
+        ? { kind: 'hangup-cause', channelId: channel.id, code: ev.cause, text: causeText(ev.cause) }
+        : IGNORED;
     case 'ChannelDestroyed':
       return channel
-        ? { kind: 'channel', event: { type: 'ended', channelId: channel.id, cause: { code: ev.cause ?? 0, text: ev.cause_txt ?? causeText(ev.cause ?? 0) } } }
+        ? {
+            kind: 'channel',
+            event: {
+              type: 'ended',
+              channelId: channel.id,
+              cause: { code: ev.cause ?? 0, text: ev.cause_txt ?? causeText(ev.cause ?? 0) },
+            },
+          }
         : IGNORED;
     case 'StasisEnd':
       // Left the application (hung up, or redirected elsewhere): no longer ours either way.
-      return channel ? { kind: 'channel', event: { type: 'ended', channelId: channel.id, cause: { code: 16, text: 'left application' } } } : IGNORED;
+      return channel
+        ? {
+            kind: 'channel',
+            event: {
+              type: 'ended',
+              channelId: channel.id,
+              cause: { code: 16, text: 'left application' },
+            },
+          }
+        : IGNORED;
     case 'PlaybackStarted':
     case 'PlaybackFinished': {
       const channelId = targetChannel(ev.playback?.target_uri);
       if (!ev.playback || !channelId) return IGNORED;
       return ev.type === 'PlaybackStarted'
-        ? { kind: 'channel', event: { type: 'playback-started', channelId, playbackId: ev.playback.id } }
-        : { kind: 'channel', event: { type: 'playback-finished', channelId, playbackId: ev.playback.id, completed: ev.playback.state === 'done' } };
+        ? {
+            kind: 'channel',
+            event: { type: 'playback-started', channelId, playbackId: ev.playback.id },
+          }
+        : {
+            kind: 'channel',
+            event: {
+              type: 'playback-finished',
+              channelId,
+              playbackId: ev.playback.id,
+              completed: ev.playback.state === 'done',
+            },
+          };
     }
     case 'RecordingStarted':
-      return ev.recording ? { kind: 'recording', event: { type: 'recording-started', name: ev.recording.name } } : IGNORED;
+      return ev.recording
+        ? { kind: 'recording', event: { type: 'recording-started', name: ev.recording.name } }
+        : IGNORED;
     case 'RecordingFinished':
       return ev.recording
-        ? { kind: 'recording', event: { type: 'recording-finished', name: ev.recording.name, durationMs: ev.recording.duration === undefined ? undefined : ev.recording.duration * 1000 } }
+        ? {
+            kind: 'recording',
+            event: {
+              type: 'recording-finished',
+              name: ev.recording.name,
+              durationMs:
+                ev.recording.duration === undefined ? undefined : ev.recording.duration * 1000,
+            },
+          }
         : IGNORED;
     case 'RecordingFailed':
-      return ev.recording ? { kind: 'recording', event: { type: 'recording-failed', name: ev.recording.name, reason: ev.recording.cause ?? 'unknown' } } : IGNORED;
+      return ev.recording
+        ? {
+            kind: 'recording',
+            event: {
+              type: 'recording-failed',
+              name: ev.recording.name,
+              reason: ev.recording.cause ?? 'unknown',
+            },
+          }
+        : IGNORED;
     default:
       return IGNORED;
   }
@@ -98,9 +174,15 @@ export function translateEvent(raw: unknown, serverId: string, app: string): Tra
  * Stasis arguments from our dialplan: `Stasis(app,inbound,${EXTEN},${PJSIP_HEADER(read,Call-ID)})`.
  * The dialplan's own exten is the fallback for the called number.
  */
-export function channelInfo(channel: AriChannelJson, serverId: string, app: string, args: string[] = []): ChannelInfo {
+export function channelInfo(
+  channel: AriChannelJson,
+  serverId: string,
+  app: string,
+  args: string[] = [],
+): ChannelInfo {
   const appData = channel.dialplan?.app_data ?? '';
-  const inApp = channel.dialplan?.app_name === 'Stasis' && (appData === app || appData.startsWith(`${app},`));
+  const inApp =
+    channel.dialplan?.app_name === 'Stasis' && (appData === app || appData.startsWith(`${app},`));
   const fromArgs = args.length > 0 ? args : appData.split(',').slice(1);
   return {
     id: channel.id,
@@ -110,12 +192,25 @@ export function channelInfo(channel: AriChannelJson, serverId: string, app: stri
     calledNumber: fromArgs[1] || channel.dialplan?.exten || '',
     sipCallId: fromArgs[2] || undefined,
     inApplication: inApp || args.length > 0,
-    role: fromArgs[0] === ORIGINATED_ARG ? 'originated' : fromArgs[0] === SNOOP_ARG ? 'snoop' : 'inbound',
+    role:
+      fromArgs[0] === ORIGINATED_ARG
+        ? 'originated'
+        : fromArgs[0] === SNOOP_ARG
+          ? 'snoop'
+          : 'inbound',
   };
 }
 
-export function bridgeInfo(bridge: { id: string; bridge_type?: string; channels?: string[] }, serverId: string): BridgeInfo {
-  return { id: bridge.id, serverId, kind: bridge.bridge_type === 'holding' ? 'holding' : 'mixing', channelIds: bridge.channels ?? [] };
+export function bridgeInfo(
+  bridge: { id: string; bridge_type?: string; channels?: string[] },
+  serverId: string,
+): BridgeInfo {
+  return {
+    id: bridge.id,
+    serverId,
+    kind: bridge.bridge_type === 'holding' ? 'holding' : 'mixing',
+    channelIds: bridge.channels ?? [],
+  };
 }
 
 function channelState(state: string | undefined): ChannelState {

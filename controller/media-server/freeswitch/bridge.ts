@@ -19,7 +19,8 @@ export class FsBridge implements Bridge {
   ) {}
 
   async add(channelIds: string | readonly string[], opts: WaitOptions): Promise<void> {
-    for (const id of typeof channelIds === 'string' ? [channelIds] : channelIds) await this.addOne(id, opts);
+    for (const id of typeof channelIds === 'string' ? [channelIds] : channelIds)
+      await this.addOne(id, opts);
   }
 
   private async addOne(channelId: string, opts: WaitOptions): Promise<void> {
@@ -28,13 +29,21 @@ export class FsBridge implements Bridge {
     // A channel is in one bridge at a time (as in Asterisk): leave the old one first, or the
     // conference application would wait behind the one still running.
     if (current) await moveOut(this.ctx, channelId, current.conference, opts);
-    const profile = this.kind === 'holding' ? `${this.ctx.config.holdingProfile}+flags{mute}` : this.ctx.config.conferenceProfile;
+    const profile =
+      this.kind === 'holding'
+        ? `${this.ctx.config.holdingProfile}+flags{mute}`
+        : this.ctx.config.conferenceProfile;
     const joined = this.memberEvent('add-member', channelId, opts);
     try {
       const run = this.ctx.conn().execute(channelId, 'conference', `${this.id}@${profile}`, opts);
       await run.accepted;
     } catch (err) {
-      joined.catch(ignored(this.ctx.log, 'waiting for the channel to join the conference after the command failed'));
+      joined.catch(
+        ignored(
+          this.ctx.log,
+          'waiting for the channel to join the conference after the command failed',
+        ),
+      );
       throw err;
     }
     await joined;
@@ -61,32 +70,58 @@ export class FsBridge implements Bridge {
   }
 
   async destroy(opts: WaitOptions): Promise<void> {
-    const inside = [...this.ctx.members].filter(([, m]) => m.conference === this.id).map(([id]) => id);
+    const inside = [...this.ctx.members]
+      .filter(([, m]) => m.conference === this.id)
+      .map(([id]) => id);
     for (const channelId of inside) {
       await moveOut(this.ctx, channelId, this.id, opts).catch((err: unknown) => {
         // Hung up meanwhile: it has left by itself.
-        if (!isHotlineError(err, 'MEDIA_NOT_FOUND') && !isHotlineError(err, 'CALL_ENDED')) throw err;
+        if (!isHotlineError(err, 'MEDIA_NOT_FOUND') && !isHotlineError(err, 'CALL_ENDED'))
+          throw err;
       });
     }
   }
 
-  private memberEvent(action: string, channelId: string, opts: WaitOptions): Promise<ConferenceEvent> {
+  private memberEvent(
+    action: string,
+    channelId: string,
+    opts: WaitOptions,
+  ): Promise<ConferenceEvent> {
     return memberEvent(this.ctx, this.id, action, channelId, opts);
   }
 }
 
-function memberEvent(ctx: FsContext, conference: string, action: string, channelId: string, opts: WaitOptions): Promise<ConferenceEvent> {
-  return waitForEvent<ConferenceEvent>((l) => ctx.onConference(l), (e) => e.action === action && e.channelId === channelId && e.conference === conference, opts, `${action} ${conference}`);
+function memberEvent(
+  ctx: FsContext,
+  conference: string,
+  action: string,
+  channelId: string,
+  opts: WaitOptions,
+): Promise<ConferenceEvent> {
+  return waitForEvent<ConferenceEvent>(
+    (l) => ctx.onConference(l),
+    (e) => e.action === action && e.channelId === channelId && e.conference === conference,
+    opts,
+    `${action} ${conference}`,
+  );
 }
 
 /** `uuid_transfer <uuid> park inline`: ends the conference application; the channel parks again. */
-async function moveOut(ctx: FsContext, channelId: string, conference: string, opts: WaitOptions): Promise<void> {
+async function moveOut(
+  ctx: FsContext,
+  channelId: string,
+  conference: string,
+  opts: WaitOptions,
+): Promise<void> {
   const left = memberEvent(ctx, conference, 'del-member', channelId, opts);
   try {
     await ctx.api(`uuid_transfer ${channelId} park inline`, opts);
   } catch (err) {
-    left.catch(ignored(ctx.log, 'waiting for the channel to leave the conference after the command failed'));
-    if (isHotlineError(err, 'MEDIA_NOT_FOUND')) throw new HotlineError('CALL_ENDED', 'the channel has hung up', { cause: err });
+    left.catch(
+      ignored(ctx.log, 'waiting for the channel to leave the conference after the command failed'),
+    );
+    if (isHotlineError(err, 'MEDIA_NOT_FOUND'))
+      throw new HotlineError('CALL_ENDED', 'the channel has hung up', { cause: err });
     throw err;
   }
   await left;

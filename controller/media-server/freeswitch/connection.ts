@@ -56,7 +56,9 @@ export class EslConnection {
         this.lose(err instanceof Error ? err.message : String(err));
       }
     });
-    socket.on('error', (err) => this.lose(`socket error: ${(err as NodeJS.ErrnoException).code ?? err.message}`));
+    socket.on('error', (err) =>
+      this.lose(`socket error: ${(err as NodeJS.ErrnoException).code ?? err.message}`),
+    );
     socket.on('close', () => this.lose('connection closed'));
   }
 
@@ -66,7 +68,14 @@ export class EslConnection {
     return withDeadline(`ESL connect to ${where}`, opts, async (signal) => {
       const socket = await new Promise<Socket>((resolve, reject) => {
         const s = connect({ host: opts.host, port: opts.port, noDelay: true });
-        const fail = (err: Error): void => reject(new HotlineError('MEDIA_NOT_CONNECTED', `ESL ${where}: ${(err as NodeJS.ErrnoException).code ?? err.message}`, { cause: err }));
+        const fail = (err: Error): void =>
+          reject(
+            new HotlineError(
+              'MEDIA_NOT_CONNECTED',
+              `ESL ${where}: ${(err as NodeJS.ErrnoException).code ?? err.message}`,
+              { cause: err },
+            ),
+          );
         s.once('error', fail);
         s.once('connect', () => {
           s.off('error', fail);
@@ -81,10 +90,18 @@ export class EslConnection {
         // FreeSWITCH speaks first: `Content-Type: auth/request`, which takes the first reply slot.
         await conn.expectReply();
         const auth = await conn.command(`auth ${opts.password}`);
-        if (!replyOk(auth)) throw new HotlineError('MEDIA_AUTH_FAILED', `ESL ${where}: authentication refused (${auth.headers['Reply-Text'] ?? 'no reply'})`);
+        if (!replyOk(auth))
+          throw new HotlineError(
+            'MEDIA_AUTH_FAILED',
+            `ESL ${where}: authentication refused (${auth.headers['Reply-Text'] ?? 'no reply'})`,
+          );
         if (opts.events.length > 0) {
           const sub = await conn.command(`event plain ${opts.events.join(' ')}`);
-          if (!replyOk(sub)) throw new HotlineError('MEDIA_REJECTED', `ESL ${where}: subscription refused (${sub.headers['Reply-Text'] ?? ''})`);
+          if (!replyOk(sub))
+            throw new HotlineError(
+              'MEDIA_REJECTED',
+              `ESL ${where}: subscription refused (${sub.headers['Reply-Text'] ?? ''})`,
+            );
         }
         return conn;
       } catch (err) {
@@ -102,7 +119,12 @@ export class EslConnection {
 
   /** What is still waiting on this connection (for leak checks): all zero once it is closed. */
   pending(): { replies: number; jobs: number; executions: number; listeners: number } {
-    return { replies: this.replies.length, jobs: this.jobs.size, executions: this.executions.size, listeners: this.listeners.size };
+    return {
+      replies: this.replies.length,
+      jobs: this.jobs.size,
+      executions: this.executions.size,
+      listeners: this.listeners.size,
+    };
   }
 
   onEvent(listener: (event: EslMessage) => void): Unsubscribe {
@@ -112,7 +134,9 @@ export class EslConnection {
 
   /** `api <command>`: the response body. FreeSWITCH runs it on the socket's thread, so keep them short. */
   async api(command: string, opts: WaitOptions): Promise<string> {
-    const reply = await withDeadline(`ESL api ${verb(command)}`, opts, (signal) => this.command(`api ${command}`, {}, signal));
+    const reply = await withDeadline(`ESL api ${verb(command)}`, opts, (signal) =>
+      this.command(`api ${command}`, {}, signal),
+    );
     return reply.body;
   }
 
@@ -120,7 +144,10 @@ export class EslConnection {
    * `bgapi <command>` with our Job-UUID: `accepted` once FreeSWITCH queued it, `result` with the
    * BACKGROUND_JOB body (`+OK ...` or `-ERR ...`). The deadline covers the whole job.
    */
-  bgapi(command: string, opts: WaitOptions): { jobId: string; accepted: Promise<void>; result: Promise<string> } {
+  bgapi(
+    command: string,
+    opts: WaitOptions,
+  ): { jobId: string; accepted: Promise<void>; result: Promise<string> } {
     const jobId = randomUUID();
     const what = `ESL bgapi ${verb(command)}`;
     let markAccepted: () => void = () => undefined;
@@ -133,10 +160,14 @@ export class EslConnection {
     const result = withDeadline(what, opts, async (signal) => {
       const job = new Promise<string>((resolve, reject) => {
         this.jobs.set(jobId, { resolve, reject });
-        signal.addEventListener('abort', () => {
-          this.jobs.delete(jobId);
-          reject(new Error('aborted'));
-        }, { once: true });
+        signal.addEventListener(
+          'abort',
+          () => {
+            this.jobs.delete(jobId);
+            reject(new Error('aborted'));
+          },
+          { once: true },
+        );
       });
       job.catch(() => undefined); // returned below; never an unhandled rejection meanwhile
       const reply = await this.command(`bgapi ${command}`, { 'Job-UUID': jobId }, signal);
@@ -157,25 +188,39 @@ export class EslConnection {
    * channel and run one after another; `completed` has no deadline of its own (a playback lasts
    * as long as it lasts) but rejects when the channel hangs up or the connection is lost.
    */
-  execute(channelId: string, app: string, arg: string, opts: WaitOptions & { eventLock?: boolean }): { eventUuid: string; accepted: Promise<void>; completed: Promise<EslMessage> } {
+  execute(
+    channelId: string,
+    app: string,
+    arg: string,
+    opts: WaitOptions & { eventLock?: boolean },
+  ): { eventUuid: string; accepted: Promise<void>; completed: Promise<EslMessage> } {
     const eventUuid = randomUUID();
-    const completed = new Promise<EslMessage>((resolve, reject) => this.executions.set(eventUuid, { resolve, reject, channelId }));
+    const completed = new Promise<EslMessage>((resolve, reject) =>
+      this.executions.set(eventUuid, { resolve, reject, channelId }),
+    );
     completed.catch(() => undefined); // the caller's to handle; never an unhandled rejection meanwhile
     const headers: Record<string, string> = { 'call-command': 'execute', 'execute-app-name': app };
     if (arg) headers['execute-app-arg'] = arg;
     if (opts.eventLock) headers['event-lock'] = 'true';
     headers['Event-UUID'] = eventUuid;
-    const accepted = withDeadline(`ESL execute ${app}`, opts, (signal) => this.command(`sendmsg ${channelId}`, headers, signal)).then((reply) => {
-      if (!replyOk(reply)) throw eslError(reply.headers['Reply-Text'] ?? '-ERR', `ESL execute ${app}`);
+    const accepted = withDeadline(`ESL execute ${app}`, opts, (signal) =>
+      this.command(`sendmsg ${channelId}`, headers, signal),
+    ).then((reply) => {
+      if (!replyOk(reply))
+        throw eslError(reply.headers['Reply-Text'] ?? '-ERR', `ESL execute ${app}`);
     });
-    accepted.catch((err: unknown) => this.settleExecution(eventUuid, err instanceof Error ? err : new Error(String(err))));
+    accepted.catch((err: unknown) =>
+      this.settleExecution(eventUuid, err instanceof Error ? err : new Error(String(err))),
+    );
     return { eventUuid, accepted, completed };
   }
 
   /** Says goodbye (`exit`) and closes; pending commands fail with MEDIA_NOT_CONNECTED. */
   async close(timeoutMs = 1000): Promise<void> {
     if (!this.isOpen) return;
-    await withDeadline('ESL exit', { timeoutMs }, (signal) => this.command('exit', {}, signal)).catch(ignored(undefined, 'saying goodbye to FreeSWITCH'));
+    await withDeadline('ESL exit', { timeoutMs }, (signal) =>
+      this.command('exit', {}, signal),
+    ).catch(ignored(undefined, 'saying goodbye to FreeSWITCH'));
     this.destroy('closed by us');
   }
 
@@ -191,11 +236,17 @@ export class EslConnection {
     });
   }
 
-  private command(line: string, headers: Record<string, string> = {}, signal?: AbortSignal): Promise<EslMessage> {
+  private command(
+    line: string,
+    headers: Record<string, string> = {},
+    signal?: AbortSignal,
+  ): Promise<EslMessage> {
     if (this.lostReason !== undefined) return Promise.reject(this.lostError());
     if (/[\r\n]/.test(line) || Object.entries(headers).some(([k, v]) => /[\r\n]/.test(k + v))) {
       // A newline would end the command early and smuggle in another one.
-      return Promise.reject(new HotlineError('MEDIA_REJECTED', 'ESL: a command may not contain line breaks'));
+      return Promise.reject(
+        new HotlineError('MEDIA_REJECTED', 'ESL: a command may not contain line breaks'),
+      );
     }
     let text = `${line}\n`;
     for (const [k, v] of Object.entries(headers)) text += `${k}: ${v}\n`;
@@ -203,11 +254,15 @@ export class EslConnection {
       const slot: Pending<EslMessage> = { resolve, reject };
       this.replies.push(slot);
       // Past the deadline the reply still comes and must still take its slot: only forget the waiter.
-      signal?.addEventListener('abort', () => {
-        const at = this.replies.indexOf(slot);
-        if (at >= 0) this.replies[at] = undefined;
-        reject(new Error('aborted'));
-      }, { once: true });
+      signal?.addEventListener(
+        'abort',
+        () => {
+          const at = this.replies.indexOf(slot);
+          if (at >= 0) this.replies[at] = undefined;
+          reject(new Error('aborted'));
+        },
+        { once: true },
+      );
     });
     this.socket.write(`${text}\n`);
     return reply;
@@ -256,7 +311,8 @@ export class EslConnection {
       // Applications still queued on a channel that hung up never run: release their waiters.
       const channelId = event.headers['Unique-ID'];
       for (const [id, run] of this.executions) {
-        if (run.channelId === channelId) this.settleExecution(id, new HotlineError('CALL_ENDED', 'the channel hung up'));
+        if (run.channelId === channelId)
+          this.settleExecution(id, new HotlineError('CALL_ENDED', 'the channel hung up'));
       }
     }
     for (const listener of this.listeners) listener(event);
@@ -270,7 +326,10 @@ export class EslConnection {
   }
 
   private lostError(): HotlineError {
-    return new HotlineError('MEDIA_NOT_CONNECTED', `ESL connection lost: ${this.lostReason ?? 'unknown'}`);
+    return new HotlineError(
+      'MEDIA_NOT_CONNECTED',
+      `ESL connection lost: ${this.lostReason ?? 'unknown'}`,
+    );
   }
 
   /** Ends everything still waiting on this connection: nothing is left pending or listening. */
@@ -302,6 +361,12 @@ function verb(command: string): string {
 export function eslError(text: string, what: string): HotlineError {
   const reason = text.replace(/^-ERR(OR)?\s*/, '').trim();
   // uuid_answer says a bare `-ERROR` when the channel is gone; others name it.
-  if (/^-ERROR\s*$/.test(text) || /no such channel|invalid session id|cannot locate session|not found/i.test(reason)) return new HotlineError('MEDIA_NOT_FOUND', `${what}: ${reason || 'no such channel'}`);
-  return new HotlineError('MEDIA_REJECTED', `${what}: ${reason || 'refused'}`, { details: { reason } });
+  if (
+    /^-ERROR\s*$/.test(text) ||
+    /no such channel|invalid session id|cannot locate session|not found/i.test(reason)
+  )
+    return new HotlineError('MEDIA_NOT_FOUND', `${what}: ${reason || 'no such channel'}`);
+  return new HotlineError('MEDIA_REJECTED', `${what}: ${reason || 'refused'}`, {
+    details: { reason },
+  });
 }

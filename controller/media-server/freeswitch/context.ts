@@ -28,7 +28,11 @@ export class FsContext {
 
   conn(): EslConnection {
     const c = this.connection;
-    if (!c?.isOpen) throw new HotlineError('MEDIA_NOT_CONNECTED', `${this.config.id}: not connected to FreeSWITCH`);
+    if (!c?.isOpen)
+      throw new HotlineError(
+        'MEDIA_NOT_CONNECTED',
+        `${this.config.id}: not connected to FreeSWITCH`,
+      );
     return c;
   }
 
@@ -38,14 +42,16 @@ export class FsContext {
     // Commands that write nothing on success (uuid_break, uuid_send_dtmf): mod_event_socket then
     // answers `-ERR no reply` itself.
     if (opts.silent && body.trim() === '-ERR no reply') return '';
-    if (body.startsWith('-ERR') || body.startsWith('-USAGE')) throw eslError(body, `FreeSWITCH ${command.split(' ', 1)[0] ?? ''}`);
+    if (body.startsWith('-ERR') || body.startsWith('-USAGE'))
+      throw eslError(body, `FreeSWITCH ${command.split(' ', 1)[0] ?? ''}`);
     return body;
   }
 
   /** `bgapi <command>`, waiting for the job's result; a `-ERR` result becomes a typed error. */
   async job(command: string, opts: WaitOptions): Promise<string> {
     const body = await this.conn().bgapi(command, opts).result;
-    if (body.startsWith('-ERR')) throw eslError(body, `FreeSWITCH ${command.split(' ', 1)[0] ?? ''}`);
+    if (body.startsWith('-ERR'))
+      throw eslError(body, `FreeSWITCH ${command.split(' ', 1)[0] ?? ''}`);
     return body;
   }
 
@@ -55,8 +61,13 @@ export class FsContext {
   }
 
   conference(event: ConferenceEvent): void {
-    if (event.action === 'add-member') this.members.set(event.channelId, { conference: event.conference, memberId: event.memberId });
-    if (event.action === 'del-member' && this.members.get(event.channelId)?.conference === event.conference) this.members.delete(event.channelId);
+    if (event.action === 'add-member')
+      this.members.set(event.channelId, { conference: event.conference, memberId: event.memberId });
+    if (
+      event.action === 'del-member' &&
+      this.members.get(event.channelId)?.conference === event.conference
+    )
+      this.members.delete(event.channelId);
     for (const listener of [...this.conferenceListeners]) listener(event);
   }
 }

@@ -25,9 +25,14 @@ function random(seed: number): () => number {
 /** Cuts bytes at random places: single bytes, a few bytes, whole frames and several frames at once. */
 function split(bytes: Buffer, rnd: () => number): Buffer[] {
   const parts: Buffer[] = [];
-  for (let at = 0; at < bytes.length; ) {
+  for (let at = 0; at < bytes.length;) {
     const r = rnd();
-    const len = r < 0.3 ? 1 + Math.floor(rnd() * 4) : r < 0.8 ? 1 + Math.floor(rnd() * 200) : 1 + Math.floor(rnd() * 20_000);
+    const len =
+      r < 0.3
+        ? 1 + Math.floor(rnd() * 4)
+        : r < 0.8
+          ? 1 + Math.floor(rnd() * 200)
+          : 1 + Math.floor(rnd() * 20_000);
     parts.push(bytes.subarray(at, at + len));
     at += len;
   }
@@ -41,27 +46,43 @@ describe('ESL reader on sessions captured from FreeSWITCH 1.10.12', () => {
     expect(types[0]).toBe('auth/request');
     expect(b[1]?.headers['Reply-Text']).toBe('+OK accepted');
     expect(types.at(-1)).toBe('text/disconnect-notice');
-    const names = b.filter((m) => m.contentType === 'text/event-plain').map((m) => m.headers['Event-Name']);
+    const names = b
+      .filter((m) => m.contentType === 'text/event-plain')
+      .map((m) => m.headers['Event-Name']);
     expect(names).toContain('CHANNEL_PARK');
     expect(names).toContain('DTMF');
-    const dtmf = b.filter((m) => m.headers['Event-Name'] === 'DTMF').map((m) => m.headers['DTMF-Digit']);
+    const dtmf = b
+      .filter((m) => m.headers['Event-Name'] === 'DTMF')
+      .map((m) => m.headers['DTMF-Digit']);
     expect(dtmf).toEqual(['1', '#']);
     const job = b.find((m) => m.headers['Event-Name'] === 'BACKGROUND_JOB');
     expect(job?.body).toBe('+OK Success\n');
     expect(job?.headers['Job-Command-Arg']).toMatch(/ start \/tmp\/x\.wav$/);
-    const status = b.find((m) => m.contentType === 'api/response' && m.body.includes('row_count":1'));
+    const status = b.find(
+      (m) => m.contentType === 'api/response' && m.body.includes('row_count":1'),
+    );
     expect(JSON.parse(status!.body)).toMatchObject({ row_count: 1 });
 
     const c = readAll([captured('esl-c-events-json')]);
-    const jsonJob = c.find((m) => m.contentType === 'text/event-json' && m.headers['Event-Name'] === 'BACKGROUND_JOB');
+    const jsonJob = c.find(
+      (m) => m.contentType === 'text/event-json' && m.headers['Event-Name'] === 'BACKGROUND_JOB',
+    );
     expect(jsonJob?.body).toBe('+OK Success\n');
-    expect(c.filter((m) => m.contentType === 'text/event-json').map((m) => m.headers['Event-Name'])).toEqual(
+    expect(
+      c.filter((m) => m.contentType === 'text/event-json').map((m) => m.headers['Event-Name']),
+    ).toEqual(
       b.filter((m) => m.contentType === 'text/event-plain').map((m) => m.headers['Event-Name']),
     );
 
     const wrong = readAll([captured('esl-a-wrong-password')]);
-    expect(wrong.map((m) => m.headers['Reply-Text'] ?? m.contentType)).toEqual(['auth/request', '-ERR invalid', 'text/disconnect-notice']);
-    expect(wrong[2]?.body).toBe('Disconnected, goodbye.\nSee you at ClueCon! http://www.cluecon.com/\n');
+    expect(wrong.map((m) => m.headers['Reply-Text'] ?? m.contentType)).toEqual([
+      'auth/request',
+      '-ERR invalid',
+      'text/disconnect-notice',
+    ]);
+    expect(wrong[2]?.body).toBe(
+      'Disconnected, goodbye.\nSee you at ClueCon! http://www.cluecon.com/\n',
+    );
   });
 
   it('gives the same messages however the bytes are split or joined (200 random splits per capture)', () => {
@@ -85,8 +106,14 @@ describe('ESL reader on sessions captured from FreeSWITCH 1.10.12', () => {
 describe('ESL reader on broken input', () => {
   it('a body larger than a packet waits for the rest; unknown content types pass through', () => {
     const body = 'x'.repeat(100_000);
-    const frame = Buffer.from(`Content-Type: text/x-unknown\nContent-Length: ${body.length}\n\n${body}Content-Type: command/reply\nReply-Text: +OK\n\n`);
-    const out = readAll([frame.subarray(0, 30), frame.subarray(30, 70_000), frame.subarray(70_000)]);
+    const frame = Buffer.from(
+      `Content-Type: text/x-unknown\nContent-Length: ${body.length}\n\n${body}Content-Type: command/reply\nReply-Text: +OK\n\n`,
+    );
+    const out = readAll([
+      frame.subarray(0, 30),
+      frame.subarray(30, 70_000),
+      frame.subarray(70_000),
+    ]);
     expect(out.map((m) => [m.contentType, m.body.length])).toEqual([
       ['text/x-unknown', 100_000],
       ['command/reply', 0],
@@ -108,11 +135,15 @@ describe('ESL reader on broken input', () => {
 
   it('refuses a frame that announces more than the limit', () => {
     const reader = new EslReader(() => undefined, 1024);
-    expect(() => reader.push(Buffer.from('Content-Type: api/response\nContent-Length: 5000000\n\nabc'))).toThrow(/larger than 1024/);
+    expect(() =>
+      reader.push(Buffer.from('Content-Type: api/response\nContent-Length: 5000000\n\nabc')),
+    ).toThrow(/larger than 1024/);
   });
 
   it('an event-json body that is not JSON is a protocol error', () => {
     const reader = new EslReader(() => undefined);
-    expect(() => reader.push(Buffer.from('Content-Length: 5\nContent-Type: text/event-json\n\n{oops'))).toThrow(/unreadable/);
+    expect(() =>
+      reader.push(Buffer.from('Content-Length: 5\nContent-Type: text/event-json\n\n{oops')),
+    ).toThrow(/unreadable/);
   });
 });

@@ -42,11 +42,19 @@ export class EslReader {
       for (const h of event.headers) headers[h.name] = String(h.value);
       const contentType = String(outer['Content-Type'] ?? '');
       const isEvent = contentType.startsWith('text/event-');
-      this.onMessage({ contentType, headers, body: isEvent ? event.getBody() : String(event.getBody() ?? '') });
+      this.onMessage({
+        contentType,
+        headers,
+        body: isEvent ? event.getBody() : String(event.getBody() ?? ''),
+      });
     });
     // A text/event-json body that is not JSON: modesl reports it here and still emits the frame.
     this.parser.on('error', (err) => {
-      this.broken ??= new HotlineError('MEDIA_PROTOCOL', `ESL: unreadable event body (${String(err)})`, { cause: err });
+      this.broken ??= new HotlineError(
+        'MEDIA_PROTOCOL',
+        `ESL: unreadable event body (${String(err)})`,
+        { cause: err },
+      );
     });
   }
 
@@ -56,10 +64,20 @@ export class EslReader {
     try {
       this.source.emit('data', chunk);
     } catch (err) {
-      this.broken = new HotlineError('MEDIA_PROTOCOL', `ESL: malformed frame (${err instanceof Error ? err.message : String(err)})`, { cause: err });
+      this.broken = new HotlineError(
+        'MEDIA_PROTOCOL',
+        `ESL: malformed frame (${err instanceof Error ? err.message : String(err)})`,
+        { cause: err },
+      );
     }
-    if (!this.broken && (this.parser.buffer.length > this.maxFrameBytes || this.parser.bodyLen > this.maxFrameBytes)) {
-      this.broken = new HotlineError('MEDIA_PROTOCOL', `ESL: frame larger than ${this.maxFrameBytes} bytes`);
+    if (
+      !this.broken &&
+      (this.parser.buffer.length > this.maxFrameBytes || this.parser.bodyLen > this.maxFrameBytes)
+    ) {
+      this.broken = new HotlineError(
+        'MEDIA_PROTOCOL',
+        `ESL: frame larger than ${this.maxFrameBytes} bytes`,
+      );
     }
     if (this.broken) throw this.broken;
   }

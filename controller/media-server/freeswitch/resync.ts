@@ -35,39 +35,56 @@ export async function resync(host: FsResyncHost): Promise<void> {
   for (const [id, channel] of [...host.channels]) {
     if (present.has(id) || !known.has(id)) continue;
     host.forget(id);
-    channel.deliver({ type: 'ended', channelId: id, cause: { code: 0, text: 'gone while disconnected' } });
+    channel.deliver({
+      type: 'ended',
+      channelId: id,
+      cause: { code: 0, text: 'gone while disconnected' },
+    });
   }
   for (const id of [...ctx.pendingHangups]) {
-    if (present.has(id)) await host.channels.get(id)?.hangup().catch(ignored(ctx.log, 'sending a hang-up again after the reconnect'));
+    if (present.has(id))
+      await host.channels
+        .get(id)
+        ?.hangup()
+        .catch(ignored(ctx.log, 'sending a hang-up again after the reconnect'));
     else ctx.pendingHangups.delete(id);
   }
-  const { members } = conferenceRows(await ctx.api('conference json_list', opts).catch(() => ''), ctx.config.id);
+  const { members } = conferenceRows(
+    await ctx.api('conference json_list', opts).catch(() => ''),
+    ctx.config.id,
+  );
   ctx.members.clear();
   for (const [id, m] of members) ctx.members.set(id, m);
   for (const [playbackId, channelId] of [...ctx.playbacks]) {
     if (!playing.has(playbackId)) continue;
     ctx.playbacks.delete(playbackId);
-    host.channels.get(channelId)?.deliver({ type: 'playback-finished', channelId, playbackId, completed: false });
+    host.channels
+      .get(channelId)
+      ?.deliver({ type: 'playback-finished', channelId, playbackId, completed: false });
   }
   const orphans = live.channels.filter((c) => c.inApplication && !host.channels.has(c.id));
   for (const info of orphans.filter((o) => o.role === 'originated')) {
     const channel = new FsChannel(ctx, { ...info, adopted: true });
     host.channels.set(info.id, channel);
     host.originated.add(info.id);
-    const talking = live.bridges.some((b) => b.kind === 'mixing' && b.channelIds.includes(info.id) && b.channelIds.length > 1);
+    const talking = live.bridges.some(
+      (b) => b.kind === 'mixing' && b.channelIds.includes(info.id) && b.channelIds.length > 1,
+    );
     if (!talking) {
       void channel.hangup().catch(ignored(ctx.log, 'hanging up an agent leg left ringing'));
       continue;
     }
     host.unclaimed.add(info.id);
     setTimeout(() => {
-      if (host.unclaimed.delete(info.id)) void channel.hangup().catch(ignored(ctx.log, 'hanging up an unclaimed adopted agent leg'));
+      if (host.unclaimed.delete(info.id))
+        void channel.hangup().catch(ignored(ctx.log, 'hanging up an unclaimed adopted agent leg'));
     }, 15_000).unref();
   }
   for (const info of orphans.filter((o) => o.role === 'inbound')) {
     // `show channels` reads FreeSWITCH's database, which lags: a call hung up a moment ago is
     // still listed there as parked. Offer only calls the core still has.
-    if ((await ctx.api(`uuid_exists ${info.id}`, opts).catch(() => 'false')).trim() !== 'true') continue;
+    if ((await ctx.api(`uuid_exists ${info.id}`, opts).catch(() => 'false')).trim() !== 'true')
+      continue;
     ctx.log.warn({ channelId: info.id }, 'found a parked call left by another controller');
     host.dispatchInbound({ ...info, adopted: true });
   }

@@ -5,17 +5,43 @@ import { HotlineError } from '../../../lib/errors.js';
 import type { Logger } from '../../log/logger.js';
 import { Backoff } from '../../../lib/backoff.js';
 import { sleep, withDeadline, type Unsubscribe, type WaitOptions } from '../../../lib/wait.js';
-import type { Bridge, BridgeInfo, BridgeKind, Capabilities, Channel, ChannelInfo, LiveState, MediaServer, OriginateRequest, RecordOptions, ServerStatus } from '../types.js';
+import type {
+  Bridge,
+  BridgeInfo,
+  BridgeKind,
+  Capabilities,
+  Channel,
+  ChannelInfo,
+  LiveState,
+  MediaServer,
+  OriginateRequest,
+  RecordOptions,
+  ServerStatus,
+} from '../types.js';
 import { FsBridge } from './bridge.js';
 import { FsChannel } from './channel.js';
 import { EslConnection } from './connection.js';
 import { FsContext } from './context.js';
 import type { EslMessage } from './reader.js';
 import { resync, type FsResyncHost } from './resync.js';
-import { bridgeName, causeFromJob, channelRows, conferenceRows, ROLE_VARIABLE, SUBSCRIBED_EVENTS, translateEvent } from './translate.js';
+import {
+  bridgeName,
+  causeFromJob,
+  channelRows,
+  conferenceRows,
+  ROLE_VARIABLE,
+  SUBSCRIBED_EVENTS,
+  translateEvent,
+} from './translate.js';
 import { ignored } from '../../../lib/settle.js';
 
-const CAPABILITIES: Capabilities = { holdingBridge: true, bridgeRecording: true, tones: true, snoop: false, talkDetection: false };
+const CAPABILITIES: Capabilities = {
+  holdingBridge: true,
+  bridgeRecording: true,
+  tones: true,
+  snoop: false,
+  talkDetection: false,
+};
 
 /**
  * FreeSWITCH over the inbound event socket. The dialplan parks 400-number calls (CHANNEL_PARK
@@ -72,7 +98,8 @@ export class FreeswitchServer implements MediaServer {
 
   async originate(request: OriginateRequest, opts: WaitOptions): Promise<Channel> {
     const conn = this.ctx.conn();
-    if (opts.signal?.aborted) throw new HotlineError('CALL_ENDED', 'the call ended before originate');
+    if (opts.signal?.aborted)
+      throw new HotlineError('CALL_ENDED', 'the call ended before originate');
     const id = randomUUID();
     const vars: Record<string, string> = {
       ...(request.variables ?? {}),
@@ -82,11 +109,21 @@ export class FreeswitchServer implements MediaServer {
     };
     if (request.callerNumber) vars.origination_caller_id_number = request.callerNumber;
     if (request.callerName) vars.origination_caller_id_name = request.callerName;
-    const channel = new FsChannel(this.ctx, { id, serverId: this.id, state: 'down', callerNumber: request.callerNumber ?? '', calledNumber: request.endpoint, inApplication: true, role: 'originated' });
+    const channel = new FsChannel(this.ctx, {
+      id,
+      serverId: this.id,
+      state: 'down',
+      callerNumber: request.callerNumber ?? '',
+      calledNumber: request.endpoint,
+      inApplication: true,
+      role: 'originated',
+    });
     // Registered before the command: the leg's CHANNEL_ANSWER comes before its BACKGROUND_JOB.
     this.channels.set(id, channel);
     this.originated.add(id);
-    const job = conn.bgapi(`originate {${channelVariables(vars)}}${request.endpoint} &park()`, { timeoutMs: (request.ringTimeoutSeconds + 10) * 1000 });
+    const job = conn.bgapi(`originate {${channelVariables(vars)}}${request.endpoint} &park()`, {
+      timeoutMs: (request.ringTimeoutSeconds + 10) * 1000,
+    });
     job.result.then(
       (body) => {
         if (body.startsWith('-ERR')) this.endLeg(id, causeFromJob(body));
@@ -109,8 +146,14 @@ export class FreeswitchServer implements MediaServer {
 
   // Nothing is sent: FreeSWITCH creates a conference with its first member.
   createBridge(kind: BridgeKind, opts: WaitOptions): Promise<Bridge> {
-    if (opts.signal?.aborted) return Promise.reject(new HotlineError('CALL_ENDED', 'the call ended before the bridge was made'));
-    if (!this.ctx.connection?.isOpen) return Promise.reject(new HotlineError('MEDIA_NOT_CONNECTED', `${this.id}: not connected to FreeSWITCH`));
+    if (opts.signal?.aborted)
+      return Promise.reject(
+        new HotlineError('CALL_ENDED', 'the call ended before the bridge was made'),
+      );
+    if (!this.ctx.connection?.isOpen)
+      return Promise.reject(
+        new HotlineError('MEDIA_NOT_CONNECTED', `${this.id}: not connected to FreeSWITCH`),
+      );
     return Promise.resolve(new FsBridge(this.ctx, bridgeName(kind, randomUUID()), kind));
   }
 
@@ -129,7 +172,10 @@ export class FreeswitchServer implements MediaServer {
   }
 
   async liveState(opts: WaitOptions): Promise<LiveState> {
-    const [channels, conferences] = await Promise.all([this.ctx.api('show channels as json', opts), this.ctx.api('conference json_list', opts).catch(() => '')]);
+    const [channels, conferences] = await Promise.all([
+      this.ctx.api('show channels as json', opts),
+      this.ctx.api('conference json_list', opts).catch(() => ''),
+    ]);
     return {
       channels: channelRows(channels, this.id, this.originated),
       bridges: conferenceRows(conferences, this.id).bridges,
@@ -158,12 +204,21 @@ export class FreeswitchServer implements MediaServer {
     const signal = this.closing.signal;
     while (!signal.aborted) {
       try {
-        const conn = await EslConnection.open({ host: config.host, port: config.port, password: config.password, events: SUBSCRIBED_EVENTS, timeoutMs: 10_000, signal });
+        const conn = await EslConnection.open({
+          host: config.host,
+          port: config.port,
+          password: config.password,
+          events: SUBSCRIBED_EVENTS,
+          timeoutMs: 10_000,
+          signal,
+        });
         conn.onEvent((m) => this.dispatch(m));
         this.ctx.connection = conn;
         this.setStatus(true, 'connected');
         backoff.reset();
-        resync(this.resyncHost).catch((err: unknown) => log.error({ err }, 'resync after connect failed'));
+        resync(this.resyncHost).catch((err: unknown) =>
+          log.error({ err }, 'resync after connect failed'),
+        );
         const reason = await conn.closed;
         if (!signal.aborted) {
           log.warn({ reason }, 'ESL connection lost; reconnecting');
@@ -190,13 +245,19 @@ export class FreeswitchServer implements MediaServer {
     switch (ev.kind) {
       case 'park':
         // A channel we know parks again after leaving a conference; an originated leg parks on answer.
-        if (!this.channels.has(ev.info.id) && ev.info.role === 'inbound' && ev.info.inApplication) this.dispatchInbound(ev.info);
+        if (!this.channels.has(ev.info.id) && ev.info.role === 'inbound' && ev.info.inApplication)
+          this.dispatchInbound(ev.info);
         return;
       case 'answered':
         this.channels.get(ev.channelId)?.deliver({ type: 'answered', channelId: ev.channelId });
         return;
       case 'dtmf':
-        this.channels.get(ev.channelId)?.deliver({ type: 'dtmf', channelId: ev.channelId, digit: ev.digit, durationMs: ev.durationMs });
+        this.channels.get(ev.channelId)?.deliver({
+          type: 'dtmf',
+          channelId: ev.channelId,
+          digit: ev.digit,
+          durationMs: ev.durationMs,
+        });
         return;
       case 'execute':
         this.channels.get(ev.channelId)?.executing(ev.appUuid);
@@ -211,8 +272,10 @@ export class FreeswitchServer implements MediaServer {
         this.endLeg(ev.channelId, ev.cause);
         return;
       case 'conference':
-        if (ev.action === 'start-recording') this.ctx.recordings.get(ev.path)?.({ type: 'recording-started', name: '' });
-        if (ev.action === 'stop-recording') this.ctx.recordings.get(ev.path)?.({ type: 'recording-finished', name: '' });
+        if (ev.action === 'start-recording')
+          this.ctx.recordings.get(ev.path)?.({ type: 'recording-started', name: '' });
+        if (ev.action === 'stop-recording')
+          this.ctx.recordings.get(ev.path)?.({ type: 'recording-finished', name: '' });
         this.ctx.conference(ev);
         return;
       case 'shutdown':
@@ -228,7 +291,9 @@ export class FreeswitchServer implements MediaServer {
     this.channels.set(channel.id, channel);
     if (this.callListeners.size === 0) {
       this.ctx.log.warn({ channelId: channel.id }, 'call with no handler; hanging up');
-      void channel.hangup('congestion').catch(ignored(this.ctx.log, 'hanging up a call with no handler'));
+      void channel
+        .hangup('congestion')
+        .catch(ignored(this.ctx.log, 'hanging up a call with no handler'));
       return;
     }
     for (const listener of this.callListeners) listener(channel);
@@ -243,7 +308,9 @@ export class FreeswitchServer implements MediaServer {
   /** A leg we gave up on may still come to life on FreeSWITCH: kill it by its id, later. */
   private discard(channelId: string): void {
     setTimeout(() => {
-      void this.ctx.connection?.bgapi(`uuid_kill ${channelId}`, { timeoutMs: this.ctx.config.commandTimeoutMs }).result.catch(ignored(this.ctx.log, 'killing a leg given up on'));
+      void this.ctx.connection
+        ?.bgapi(`uuid_kill ${channelId}`, { timeoutMs: this.ctx.config.commandTimeoutMs })
+        .result.catch(ignored(this.ctx.log, 'killing a leg given up on'));
     }, 1000).unref();
   }
 
@@ -273,7 +340,11 @@ export class FreeswitchServer implements MediaServer {
 function channelVariables(vars: Record<string, string>): string {
   return Object.entries(vars)
     .map(([k, v]) => {
-      if (!/^[A-Za-z0-9_]+$/.test(k) || /['{}\r\n]/.test(v)) throw new HotlineError('MEDIA_REJECTED', `channel variable not allowed in originate: ${k.slice(0, 40)}`);
+      if (!/^[A-Za-z0-9_]+$/.test(k) || /['{}\r\n]/.test(v))
+        throw new HotlineError(
+          'MEDIA_REJECTED',
+          `channel variable not allowed in originate: ${k.slice(0, 40)}`,
+        );
       return /[, ]/.test(v) ? `${k}='${v}'` : `${k}=${v}`;
     })
     .join(',');

@@ -1,5 +1,13 @@
 import type { FreeswitchServerConfig } from '../../config/schema.js';
-import { isDigit, type BridgeInfo, type BridgeKind, type ChannelInfo, type Digit, type HangupCause, type Media } from '../types.js';
+import {
+  isDigit,
+  type BridgeInfo,
+  type BridgeKind,
+  type ChannelInfo,
+  type Digit,
+  type HangupCause,
+  type Media,
+} from '../types.js';
 import type { EslMessage } from './reader.js';
 
 /**
@@ -14,7 +22,15 @@ export type FsEvent =
   | { kind: 'record-stop'; channelId: string; path: string }
   | { kind: 'record-start'; channelId: string; path: string }
   | { kind: 'hangup'; channelId: string; cause: HangupCause }
-  | { kind: 'conference'; action: string; conference: string; channelId: string; memberId: string; file: string; path: string }
+  | {
+      kind: 'conference';
+      action: string;
+      conference: string;
+      channelId: string;
+      memberId: string;
+      file: string;
+      path: string;
+    }
   | { kind: 'shutdown' }
   | { kind: 'ignored' };
 
@@ -51,7 +67,12 @@ export function translateEvent(m: EslMessage, serverId: string): FsEvent {
       const digit = h['DTMF-Digit'] ?? '';
       if (!isDigit(digit)) return { kind: 'ignored' };
       // DTMF-Duration is in samples at 8 kHz (2240 in the captures = 280 ms).
-      return { kind: 'dtmf', channelId, digit, durationMs: Math.round(Number(h['DTMF-Duration'] ?? 0) / 8) };
+      return {
+        kind: 'dtmf',
+        channelId,
+        digit,
+        durationMs: Math.round(Number(h['DTMF-Duration'] ?? 0) / 8),
+      };
     }
     case 'CHANNEL_EXECUTE':
       return { kind: 'execute', channelId, appUuid: h['Application-UUID'] ?? '' };
@@ -89,7 +110,12 @@ function channelInfo(h: Readonly<Record<string, string>>, serverId: string): Cha
   return {
     id: h['Unique-ID'] ?? '',
     serverId,
-    state: h['Answer-State'] === 'answered' ? 'up' : h['Answer-State'] === 'ringing' || h['Answer-State'] === 'early' ? 'ringing' : 'down',
+    state:
+      h['Answer-State'] === 'answered'
+        ? 'up'
+        : h['Answer-State'] === 'ringing' || h['Answer-State'] === 'early'
+          ? 'ringing'
+          : 'down',
     callerNumber: h['Caller-Caller-ID-Number'] ?? '',
     calledNumber: h['Caller-Destination-Number'] ?? '',
     sipCallId: h.variable_sip_call_id,
@@ -125,11 +151,20 @@ export function hangupCause(h: Readonly<Record<string, string>>): HangupCause {
 
 /** A BACKGROUND_JOB failure `-ERR NO_ANSWER` as a cause. */
 export function causeFromJob(body: string): HangupCause {
-  const text = body.replace(/^-ERR\s*/, '').trim().split(/\s/)[0] || 'NORMAL_TEMPORARY_FAILURE';
+  const text =
+    body
+      .replace(/^-ERR\s*/, '')
+      .trim()
+      .split(/\s/)[0] || 'NORMAL_TEMPORARY_FAILURE';
   return { code: CAUSES[text] ?? 0, text };
 }
 
-export const HANGUP_CAUSES = { normal: 'NORMAL_CLEARING', busy: 'USER_BUSY', congestion: 'NORMAL_CIRCUIT_CONGESTION', 'no-answer': 'NO_ANSWER' } as const;
+export const HANGUP_CAUSES = {
+  normal: 'NORMAL_CLEARING',
+  busy: 'USER_BUSY',
+  congestion: 'NORMAL_CIRCUIT_CONGESTION',
+  'no-answer': 'NO_ANSWER',
+} as const;
 
 interface ShowChannelsRow {
   uuid?: string;
@@ -141,16 +176,26 @@ interface ShowChannelsRow {
 }
 
 /** `show channels as json` (idle: `{"row_count":0}`), as channel descriptions. */
-export function channelRows(body: string, serverId: string, originated: ReadonlySet<string>): ChannelInfo[] {
+export function channelRows(
+  body: string,
+  serverId: string,
+  originated: ReadonlySet<string>,
+): ChannelInfo[] {
   const parsed = parseJson<{ rows?: ShowChannelsRow[] }>(body, 'show channels');
   return (parsed.rows ?? []).map((r) => ({
     id: r.uuid ?? '',
     serverId,
-    state: r.callstate === 'ACTIVE' || r.callstate === 'HELD' ? 'up' : r.callstate === 'RINGING' || r.callstate === 'EARLY' ? 'ringing' : 'down',
+    state:
+      r.callstate === 'ACTIVE' || r.callstate === 'HELD'
+        ? 'up'
+        : r.callstate === 'RINGING' || r.callstate === 'EARLY'
+          ? 'ringing'
+          : 'down',
     callerNumber: r.cid_num ?? '',
     calledNumber: r.dest ?? '',
     // Parked or in a conference of ours: under the controller's control.
-    inApplication: r.application === 'park' || r.application === 'conference' || originated.has(r.uuid ?? ''),
+    inApplication:
+      r.application === 'park' || r.application === 'conference' || originated.has(r.uuid ?? ''),
     role: r.direction === 'outbound' || originated.has(r.uuid ?? '') ? 'originated' : 'inbound',
   }));
 }
@@ -161,7 +206,10 @@ interface ConferenceJson {
 }
 
 /** `conference json_list`: the controller's conferences as bridges, with member ids per channel. */
-export function conferenceRows(body: string, serverId: string): { bridges: BridgeInfo[]; members: Map<string, { conference: string; memberId: string }> } {
+export function conferenceRows(
+  body: string,
+  serverId: string,
+): { bridges: BridgeInfo[]; members: Map<string, { conference: string; memberId: string }> } {
   const members = new Map<string, { conference: string; memberId: string }>();
   const trimmed = body.trim();
   // mod_conference answers a plain text line when no conference is running.
@@ -211,27 +259,39 @@ const TONES: Record<string, { spec: string; cycleMs: number }> = {
 };
 
 /** One media item as a path or URI FreeSWITCH's `playback` understands. */
-export function mediaPath(media: Media, config: Pick<FreeswitchServerConfig, 'promptDir' | 'soundsDir'>): string {
+export function mediaPath(
+  media: Media,
+  config: Pick<FreeswitchServerConfig, 'promptDir' | 'soundsDir'>,
+): string {
   switch (media.type) {
     case 'prompt':
       return `${config.promptDir}/${media.language}/${media.id}.wav`;
     case 'sound':
-      return media.name === 'beep' ? `tone_stream://${TONES.beep!.spec}` : `${config.soundsDir}/${media.name}.wav`;
+      return media.name === 'beep'
+        ? `tone_stream://${TONES.beep!.spec}`
+        : `${config.soundsDir}/${media.name}.wav`;
     case 'file':
       return /\.[a-z0-9]{2,4}$/i.test(media.path) ? media.path : `${media.path}.wav`;
     case 'tone': {
       const tone = TONES[media.tone];
       const spec = tone?.spec ?? media.tone;
-      const loops = media.durationMs && tone ? Math.max(1, Math.ceil(media.durationMs / tone.cycleMs)) : -1;
+      const loops =
+        media.durationMs && tone ? Math.max(1, Math.ceil(media.durationMs / tone.cycleMs)) : -1;
       return `tone_stream://${spec};loops=${loops}`;
     }
     case 'digits':
-      return [...media.digits].filter((d) => /[0-9]/.test(d)).map((d) => `${config.soundsDir}/digits/${d}.wav`).join('!');
+      return [...media.digits]
+        .filter((d) => /[0-9]/.test(d))
+        .map((d) => `${config.soundsDir}/digits/${d}.wav`)
+        .join('!');
   }
 }
 
 /** Several items play as one `file_string://a!b!c`, so a stop cuts them all. */
-export function playbackArg(list: Media[], config: Pick<FreeswitchServerConfig, 'promptDir' | 'soundsDir'>): string {
+export function playbackArg(
+  list: Media[],
+  config: Pick<FreeswitchServerConfig, 'promptDir' | 'soundsDir'>,
+): string {
   const paths = list.map((m) => mediaPath(m, config)).filter((p) => p !== '');
   if (paths.length === 1 && !paths[0]!.includes('!')) return paths[0]!;
   return `file_string://${paths.join('!')}`;

@@ -26,13 +26,24 @@ export interface GatherOptions {
  * counts. Returns the digits ('' on no input).
  */
 export async function gather(call: CallContext, opts: GatherOptions): Promise<string> {
-  const keys = new DigitCollector(call.channel, opts.maxDigits, opts.terminator, (d) => call.note(`dtmf ${opts.sensitive ? '*' : d}`));
+  const keys = new DigitCollector(call.channel, opts.maxDigits, opts.terminator, (d) =>
+    call.note(`dtmf ${opts.sensitive ? '*' : d}`),
+  );
   try {
-    const playback = await call.channel.play(opts.prompt, { timeoutMs: call.commandTimeoutMs, signal: call.signal });
+    const playback = await call.channel.play(opts.prompt, {
+      timeoutMs: call.commandTimeoutMs,
+      signal: call.signal,
+    });
     call.note(`play ${opts.label ?? describe(opts.prompt)} (playback ${playback.id})`);
     const promptOver = new AbortController();
-    const bargeIn = keys.nextKey(opts.maxPromptMs, AbortSignal.any([call.signal, promptOver.signal]));
-    const first = await Promise.race([playback.done.then(() => 'prompt-end' as const), bargeIn.then((k) => (k ? ('key' as const) : ('prompt-overran' as const)))]);
+    const bargeIn = keys.nextKey(
+      opts.maxPromptMs,
+      AbortSignal.any([call.signal, promptOver.signal]),
+    );
+    const first = await Promise.race([
+      playback.done.then(() => 'prompt-end' as const),
+      bargeIn.then((k) => (k ? ('key' as const) : ('prompt-overran' as const))),
+    ]);
     promptOver.abort();
     await bargeIn.catch((err: unknown) => {
       if (!call.signal.aborted && isHotlineError(err, 'CALL_ENDED')) return false;
@@ -44,7 +55,8 @@ export async function gather(call: CallContext, opts: GatherOptions): Promise<st
       if (first === 'key') call.note('barge-in');
     }
     let waitMs = keys.digits.length === 0 ? opts.firstDigitTimeoutMs : opts.interDigitTimeoutMs;
-    while (!keys.complete && (await keys.nextKey(waitMs, call.signal))) waitMs = opts.interDigitTimeoutMs;
+    while (!keys.complete && (await keys.nextKey(waitMs, call.signal)))
+      waitMs = opts.interDigitTimeoutMs;
     return keys.digits;
   } finally {
     keys.close();

@@ -16,7 +16,11 @@ export function eitherEnds(a: AbortSignal, b: AbortSignal): Promise<void> {
 }
 
 /** The first leg to answer (its key), or undefined when all ended or the time ran out. */
-export function firstAnswer(legs: Map<string, Channel>, timeoutMs: number, signal: AbortSignal): Promise<string | undefined> {
+export function firstAnswer(
+  legs: Map<string, Channel>,
+  timeoutMs: number,
+  signal: AbortSignal,
+): Promise<string | undefined> {
   return new Promise((resolve, reject) => {
     const offs: (() => void)[] = [];
     let open = legs.size;
@@ -27,7 +31,8 @@ export function firstAnswer(legs: Map<string, Channel>, timeoutMs: number, signa
       if (result instanceof Error) reject(result);
       else resolve(result);
     };
-    const onAbort = (): void => finish(new HotlineError('CALL_ENDED', 'caller left while agents were ringing'));
+    const onAbort = (): void =>
+      finish(new HotlineError('CALL_ENDED', 'caller left while agents were ringing'));
     const timer = setTimeout(() => finish(undefined), timeoutMs);
     signal.addEventListener('abort', onAbort, { once: true });
     for (const [agentId, leg] of legs) {

@@ -7,11 +7,20 @@ import type { CallContext } from '../context.js';
  * names the media in the timeline instead of the media itself: a flow saying back what the caller
  * typed names the variable there, not its value.
  */
-export async function play(call: CallContext, media: Media | Media[], opts: { maxMs: number; label?: string | undefined }): Promise<void> {
-  const playback = await call.channel.play(media, { timeoutMs: call.commandTimeoutMs, signal: call.signal });
+export async function play(
+  call: CallContext,
+  media: Media | Media[],
+  opts: { maxMs: number; label?: string | undefined },
+): Promise<void> {
+  const playback = await call.channel.play(media, {
+    timeoutMs: call.commandTimeoutMs,
+    signal: call.signal,
+  });
   call.note(`play ${opts.label ?? describe(media)} (playback ${playback.id})`);
   let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<'deadline'>((resolve) => (timer = setTimeout(() => resolve('deadline'), opts.maxMs)));
+  const deadline = new Promise<'deadline'>(
+    (resolve) => (timer = setTimeout(() => resolve('deadline'), opts.maxMs)),
+  );
   try {
     const result = await Promise.race([playback.done, deadline]);
     if (result === 'deadline') {

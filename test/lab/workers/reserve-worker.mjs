@@ -6,17 +6,26 @@
 import { Redis } from 'ioredis';
 import { RedisAgents } from '../../../dist/controller/acd/redis-agents.js';
 
-const [url, prefix, agentCountArg, decisionsArg, parallelArg, seedArg, mode = 'first'] = process.argv.slice(2);
+const [url, prefix, agentCountArg, decisionsArg, parallelArg, seedArg, mode = 'first'] =
+  process.argv.slice(2);
 const agentCount = Number(agentCountArg);
 const decisions = Number(decisionsArg);
 const parallel = Number(parallelArg);
 let seed = Number(seedArg);
-const rnd = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+const rnd = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
 
 const redis = new Redis(url);
 const agents = new RedisAgents(redis, prefix);
 let remaining = decisions;
-const out = { reserved: 0, confirmed: 0, released: 0, abandoned: 0, noneFree: 0, doubleBooked: 0, lapsedOnSettle: 0 };
+const out = {
+  reserved: 0,
+  confirmed: 0,
+  released: 0,
+  abandoned: 0,
+  noneFree: 0,
+  doubleBooked: 0,
+  lapsedOnSettle: 0,
+};
 
 async function decider(n) {
   while (remaining > 0) {
@@ -25,7 +34,10 @@ async function decider(n) {
     for (let i = 0; i < 3; i++) ranked.push(`a${Math.floor(rnd() * agentCount)}`);
     const reservation = `${process.pid}-${n}-${remaining}`;
     const candidates = [...new Set(ranked)];
-    const got = mode === 'ring' ? await agents.reserveToRing(candidates, reservation, 300) : await agents.reserveFirst(candidates, reservation, 300);
+    const got =
+      mode === 'ring'
+        ? await agents.reserveToRing(candidates, reservation, 300)
+        : await agents.reserveFirst(candidates, reservation, 300);
     if (!got) {
       out.noneFree++;
       continue;
