@@ -12,7 +12,7 @@ import {
 import { MemoryCallRecordStore, type CallRecord } from '../calls/record.js';
 import { loadConfig } from '../config/load.js';
 import { createLogger } from '../log/logger.js';
-import type { Digit, Media } from '../media-server/types.js';
+import type { Media } from '../media-server/types.js';
 import { SessionRunner, type CallHandler } from '../session/runner.js';
 import { runFlow } from './engine.js';
 import { welcomeFlow } from './welcome-flow.js';
@@ -23,6 +23,7 @@ import type { IvrDeps } from './run-state.js';
 import type { SpeechRecognizer } from '../../media/speech/types.js';
 import { HotlineError } from '../../lib/errors.js';
 import { readFileSync } from 'node:fs';
+import { caller, finished } from '../../test/fakes/flow-caller.js';
 
 const log = createLogger({ level: 'silent', name: 't' });
 const config = loadConfig({ env: {} });
@@ -110,29 +111,6 @@ function setup(
   runner.attach(server);
   server.start();
   return { server, store, exits, callbacks, voicemails, flows, dir };
-}
-
-/** A caller who answers prompts: when a playback naming `promptId` starts, the next keys are pressed. */
-function caller(server: ScriptedMediaServer, ch: FakeChannel, answers: [string, string][]): void {
-  const queue = [...answers];
-  ch.on((ev) => {
-    if (ev.type !== 'playback-started') return;
-    const playing = server.played.filter((p) => p.channelId === ch.id).at(-1)?.media ?? [];
-    const next = queue[0];
-    if (!next || !playing.some((m) => m.type === 'prompt' && m.id === next[0])) return;
-    queue.shift();
-    [...next[1]].forEach((d, i) => setTimeout(() => ch.press(d as Digit), 15 + i * 5));
-  });
-}
-
-/** The call's record once ended: up to 15 s, as the unit and lab suites share two cores. */
-async function finished(store: MemoryCallRecordStore, id: string): Promise<CallRecord> {
-  for (let i = 0; i < 750; i++) {
-    const r = await store.get(id);
-    if (r?.state === 'ended') return r;
-    await new Promise((res) => setTimeout(res, 20));
-  }
-  throw new Error('call did not end');
 }
 
 const prompted = (server: ScriptedMediaServer): string[] =>

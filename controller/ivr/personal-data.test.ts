@@ -3,14 +3,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { apiRequester, testApiDeps, type TestApi } from '../../test/fakes/api-deps.js';
-import { ScriptedMediaServer, type FakeChannel } from '../../tools/fakes/scripted-media-server.js';
+import { ScriptedMediaServer } from '../../tools/fakes/scripted-media-server.js';
 import { readCatalogue } from '../../media/prompts.js';
 import { callerHash } from '../../recordings/crypto/keyring.js';
-import { MemoryCallRecordStore, type CallRecord } from '../calls/record.js';
+import { MemoryCallRecordStore } from '../calls/record.js';
 import { loadConfig } from '../config/load.js';
 import { createApi } from '../http/app.js';
 import { createLogger } from '../log/logger.js';
-import type { Digit, Media } from '../media-server/types.js';
+import type { Media } from '../media-server/types.js';
 import { SessionRunner, type CallHandler } from '../session/runner.js';
 import { FlowDirectory } from './directory.js';
 import { runFlow } from './engine.js';
@@ -18,6 +18,7 @@ import { indexPrompts } from './prompt-index.js';
 import type { CallbackRequest } from './requests.js';
 import type { IvrDeps } from './run-state.js';
 import { welcomeFlow } from './welcome-flow.js';
+import { caller, finished } from '../../test/fakes/flow-caller.js';
 
 const log = createLogger({ level: 'silent', name: 't' });
 const config = loadConfig({ env: {} });
@@ -88,28 +89,6 @@ function setup(flowText: string) {
   runner.attach(server);
   server.start();
   return { server, store, callbacks, runner };
-}
-
-/** Presses the keys when a playback naming the prompt starts. */
-function caller(server: ScriptedMediaServer, ch: FakeChannel, answers: [string, string][]): void {
-  const queue = [...answers];
-  ch.on((ev) => {
-    if (ev.type !== 'playback-started') return;
-    const playing = server.played.filter((p) => p.channelId === ch.id).at(-1)?.media ?? [];
-    const next = queue[0];
-    if (!next || !playing.some((m) => m.type === 'prompt' && m.id === next[0])) return;
-    queue.shift();
-    [...next[1]].forEach((d, i) => setTimeout(() => ch.press(d as Digit), 15 + i * 5));
-  });
-}
-
-async function finished(store: MemoryCallRecordStore, id: string): Promise<CallRecord> {
-  for (let i = 0; i < 750; i++) {
-    const r = await store.get(id);
-    if (r?.state === 'ended') return r;
-    await new Promise((res) => setTimeout(res, 20));
-  }
-  throw new Error('call did not end');
 }
 
 const ANSWERS: [string, string][] = [
