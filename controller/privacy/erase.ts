@@ -78,6 +78,9 @@ export async function eraseCaller(
       }
     }
   }
+  // Redis sets come back in no fixed order: the report lists ids sorted, the same every time.
+  report.callRecords.erased.sort();
+  report.callRecords.inProgress.sort();
   for (const n of given) if (await deps.history.forget(n, { dryRun })) report.history++;
   const left = await deps.requests.eraseCaller({ numbers: given, hashes }, { dryRun });
   report.callbacks.erased = left.callbacks.map((c) => c.callId);
