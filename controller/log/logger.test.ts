@@ -2,16 +2,24 @@ import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { createLogger, safeUrl } from './logger.js';
 
+/** A logger writing into memory, for what a line holds. */
+function capture(level: 'info' | 'debug'): {
+  lines: string[];
+  log: ReturnType<typeof createLogger>;
+} {
+  const lines: string[] = [];
+  const sink = new Writable({
+    write(chunk: Buffer, _enc, cb) {
+      lines.push(chunk.toString());
+      cb();
+    },
+  });
+  return { lines, log: createLogger({ level, name: 't' }, sink) };
+}
+
 describe('logger', () => {
   it('redacts secrets wherever they sit', () => {
-    const lines: string[] = [];
-    const sink = new Writable({
-      write(chunk: Buffer, _enc, cb) {
-        lines.push(chunk.toString());
-        cb();
-      },
-    });
-    const log = createLogger({ level: 'info', name: 't' }, sink);
+    const { lines, log } = capture('info');
     log.info(
       {
         password: 'p1',
@@ -26,14 +34,7 @@ describe('logger', () => {
   });
 
   it('logs { err } with type, message and stack, still redacting what the error carries', () => {
-    const lines: string[] = [];
-    const sink = new Writable({
-      write(chunk: Buffer, _enc, cb) {
-        lines.push(chunk.toString());
-        cb();
-      },
-    });
-    const log = createLogger({ level: 'info', name: 't' }, sink);
+    const { lines, log } = capture('info');
     const err = Object.assign(new RangeError('boom'), {
       password: 'p3',
       options: { secret: 's3' },
@@ -49,14 +50,7 @@ describe('logger', () => {
   });
 
   it('keeps the arguments of a failed Redis command out of the log (passwords, caller numbers)', () => {
-    const lines: string[] = [];
-    const sink = new Writable({
-      write(chunk: Buffer, _enc, cb) {
-        lines.push(chunk.toString());
-        cb();
-      },
-    });
-    const log = createLogger({ level: 'debug', name: 't' }, sink);
+    const { lines, log } = capture('debug');
     // The shapes ioredis gives its errors: the command on a reply error, earlier ones on EXECABORT.
     const auth = Object.assign(new Error('WRONGPASS invalid username-password pair'), {
       command: { name: 'auth', args: ['default', 'redis-pw-1'] },
